@@ -1,0 +1,537 @@
+"""The criteria engine: which contacts a set of filters and options selects.
+
+Filters are grouped by source, ``{source: {field: expression}}``. A contact qualifies
+when, for every source with filters, at least one row of that source matches all of
+that source's filters: AND across sources, EXISTS within a source. Each source
+compiles to an uncorrelated ``IN`` subquery, which SQLite and PostgreSQL answer from
+the (code, contact) indexes; correlated ``EXISTS`` subqueries were measured 100 times
+slower on SQLite without them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from peewee import Field, Model, Select
+
+from segtui.domain.errors import InvalidValueError
+from segtui.domain.filters import (
+    AllOf,
+    AnyOf,
+    Comparison,
+    FieldKind,
+    FieldSpec,
+    Node,
+    compile_expression,
+    validate_expression,
+)
+from segtui.i18n import _
+from segtui.models import (
+    BusinessRelation,
+    Contact,
+    ContactBusinessRelation,
+    ContactIndustryGroup,
+    ContactJobResponsibility,
+    ContactMailingGroup,
+    ContactProfileAnswer,
+    ContactType,
+    CorrespondenceType,
+    IndustryGroup,
+    InteractionLogEntry,
+    JobResponsibility,
+    Language,
+    MailingGroup,
+    ProfileAnswer,
+    ProfileQuestion,
+    Salesperson,
+    SegmentLine,
+    Territory,
+)
+
+CONTACT_TYPE_SPEC = FieldSpec(
+    FieldKind.OPTION,
+    (
+        (ContactType.COMPANY, ("company", "firma", "unternehmen")),
+        (ContactType.PERSON, ("person",)),
+    ),
+)
+CORRESPONDENCE_TYPE_SPEC = FieldSpec(
+    FieldKind.OPTION,
+    (
+        (CorrespondenceType.BLANK, ("blank", "none", "''")),
+        (CorrespondenceType.HARD_COPY, ("hard copy", "letter", "brief")),
+        (CorrespondenceType.EMAIL, ("email", "e-mail")),
+    ),
+)
+TEXT = FieldSpec(FieldKind.TEXT)
+CODE = FieldSpec(FieldKind.CODE)
+BOOLEAN = FieldSpec(FieldKind.BOOLEAN)
+DATE = FieldSpec(FieldKind.DATE)
+DECIMAL = FieldSpec(FieldKind.DECIMAL)
+INTEGER = FieldSpec(FieldKind.INTEGER)
+
+
+@dataclass(frozen=True)
+class FilterField:
+    """One filterable column of a source."""
+
+    key: str
+    label: str
+    column: Field
+    spec: FieldSpec
+    # The code table a CODE value must exist in, if there is one.
+    lookup: type[Model] | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    """A table that criteria can filter on, and how its rows link to contacts."""
+
+    key: str
+    label: str
+    fields: tuple[FilterField, ...]
+    # The column of the source's table that holds a contact number.
+    contact_column: Field | None = None
+    # True when the rows belong to the contact's company and its persons inherit them.
+    via_company: bool = False
+    # Extra joins from the source's table to the tables its fields live on.
+    joins: tuple[tuple[type[Model], Any], ...] = ()
+    aliases: tuple[str, ...] = ()
+    table: type[Model] | None = None
+
+    def field(self, key: str) -> FilterField:
+        wanted = normalize_key(key)
+        for candidate in self.fields:
+            if wanted == normalize_key(candidate.key) or wanted in (
+                normalize_key(alias) for alias in candidate.aliases
+            ):
+                return candidate
+        known = ", ".join(candidate.key for candidate in self.fields)
+        raise InvalidValueError(
+            _("Unknown {source} field {field!r}; the fields are: {known}.").format(
+                source=self.label, field=key, known=known
+            )
+        )
+
+
+def normalize_key(key: str) -> str:
+    return key.strip().casefold().replace("-", "_").replace(" ", "_")
+
+
+def _contact_fields() -> tuple[FilterField, ...]:
+    c = Contact
+    return (
+        FilterField("no", _("No."), c.no, CODE, aliases=("contact_no", "number")),
+        FilterField("name", _("Name"), c.name, TEXT),
+        FilterField("type", _("Type"), c.type, CONTACT_TYPE_SPEC),
+        FilterField("company_no", _("Company No."), c.company, CODE, Contact),
+        FilterField("first_name", _("First Name"), c.first_name, TEXT),
+        FilterField("middle_name", _("Middle Name"), c.middle_name, TEXT),
+        FilterField("surname", _("Surname"), c.surname, TEXT),
+        FilterField("address", _("Address"), c.address, TEXT),
+        FilterField("address_2", _("Address 2"), c.address_2, TEXT),
+        FilterField("post_code", _("Post Code"), c.post_code, TEXT, aliases=("zip",)),
+        FilterField("city", _("City"), c.city, TEXT),
+        FilterField("county", _("County"), c.county, TEXT),
+        FilterField(
+            "country", _("Country"), c.country_code, CODE, aliases=("country_code",)
+        ),
+        FilterField("phone", _("Phone"), c.phone, TEXT),
+        FilterField("mobile_phone", _("Mobile Phone"), c.mobile_phone, TEXT),
+        FilterField("email", _("Email"), c.email, TEXT, aliases=("e_mail",)),
+        FilterField(
+            "language",
+            _("Language"),
+            c.language,
+            CODE,
+            Language,
+            aliases=("language_code",),
+        ),
+        FilterField(
+            "salutation",
+            _("Salutation"),
+            c.salutation,
+            CODE,
+            aliases=("salutation_code",),
+        ),
+        FilterField(
+            "salesperson",
+            _("Salesperson"),
+            c.salesperson,
+            CODE,
+            Salesperson,
+            aliases=("salesperson_code",),
+        ),
+        FilterField(
+            "territory",
+            _("Territory"),
+            c.territory,
+            CODE,
+            Territory,
+            aliases=("territory_code",),
+        ),
+        FilterField(
+            "correspondence_type",
+            _("Correspondence Type"),
+            c.correspondence_type,
+            CORRESPONDENCE_TYPE_SPEC,
+        ),
+        FilterField("job_title", _("Job Title"), c.job_title, TEXT),
+        FilterField(
+            "exclude_from_segment",
+            _("Exclude from Segment"),
+            c.exclude_from_segment,
+            BOOLEAN,
+        ),
+        FilterField(
+            "privacy_blocked", _("Privacy Blocked"), c.privacy_blocked, BOOLEAN
+        ),
+    )
+
+
+def _code_source(
+    key: str,
+    label: str,
+    table: type[Model],
+    code_column: Field,
+    code_table: type[Model],
+    via_company: bool = False,
+) -> Source:
+    return Source(
+        key=key,
+        label=label,
+        fields=(FilterField("code", label, code_column, CODE, code_table),),
+        contact_column=table.contact,
+        via_company=via_company,
+        aliases=(key.replace("_", "-"),),
+        table=table,
+    )
+
+
+def build_sources() -> dict[str, Source]:
+    """Return every criteria source by key; built on call so labels follow the language."""
+    sources = [
+        Source("contact", _("Contact"), _contact_fields(), table=Contact),
+        _code_source(
+            "mailing_group",
+            _("Mailing Group"),
+            ContactMailingGroup,
+            ContactMailingGroup.mailing_group,
+            MailingGroup,
+        ),
+        _code_source(
+            "industry_group",
+            _("Industry Group"),
+            ContactIndustryGroup,
+            ContactIndustryGroup.industry_group,
+            IndustryGroup,
+            via_company=True,
+        ),
+        _code_source(
+            "business_relation",
+            _("Business Relation"),
+            ContactBusinessRelation,
+            ContactBusinessRelation.business_relation,
+            BusinessRelation,
+            via_company=True,
+        ),
+        _code_source(
+            "job_responsibility",
+            _("Job Responsibility"),
+            ContactJobResponsibility,
+            ContactJobResponsibility.job_responsibility,
+            JobResponsibility,
+        ),
+        Source(
+            "profile",
+            _("Profile Answer"),
+            (
+                FilterField(
+                    "questionnaire",
+                    _("Questionnaire"),
+                    ProfileAnswer.questionnaire,
+                    CODE,
+                ),
+                FilterField("question", _("Question"), ProfileQuestion.code, CODE),
+                FilterField("answer", _("Answer"), ProfileAnswer.code, CODE),
+            ),
+            contact_column=ContactProfileAnswer.contact,
+            joins=(
+                (ProfileAnswer, ContactProfileAnswer.answer == ProfileAnswer.id),
+                (ProfileQuestion, ProfileAnswer.question == ProfileQuestion.id),
+            ),
+            table=ContactProfileAnswer,
+        ),
+        Source(
+            "interaction",
+            _("Interaction Log Entry"),
+            _interaction_fields(),
+            contact_column=InteractionLogEntry.contact_no,
+            aliases=("interaction_log_entry",),
+            table=InteractionLogEntry,
+        ),
+    ]
+    return {source.key: source for source in sources}
+
+
+def _interaction_fields() -> tuple[FilterField, ...]:
+    e = InteractionLogEntry
+    return (
+        FilterField("date", _("Date"), e.date, DATE),
+        FilterField("template", _("Template"), e.template_code, CODE),
+        FilterField("group", _("Group"), e.group_code, CODE),
+        FilterField("segment_no", _("Segment No."), e.segment_no, CODE),
+        FilterField("campaign_no", _("Campaign No."), e.campaign_no, CODE),
+        FilterField(
+            "campaign_target", _("Campaign Target"), e.campaign_target, BOOLEAN
+        ),
+        FilterField(
+            "campaign_response", _("Campaign Response"), e.campaign_response, BOOLEAN
+        ),
+        FilterField("evaluation", _("Evaluation"), e.evaluation, TEXT),
+        FilterField(
+            "correspondence_type",
+            _("Correspondence Type"),
+            e.correspondence_type,
+            CORRESPONDENCE_TYPE_SPEC,
+        ),
+        FilterField("canceled", _("Canceled"), e.canceled, BOOLEAN),
+    )
+
+
+def find_source(key: str, sources: Mapping[str, Source] | None = None) -> Source:
+    sources = sources or build_sources()
+    wanted = normalize_key(key)
+    for source in sources.values():
+        if wanted == source.key or wanted in (normalize_key(a) for a in source.aliases):
+            return source
+    known = ", ".join(sources)
+    raise InvalidValueError(
+        _("Unknown criteria source {source!r}; the sources are: {known}.").format(
+            source=key, known=known
+        )
+    )
+
+
+Filters = dict[str, dict[str, str]]
+
+
+@dataclass
+class AddOptions:
+    """The options of Add Contacts."""
+
+    allow_existing: bool = False
+    expand_companies: bool = False
+    allow_related_companies: bool = False
+    ignore_exclusion: bool = False
+
+    def as_dict(self) -> dict[str, bool]:
+        return {
+            "allow_existing": self.allow_existing,
+            "expand_companies": self.expand_companies,
+            "allow_related_companies": self.allow_related_companies,
+            "ignore_exclusion": self.ignore_exclusion,
+        }
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any]) -> AddOptions:
+        return cls(**{key: bool(values.get(key, False)) for key in cls().as_dict()})
+
+    def labels(self) -> list[str]:
+        names = {
+            "allow_existing": _("allow existing contacts"),
+            "expand_companies": _("expand companies"),
+            "allow_related_companies": _("allow related companies"),
+            "ignore_exclusion": _("ignore exclusion"),
+        }
+        return [names[key] for key, value in self.as_dict().items() if value]
+
+
+def clean_filters(filters: Mapping[str, Mapping[str, str]]) -> Filters:
+    """Resolve source and field names to their keys and drop empty expressions.
+
+    Raises InvalidValueError naming an unknown source or field, and FilterSyntaxError
+    for an expression that does not parse or does not fit its field.
+    """
+    sources = build_sources()
+    cleaned: Filters = {}
+    for source_key, fields in filters.items():
+        source = find_source(source_key, sources)
+        for field_key, expression in fields.items():
+            if expression is None or not str(expression).strip():
+                continue
+            filter_field = source.field(field_key)
+            validate_expression(filter_field.spec, str(expression), filter_field.key)
+            _check_codes_exist(filter_field, str(expression))
+            cleaned.setdefault(source.key, {})[filter_field.key] = str(expression)
+    return cleaned
+
+
+def _check_codes_exist(filter_field: FilterField, expression: str) -> None:
+    """Reject an exact code that is not in its code table, listing the codes there."""
+    if filter_field.lookup is None:
+        return
+    node = validate_expression(filter_field.spec, expression, filter_field.key)
+    primary_key = filter_field.lookup._meta.primary_key
+    for code in _exact_codes(node):
+        if not filter_field.lookup.select().where(primary_key == code).exists():
+            existing = [
+                row[0]
+                for row in filter_field.lookup.select(primary_key)
+                .order_by(primary_key)
+                .limit(30)
+                .tuples()
+            ]
+            listing = ", ".join(existing) if existing else _("none")
+            raise InvalidValueError(
+                _("Unknown {field} {code!r}; the codes are: {codes}.").format(
+                    field=filter_field.label, code=code, codes=listing
+                )
+            )
+
+
+def _exact_codes(node: Node) -> Iterable[str]:
+    if isinstance(node, (AnyOf, AllOf)):
+        for item in node.items:
+            yield from _exact_codes(item)
+    elif isinstance(node, Comparison) and node.operator == "=" and node.value:
+        if not node.case_insensitive:
+            yield node.value.upper()
+
+
+def matching_condition(filters: Filters) -> Any:
+    """Return the condition on Contact that the filters select, or None for no filters."""
+    sources = build_sources()
+    conditions = []
+    for source_key, fields in filters.items():
+        source = sources[source_key]
+        compiled = [
+            compile_expression(
+                source.field(key).column, source.field(key).spec, expr, key
+            )
+            for key, expr in fields.items()
+        ]
+        if not compiled:
+            continue
+        if source.key == "contact":
+            conditions.extend(compiled)
+            continue
+        subquery = _source_subquery(source, compiled)
+        target = Contact.company if source.via_company else Contact.no
+        conditions.append(target.in_(subquery))
+    if not conditions:
+        return None
+    result = conditions[0]
+    for condition in conditions[1:]:
+        result = result & condition
+    return result
+
+
+def _source_subquery(source: Source, compiled: list[Any]) -> Select:
+    assert source.table is not None and source.contact_column is not None
+    query = source.table.select(source.contact_column)
+    for table, on in source.joins:
+        query = query.join_from(source.table, table, on=on)
+    for condition in compiled:
+        query = query.where(condition)
+    return query
+
+
+@dataclass
+class Selection:
+    """The contacts an Add Contacts action would insert, as a query of contact numbers."""
+
+    filters: Filters
+    options: AddOptions
+    segment_no: str | None = None
+    extra: list[Any] = field(default_factory=list)
+
+    def condition(self) -> Any:
+        matching = matching_condition(self.filters)
+        if self.options.expand_companies or self.options.allow_related_companies:
+            matched = Contact.select(Contact.no)
+            if matching is not None:
+                matched = matched.where(matching)
+            alias = Contact.alias("matched")
+            companies = alias.select(alias.company).where(
+                alias.no.in_(matched) & alias.company.is_null(False)
+            )
+            if self.options.expand_companies:
+                # A matching person or company brings its company and all its persons.
+                selected = Contact.no.in_(matched) | Contact.company.in_(companies)
+            else:
+                # A matching person brings its company, and nobody else.
+                persons = companies.where(alias.type == ContactType.PERSON)
+                selected = Contact.no.in_(matched) | Contact.no.in_(persons)
+        else:
+            selected = matching
+
+        conditions = [Contact.privacy_blocked == False]  # noqa: E712
+        if selected is not None:
+            conditions.append(selected)
+        if not self.options.ignore_exclusion:
+            conditions.append(Contact.exclude_from_segment == False)  # noqa: E712
+        if self.segment_no is not None and not self.options.allow_existing:
+            on_segment = SegmentLine.select(SegmentLine.contact).where(
+                SegmentLine.segment == self.segment_no
+            )
+            conditions.append(Contact.no.not_in(on_segment))
+        conditions.extend(self.extra)
+
+        result = conditions[0]
+        for condition in conditions[1:]:
+            result = result & condition
+        return result
+
+    def query(self, *columns: Any) -> Select:
+        return Contact.select(*(columns or (Contact.no,))).where(self.condition())
+
+    def count(self) -> int:
+        return self.query().count()
+
+
+def describe_filters(filters: Filters) -> str:
+    """Render filters as ``country=DE|AT; mailing group=NEWS``."""
+    sources = build_sources()
+    parts = []
+    for source_key, fields in filters.items():
+        source = sources[source_key]
+        for key, expression in fields.items():
+            if source.key == "contact":
+                label = key
+            elif len(source.fields) == 1:
+                label = source.label.lower()
+            else:
+                label = f"{source.label.lower()} {key}"
+            parts.append(f"{label}={expression}")
+    return "; ".join(parts)
+
+
+def describe_action(action: str, filters: Filters, options: Mapping[str, Any]) -> str:
+    """Render an action as one readable line, for example for the criteria list."""
+    names: dict[str, Callable[[], str]] = {
+        "add": lambda: _("Add Contacts"),
+        "reduce": lambda: _("Reduce Contacts"),
+        "refine": lambda: _("Refine Contacts"),
+        "insert_line": lambda: _("Insert Line"),
+        "delete_line": lambda: _("Delete Line"),
+        "reuse_logged": lambda: _("Reuse Logged Segment"),
+    }
+    text = names.get(action, lambda: action)()
+    described = describe_filters(filters)
+    if described:
+        text += "  " + described
+    if action == "add":
+        labels = AddOptions.from_dict(options).labels()
+    else:
+        labels = [
+            str(v) if not isinstance(v, bool) else k.replace("_", " ")
+            for k, v in options.items()
+            if v
+        ]
+    if labels:
+        text += "  [" + ", ".join(labels) + "]"
+    return text

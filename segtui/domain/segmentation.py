@@ -1,0 +1,592 @@
+"""Segments: create, change, list and delete them, and change their lines.
+
+Every change to the lines is recorded as a criteria action with the whole lines it
+inserted or deleted, so the criteria list shows how the segment was built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from peewee import JOIN, Field, Value, fn
+
+from segtui.db import write_transaction
+from segtui.domain import clock
+from segtui.domain.criteria import AddOptions, Filters, Selection, clean_filters
+from segtui.domain.errors import InvalidValueError, NotFoundError
+from segtui.domain.numbering import SEGMENT_SERIES, next_number
+from segtui.domain.propagation import (
+    apply_template_to_header,
+    constant,
+    contact_dependent,
+    line_columns,
+    stored_value,
+)
+from segtui.domain.sql import json_object
+from segtui.i18n import _, ngettext
+from segtui.models import (
+    Contact,
+    CorrespondenceType,
+    InformationFlow,
+    InitiatedBy,
+    InteractionTemplate,
+    Language,
+    Salesperson,
+    SegmentCriteriaAction,
+    SegmentHeader,
+    SegmentHistory,
+    SegmentLine,
+    UserSetup,
+)
+
+LINE_NO_STEP = 10000
+
+# Line columns kept whole in the segment history, so Go Back restores a line exactly.
+SNAPSHOT_FIELDS: tuple[Field, ...] = tuple(
+    field
+    for field in SegmentLine._meta.sorted_fields
+    if field.name not in ("id", "segment")
+)
+
+
+@dataclass(frozen=True)
+class SegmentSummary:
+    no: str
+    description: str
+    date: date | None
+    salesperson_code: str
+    template_code: str
+    lines: int
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    """What one criteria action did to a segment."""
+
+    action_id: int
+    inserted: int = 0
+    deleted: int = 0
+
+
+def get_segment(no: str) -> SegmentHeader:
+    segment = SegmentHeader.get_or_none(SegmentHeader.no == no)
+    if segment is None:
+        raise NotFoundError(
+            _("Segment {no!r} does not exist; `segtui segment list` shows the segments.").format(
+                no=no
+            )
+        )
+    return segment
+
+
+def list_segments() -> list[SegmentSummary]:
+    """Return every unlogged segment with its number of lines, newest number last."""
+    line_count = (
+        SegmentLine.select(SegmentLine.segment, fn.COUNT(SegmentLine.id).alias("lines"))
+        .group_by(SegmentLine.segment)
+        .alias("line_count")
+    )
+    query = (
+        SegmentHeader.select(
+            SegmentHeader.no,
+            SegmentHeader.description,
+            SegmentHeader.date,
+            SegmentHeader.salesperson,
+            SegmentHeader.interaction_template,
+            fn.COALESCE(line_count.c.lines, 0).alias("lines"),
+        )
+        .join(line_count, JOIN.LEFT_OUTER, on=(line_count.c.segment_no == SegmentHeader.no))
+        .order_by(SegmentHeader.no)
+        .tuples()
+    )
+    return [
+        SegmentSummary(no, description, day, salesperson or "", template or "", int(lines))
+        for no, description, day, salesperson, template, lines in query
+    ]
+
+
+def create_segment(
+    description: str,
+    *,
+    user: str,
+    template_code: str | None = None,
+    salesperson_code: str | None = None,
+    segment_date: date | None = None,
+) -> SegmentHeader:
+    """Create an empty segment with the next number of the segment series."""
+    description = description.strip()
+    if not description:
+        raise InvalidValueError(_("A segment needs a description; type one and try again."))
+    template = _find_template(template_code) if template_code else None
+    if salesperson_code:
+        _find_salesperson(salesperson_code)
+    else:
+        setup = UserSetup.get_or_none(UserSetup.user_id == user)
+        salesperson_code = setup.salesperson_code if setup else None
+
+    with write_transaction():
+        now = clock.now()
+        segment = SegmentHeader(
+            no=next_number(SEGMENT_SERIES),
+            description=description,
+            date=segment_date or now.date(),
+            salesperson=salesperson_code,
+            created_at=now,
+            created_by=user,
+            modified_at=now,
+            modified_by=user,
+        )
+        apply_template_to_header(segment, template)
+        segment.save(force_insert=True)
+        return segment
+
+
+def delete_segment(no: str, *, user: str) -> None:
+    """Delete an unlogged segment with its lines and criteria."""
+    with write_transaction():
+        segment = get_segment(no)
+        segment.delete_instance(recursive=False)
+
+
+HEADER_FIELDS = {
+    "description": SegmentHeader.description,
+    "date": SegmentHeader.date,
+    "salesperson": SegmentHeader.salesperson,
+    "interaction_template": SegmentHeader.interaction_template,
+    "language": SegmentHeader.language,
+    "subject": SegmentHeader.subject,
+    "correspondence_type": SegmentHeader.correspondence_type,
+    "ignore_contact_corresp_type": SegmentHeader.ignore_contact_corresp_type,
+    "unit_cost": SegmentHeader.unit_cost,
+    "unit_duration": SegmentHeader.unit_duration,
+    "information_flow": SegmentHeader.information_flow,
+    "initiated_by": SegmentHeader.initiated_by,
+    "send_word_docs_as_attachment": SegmentHeader.send_word_docs_as_attachment,
+}
+
+# Header fields that lines share; changing one of them can update the lines.
+LINE_FIELDS = {
+    "date",
+    "salesperson",
+    "interaction_template",
+    "language",
+    "subject",
+    "correspondence_type",
+    "ignore_contact_corresp_type",
+    "unit_cost",
+    "unit_duration",
+    "information_flow",
+    "initiated_by",
+}
+
+
+def lines_share(changes: Iterable[str]) -> bool:
+    """Return whether changing these header fields would change the lines too."""
+    return any(name in LINE_FIELDS for name in changes)
+
+
+def update_header(
+    no: str,
+    changes: Mapping[str, Any],
+    *,
+    user: str,
+    update_lines: bool = True,
+) -> SegmentHeader:
+    """Change header fields; with ``update_lines`` the lines follow the shared ones.
+
+    Setting ``interaction_template`` also sets the template's cost, duration,
+    information flow, initiated by, correspondence type and language on the header.
+    """
+    unknown = [name for name in changes if name not in HEADER_FIELDS]
+    if unknown:
+        raise InvalidValueError(
+            _("Unknown segment field {field!r}; the fields are: {known}.").format(
+                field=unknown[0], known=", ".join(HEADER_FIELDS)
+            )
+        )
+
+    with write_transaction():
+        segment = get_segment(no)
+        changed: set[str] = set()
+        for name, value in changes.items():
+            value = _check_header_value(name, value)
+            if name == "interaction_template":
+                template = _find_template(value) if value else None
+                if template is None or template.code != segment.interaction_template_code:
+                    apply_template_to_header(segment, template)
+                    changed.update(
+                        {
+                            "interaction_template",
+                            "correspondence_type",
+                            "unit_cost",
+                            "unit_duration",
+                            "information_flow",
+                            "initiated_by",
+                            "language",
+                            "subject",
+                        }
+                    )
+                continue
+            if stored_value(segment, name) != value:
+                setattr(segment, name, value)
+                changed.add(name)
+        if not changed:
+            return segment
+        segment.modified_at = clock.now()
+        segment.modified_by = user
+        segment.version += 1
+        segment.save()
+        if update_lines and lines_share(changed):
+            _update_lines_from_header(segment, changed)
+        return segment
+
+
+def _check_header_value(name: str, value: Any) -> Any:
+    if name == "description":
+        text = str(value or "").strip()
+        if not text:
+            raise InvalidValueError(_("A segment needs a description; type one and try again."))
+        return text
+    if name == "salesperson":
+        if value:
+            _find_salesperson(value)
+        return value or None
+    if name == "language":
+        if value and Language.get_or_none(Language.code == value) is None:
+            raise NotFoundError(_("Language {code!r} does not exist.").format(code=value))
+        return value or None
+    if name == "correspondence_type":
+        if value not in tuple(CorrespondenceType):
+            raise InvalidValueError(
+                _("Correspondence type {value!r} is not one of: hard_copy, email, blank.").format(
+                    value=value
+                )
+            )
+        return value
+    if name == "information_flow" and value not in tuple(InformationFlow):
+        raise InvalidValueError(_("Information flow {value!r} is invalid.").format(value=value))
+    if name == "initiated_by" and value not in tuple(InitiatedBy):
+        raise InvalidValueError(_("Initiated by {value!r} is invalid.").format(value=value))
+    if name in ("unit_cost", "unit_duration"):
+        try:
+            number = Decimal(str(value))
+        except ArithmeticError:
+            raise InvalidValueError(_("{value!r} is not a number.").format(value=value)) from None
+        if number < 0:
+            raise InvalidValueError(_("{value!r} cannot be negative.").format(value=value))
+        return number
+    return value
+
+
+def _update_lines_from_header(segment: SegmentHeader, changed: set[str]) -> None:
+    """Give every line of the segment the header's new values for the changed fields."""
+    columns = dict(line_columns(segment))
+    updates: dict[Field, Any] = {}
+    template_changed = "interaction_template" in changed
+    for line_field, expression in columns.items():
+        name = line_field.name
+        affected = name in changed or (
+            template_changed and name in ("description", "correspondence_type", "language", "subject")
+        )
+        if name == "correspondence_type" and "ignore_contact_corresp_type" in changed:
+            affected = True
+        if name == "subject" and "language" in changed:
+            affected = True
+        if not affected or name in ("evaluation", "personal_note", "version"):
+            continue
+        if contact_dependent(line_field):
+            expression = _per_contact(expression)
+        updates[line_field] = expression
+    if not updates:
+        return
+    # A line with a letter of its own keeps its language and so its letter.
+    own = SegmentLine.attachment.is_null(False)
+    plain = {f: e for f, e in updates.items() if f is not SegmentLine.language}
+    updates_all = dict(plain)
+    updates_all[SegmentLine.version] = SegmentLine.version + 1
+    (
+        SegmentLine.update(updates_all)
+        .where((SegmentLine.segment == segment.no))
+        .execute()
+    )
+    if SegmentLine.language in updates:
+        (
+            SegmentLine.update({SegmentLine.language: updates[SegmentLine.language]})
+            .where((SegmentLine.segment == segment.no) & ~own)
+            .execute()
+        )
+
+
+def _per_contact(expression: Any) -> Any:
+    """Evaluate a line expression over Contact for the contact of each line."""
+    return (
+        Contact.select(expression)
+        .where(Contact.no == SegmentLine.contact)
+    )
+
+
+def _find_template(code: str) -> InteractionTemplate:
+    template = InteractionTemplate.get_or_none(InteractionTemplate.code == code)
+    if template is None:
+        known = ", ".join(t.code for t in InteractionTemplate.select().order_by(InteractionTemplate.code))
+        raise NotFoundError(
+            _("Interaction template {code!r} does not exist; the templates are: {known}.").format(
+                code=code, known=known or _("none")
+            )
+        )
+    return template
+
+
+def _find_salesperson(code: str) -> Salesperson:
+    salesperson = Salesperson.get_or_none(Salesperson.code == code)
+    if salesperson is None:
+        known = ", ".join(s.code for s in Salesperson.select().order_by(Salesperson.code))
+        raise NotFoundError(
+            _("Salesperson {code!r} does not exist; the salespeople are: {known}.").format(
+                code=code, known=known or _("none")
+            )
+        )
+    return salesperson
+
+
+# Criteria actions.
+
+
+def count_add_contacts(
+    filters: Mapping[str, Mapping[str, str]],
+    options: AddOptions,
+    segment_no: str | None = None,
+) -> int:
+    """Return how many contacts Add Contacts would insert with these filters now."""
+    cleaned = clean_filters(filters)
+    return Selection(cleaned, options, segment_no).count()
+
+
+def add_contacts(
+    no: str,
+    filters: Mapping[str, Mapping[str, str]],
+    options: AddOptions,
+    *,
+    user: str,
+) -> ActionResult:
+    """Insert a line for every contact the filters and options select."""
+    cleaned = clean_filters(filters)
+    with write_transaction():
+        segment = get_segment(no)
+        action = _record_action(segment, "add", cleaned, options.as_dict(), user)
+        selection = Selection(cleaned, options, segment.no)
+        inserted = _insert_lines(segment, action, selection.condition())
+        return ActionResult(action.id, inserted=inserted)
+
+
+def insert_line(no: str, contact_no: str, *, user: str, allow_existing: bool = False) -> ActionResult:
+    """Insert one line for a contact typed by the user."""
+    contact_no = contact_no.strip().upper()
+    with write_transaction():
+        segment = get_segment(no)
+        contact = Contact.get_or_none(Contact.no == contact_no)
+        if contact is None:
+            raise NotFoundError(
+                _("Contact {no!r} does not exist; check the number.").format(no=contact_no)
+            )
+        if contact.privacy_blocked:
+            raise InvalidValueError(
+                _("Contact {no} {name} is privacy blocked and cannot be added.").format(
+                    no=contact.no, name=contact.name
+                )
+            )
+        existing = (
+            SegmentLine.select(SegmentLine.line_no)
+            .where((SegmentLine.segment == segment.no) & (SegmentLine.contact == contact.no))
+            .first()
+        )
+        if existing is not None and not allow_existing:
+            raise InvalidValueError(
+                _("Contact {no} {name} is already on line {line_no}.").format(
+                    no=contact.no, name=contact.name, line_no=existing.line_no
+                )
+            )
+        action = _record_action(segment, "insert_line", {}, {"contact_no": contact.no}, user)
+        inserted = _insert_lines(segment, action, Contact.no == contact.no)
+        return ActionResult(action.id, inserted=inserted)
+
+
+def delete_lines(no: str, line_nos: Sequence[int], *, user: str) -> ActionResult:
+    """Delete lines by line number, keeping them whole in the history."""
+    with write_transaction():
+        segment = get_segment(no)
+        where = (SegmentLine.segment == segment.no) & SegmentLine.line_no.in_(list(line_nos))
+        contacts = [
+            row[0]
+            for row in SegmentLine.select(SegmentLine.contact).where(where).order_by(SegmentLine.line_no).tuples()
+        ]
+        if not contacts:
+            raise NotFoundError(
+                _("Segment {no} has no line {lines}.").format(
+                    no=segment.no, lines=", ".join(str(n) for n in line_nos)
+                )
+            )
+        action = _record_action(segment, "delete_line", {}, {"contact_nos": contacts}, user)
+        _record_history(action, "deleted", where)
+        deleted = SegmentLine.delete().where(where).execute()
+        action.lines_deleted = deleted
+        action.save()
+        return ActionResult(action.id, deleted=deleted)
+
+
+def _record_action(
+    segment: SegmentHeader, action: str, filters: Filters, options: dict[str, Any], user: str
+) -> SegmentCriteriaAction:
+    # A new action ends the actions undone by Go Back: they can no longer be redone.
+    SegmentCriteriaAction.delete().where(
+        (SegmentCriteriaAction.segment == segment.no) & (SegmentCriteriaAction.active == False)  # noqa: E712
+    ).execute()
+    last = (
+        SegmentCriteriaAction.select(fn.MAX(SegmentCriteriaAction.sequence))
+        .where(SegmentCriteriaAction.segment == segment.no)
+        .scalar()
+    )
+    return SegmentCriteriaAction.create(
+        segment=segment.no,
+        sequence=(last or 0) + 1,
+        action=action,
+        filters=filters,
+        options=options,
+        created_at=clock.now(),
+        created_by=user,
+    )
+
+
+def _insert_lines(segment: SegmentHeader, action: SegmentCriteriaAction, condition: Any) -> int:
+    """Insert a line for each contact matching ``condition`` in one INSERT ... SELECT."""
+    last_line = (
+        SegmentLine.select(fn.MAX(SegmentLine.line_no))
+        .where(SegmentLine.segment == segment.no)
+        .scalar()
+    ) or 0
+    columns = line_columns(segment)
+    fields = [SegmentLine.segment, SegmentLine.line_no, SegmentLine.contact]
+    values: list[Any] = [
+        constant(SegmentLine.segment, segment.no),
+        Value(last_line) + fn.ROW_NUMBER().over(order_by=[Contact.no]) * LINE_NO_STEP,
+        Contact.no,
+    ]
+    for line_field, expression in columns:
+        fields.append(line_field)
+        values.append(expression)
+    query = Contact.select(*values).where(condition).order_by(Contact.no)
+    inserted = SegmentLine.insert_from(query, fields).as_rowcount().execute()
+    if inserted:
+        _record_history(
+            action,
+            "inserted",
+            (SegmentLine.segment == segment.no) & (SegmentLine.line_no > last_line),
+        )
+    action.lines_inserted = inserted
+    action.save()
+    return inserted
+
+
+def line_snapshot_expression() -> Any:
+    return json_object((field.column_name, field) for field in SNAPSHOT_FIELDS)
+
+
+def _record_history(action: SegmentCriteriaAction, change: str, where: Any) -> None:
+    query = SegmentLine.select(
+        Value(action.id),
+        Value(change),
+        SegmentLine.line_no,
+        SegmentLine.contact,
+        line_snapshot_expression(),
+    ).where(where)
+    SegmentHistory.insert_from(
+        query,
+        [
+            SegmentHistory.action,
+            SegmentHistory.change,
+            SegmentHistory.line_no,
+            SegmentHistory.contact_no,
+            SegmentHistory.line_values,
+        ],
+    ).execute()
+
+
+# Reading lines for display.
+
+
+@dataclass(frozen=True)
+class LineRow:
+    line_no: int
+    contact_no: str
+    contact_name: str
+    company_name: str
+    correspondence_type: str
+    language_code: str
+    salesperson_code: str
+    template_code: str
+    description: str
+
+
+def segment_lines(no: str, offset: int = 0, limit: int | None = None) -> list[LineRow]:
+    """Return a page of a segment's lines with each contact's name and company."""
+    company = Contact.alias("company")
+    query = (
+        SegmentLine.select(
+            SegmentLine.line_no,
+            SegmentLine.contact,
+            Contact.name,
+            fn.COALESCE(company.name, ""),
+            Contact.type,
+            SegmentLine.correspondence_type,
+            SegmentLine.language,
+            SegmentLine.salesperson,
+            SegmentLine.interaction_template,
+            SegmentLine.description,
+        )
+        .join_from(SegmentLine, Contact, on=(SegmentLine.contact == Contact.no))
+        .join_from(Contact, company, JOIN.LEFT_OUTER, on=(Contact.company == company.no))
+        .where(SegmentLine.segment == no)
+        .order_by(SegmentLine.line_no)
+        .offset(offset)
+        .tuples()
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    rows = []
+    for line_no, contact_no, name, company_name, kind, corr, language, sp, template, desc in query:
+        rows.append(
+            LineRow(
+                line_no=line_no,
+                contact_no=contact_no,
+                contact_name=name,
+                company_name=company_name if kind != "company" else "",
+                correspondence_type=corr or "",
+                language_code=language or "",
+                salesperson_code=sp or "",
+                template_code=template or "",
+                description=desc or "",
+            )
+        )
+    return rows
+
+
+def count_lines(no: str) -> int:
+    return SegmentLine.select().where(SegmentLine.segment == no).count()
+
+
+def criteria_actions(no: str) -> list[SegmentCriteriaAction]:
+    return list(
+        SegmentCriteriaAction.select()
+        .where(SegmentCriteriaAction.segment == no)
+        .order_by(SegmentCriteriaAction.sequence)
+    )
+
+
+def added_message(inserted: int) -> str:
+    return ngettext("{count} contact added.", "{count} contacts added.", inserted).format(
+        count=inserted
+    )

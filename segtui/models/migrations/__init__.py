@@ -1,0 +1,121 @@
+"""Numbered schema migrations, applied in order and recorded in ``schema_version``.
+
+Each migration is frozen once released: a database made by any earlier segtui reaches
+the current schema by applying the migrations it lacks. Migration 1 is the first
+schema as plain DDL per database kind, so later model changes cannot alter it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+
+from peewee import Database, SqliteDatabase
+
+SCHEMA_VERSION_TABLE = "schema_version"
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[Database], None]
+
+
+class SchemaError(RuntimeError):
+    """Raised when a database's schema does not fit this version of segtui."""
+
+
+def _dialect(database: Database) -> str:
+    return "sqlite" if isinstance(database, SqliteDatabase) else "postgresql"
+
+
+def _run_sql_file(name: str) -> Callable[[Database], None]:
+    def apply(database: Database) -> None:
+        text = (
+            resources.files(__package__)
+            .joinpath(f"{name}.{_dialect(database)}.sql")
+            .read_text(encoding="utf-8")
+        )
+        for statement in text.split(";\n"):
+            lines = [
+                line for line in statement.splitlines() if not line.startswith("--")
+            ]
+            sql = "\n".join(lines).strip()
+            if sql:
+                database.execute_sql(sql)
+
+    return apply
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "initial schema", _run_sql_file("0001_initial")),
+]
+
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def current_version(database: Database) -> int:
+    """Return the schema version of the database, 0 for a database without tables."""
+    if not database.table_exists(SCHEMA_VERSION_TABLE):
+        if database.get_tables():
+            raise SchemaError(
+                f"Database {database.database!r} has tables but no "
+                f"{SCHEMA_VERSION_TABLE} table, so it was not made by segtui; "
+                "point --db at a segtui database or at a new file."
+            )
+        return 0
+    cursor = database.execute_sql(f"SELECT MAX(version) FROM {SCHEMA_VERSION_TABLE}")
+    row = cursor.fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(database: Database, target: int = LATEST_VERSION) -> list[int]:
+    """Apply the migrations between the database's version and ``target``.
+
+    Each migration runs in its own transaction together with its version row, so an
+    interrupted upgrade leaves the database at the last complete version.
+    """
+    applied = []
+    version = current_version(database)
+    if version > LATEST_VERSION:
+        raise _too_new(database, version)
+
+    for migration in MIGRATIONS:
+        if migration.version <= version or migration.version > target:
+            continue
+        with database.atomic():
+            if migration.version == 1:
+                database.execute_sql(
+                    f"CREATE TABLE {SCHEMA_VERSION_TABLE} "
+                    "(version INTEGER NOT NULL PRIMARY KEY, description TEXT NOT NULL)"
+                )
+            migration.apply(database)
+            database.execute_sql(
+                f"INSERT INTO {SCHEMA_VERSION_TABLE} (version, description) "
+                f"VALUES ({database.param}, {database.param})",
+                (migration.version, migration.description),
+            )
+        applied.append(migration.version)
+    return applied
+
+
+def check_version(database: Database) -> None:
+    """Raise SchemaError unless the database is at the schema version of this segtui."""
+    version = current_version(database)
+    if version > LATEST_VERSION:
+        raise _too_new(database, version)
+    if version < LATEST_VERSION:
+        raise SchemaError(
+            f"Database {database.database!r} has schema version {version}, and this "
+            f"segtui needs version {LATEST_VERSION}; run `segtui db migrate` to "
+            "upgrade it."
+        )
+
+
+def _too_new(database: Database, version: int) -> SchemaError:
+    return SchemaError(
+        f"Database {database.database!r} has schema version {version}, newer than "
+        f"this segtui knows ({LATEST_VERSION}); upgrade segtui to open it."
+    )

@@ -48,6 +48,7 @@ from segtui.models.setup import (
     Salesperson,
     Salutation,
     SalutationFormula,
+    Setting,
     Territory,
     UserSetup,
 )
@@ -60,6 +61,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     Salesperson,
     Territory,
     NumberSeries,
+    Setting,
     UserSetup,
     Contact,
     MailingGroup,
@@ -130,6 +132,7 @@ __all__ = [
     "SegmentHeader",
     "SegmentHistory",
     "SegmentLine",
+    "Setting",
     "Territory",
     "UserSetup",
 ]

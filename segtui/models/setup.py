@@ -65,6 +65,13 @@ class NumberSeries(BaseModel):
     last_no_used = CharField(max_length=20, default="")
 
 
+class Setting(BaseModel):
+    """One setting of the whole database, such as the sender's country."""
+
+    key = CharField(primary_key=True, max_length=50)
+    value = TextField(default="")
+
+
 class UserSetup(BaseModel):
     """A user of the database, known by the operating system login."""
 

@@ -11,14 +11,22 @@ Syntax, loosest binding first:
 - ``@müller`` compares without regard to case, umlauts included.
 
 Blank and NULL are one value: ``''`` matches both, ``<>X`` matches blank and NULL
-values, and a yes/no field treats NULL as no. A blank or NULL date matches only
-``''`` and ``<>X``, never a range or an ordering comparison.
+values, and a yes/no field treats NULL as no. On text and codes, blank sorts before
+every other value, so ``<B`` and ``..B`` match blank values too. A NULL date matches
+only ``''`` and ``<>X``, never a range or an ordering comparison, and a date can be
+compared with ``''`` only by ``=`` and ``<>``. Numbers are never blank.
+
+``compile_expression`` turns an expression into a peewee condition; ``matches``
+evaluates the same semantics in plain Python and is the reference the SQL is tested
+against. Both run the same checks, so an expression is valid for one exactly when it
+is valid for the other.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -36,6 +44,7 @@ OPERATORS = ("<>", "<=", ">=", "<", ">", "=")
 STOP_CHARACTERS = "|&()"
 # Characters a code may contain besides letters and digits.
 CODE_EXTRA_CHARACTERS = " -_./+#"
+WILDCARDS = ("*", "?")
 
 
 class FieldKind(StrEnum):
@@ -48,10 +57,14 @@ class FieldKind(StrEnum):
     OPTION = "option"
 
 
+# Kinds whose blank value sorts before every other value.
+BLANK_FIRST_KINDS = (FieldKind.TEXT, FieldKind.CODE, FieldKind.OPTION)
+
+
 class FilterSyntaxError(InvalidValueError):
     """Raised for an expression that cannot be parsed or does not fit its field.
 
-    ``position`` counts characters from 1.
+    ``position`` counts characters from 1 and points at the offending character.
     """
 
     def __init__(self, expression: str, position: int, reason: str, field: str = ""):
@@ -71,29 +84,34 @@ class FilterSyntaxError(InvalidValueError):
 
 
 @dataclass(frozen=True)
+class Term:
+    """One value as typed, with the position of its first character."""
+
+    text: str
+    position: int
+    quoted: bool = False
+
+
+@dataclass(frozen=True)
 class Comparison:
     operator: str
-    value: str
-    quoted: bool
+    value: Term
     case_insensitive: bool
-    position: int
 
 
 @dataclass(frozen=True)
 class Range:
-    low: str | None
-    high: str | None
+    low: Term | None
+    high: Term | None
     case_insensitive: bool
-    position: int
 
 
 @dataclass(frozen=True)
 class Pattern:
-    """A value with wildcards, kept as literal pieces and ``*`` / ``?`` markers."""
+    """A value with wildcards: literal pieces and ``*`` / ``?`` pieces, in order."""
 
-    pieces: tuple[str, ...]
+    pieces: tuple[Term, ...]
     case_insensitive: bool
-    position: int
 
 
 @dataclass(frozen=True)
@@ -107,8 +125,6 @@ class AllOf:
 
 
 Node = Comparison | Range | Pattern | AnyOf | AllOf
-
-WILDCARDS = ("*", "?")
 
 
 class _Parser:
@@ -184,12 +200,12 @@ class _Parser:
 
         if not operator and self.peek(2) == "..":
             self.index += 2
-            high, _quoted, high_start = self.parse_value(allow_wildcards=False)
+            high = self.parse_value(allow_wildcards=False)
             if high is None:
                 raise self.fail(_("expected a value after '..'"))
-            return Range(None, high, case_insensitive, start + 1)
+            return Range(None, self.single(high), case_insensitive)
 
-        value, quoted, value_start = self.parse_value(allow_wildcards=not operator)
+        value = self.parse_value(allow_wildcards=not operator)
         if value is None:
             if operator:
                 raise self.fail(
@@ -198,29 +214,37 @@ class _Parser:
             raise self.fail(_("expected a value"))
 
         if not operator and self.peek(2) == "..":
-            if isinstance(value, tuple):
-                raise self.fail(_("a range cannot contain wildcards"), value_start)
+            if len(value) != 1 or value[0].text in WILDCARDS:
+                raise self.fail(
+                    _("a range cannot contain wildcards"), value[0].position - 1
+                )
             self.index += 2
-            high, _quoted, _high_start = self.parse_value(allow_wildcards=False)
-            return Range(value, high, case_insensitive, start + 1)
+            high = self.parse_value(allow_wildcards=False)
+            return Range(
+                value[0], self.single(high) if high else None, case_insensitive
+            )
 
-        if isinstance(value, tuple):
-            return Pattern(value, case_insensitive, start + 1)
-        return Comparison(operator or "=", value, quoted, case_insensitive, start + 1)
+        if value[0].quoted or (len(value) == 1 and value[0].text not in WILDCARDS):
+            return Comparison(operator or "=", value[0], case_insensitive)
+        return Pattern(tuple(value), case_insensitive)
 
-    def parse_value(self, allow_wildcards: bool) -> tuple[Any, bool, int]:
-        """Read a quoted or bare value.
+    @staticmethod
+    def single(value: list[Term]) -> Term:
+        return value[0]
 
-        Returns the text (or a tuple of pattern pieces when it has wildcards), whether
-        it was quoted, and where it started; the text is None when no value follows.
+    def parse_value(self, allow_wildcards: bool) -> list[Term] | None:
+        """Read a quoted or bare value as a list of pieces; None when none follows.
+
+        A quoted value is one piece. A bare value is split at its wildcards, so a
+        value without wildcards is one piece as well.
         """
         self.skip_spaces()
-        start = self.index
         if self.peek() == "'":
-            return self.parse_quoted(), True, start
+            return [self.parse_quoted()]
 
-        pieces: list[str] = []
-        current = []
+        pieces: list[Term] = []
+        current: list[str] = []
+        current_start = self.index
         while self.index < len(self.text):
             character = self.text[self.index]
             if character in STOP_CHARACTERS or self.peek(2) == "..":
@@ -231,25 +255,19 @@ class _Parser:
                 if not allow_wildcards:
                     raise self.fail(_("wildcards are not allowed here"))
                 if current:
-                    pieces.append("".join(current))
+                    pieces.append(Term("".join(current), current_start + 1))
                     current = []
-                pieces.append(character)
+                pieces.append(Term(character, self.index + 1))
+                current_start = self.index + 1
             else:
                 current.append(character)
             self.index += 1
+        text = "".join(current).rstrip()
+        if text:
+            pieces.append(Term(text, current_start + 1))
+        return pieces or None
 
-        if not pieces:
-            text = "".join(current).strip()
-            return (text if text else None), False, start
-        if current:
-            tail = "".join(current).rstrip()
-            if tail:
-                pieces.append(tail)
-        if pieces and pieces[0] not in WILDCARDS:
-            pieces[0] = pieces[0].lstrip()
-        return tuple(piece for piece in pieces if piece), False, start
-
-    def parse_quoted(self) -> str:
+    def parse_quoted(self) -> Term:
         start = self.index
         self.index += 1
         characters = []
@@ -263,7 +281,7 @@ class _Parser:
                 )
             character = self.text[self.index]
             if character == "'":
-                if self.peek(2) == "''" and self.index != start + 1:
+                if self.peek(2) == "''":
                     characters.append("'")
                     self.index += 2
                     continue
@@ -271,7 +289,7 @@ class _Parser:
                 break
             characters.append(character)
             self.index += 1
-        return "".join(characters)
+        return Term("".join(characters), start + 2, quoted=True)
 
 
 def parse(expression: str, field: str = "") -> Node:
@@ -297,82 +315,173 @@ FALSE_WORDS = ("no", "false", "0", "nein", "n")
 
 
 def convert_value(
-    spec: FieldSpec, text: str, position: int, expression: str, field: str
+    spec: FieldSpec, term: Term, fail: Callable[[str, int], Exception]
 ) -> Any:
-    """Convert one value of an expression to the column's type."""
+    """Convert one value of an expression to the column's type.
 
-    def fail(reason: str) -> FilterSyntaxError:
-        return FilterSyntaxError(expression, position, reason, field)
-
-    if spec.kind in (FieldKind.TEXT,):
+    ``fail(reason, position)`` builds the error for a value that does not fit.
+    """
+    text = term.text
+    if spec.kind == FieldKind.TEXT:
         return text
     if spec.kind == FieldKind.CODE:
-        for character in text:
+        for offset, character in enumerate(text):
             if not (character.isalnum() or character in CODE_EXTRA_CHARACTERS):
                 raise fail(
                     _("{character!r} cannot appear in a code").format(
                         character=character
-                    )
+                    ),
+                    term.position + offset,
                 )
         return text.upper()
-    if text == "":
-        if spec.kind == FieldKind.BOOLEAN:
+    if spec.kind == FieldKind.OPTION:
+        return _match_option(spec, term, fail)
+    if spec.kind == FieldKind.BOOLEAN:
+        word = text.casefold()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS or word == "":
             return False
-        if spec.kind == FieldKind.OPTION:
-            return _match_option(spec, text, fail)
+        raise fail(_("{value!r} is not yes or no").format(value=text), term.position)
+    if text == "":
         if spec.kind == FieldKind.DATE:
             return None
-        raise fail(_("a number cannot be blank; use 0"))
+        raise fail(_("a number cannot be blank; use 0"), term.position)
     if spec.kind == FieldKind.INTEGER:
         try:
             return int(text)
         except ValueError:
             raise fail(
-                _("{value!r} is not a whole number").format(value=text)
+                _("{value!r} is not a whole number").format(value=text), term.position
             ) from None
     if spec.kind == FieldKind.DECIMAL:
         try:
             return Decimal(text.replace(",", "."))
         except InvalidOperation:
-            raise fail(_("{value!r} is not a number").format(value=text)) from None
-    if spec.kind == FieldKind.DATE:
-        if text.casefold() in ("t", "today", "heute"):
-            from segtui.domain.clock import today
-
-            return today()
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
             raise fail(
-                _("{value!r} is not a date; write it as YYYY-MM-DD").format(value=text)
+                _("{value!r} is not a number").format(value=text), term.position
             ) from None
-    if spec.kind == FieldKind.BOOLEAN:
-        word = text.casefold()
-        if word in TRUE_WORDS:
-            return True
-        if word in FALSE_WORDS:
-            return False
-        raise fail(_("{value!r} is not yes or no").format(value=text))
-    return _match_option(spec, text, fail)
+    if text.casefold() in ("t", "today", "heute"):
+        from segtui.domain.clock import today
+
+        return today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise fail(
+            _("{value!r} is not a date; write it as YYYY-MM-DD").format(value=text),
+            term.position,
+        ) from None
 
 
-def _match_option(spec: FieldSpec, text: str, fail: Any) -> str:
-    wanted = _option_key(text)
+def _match_option(
+    spec: FieldSpec, term: Term, fail: Callable[[str, int], Exception]
+) -> str:
+    wanted = _option_key(term.text)
     for stored, words in spec.choices:
-        if wanted == _option_key(stored) or wanted in (
-            _option_key(word) for word in words
-        ):
+        if wanted == _option_key(stored) or wanted in (_option_key(w) for w in words):
             return stored
     allowed = ", ".join(
         words[0] if words else repr(stored) for stored, words in spec.choices
     )
     raise fail(
-        _("{value!r} is not one of: {allowed}").format(value=text, allowed=allowed)
+        _("{value!r} is not one of: {allowed}").format(
+            value=term.text, allowed=allowed
+        ),
+        term.position,
     )
 
 
 def _option_key(text: str) -> str:
     return text.casefold().replace(" ", "").replace("_", "").replace("-", "")
+
+
+# Checking, shared by the SQL compiler and the Python reference.
+
+
+@dataclass(frozen=True)
+class _Bound:
+    """A comparison with its value converted to the column's type."""
+
+    operator: str
+    value: Any
+    case_insensitive: bool
+
+    @property
+    def blank(self) -> bool:
+        return self.value in ("", None) or self.value is False
+
+
+class _Checker:
+    def __init__(self, spec: FieldSpec, expression: str, field: str) -> None:
+        self.spec = spec
+        self.expression = expression
+        self.field = field
+
+    def fail(self, reason: str, position: int) -> FilterSyntaxError:
+        return FilterSyntaxError(self.expression, position, reason, self.field)
+
+    def bound(self, operator: str, term: Term, case_insensitive: bool) -> _Bound:
+        value = convert_value(self.spec, term, self.fail)
+        if self.spec.kind == FieldKind.BOOLEAN and operator not in ("=", "<>"):
+            raise self.fail(_("a yes/no field only takes = and <>"), term.position)
+        if (
+            self.spec.kind == FieldKind.DATE
+            and value is None
+            and operator not in ("=", "<>")
+        ):
+            raise self.fail(
+                _("a date is compared with '' only by = and <>"), term.position
+            )
+        return _Bound(operator, value, case_insensitive)
+
+    def comparisons(self, node: Comparison | Range) -> list[_Bound]:
+        if isinstance(node, Comparison):
+            return [self.bound(node.operator, node.value, node.case_insensitive)]
+        bounds = []
+        if node.low is not None:
+            bounds.append(self.bound(">=", node.low, node.case_insensitive))
+        if node.high is not None:
+            bounds.append(self.bound("<=", node.high, node.case_insensitive))
+        return bounds
+
+    def pattern(self, node: Pattern) -> list[str]:
+        """Return the pattern's pieces, literal ones converted for the column."""
+        if self.spec.kind not in BLANK_FIRST_KINDS:
+            raise self.fail(
+                _("wildcards only work on text and code fields"),
+                node.pieces[0].position,
+            )
+        pieces = []
+        for piece in node.pieces:
+            if piece.text in WILDCARDS:
+                pieces.append(piece.text)
+            elif self.spec.kind == FieldKind.CODE:
+                converted = convert_value(self.spec, piece, self.fail)
+                pieces.append(
+                    converted.casefold() if node.case_insensitive else converted
+                )
+            elif node.case_insensitive:
+                pieces.append(piece.text.casefold())
+            else:
+                pieces.append(piece.text)
+        return pieces
+
+    def check(self, node: Node) -> None:
+        if isinstance(node, (AnyOf, AllOf)):
+            for item in node.items:
+                self.check(item)
+        elif isinstance(node, Pattern):
+            self.pattern(node)
+        else:
+            self.comparisons(node)
+
+
+def validate_expression(spec: FieldSpec, expression: str, field: str = "") -> Node:
+    """Parse and check an expression against its field, without the database."""
+    node = parse(expression, field)
+    _Checker(spec, expression, field).check(node)
+    return node
 
 
 # Compiling to SQL.
@@ -382,177 +491,83 @@ def compile_expression(
     column: Field | Any, spec: FieldSpec, expression: str, field: str = ""
 ) -> Expression:
     """Compile an expression to a peewee condition on ``column``."""
-    node = parse(expression, field)
-    return _Compiler(column, spec, expression, field).compile(node)
-
-
-def validate_expression(spec: FieldSpec, expression: str, field: str = "") -> Node:
-    """Parse and type-check an expression without touching the database."""
-    node = parse(expression, field)
-    _Compiler(None, spec, expression, field).check(node)
-    return node
+    node = validate_expression(spec, expression, field)
+    return _Compiler(column, _Checker(spec, expression, field)).compile(node)
 
 
 class _Compiler:
-    def __init__(
-        self, column: Any, spec: FieldSpec, expression: str, field: str
-    ) -> None:
+    def __init__(self, column: Any, checker: _Checker) -> None:
         self.column = column
-        self.spec = spec
-        self.expression = expression
-        self.field = field
-
-    def convert(self, text: str, position: int) -> Any:
-        return convert_value(self.spec, text, position, self.expression, self.field)
-
-    def check(self, node: Node) -> None:
-        if isinstance(node, (AnyOf, AllOf)):
-            for item in node.items:
-                self.check(item)
-        elif isinstance(node, Comparison):
-            self.convert(node.value, node.position)
-        elif isinstance(node, Range):
-            if node.low is not None:
-                self.convert(node.low, node.position)
-            if node.high is not None:
-                self.convert(node.high, node.position)
-        elif isinstance(node, Pattern) and self.spec.kind not in (
-            FieldKind.TEXT,
-            FieldKind.CODE,
-            FieldKind.OPTION,
-        ):
-            raise FilterSyntaxError(
-                self.expression,
-                node.position,
-                _("wildcards only work on text and code fields"),
-                self.field,
-            )
+        self.checker = checker
+        self.kind = checker.spec.kind
 
     def compile(self, node: Node) -> Expression:
-        self.check(node)
-        return self._compile(node)
-
-    def _compile(self, node: Node) -> Expression:
-        if isinstance(node, AnyOf):
-            result = self._compile(node.items[0])
-            for item in node.items[1:]:
-                result = result | self._compile(item)
+        if isinstance(node, (AnyOf, AllOf)):
+            parts = [self.compile(item) for item in node.items]
+            result = parts[0]
+            for part in parts[1:]:
+                result = (result | part) if isinstance(node, AnyOf) else (result & part)
             return result
-        if isinstance(node, AllOf):
-            result = self._compile(node.items[0])
-            for item in node.items[1:]:
-                result = result & self._compile(item)
-            return result
-        if isinstance(node, Comparison):
-            return self._comparison(node)
-        if isinstance(node, Range):
-            return self._range(node)
-        return self._pattern(node)
-
-    def _operand(self, case_insensitive: bool) -> Any:
-        if case_insensitive and self.spec.kind in (FieldKind.TEXT, FieldKind.CODE):
-            return fold(self.column)
-        return self.column
-
-    def _literal(self, value: Any, case_insensitive: bool) -> Any:
-        if case_insensitive and isinstance(value, str):
-            return fold(Value(value))
-        return value
-
-    def _blank_condition(self) -> Expression:
-        column = self.column
-        if self.spec.kind == FieldKind.BOOLEAN:
-            return column.is_null() | (column == False)  # noqa: E712
-        if self.spec.kind in (FieldKind.DATE, FieldKind.INTEGER, FieldKind.DECIMAL):
-            return column.is_null()
-        return column.is_null() | (column == "")
-
-    def _comparison(self, node: Comparison) -> Expression:
-        value = self.convert(node.value, node.position)
-        blank = value in ("", None) or (
-            self.spec.kind == FieldKind.BOOLEAN and value is False
-        )
-        operand = self._operand(node.case_insensitive)
-        literal = self._literal(value, node.case_insensitive)
-        operator = node.operator
-        always = Value(1) == Value(1)
-        never = Value(1) == Value(0)
-
-        if self.spec.kind == FieldKind.BOOLEAN:
-            is_true = self.column == True  # noqa: E712
-            if operator == "=":
-                return is_true if value else ~is_true | self.column.is_null()
-            if operator == "<>":
-                return ~is_true | self.column.is_null() if value else is_true
-            raise FilterSyntaxError(
-                self.expression,
-                node.position,
-                _("a yes/no field only takes = and <>"),
-                self.field,
-            )
-
-        if operator == "=":
-            return self._blank_condition() if blank else operand == literal
-        if operator == "<>":
-            if blank:
-                return ~self._blank_condition()
-            return self.column.is_null() | (operand != literal)
-        if blank:
-            # Blank sorts before every other value.
-            if operator == "<":
-                return never
-            if operator == ">=":
-                return always
-            if operator == "<=":
-                return self._blank_condition()
-            return ~self._blank_condition()
-        orders_blank_first = self.spec.kind in (
-            FieldKind.TEXT,
-            FieldKind.CODE,
-            FieldKind.OPTION,
-        )
-        if operator in ("<", "<="):
-            condition = operand < literal if operator == "<" else operand <= literal
-            return (
-                (self._blank_condition() | condition)
-                if orders_blank_first
-                else condition
-            )
-        return operand > literal if operator == ">" else operand >= literal
-
-    def _range(self, node: Range) -> Expression:
-        parts = []
-        if node.low is not None:
-            parts.append(
-                Comparison(">=", node.low, False, node.case_insensitive, node.position)
-            )
-        if node.high is not None:
-            parts.append(
-                Comparison("<=", node.high, False, node.case_insensitive, node.position)
-            )
-        result = self._comparison(parts[0])
+        if isinstance(node, Pattern):
+            return self.pattern(node)
+        parts = [self.comparison(bound) for bound in self.checker.comparisons(node)]
+        result = parts[0]
         for part in parts[1:]:
-            result = result & self._comparison(part)
+            result = result & part
         return result
 
-    def _pattern(self, node: Pattern) -> Expression:
-        pieces = [
-            piece if piece in WILDCARDS else str(self.convert(piece, node.position))
-            for piece in node.pieces
-        ]
+    def blank_condition(self) -> Expression:
+        if self.kind == FieldKind.BOOLEAN:
+            return self.column.is_null() | (self.column == False)  # noqa: E712
+        if self.kind in BLANK_FIRST_KINDS:
+            return self.column.is_null() | (self.column == "")
+        return self.column.is_null()
+
+    def comparison(self, bound: _Bound) -> Expression:
+        if self.kind == FieldKind.BOOLEAN:
+            is_true = self.column == True  # noqa: E712
+            wants_true = (bound.operator == "=") == bool(bound.value)
+            return is_true if wants_true else (~is_true | self.column.is_null())
+
+        textual = self.kind in (FieldKind.TEXT, FieldKind.CODE)
+        if bound.case_insensitive and textual:
+            operand, literal = fold(self.column), fold(Value(bound.value))
+        else:
+            operand, literal = self.column, bound.value
+        operator = bound.operator
+
+        if operator == "=":
+            return self.blank_condition() if bound.blank else operand == literal
+        if operator == "<>":
+            if bound.blank:
+                return ~self.blank_condition()
+            return self.column.is_null() | (operand != literal)
+        if bound.blank:
+            # Blank sorts before every other value, so only text and codes get here.
+            return {
+                "<": Value(1) == Value(0),
+                "<=": self.blank_condition(),
+                ">": ~self.blank_condition(),
+                ">=": Value(1) == Value(1),
+            }[operator]
+        condition = {
+            "<": operand < literal,
+            "<=": operand <= literal,
+            ">": operand > literal,
+            ">=": operand >= literal,
+        }[operator]
+        if operator in ("<", "<=") and self.kind in BLANK_FIRST_KINDS:
+            return self.blank_condition() | condition
+        return condition
+
+    def pattern(self, node: Pattern) -> Expression:
+        pieces = self.checker.pattern(node)
         if all(piece == "*" for piece in pieces):
             return Value(1) == Value(1)
-        if self.spec.kind == FieldKind.CODE and not node.case_insensitive:
-            # Codes are stored in upper case, so a lower-case pattern still matches.
-            pieces = [piece.upper() for piece in pieces]
-        operand = self._operand(node.case_insensitive)
+        operand = fold(self.column) if node.case_insensitive else self.column
         if is_sqlite():
-            pattern = "".join(_glob_piece(piece) for piece in pieces)
-            literal = self._literal(pattern, node.case_insensitive)
-            return Expression(operand, "GLOB", literal)
-        pattern = "".join(_like_piece(piece) for piece in pieces)
-        literal = self._literal(pattern, node.case_insensitive)
-        return Expression(operand, "LIKE", literal)
+            return Expression(operand, "GLOB", "".join(_glob_piece(p) for p in pieces))
+        return Expression(operand, "LIKE", "".join(_like_piece(p) for p in pieces))
 
 
 def _glob_piece(piece: str) -> str:
@@ -574,70 +589,66 @@ def _like_piece(piece: str) -> str:
 
 def matches(value: Any, spec: FieldSpec, expression: str) -> bool:
     """Evaluate an expression against one value in plain Python."""
+    checker = _Checker(spec, expression, "")
     node = parse(expression)
-    _Compiler(None, spec, expression, "").check(node)
-    return _matches(node, value, spec, expression)
+    checker.check(node)
+    return _matches(node, value, checker)
 
 
-def _matches(node: Node, value: Any, spec: FieldSpec, expression: str) -> bool:
+def _matches(node: Node, value: Any, checker: _Checker) -> bool:
     if isinstance(node, AnyOf):
-        return any(_matches(item, value, spec, expression) for item in node.items)
+        return any(_matches(item, value, checker) for item in node.items)
     if isinstance(node, AllOf):
-        return all(_matches(item, value, spec, expression) for item in node.items)
+        return all(_matches(item, value, checker) for item in node.items)
 
-    if spec.kind == FieldKind.BOOLEAN:
+    kind = checker.spec.kind
+    if kind == FieldKind.BOOLEAN:
         actual: Any = bool(value)
-    elif spec.kind in (FieldKind.TEXT, FieldKind.CODE, FieldKind.OPTION):
+    elif kind in BLANK_FIRST_KINDS:
         actual = value or ""
     else:
         actual = value
 
     if isinstance(node, Pattern):
-        if all(piece == "*" for piece in node.pieces):
+        pieces = checker.pattern(node)
+        if all(piece == "*" for piece in pieces):
             return True
-        pieces = list(node.pieces)
-        text = actual
-        if spec.kind == FieldKind.CODE and not node.case_insensitive:
-            pieces = [p if p in WILDCARDS else p.upper() for p in pieces]
-        if node.case_insensitive:
-            pieces = [p if p in WILDCARDS else p.casefold() for p in pieces]
-            text = text.casefold()
-        regex = "".join(
-            ".*" if p == "*" else "." if p == "?" else re.escape(p) for p in pieces
-        )
+        text = actual.casefold() if node.case_insensitive else actual
+        regex = "".join(_regex_piece(piece) for piece in pieces)
         return re.fullmatch(regex, text, re.DOTALL) is not None
 
-    def compare(operator: str, raw: str) -> bool:
-        target = convert_value(spec, raw, 1, expression, "")
-        left = actual
-        if getattr(node, "case_insensitive", False) and isinstance(left, str):
-            left = left.casefold()
-            target = target.casefold()
-        if spec.kind == FieldKind.BOOLEAN:
-            return (left == target) if operator == "=" else (left != target)
-        blank_target = target in ("", None)
-        if (
-            spec.kind in (FieldKind.DATE, FieldKind.INTEGER, FieldKind.DECIMAL)
-            and left is None
-        ):
-            if operator == "=":
-                return blank_target
-            if operator == "<>":
-                return not blank_target
-            return False
-        if blank_target and spec.kind == FieldKind.DATE:
-            return {"=": left is None, "<>": left is not None}.get(operator, False)
-        return {
-            "=": left == target,
-            "<>": left != target,
-            "<": left < target,
-            "<=": left <= target,
-            ">": left > target,
-            ">=": left >= target,
-        }[operator]
+    return all(_compare(actual, bound, kind) for bound in checker.comparisons(node))
 
-    if isinstance(node, Comparison):
-        return compare(node.operator, node.value)
-    low_ok = node.low is None or compare(">=", node.low)
-    high_ok = node.high is None or compare("<=", node.high)
-    return low_ok and high_ok
+
+def _regex_piece(piece: str) -> str:
+    if piece == "*":
+        return ".*"
+    if piece == "?":
+        return "."
+    return re.escape(piece)
+
+
+def _compare(actual: Any, bound: _Bound, kind: FieldKind) -> bool:
+    target = bound.value
+    if bound.case_insensitive and isinstance(actual, str):
+        actual, target = actual.casefold(), target.casefold()
+    operator = bound.operator
+    if kind == FieldKind.BOOLEAN:
+        return (actual == target) if operator == "=" else (actual != target)
+    if actual is None:
+        # Only a NULL date or number gets here: it is blank, and never ordered.
+        if operator == "=":
+            return bound.blank
+        if operator == "<>":
+            return not bound.blank
+        return False
+    if target is None:
+        return {"=": False, "<>": True}[operator]
+    return {
+        "=": actual == target,
+        "<>": actual != target,
+        "<": actual < target,
+        "<=": actual <= target,
+        ">": actual > target,
+        ">=": actual >= target,
+    }[operator]

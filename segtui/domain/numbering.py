@@ -12,6 +12,12 @@ from segtui.models import NumberSeries
 SEGMENT_SERIES = "SEGMENT"
 CONTACT_SERIES = "CONTACT"
 
+# Series a new database gets on first use, with their description and first number.
+DEFAULT_SERIES = {
+    SEGMENT_SERIES: ("Segments", "SEG00001"),
+    CONTACT_SERIES: ("Contacts", "CT000001"),
+}
+
 _TRAILING_DIGITS = re.compile(r"(\d+)(\D*)$")
 
 
@@ -42,6 +48,11 @@ def next_number(series_code: str) -> str:
             # SQLite's BEGIN IMMEDIATE already holds the one write lock.
             query = query.for_update()
         series = query.first()
+        if series is None and series_code in DEFAULT_SERIES:
+            description, starting_no = DEFAULT_SERIES[series_code]
+            series = NumberSeries.create(
+                code=series_code, description=description, starting_no=starting_no
+            )
         if series is None:
             raise NotFoundError(
                 _(

@@ -93,7 +93,9 @@ def correspondence_type_expression(
 def language_expression(
     header: SegmentHeader, template: InteractionTemplate | None
 ) -> Any:
-    default = header.language_code or (template.language_code_default if template else None)
+    default = header.language_code or (
+        template.language_code_default if template else None
+    )
     if template is None:
         return fn.COALESCE(Contact.language, Value(default))
     with_attachment = [
@@ -136,7 +138,9 @@ def line_columns(header: SegmentHeader) -> list[tuple[Field, Any]]:
         (SegmentLine.salesperson, salesperson),
         (
             SegmentLine.interaction_template,
-            constant(SegmentLine.interaction_template, header.interaction_template_code),
+            constant(
+                SegmentLine.interaction_template, header.interaction_template_code
+            ),
         ),
         (SegmentLine.language, language),
         (SegmentLine.subject, subject_expression(header, template, language)),

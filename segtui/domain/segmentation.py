@@ -65,7 +65,7 @@ class SegmentSummary:
 
 @dataclass(frozen=True)
 class ActionResult:
-    """What one criteria action did to a segment."""
+    """The number of lines one criteria action inserted and deleted."""
 
     action_id: int
     inserted: int = 0
@@ -76,9 +76,9 @@ def get_segment(no: str) -> SegmentHeader:
     segment = SegmentHeader.get_or_none(SegmentHeader.no == no)
     if segment is None:
         raise NotFoundError(
-            _("Segment {no!r} does not exist; `segtui segment list` shows the segments.").format(
-                no=no
-            )
+            _(
+                "Segment {no!r} does not exist; `segtui segment list` shows the segments."
+            ).format(no=no)
         )
     return segment
 
@@ -99,12 +99,18 @@ def list_segments() -> list[SegmentSummary]:
             SegmentHeader.interaction_template,
             fn.COALESCE(line_count.c.lines, 0).alias("lines"),
         )
-        .join(line_count, JOIN.LEFT_OUTER, on=(line_count.c.segment_no == SegmentHeader.no))
+        .join(
+            line_count,
+            JOIN.LEFT_OUTER,
+            on=(line_count.c.segment_no == SegmentHeader.no),
+        )
         .order_by(SegmentHeader.no)
         .tuples()
     )
     return [
-        SegmentSummary(no, description, day, salesperson or "", template or "", int(lines))
+        SegmentSummary(
+            no, description, day, salesperson or "", template or "", int(lines)
+        )
         for no, description, day, salesperson, template, lines in query
     ]
 
@@ -120,7 +126,9 @@ def create_segment(
     """Create an empty segment with the next number of the segment series."""
     description = description.strip()
     if not description:
-        raise InvalidValueError(_("A segment needs a description; type one and try again."))
+        raise InvalidValueError(
+            _("A segment needs a description; type one and try again.")
+        )
     template = _find_template(template_code) if template_code else None
     if salesperson_code:
         _find_salesperson(salesperson_code)
@@ -216,7 +224,10 @@ def update_header(
             value = _check_header_value(name, value)
             if name == "interaction_template":
                 template = _find_template(value) if value else None
-                if template is None or template.code != segment.interaction_template_code:
+                if (
+                    template is None
+                    or template.code != segment.interaction_template_code
+                ):
                     apply_template_to_header(segment, template)
                     changed.update(
                         {
@@ -249,7 +260,9 @@ def _check_header_value(name: str, value: Any) -> Any:
     if name == "description":
         text = str(value or "").strip()
         if not text:
-            raise InvalidValueError(_("A segment needs a description; type one and try again."))
+            raise InvalidValueError(
+                _("A segment needs a description; type one and try again.")
+            )
         return text
     if name == "salesperson":
         if value:
@@ -257,27 +270,37 @@ def _check_header_value(name: str, value: Any) -> Any:
         return value or None
     if name == "language":
         if value and Language.get_or_none(Language.code == value) is None:
-            raise NotFoundError(_("Language {code!r} does not exist.").format(code=value))
+            raise NotFoundError(
+                _("Language {code!r} does not exist.").format(code=value)
+            )
         return value or None
     if name == "correspondence_type":
         if value not in tuple(CorrespondenceType):
             raise InvalidValueError(
-                _("Correspondence type {value!r} is not one of: hard_copy, email, blank.").format(
-                    value=value
-                )
+                _(
+                    "Correspondence type {value!r} is not one of: hard_copy, email, blank."
+                ).format(value=value)
             )
         return value
     if name == "information_flow" and value not in tuple(InformationFlow):
-        raise InvalidValueError(_("Information flow {value!r} is invalid.").format(value=value))
+        raise InvalidValueError(
+            _("Information flow {value!r} is invalid.").format(value=value)
+        )
     if name == "initiated_by" and value not in tuple(InitiatedBy):
-        raise InvalidValueError(_("Initiated by {value!r} is invalid.").format(value=value))
+        raise InvalidValueError(
+            _("Initiated by {value!r} is invalid.").format(value=value)
+        )
     if name in ("unit_cost", "unit_duration"):
         try:
             number = Decimal(str(value))
         except ArithmeticError:
-            raise InvalidValueError(_("{value!r} is not a number.").format(value=value)) from None
+            raise InvalidValueError(
+                _("{value!r} is not a number.").format(value=value)
+            ) from None
         if number < 0:
-            raise InvalidValueError(_("{value!r} cannot be negative.").format(value=value))
+            raise InvalidValueError(
+                _("{value!r} cannot be negative.").format(value=value)
+            )
         return number
     return value
 
@@ -290,7 +313,8 @@ def _update_lines_from_header(segment: SegmentHeader, changed: set[str]) -> None
     for line_field, expression in columns.items():
         name = line_field.name
         affected = name in changed or (
-            template_changed and name in ("description", "correspondence_type", "language", "subject")
+            template_changed
+            and name in ("description", "correspondence_type", "language", "subject")
         )
         if name == "correspondence_type" and "ignore_contact_corresp_type" in changed:
             affected = True
@@ -308,11 +332,7 @@ def _update_lines_from_header(segment: SegmentHeader, changed: set[str]) -> None
     plain = {f: e for f, e in updates.items() if f is not SegmentLine.language}
     updates_all = dict(plain)
     updates_all[SegmentLine.version] = SegmentLine.version + 1
-    (
-        SegmentLine.update(updates_all)
-        .where((SegmentLine.segment == segment.no))
-        .execute()
-    )
+    (SegmentLine.update(updates_all).where(SegmentLine.segment == segment.no).execute())
     if SegmentLine.language in updates:
         (
             SegmentLine.update({SegmentLine.language: updates[SegmentLine.language]})
@@ -323,20 +343,20 @@ def _update_lines_from_header(segment: SegmentHeader, changed: set[str]) -> None
 
 def _per_contact(expression: Any) -> Any:
     """Evaluate a line expression over Contact for the contact of each line."""
-    return (
-        Contact.select(expression)
-        .where(Contact.no == SegmentLine.contact)
-    )
+    return Contact.select(expression).where(Contact.no == SegmentLine.contact)
 
 
 def _find_template(code: str) -> InteractionTemplate:
     template = InteractionTemplate.get_or_none(InteractionTemplate.code == code)
     if template is None:
-        known = ", ".join(t.code for t in InteractionTemplate.select().order_by(InteractionTemplate.code))
+        known = ", ".join(
+            t.code
+            for t in InteractionTemplate.select().order_by(InteractionTemplate.code)
+        )
         raise NotFoundError(
-            _("Interaction template {code!r} does not exist; the templates are: {known}.").format(
-                code=code, known=known or _("none")
-            )
+            _(
+                "Interaction template {code!r} does not exist; the templates are: {known}."
+            ).format(code=code, known=known or _("none"))
         )
     return template
 
@@ -344,11 +364,13 @@ def _find_template(code: str) -> InteractionTemplate:
 def _find_salesperson(code: str) -> Salesperson:
     salesperson = Salesperson.get_or_none(Salesperson.code == code)
     if salesperson is None:
-        known = ", ".join(s.code for s in Salesperson.select().order_by(Salesperson.code))
+        known = ", ".join(
+            s.code for s in Salesperson.select().order_by(Salesperson.code)
+        )
         raise NotFoundError(
-            _("Salesperson {code!r} does not exist; the salespeople are: {known}.").format(
-                code=code, known=known or _("none")
-            )
+            _(
+                "Salesperson {code!r} does not exist; the salespeople are: {known}."
+            ).format(code=code, known=known or _("none"))
         )
     return salesperson
 
@@ -377,13 +399,15 @@ def add_contacts(
     cleaned = clean_filters(filters)
     with write_transaction():
         segment = get_segment(no)
-        action = _record_action(segment, "add", cleaned, options.as_dict(), user)
+        action = record_action(segment, "add", cleaned, options.as_dict(), user)
         selection = Selection(cleaned, options, segment.no)
-        inserted = _insert_lines(segment, action, selection.condition())
+        inserted = insert_lines(segment, action, selection.condition())
         return ActionResult(action.id, inserted=inserted)
 
 
-def insert_line(no: str, contact_no: str, *, user: str, allow_existing: bool = False) -> ActionResult:
+def insert_line(
+    no: str, contact_no: str, *, user: str, allow_existing: bool = False
+) -> ActionResult:
     """Insert one line for a contact typed by the user."""
     contact_no = contact_no.strip().upper()
     with write_transaction():
@@ -391,7 +415,9 @@ def insert_line(no: str, contact_no: str, *, user: str, allow_existing: bool = F
         contact = Contact.get_or_none(Contact.no == contact_no)
         if contact is None:
             raise NotFoundError(
-                _("Contact {no!r} does not exist; check the number.").format(no=contact_no)
+                _("Contact {no!r} does not exist; check the number.").format(
+                    no=contact_no
+                )
             )
         if contact.privacy_blocked:
             raise InvalidValueError(
@@ -401,7 +427,10 @@ def insert_line(no: str, contact_no: str, *, user: str, allow_existing: bool = F
             )
         existing = (
             SegmentLine.select(SegmentLine.line_no)
-            .where((SegmentLine.segment == segment.no) & (SegmentLine.contact == contact.no))
+            .where(
+                (SegmentLine.segment == segment.no)
+                & (SegmentLine.contact == contact.no)
+            )
             .first()
         )
         if existing is not None and not allow_existing:
@@ -410,8 +439,10 @@ def insert_line(no: str, contact_no: str, *, user: str, allow_existing: bool = F
                     no=contact.no, name=contact.name, line_no=existing.line_no
                 )
             )
-        action = _record_action(segment, "insert_line", {}, {"contact_no": contact.no}, user)
-        inserted = _insert_lines(segment, action, Contact.no == contact.no)
+        action = record_action(
+            segment, "insert_line", {}, {"contact_no": contact.no}, user
+        )
+        inserted = insert_lines(segment, action, Contact.no == contact.no)
         return ActionResult(action.id, inserted=inserted)
 
 
@@ -419,10 +450,15 @@ def delete_lines(no: str, line_nos: Sequence[int], *, user: str) -> ActionResult
     """Delete lines by line number, keeping them whole in the history."""
     with write_transaction():
         segment = get_segment(no)
-        where = (SegmentLine.segment == segment.no) & SegmentLine.line_no.in_(list(line_nos))
+        where = (SegmentLine.segment == segment.no) & SegmentLine.line_no.in_(
+            list(line_nos)
+        )
         contacts = [
             row[0]
-            for row in SegmentLine.select(SegmentLine.contact).where(where).order_by(SegmentLine.line_no).tuples()
+            for row in SegmentLine.select(SegmentLine.contact)
+            .where(where)
+            .order_by(SegmentLine.line_no)
+            .tuples()
         ]
         if not contacts:
             raise NotFoundError(
@@ -430,7 +466,9 @@ def delete_lines(no: str, line_nos: Sequence[int], *, user: str) -> ActionResult
                     no=segment.no, lines=", ".join(str(n) for n in line_nos)
                 )
             )
-        action = _record_action(segment, "delete_line", {}, {"contact_nos": contacts}, user)
+        action = record_action(
+            segment, "delete_line", {}, {"contact_nos": contacts}, user
+        )
         _record_history(action, "deleted", where)
         deleted = SegmentLine.delete().where(where).execute()
         action.lines_deleted = deleted
@@ -438,12 +476,17 @@ def delete_lines(no: str, line_nos: Sequence[int], *, user: str) -> ActionResult
         return ActionResult(action.id, deleted=deleted)
 
 
-def _record_action(
-    segment: SegmentHeader, action: str, filters: Filters, options: dict[str, Any], user: str
+def record_action(
+    segment: SegmentHeader,
+    action: str,
+    filters: Filters,
+    options: dict[str, Any],
+    user: str,
 ) -> SegmentCriteriaAction:
     # A new action ends the actions undone by Go Back: they can no longer be redone.
     SegmentCriteriaAction.delete().where(
-        (SegmentCriteriaAction.segment == segment.no) & (SegmentCriteriaAction.active == False)  # noqa: E712
+        (SegmentCriteriaAction.segment == segment.no)
+        & (SegmentCriteriaAction.active == False)  # noqa: E712
     ).execute()
     last = (
         SegmentCriteriaAction.select(fn.MAX(SegmentCriteriaAction.sequence))
@@ -461,7 +504,9 @@ def _record_action(
     )
 
 
-def _insert_lines(segment: SegmentHeader, action: SegmentCriteriaAction, condition: Any) -> int:
+def insert_lines(
+    segment: SegmentHeader, action: SegmentCriteriaAction, condition: Any
+) -> int:
     """Insert a line for each contact matching ``condition`` in one INSERT ... SELECT."""
     last_line = (
         SegmentLine.select(fn.MAX(SegmentLine.line_no))
@@ -548,7 +593,9 @@ def segment_lines(no: str, offset: int = 0, limit: int | None = None) -> list[Li
             SegmentLine.description,
         )
         .join_from(SegmentLine, Contact, on=(SegmentLine.contact == Contact.no))
-        .join_from(Contact, company, JOIN.LEFT_OUTER, on=(Contact.company == company.no))
+        .join_from(
+            Contact, company, JOIN.LEFT_OUTER, on=(Contact.company == company.no)
+        )
         .where(SegmentLine.segment == no)
         .order_by(SegmentLine.line_no)
         .offset(offset)
@@ -557,7 +604,18 @@ def segment_lines(no: str, offset: int = 0, limit: int | None = None) -> list[Li
     if limit is not None:
         query = query.limit(limit)
     rows = []
-    for line_no, contact_no, name, company_name, kind, corr, language, sp, template, desc in query:
+    for (
+        line_no,
+        contact_no,
+        name,
+        company_name,
+        kind,
+        corr,
+        language,
+        sp,
+        template,
+        desc,
+    ) in query:
         rows.append(
             LineRow(
                 line_no=line_no,
@@ -587,6 +645,6 @@ def criteria_actions(no: str) -> list[SegmentCriteriaAction]:
 
 
 def added_message(inserted: int) -> str:
-    return ngettext("{count} contact added.", "{count} contacts added.", inserted).format(
-        count=inserted
-    )
+    return ngettext(
+        "{count} contact added.", "{count} contacts added.", inserted
+    ).format(count=inserted)

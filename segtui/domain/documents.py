@@ -45,8 +45,18 @@ MERGE_FIELDS: dict[str, tuple[str, ...]] = {
     "email": ("Email", "EmailAddress", "E-Mail", "E-Mail-Adresse"),
     "address_block": ("AddressBlock", "Adressblock", "Anschriftenblock", "Anschrift"),
     "formal_salutation": ("FormalSalutation", "Salutation", "Anrede", "Briefanrede"),
-    "informal_salutation": ("InformalSalutation", "Greeting", "InformelleAnrede", "Gruß"),
-    "salesperson_name": ("SalespersonName", "Salesperson", "Verkäufer", "Verkäufername"),
+    "informal_salutation": (
+        "InformalSalutation",
+        "Greeting",
+        "InformelleAnrede",
+        "Gruß",
+    ),
+    "salesperson_name": (
+        "SalespersonName",
+        "Salesperson",
+        "Verkäufer",
+        "Verkäufername",
+    ),
     "salesperson_job_title": ("SalespersonJobTitle", "VerkäuferPosition"),
     "salesperson_phone": ("SalespersonPhone", "VerkäuferTelefon"),
     "salesperson_email": ("SalespersonEmail", "VerkäuferEMail"),
@@ -73,6 +83,8 @@ FALLBACK_SALUTATIONS = {
     ("de", "informal"): "Hallo,",
     ("en", "formal"): "Dear Sir or Madam,",
     ("en", "informal"): "Hello,",
+    ("nl", "formal"): "Geachte heer, mevrouw,",
+    ("nl", "informal"): "Beste,",
 }
 
 # Countries that write the post code after the city on its own line.
@@ -125,14 +137,15 @@ def read_merge_fields(content: bytes, file_name: str = "") -> list[str]:
             return sorted(document.get_merge_fields())
     except zipfile.BadZipFile:
         raise DocumentError(
-            _("{file} is not a Word file (.docx); save it as a Word document and import it again.").format(
-                file=file_name or _("The attachment")
-            )
+            _(
+                "{file} is not a Word file (.docx); save it as a Word document and import it again."
+            ).format(file=file_name or _("The attachment"))
         ) from None
     except Exception as error:  # noqa: BLE001 - docx-mailmerge2 raises many kinds
         raise DocumentError(
             _("{file} cannot be read as a Word letter template: {error}.").format(
-                file=file_name or _("The attachment"), error=error or type(error).__name__
+                file=file_name or _("The attachment"),
+                error=error or type(error).__name__,
             )
         ) from error
 
@@ -140,13 +153,20 @@ def read_merge_fields(content: bytes, file_name: str = "") -> list[str]:
 def inspect_template(
     content: bytes, field_map: Mapping[str, str] | None = None, file_name: str = ""
 ) -> list[TemplateField]:
-    return [TemplateField(name, match_field(name, field_map)) for name in read_merge_fields(content, file_name)]
+    return [
+        TemplateField(name, match_field(name, field_map))
+        for name in read_merge_fields(content, file_name)
+    ]
 
 
 def unmatched_fields(
     content: bytes, field_map: Mapping[str, str] | None = None, file_name: str = ""
 ) -> list[str]:
-    return [field.name for field in inspect_template(content, field_map, file_name) if not field.matched]
+    return [
+        field.name
+        for field in inspect_template(content, field_map, file_name)
+        if not field.matched
+    ]
 
 
 # Values.
@@ -201,7 +221,10 @@ def salutation(values: Mapping[str, Any], kind: str, locale: str) -> str:
     formula = values.get(f"{kind}_salutation_formula") or ""
     if not formula:
         language = locale.split("_")[0].lower()
-        return FALLBACK_SALUTATIONS.get((language, kind)) or FALLBACK_SALUTATIONS[("en", kind)]
+        return (
+            FALLBACK_SALUTATIONS.get((language, kind))
+            or FALLBACK_SALUTATIONS[("en", kind)]
+        )
 
     def replace(match: re.Match[str]) -> str:
         return _text(values.get(match.group(1)))
@@ -218,7 +241,9 @@ def address_block(values: Mapping[str, Any], locale: str) -> str:
         if values.get("company_name"):
             lines.append(_text(values.get("company_name")))
         full_name = " ".join(
-            _text(values.get(key)) for key in ("first_name", "middle_name", "surname") if values.get(key)
+            _text(values.get(key))
+            for key in ("first_name", "middle_name", "surname")
+            if values.get(key)
         )
         lines.append(full_name or _text(values.get("name")))
     else:
@@ -234,19 +259,28 @@ def address_block(values: Mapping[str, Any], locale: str) -> str:
     if country in POST_CODE_LAST:
         lines.extend(part for part in (city, county, post_code) if part)
     elif country in CITY_STATE_ZIP:
-        place = ", ".join(part for part in (city, " ".join(p for p in (county, post_code) if p)) if part)
+        place = ", ".join(
+            part
+            for part in (city, " ".join(p for p in (county, post_code) if p))
+            if part
+        )
         if place:
             lines.append(place)
     else:
         place = " ".join(part for part in (post_code, city) if part)
         if place:
             lines.append(place)
-    if country:
+    home = (values.get("home_country_code") or "").upper()
+    if country and country != home:
         lines.append(country_name(country, locale).upper())
     return "\n".join(line for line in lines if line)
 
 
-def template_values(field_names: Iterable[str], text: Mapping[str, str], field_map: Mapping[str, str] | None) -> dict[str, str]:
+def template_values(
+    field_names: Iterable[str],
+    text: Mapping[str, str],
+    field_map: Mapping[str, str] | None,
+) -> dict[str, str]:
     """Return the text for each field name of a template, '' for an unmatched one."""
     values = {}
     for name in field_names:
@@ -258,7 +292,11 @@ def template_values(field_names: Iterable[str], text: Mapping[str, str], field_m
 # Merging.
 
 
-def render_letter(content: bytes, values: Mapping[str, Any], field_map: Mapping[str, str] | None = None) -> bytes:
+def render_letter(
+    content: bytes,
+    values: Mapping[str, Any],
+    field_map: Mapping[str, str] | None = None,
+) -> bytes:
     """Merge one letter from a template and its stored merge values."""
     from mailmerge import MailMerge
 
@@ -284,7 +322,10 @@ def render_combined(
 
     with MailMerge(io.BytesIO(content)) as document:
         names = document.get_merge_fields()
-        rows = [template_values(names, merge_text_values(values), field_map) for values in letters]
+        rows = [
+            template_values(names, merge_text_values(values), field_map)
+            for values in letters
+        ]
         if not rows:
             raise ValueError("render_combined needs at least one letter")
         document.merge_templates(rows, separator="nextPage_section")
@@ -293,21 +334,26 @@ def render_combined(
         return output.getvalue()
 
 
-def leftover_field_codes(content: bytes) -> list[str]:
-    """Return the parts of a .docx that still hold a MERGEFIELD code or a «placeholder»."""
+def leftover_field_codes(content: bytes, field_names: Iterable[str] = ()) -> list[str]:
+    """Return the parts of a .docx that still hold a MERGEFIELD code or a placeholder.
+
+    A placeholder is ``«NAME»`` for one of ``field_names``, the template's own field
+    names; other text in guillemets is left alone, since Swiss German quotes with them.
+    """
+    placeholders = [f"«{name}»" for name in field_names]
     found = []
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         for name in archive.namelist():
             if not name.endswith(".xml"):
                 continue
             xml = archive.read(name).decode("utf-8", errors="replace")
-            if "MERGEFIELD" in xml or "«" in xml or "»" in xml:
+            if "MERGEFIELD" in xml or any(p in xml for p in placeholders):
                 found.append(name)
     return found
 
 
 def document_text(content: bytes) -> str:
-    """Return the text of a .docx: headers, body with tables, footers and footnotes."""
+    """Return the text of a .docx: headers, body with tables, then footers."""
     import docx
 
     document = docx.Document(io.BytesIO(content))

@@ -1,0 +1,605 @@
+"""Logging a segment: validate, write the entries in one transaction, then deliver.
+
+Logging is all-or-nothing. Validation runs inside the write transaction, under the
+write lock, so what it checked is what gets logged even when other users work on the
+same segment. Any problem found raises ValidationError listing every problem, and
+nothing is written. Letters are merged and written after the commit, because the
+entries hold everything needed to produce them again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from peewee import JOIN, Case, Value, fn
+
+from segtui import paths
+from segtui.db import write_transaction
+from segtui.domain import clock
+from segtui.domain.delivery import DeliveryReport, deliver_logged_segment, smtp_settings
+from segtui.domain.documents import DocumentError, unmatched_fields
+from segtui.domain.errors import NotFoundError, Problem, ValidationError
+from segtui.domain.settings import HOME_COUNTRY, get_setting
+from segtui.domain.sql import json_object
+from segtui.i18n import _
+from segtui.models import (
+    Attachment,
+    Contact,
+    CorrespondenceType,
+    DeliveryStatus,
+    InteractionLogEntry,
+    InteractionTemplate,
+    InteractionTemplateLanguage,
+    Language,
+    LoggedSegment,
+    Salesperson,
+    SalutationFormula,
+    SegmentHeader,
+    SegmentLine,
+)
+
+# Validation stops listing line problems after this many; the rest are counted.
+MAX_LISTED_PROBLEMS = 500
+
+
+@dataclass
+class LogOptions:
+    deliver: bool = False
+    follow_up: bool = False
+    # The folder the letters are written to; None means the letters folder of the
+    # user data directory, in a subfolder named after the segment.
+    output_folder: Path | None = None
+
+
+@dataclass
+class LogResult:
+    logged_segment_no: int
+    segment_no: str
+    entries: int
+    follow_up_segment_no: str | None
+    output_folder: Path
+    delivery: DeliveryReport = field(default_factory=DeliveryReport)
+
+
+def default_output_folder(segment_no: str) -> Path:
+    return paths.default_letters_dir() / segment_no
+
+
+def log_segment(
+    no: str,
+    options: LogOptions,
+    *,
+    user: str,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> LogResult:
+    """Log a segment: one entry per line, a logged segment, letters, optional follow-up.
+
+    Raises ValidationError with every problem when the segment cannot be logged;
+    the database and the output folder are then unchanged.
+    """
+    output_folder = Path(
+        options.output_folder or default_output_folder(no)
+    ).expanduser()
+
+    with write_transaction():
+        segment = _segment_to_log(no)
+        problems = validate_segment(segment, options, output_folder)
+        if problems:
+            raise ValidationError(
+                _(
+                    "Segment {no} was not logged; fix these problems and log again:"
+                ).format(no=no),
+                problems,
+            )
+        logged = LoggedSegment.create(
+            segment_no=segment.no,
+            description=segment.description,
+            created_at=clock.now(),
+            user_id=user,
+        )
+        entries = _insert_entries(segment, logged, options, user)
+        (
+            Attachment.update(read_only=True)
+            .where(
+                Attachment.id.in_(
+                    InteractionLogEntry.select(InteractionLogEntry.attachment).where(
+                        (InteractionLogEntry.logged_segment == logged.entry_no)
+                        & InteractionLogEntry.attachment.is_null(False)
+                    )
+                )
+            )
+            .execute()
+        )
+        SegmentHeader.delete().where(SegmentHeader.no == segment.no).execute()
+        follow_up = None
+        if options.follow_up:
+            from segtui.domain.logged_segments import create_follow_up_segment
+
+            follow_up = create_follow_up_segment(logged.entry_no, user=user).no
+
+    report = deliver_logged_segment(
+        logged.entry_no,
+        output_folder,
+        deliver=options.deliver,
+        progress=progress,
+        cancel=cancel,
+    )
+    return LogResult(
+        logged_segment_no=logged.entry_no,
+        segment_no=segment.no,
+        entries=entries,
+        follow_up_segment_no=follow_up,
+        output_folder=output_folder,
+        delivery=report,
+    )
+
+
+def _segment_to_log(no: str) -> SegmentHeader:
+    segment = SegmentHeader.get_or_none(SegmentHeader.no == no)
+    if segment is not None:
+        return segment
+    logged = (
+        LoggedSegment.select()
+        .where(LoggedSegment.segment_no == no)
+        .order_by(LoggedSegment.entry_no.desc())
+        .first()
+    )
+    if logged is not None:
+        raise NotFoundError(
+            _(
+                "Segment {no} was logged by {user} at {time}; it is logged segment {entry}."
+            ).format(
+                no=no,
+                user=logged.user_id,
+                time=logged.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                entry=logged.entry_no,
+            )
+        )
+    raise NotFoundError(
+        _(
+            "Segment {no!r} does not exist; `segtui segment list` shows the segments."
+        ).format(no=no)
+    )
+
+
+def validate_segment(
+    segment: SegmentHeader, options: LogOptions, output_folder: Path | None = None
+) -> list[Problem]:
+    """Return every problem that would stop the segment from logging."""
+    problems: list[Problem] = []
+    if not segment.description.strip():
+        problems.append(
+            Problem(_("The segment has no description; enter one in the header."))
+        )
+    line_count = SegmentLine.select().where(SegmentLine.segment == segment.no).count()
+    if line_count == 0:
+        problems.append(Problem(_("The segment has no lines; add contacts first.")))
+
+    problems.extend(_line_problems(segment, options))
+    problems.extend(_attachment_problems(segment))
+    if options.deliver and _has_email_lines(segment) and smtp_settings() is None:
+        problems.append(
+            Problem(
+                _(
+                    "Lines with correspondence type Email need an SMTP server to deliver; "
+                    "set SEGTUI_SMTP_HOST or log without delivery."
+                )
+            )
+        )
+    if output_folder is not None and line_count:
+        problem = _output_folder_problem(output_folder)
+        if problem:
+            problems.append(Problem(problem))
+    return problems
+
+
+def _line_problems(segment: SegmentHeader, options: LogOptions) -> list[Problem]:
+    with_attachment = InteractionTemplateLanguage.alias("with_attachment")
+    has_any_attachment = with_attachment.select(fn.COUNT(with_attachment.id)).where(
+        (with_attachment.template == SegmentLine.interaction_template)
+        & with_attachment.attachment.is_null(False)
+    )
+    query = (
+        SegmentLine.select(
+            SegmentLine.line_no,
+            SegmentLine.contact,
+            Contact.no.alias("existing_contact"),
+            Contact.name,
+            Contact.email,
+            Contact.privacy_blocked,
+            SegmentLine.salesperson,
+            SegmentLine.interaction_template,
+            SegmentLine.date,
+            SegmentLine.language,
+            SegmentLine.correspondence_type,
+            SegmentLine.attachment,
+            InteractionTemplateLanguage.attachment.alias("template_attachment"),
+            has_any_attachment.alias("template_attachments"),
+        )
+        .join_from(
+            SegmentLine,
+            Contact,
+            JOIN.LEFT_OUTER,
+            on=(SegmentLine.contact == Contact.no),
+        )
+        .join_from(
+            SegmentLine,
+            InteractionTemplateLanguage,
+            JOIN.LEFT_OUTER,
+            on=(
+                (
+                    InteractionTemplateLanguage.template
+                    == SegmentLine.interaction_template
+                )
+                & (InteractionTemplateLanguage.language == SegmentLine.language)
+            ),
+        )
+        .where(SegmentLine.segment == segment.no)
+        .order_by(SegmentLine.line_no)
+        .dicts()
+    )
+    problems: list[Problem] = []
+    hidden = 0
+    for row in query.iterator():
+        texts = _problems_of_line(row, options)
+        for text in texts:
+            if len(problems) >= MAX_LISTED_PROBLEMS:
+                hidden += 1
+                continue
+            problems.append(Problem(text, row["line_no"], row["contact"], row["name"]))
+    if hidden:
+        problems.append(
+            Problem(
+                _("... and {count} more problems of the same kinds.").format(
+                    count=hidden
+                )
+            )
+        )
+    return problems
+
+
+def _problems_of_line(row: dict[str, Any], options: LogOptions) -> list[str]:
+    texts = []
+    if row["existing_contact"] is None:
+        return [_("the contact no longer exists; delete the line")]
+    if row["privacy_blocked"]:
+        texts.append(_("the contact is privacy blocked; delete the line"))
+    if not row["salesperson"]:
+        texts.append(_("no salesperson; set one on the line or the header"))
+    if not row["interaction_template"]:
+        texts.append(_("no interaction template; set one on the line or the header"))
+    if not row["date"]:
+        texts.append(_("no date; set one on the header"))
+    delivered = row["correspondence_type"] in (
+        CorrespondenceType.HARD_COPY,
+        CorrespondenceType.EMAIL,
+    )
+    if (
+        options.deliver
+        and row["correspondence_type"] == CorrespondenceType.EMAIL
+        and not (row["email"] or "").strip()
+    ):
+        texts.append(
+            _(
+                "correspondence type is Email but the contact has no email address; "
+                "add one to the contact, change the line's correspondence type, "
+                "or log without delivery"
+            )
+        )
+    if (
+        row["interaction_template"]
+        and delivered
+        and not row["attachment"]
+        and not row["template_attachment"]
+    ):
+        language = row["language"] or _("(no language)")
+        if row["template_attachments"]:
+            texts.append(
+                _(
+                    "template {template} has no attachment in language {language}; "
+                    "import one with `segtui template import {template} {language} FILE.docx`"
+                ).format(template=row["interaction_template"], language=language)
+            )
+        else:
+            texts.append(
+                _(
+                    "template {template} has no Word attachment, which a {kind} needs; "
+                    "import one with `segtui template import {template} {language} FILE.docx` "
+                    "or set the line's correspondence type to blank"
+                ).format(
+                    template=row["interaction_template"],
+                    language=language,
+                    kind=correspondence_label(row["correspondence_type"]),
+                )
+            )
+    return texts
+
+
+def correspondence_label(value: str) -> str:
+    return {
+        CorrespondenceType.HARD_COPY: _("Hard Copy"),
+        CorrespondenceType.EMAIL: _("Email"),
+    }.get(value, "")
+
+
+def _attachment_problems(segment: SegmentHeader) -> list[Problem]:
+    """Check every Word attachment the lines use once: it opens and its fields are known."""
+    used = (
+        SegmentLine.select(
+            SegmentLine.interaction_template,
+            SegmentLine.language,
+            fn.COALESCE(
+                SegmentLine.attachment, InteractionTemplateLanguage.attachment
+            ).alias("attachment_id"),
+            (SegmentLine.attachment.is_null(False)).alias("own"),
+            fn.COUNT(SegmentLine.id).alias("lines"),
+        )
+        .join_from(
+            SegmentLine,
+            InteractionTemplateLanguage,
+            JOIN.LEFT_OUTER,
+            on=(
+                (
+                    InteractionTemplateLanguage.template
+                    == SegmentLine.interaction_template
+                )
+                & (InteractionTemplateLanguage.language == SegmentLine.language)
+            ),
+        )
+        .where(SegmentLine.segment == segment.no)
+        .group_by(
+            SegmentLine.interaction_template,
+            SegmentLine.language,
+            fn.COALESCE(SegmentLine.attachment, InteractionTemplateLanguage.attachment),
+            SegmentLine.attachment.is_null(False),
+        )
+        .dicts()
+    )
+    problems = []
+    checked: set[tuple[int, str, str]] = set()
+    for row in used:
+        attachment_id = row["attachment_id"]
+        if attachment_id is None:
+            continue
+        key = (attachment_id, row["interaction_template"] or "", row["language"] or "")
+        if key in checked:
+            continue
+        checked.add(key)
+        attachment = Attachment.get_or_none(Attachment.id == attachment_id)
+        where = _("template {template}, language {language}").format(
+            template=row["interaction_template"], language=row["language"] or "-"
+        )
+        if attachment is None:
+            problems.append(
+                Problem(
+                    _("The Word attachment of {where} is missing.").format(where=where)
+                )
+            )
+            continue
+        field_map = {}
+        if not row["own"]:
+            template_language = InteractionTemplateLanguage.get_or_none(
+                (InteractionTemplateLanguage.template == row["interaction_template"])
+                & (InteractionTemplateLanguage.language == row["language"])
+            )
+            field_map = template_language.field_map if template_language else {}
+        try:
+            unknown = unmatched_fields(
+                bytes(attachment.content), field_map, attachment.file_name
+            )
+        except DocumentError as error:
+            problems.append(Problem(f"{where}: {error.message}"))
+            continue
+        if unknown:
+            problems.append(
+                Problem(
+                    _(
+                        "The Word attachment {file} of {where} has merge fields that match "
+                        "nothing: {fields}; map them with `segtui template map`."
+                    ).format(
+                        file=attachment.file_name,
+                        where=where,
+                        fields=", ".join(unknown),
+                    )
+                )
+            )
+    return problems
+
+
+def _has_email_lines(segment: SegmentHeader) -> bool:
+    return (
+        SegmentLine.select()
+        .where(
+            (SegmentLine.segment == segment.no)
+            & (SegmentLine.correspondence_type == CorrespondenceType.EMAIL)
+        )
+        .exists()
+    )
+
+
+def _output_folder_problem(folder: Path) -> str | None:
+    if folder.exists() and not folder.is_dir():
+        return _("The output folder {folder} is a file; choose a folder.").format(
+            folder=folder
+        )
+    if folder.is_dir() and any(folder.glob("*.docx")):
+        return _(
+            "The output folder {folder} already contains letters; choose an empty or new folder."
+        ).format(folder=folder)
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    import os
+
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return _(
+            "The output folder {folder} cannot be created or written; choose another folder."
+        ).format(folder=folder)
+    return None
+
+
+def _insert_entries(
+    segment: SegmentHeader, logged: LoggedSegment, options: LogOptions, user: str
+) -> int:
+    """Insert one interaction log entry per line in one INSERT ... SELECT."""
+    company = Contact.alias("company")
+    formal = SalutationFormula.alias("formal")
+    informal = SalutationFormula.alias("informal")
+    now = clock.now()
+    line = SegmentLine
+
+    attachment = fn.COALESCE(line.attachment, InteractionTemplateLanguage.attachment)
+    email_without_address = (line.correspondence_type == CorrespondenceType.EMAIL) & (
+        fn.COALESCE(Contact.email, "") == ""
+    )
+    if options.deliver:
+        correspondence = line.correspondence_type
+    else:
+        # Without delivery an Email line whose contact has no address is only recorded.
+        correspondence = Case(
+            None, [(email_without_address, Value(""))], line.correspondence_type
+        )
+    delivery_status = Case(
+        None,
+        [
+            (attachment.is_null(), Value(DeliveryStatus.NOT_DELIVERED)),
+            (correspondence == "", Value(DeliveryStatus.NOT_DELIVERED)),
+        ],
+        Value(
+            DeliveryStatus.PENDING if options.deliver else DeliveryStatus.NOT_DELIVERED
+        ),
+    )
+    merge_values = json_object(
+        [
+            ("contact_no", Contact.no),
+            ("contact_type", Contact.type),
+            ("name", Contact.name),
+            ("first_name", Contact.first_name),
+            ("middle_name", Contact.middle_name),
+            ("surname", Contact.surname),
+            ("job_title", Contact.job_title),
+            ("company_no", Contact.company),
+            ("company_name", company.name),
+            ("address", Contact.address),
+            ("address_2", Contact.address_2),
+            ("post_code", Contact.post_code),
+            ("city", Contact.city),
+            ("county", Contact.county),
+            ("country_code", Contact.country_code),
+            ("phone", Contact.phone),
+            ("mobile_phone", Contact.mobile_phone),
+            ("email", Contact.email),
+            ("formal_salutation_formula", formal.formula),
+            ("informal_salutation_formula", informal.formula),
+            ("salesperson_code", Salesperson.code),
+            ("salesperson_name", Salesperson.name),
+            ("salesperson_job_title", Salesperson.job_title),
+            ("salesperson_phone", Salesperson.phone),
+            ("salesperson_email", Salesperson.email),
+            ("segment_no", Value(segment.no)),
+            ("segment_description", Value(segment.description)),
+            ("subject", line.subject),
+            ("date", line.date),
+            ("personal_note", line.personal_note),
+            ("language_code", line.language),
+            ("locale", Language.locale),
+            ("home_country_code", Value(get_setting(HOME_COUNTRY))),
+        ]
+    )
+    columns = [
+        (InteractionLogEntry.contact_no, Contact.no),
+        (InteractionLogEntry.contact_name, Contact.name),
+        (InteractionLogEntry.contact_company_no, fn.COALESCE(Contact.company, "")),
+        (InteractionLogEntry.contact_company_name, fn.COALESCE(company.name, "")),
+        (InteractionLogEntry.date, line.date),
+        (
+            InteractionLogEntry.created_at,
+            Value(now, converter=InteractionLogEntry.created_at.db_value),
+        ),
+        (InteractionLogEntry.description, line.description),
+        (InteractionLogEntry.subject, line.subject),
+        (InteractionLogEntry.template_code, fn.COALESCE(line.interaction_template, "")),
+        (InteractionLogEntry.group_code, fn.COALESCE(InteractionTemplate.group, "")),
+        (InteractionLogEntry.language_code, fn.COALESCE(line.language, "")),
+        (InteractionLogEntry.correspondence_type, correspondence),
+        (InteractionLogEntry.information_flow, line.information_flow),
+        (InteractionLogEntry.initiated_by, line.initiated_by),
+        (InteractionLogEntry.unit_cost, line.unit_cost),
+        (InteractionLogEntry.unit_duration, line.unit_duration),
+        (InteractionLogEntry.salesperson_code, fn.COALESCE(line.salesperson, "")),
+        (InteractionLogEntry.campaign_no, fn.COALESCE(line.campaign, "")),
+        (InteractionLogEntry.campaign_target, line.campaign_target),
+        (InteractionLogEntry.campaign_response, line.campaign_response),
+        (InteractionLogEntry.evaluation, line.evaluation),
+        (InteractionLogEntry.attempt_failed, Value(False)),
+        (InteractionLogEntry.segment_no, Value(segment.no)),
+        (InteractionLogEntry.logged_segment, Value(logged.entry_no)),
+        (InteractionLogEntry.attachment, attachment),
+        (InteractionLogEntry.merge_values, merge_values),
+        (InteractionLogEntry.delivery_status, delivery_status),
+        (InteractionLogEntry.delivery_error, Value("")),
+        (InteractionLogEntry.document_path, Value("")),
+        (InteractionLogEntry.canceled, Value(False)),
+        (InteractionLogEntry.user_id, Value(user)),
+    ]
+    query = (
+        line.select(*(expression for _field, expression in columns))
+        .join_from(line, Contact, on=(line.contact == Contact.no))
+        .join_from(
+            Contact, company, JOIN.LEFT_OUTER, on=(Contact.company == company.no)
+        )
+        .join_from(
+            line,
+            InteractionTemplate,
+            JOIN.LEFT_OUTER,
+            on=(line.interaction_template == InteractionTemplate.code),
+        )
+        .join_from(
+            line,
+            InteractionTemplateLanguage,
+            JOIN.LEFT_OUTER,
+            on=(
+                (InteractionTemplateLanguage.template == line.interaction_template)
+                & (InteractionTemplateLanguage.language == line.language)
+            ),
+        )
+        .join_from(
+            line,
+            Salesperson,
+            JOIN.LEFT_OUTER,
+            on=(line.salesperson == Salesperson.code),
+        )
+        .join_from(line, Language, JOIN.LEFT_OUTER, on=(line.language == Language.code))
+        .join_from(
+            Contact,
+            formal,
+            JOIN.LEFT_OUTER,
+            on=(
+                (formal.salutation == Contact.salutation)
+                & (formal.language == line.language)
+                & (formal.kind == "formal")
+            ),
+        )
+        .join_from(
+            Contact,
+            informal,
+            JOIN.LEFT_OUTER,
+            on=(
+                (informal.salutation == Contact.salutation)
+                & (informal.language == line.language)
+                & (informal.kind == "informal")
+            ),
+        )
+        .where(line.segment == segment.no)
+        .order_by(line.line_no)
+    )
+    return (
+        InteractionLogEntry.insert_from(query, [column for column, _expr in columns])
+        .as_rowcount()
+        .execute()
+    )

@@ -1,0 +1,198 @@
+"""The main job through the command line, each command a real segtui process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from segtui.domain.documents import document_text, leftover_field_codes
+
+
+def run_segtui(
+    database: Path, *arguments: str, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    environment = dict(os.environ, PYTHONIOENCODING="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "segtui", "--db", str(database), *arguments],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=environment,
+        timeout=120,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"segtui {' '.join(arguments)} exited with {result.returncode}:\n{result.stderr}"
+        )
+    return result
+
+
+@pytest.fixture
+def cli_database(sample_database_path: Path) -> Path:
+    return sample_database_path
+
+
+def test_main_job_through_commands(cli_database: Path, tmp_path: Path) -> None:
+    number = run_segtui(
+        cli_database,
+        "segment",
+        "new",
+        "--description",
+        "Frühjahrsaktion 2027",
+        "--template",
+        "LETTER",
+        "--salesperson",
+        "JO",
+    ).stdout.strip()
+    assert number.startswith("SEG")
+    assert "\n" not in number
+
+    run_segtui(
+        cli_database,
+        "segment",
+        "add",
+        number,
+        "--filter",
+        "country=DE|AT",
+        "--filter",
+        "mailing-group=NEWS",
+    )
+    shown = json.loads(
+        run_segtui(cli_database, "segment", "show", number, "--json").stdout
+    )
+    assert shown["header"]["no"] == number
+    assert shown["header"]["template"] == "LETTER"
+    lines = shown["lines"]
+    assert len(lines) > 10
+    assert all({"line_no", "contact_no"} <= set(line) for line in lines)
+
+    listed = json.loads(run_segtui(cli_database, "segment", "list", "--json").stdout)
+    assert [s["lines"] for s in listed if s["no"] == number] == [len(lines)]
+
+    output = tmp_path / "letters"
+    logged_no = run_segtui(
+        cli_database, "segment", "log", number, "--follow-up", "--output", str(output)
+    ).stdout.strip()
+    assert logged_no.isdigit()
+
+    logged = json.loads(run_segtui(cli_database, "logged", "list", "--json").stdout)
+    assert [entry["segment_no"] for entry in logged] == [number]
+    assert logged[0]["entry_no"] == int(logged_no)
+    assert logged[0]["interactions"] == len(lines)
+    assert logged[0]["canceled"] is False
+    assert logged[0]["description"] == "Frühjahrsaktion 2027"
+
+    detail = json.loads(
+        run_segtui(cli_database, "logged", "show", logged_no, "--json").stdout
+    )
+    entries = detail["entries"]
+    assert len(entries) == len(lines)
+    assert sorted(e["contact_no"] for e in entries) == sorted(
+        line["contact_no"] for line in lines
+    )
+    assert all(e["delivery_status"] == "not_delivered" for e in entries)
+
+    letters = sorted(output.glob("CT*.docx"))
+    assert len(letters) == len(lines)
+    for entry in entries:
+        matching = [p for p in letters if p.name.startswith(entry["contact_no"] + " ")]
+        assert len(matching) == 1, entry["contact_no"]
+    assert (output / "All letters.docx").exists() or any(
+        output.glob("All letters - *.docx")
+    )
+    for letter in letters[:5]:
+        content = letter.read_bytes()
+        assert zipfile.is_zipfile(letter)
+        assert leftover_field_codes(content) == []
+        assert "«" not in document_text(content)
+
+    segments = json.loads(run_segtui(cli_database, "segment", "list", "--json").stdout)
+    assert number not in [s["no"] for s in segments]
+    follow_ups = [s for s in segments if s["description"] == "Frühjahrsaktion 2027"]
+    assert len(follow_ups) == 1
+    follow_up = json.loads(
+        run_segtui(
+            cli_database, "segment", "show", follow_ups[0]["no"], "--json"
+        ).stdout
+    )
+    assert sorted(line["contact_no"] for line in follow_up["lines"]) == sorted(
+        line["contact_no"] for line in lines
+    )
+
+
+def test_invalid_filter_names_position(cli_database: Path) -> None:
+    number = run_segtui(
+        cli_database, "segment", "new", "--description", "Test"
+    ).stdout.strip()
+    result = run_segtui(
+        cli_database, "segment", "add", number, "--filter", "country=DE|[", check=False
+    )
+    assert result.returncode == 1
+    assert "DE|[" in result.stderr
+    assert "position 4" in result.stderr
+    assert result.stdout == ""
+
+
+def test_unknown_filter_key_lists_keys(cli_database: Path) -> None:
+    number = run_segtui(
+        cli_database, "segment", "new", "--description", "Test"
+    ).stdout.strip()
+    result = run_segtui(
+        cli_database, "segment", "add", number, "--filter", "cuntry=DE", check=False
+    )
+    assert result.returncode == 1
+    assert "cuntry" in result.stderr
+    assert "country" in result.stderr
+    assert "mailing-group" in result.stderr
+
+
+def test_unknown_code_lists_codes(cli_database: Path) -> None:
+    number = run_segtui(
+        cli_database, "segment", "new", "--description", "Test"
+    ).stdout.strip()
+    result = run_segtui(
+        cli_database,
+        "segment",
+        "add",
+        number,
+        "--filter",
+        "mailing-group=NOPE",
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "NOPE" in result.stderr
+    assert "NEWS" in result.stderr
+
+
+def test_log_without_template_lists_lines(cli_database: Path, tmp_path: Path) -> None:
+    number = run_segtui(
+        cli_database, "segment", "new", "--description", "No template"
+    ).stdout.strip()
+    run_segtui(
+        cli_database, "segment", "add", number, "--filter", "no=CT000001..CT000003"
+    )
+    output = tmp_path / "out"
+    result = run_segtui(
+        cli_database, "segment", "log", number, "--output", str(output), check=False
+    )
+    assert result.returncode == 1
+    assert result.stderr.count("no interaction template") == 3
+    assert "CT000001" in result.stderr
+    assert not output.exists()
+    still_there = json.loads(
+        run_segtui(cli_database, "segment", "show", number, "--json").stdout
+    )
+    assert len(still_there["lines"]) == 3
+
+
+def test_unknown_segment_exits_nonzero(cli_database: Path) -> None:
+    result = run_segtui(cli_database, "segment", "show", "SEG99999", check=False)
+    assert result.returncode == 1
+    assert "SEG99999" in result.stderr
+    assert result.stdout == ""

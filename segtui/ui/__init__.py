@@ -1,0 +1,1 @@
+"""The Textual user interface, a thin front end over ``segtui.domain``."""

@@ -1,0 +1,92 @@
+"""The segtui application: screens, navigation and help."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from segtui.domain.segment_logging import LogResult
+from segtui.i18n import _
+from segtui.ui.screens.help import HelpScreen, help_text
+from segtui.ui.screens.logged import LoggedSegmentListScreen, LoggedSegmentScreen
+from segtui.ui.screens.segments import SegmentListScreen
+from segtui.ui.screens.worksheet import WorksheetScreen
+
+
+class SegtuiApp(App[None]):
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    TITLE = "segtui"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("ctrl+q", "quit", _("Quit"), show=False, tooltip=_("Quit segtui")),
+        Binding(
+            "f2", "segments", _("Segments"), show=False, tooltip=_("Show the segments")
+        ),
+        Binding(
+            "f3",
+            "logged_segments",
+            _("Logged"),
+            show=False,
+            tooltip=_("Show the logged segments"),
+        ),
+    ]
+
+    def __init__(self, user: str, database_url: str = "") -> None:
+        super().__init__()
+        self.user = user
+        self.database_url = database_url
+
+    def on_mount(self) -> None:
+        self.push_screen(SegmentListScreen())
+
+    def action_help(self) -> None:
+        screen = self.screen
+        title = getattr(screen, "title_text", lambda: "")() or _("Help")
+        self.push_screen(
+            HelpScreen(_("Help: {title}").format(title=title), help_text(screen))
+        )
+
+    def action_segments(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def action_logged_segments(self) -> None:
+        if isinstance(self.screen, LoggedSegmentListScreen):
+            return
+        self.push_screen(LoggedSegmentListScreen())
+
+    def open_worksheet(self, no: str) -> None:
+        self.push_screen(WorksheetScreen(no), self.worksheet_closed)
+
+    def worksheet_closed(self, result: LogResult | None) -> None:
+        if result is None:
+            return
+        lines = [
+            _("Logged segment {entry}: {count} interactions.").format(
+                entry=result.logged_segment_no, count=result.entries
+            )
+        ]
+        if result.delivery.letters:
+            lines.append(
+                _("{count} letters written to {folder}").format(
+                    count=len(result.delivery.letters), folder=result.output_folder
+                )
+            )
+        if result.follow_up_segment_no:
+            lines.append(
+                _("Follow-up segment {no} created.").format(
+                    no=result.follow_up_segment_no
+                )
+            )
+        if result.delivery.failed:
+            lines.append(
+                _("{count} letters failed; see the Delivery column.").format(
+                    count=len(result.delivery.failed)
+                )
+            )
+        message = "\n".join(lines)
+        self.notify(message, markup=False, timeout=8)
+        self.push_screen(LoggedSegmentScreen(result.logged_segment_no, message=message))

@@ -1,0 +1,75 @@
+"""What every segtui screen shares: running jobs and showing their errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Label
+
+from segtui.domain.errors import SegtuiError, ValidationError
+from segtui.i18n import _
+from segtui.ui.screens.dialogs import MessageDialog
+from segtui.ui.worker import run_job
+
+
+class BaseScreen(Screen[Any]):
+    """A full screen with a title line, the footer, and background jobs."""
+
+    # Shown by F1 help: what the screen is for.
+    HELP = ""
+    SCREEN_TITLE = ""
+
+    BINDINGS = [
+        Binding(
+            "f1",
+            "app.help",
+            _("Help"),
+            tooltip=_("Show the keys and help for this screen"),
+        ),
+    ]
+
+    def compose_title(self) -> ComposeResult:
+        yield Label(Text(self.title_text()), id="screen-title", markup=False)
+
+    def compose_footer(self) -> ComposeResult:
+        yield Footer(show_command_palette=False)
+
+    def title_text(self) -> str:
+        return self.SCREEN_TITLE
+
+    def set_title(self, text: str) -> None:
+        self.query_one("#screen-title", Label).update(Text(text))
+
+    def run(
+        self,
+        function: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        *,
+        group: str = "default",
+        exclusive: bool = False,
+    ) -> None:
+        run_job(self, function, on_done, group=group, exclusive=exclusive)
+
+    def show_error(self, error: Exception) -> None:
+        if isinstance(error, ValidationError):
+            self.app.push_screen(
+                MessageDialog(
+                    _("Not done"), error.message, [str(p) for p in error.problems]
+                )
+            )
+        elif isinstance(error, SegtuiError):
+            self.app.push_screen(MessageDialog(_("Not done"), error.message))
+        else:
+            self.app.push_screen(
+                MessageDialog(
+                    _("Unexpected error"),
+                    _("{kind}: {error}\nThe log file has the details.").format(
+                        kind=type(error).__name__, error=error
+                    ),
+                )
+            )

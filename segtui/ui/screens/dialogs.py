@@ -1,0 +1,201 @@
+"""Modal dialogs: confirm, enter a value, pick from a list, show a message.
+
+Every dialog closes with Escape without changing anything. Long text scrolls in the
+body while the buttons stay docked at the bottom, so they stay reachable on a short
+terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from segtui.i18n import _
+
+
+class Dialog(ModalScreen[Any]):
+    """The frame every dialog shares: a title, a scrolling body, docked buttons."""
+
+    BINDINGS = [
+        Binding(
+            "escape",
+            "cancel",
+            _("Cancel"),
+            tooltip=_("Close without changing anything"),
+        ),
+    ]
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.dialog_title = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(Text(self.dialog_title), id="dialog-title", markup=False)
+            with VerticalScroll(id="dialog-body"):
+                yield from self.compose_body()
+            with Horizontal(id="dialog-buttons"):
+                yield from self.compose_buttons()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def compose_buttons(self) -> ComposeResult:
+        yield from ()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(Dialog):
+    """Ask a yes/no question; the default button is the one focused first."""
+
+    BINDINGS = [
+        Binding("y,j", "answer(True)", _("Yes"), tooltip=_("Answer yes")),
+        Binding("n", "answer(False)", _("No"), tooltip=_("Answer no")),
+    ]
+
+    def __init__(self, title: str, question: str, *, default: bool = False) -> None:
+        super().__init__(title)
+        self.question = question
+        self.default = default
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(Text(self.question), id="question", markup=False)
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button(
+            _("Yes (y)"),
+            id="yes",
+            variant="primary" if self.default else "default",
+            compact=True,
+        )
+        yield Button(
+            _("No (n)"),
+            id="no",
+            variant="default" if self.default else "primary",
+            compact=True,
+        )
+
+    def on_mount(self) -> None:
+        self.query_one("#yes" if self.default else "#no", Button).focus()
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class MessageDialog(Dialog):
+    """Show a message, or a list of problems, until the user closes it."""
+
+    BINDINGS = [Binding("enter", "cancel", _("Close"), show=False)]
+
+    def __init__(self, title: str, message: str, lines: Sequence[str] = ()) -> None:
+        super().__init__(title)
+        self.message = message
+        self.lines = list(lines)
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(Text(self.message), classes="message", markup=False)
+        for line in self.lines:
+            yield Static(Text(f"- {line}"), classes="problem", markup=False)
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button(_("Close"), id="close", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#close", Button).focus()
+
+    @on(Button.Pressed)
+    def pressed(self) -> None:
+        self.dismiss(None)
+
+
+class InputDialog(Dialog):
+    """Ask for one line of text; Enter accepts it, Escape cancels."""
+
+    def __init__(
+        self, title: str, prompt: str, value: str = "", placeholder: str = ""
+    ) -> None:
+        super().__init__(title)
+        self.prompt = prompt
+        self.value = value
+        self.placeholder = placeholder
+
+    def compose_body(self) -> ComposeResult:
+        yield Label(Text(self.prompt), markup=False)
+        yield Input(value=self.value, placeholder=self.placeholder, id="value")
+        yield Static("", id="error", markup=False)
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button(_("OK"), id="ok", variant="primary", compact=True)
+        yield Button(_("Cancel"), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#value", Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def accept(self) -> None:
+        text = self.query_one("#value", Input).value.strip()
+        if not text:
+            self.query_one("#error", Static).update(
+                Text(_("Enter a value, or press Escape."))
+            )
+            return
+        self.dismiss(text)
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+
+class ChoiceDialog(Dialog):
+    """Pick one of several values from a list; Enter picks, Escape cancels."""
+
+    def __init__(
+        self, title: str, choices: Sequence[tuple[str, str]], current: str | None = None
+    ):
+        super().__init__(title)
+        self.choices = list(choices)
+        self.current = current
+
+    def compose_body(self) -> ComposeResult:
+        yield OptionList(
+            *(Option(Text(label), id=value or "-") for value, label in self.choices),
+            id="choices",
+        )
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button(_("Cancel"), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        options = self.query_one("#choices", OptionList)
+        options.focus()
+        for index, (value, _label) in enumerate(self.choices):
+            if value == self.current:
+                options.highlighted = index
+
+    @on(OptionList.OptionSelected)
+    def picked(self, event: OptionList.OptionSelected) -> None:
+        value = event.option.id
+        self.dismiss("" if value == "-" else value)
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.dismiss(None)

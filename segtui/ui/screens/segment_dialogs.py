@@ -1,0 +1,414 @@
+"""Dialogs of a segment: create it, edit its header, log it."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static
+
+from segtui.domain import lookups, segmentation
+from segtui.domain.errors import SegtuiError, ValidationError
+from segtui.domain.segment_logging import (
+    LogOptions,
+    LogResult,
+    default_output_folder,
+    log_segment,
+)
+from segtui.i18n import _
+from segtui.models import CorrespondenceType, SegmentHeader
+from segtui.ui.screens.dialogs import ConfirmDialog, Dialog
+from segtui.ui.text import display
+from segtui.ui.widgets.tick import Tick
+from segtui.ui.worker import run_job
+
+
+def form_row(label: str, widget: Any) -> Horizontal:
+    return Horizontal(
+        Label(Text(label), classes="form-label", markup=False),
+        widget,
+        classes="form-row",
+    )
+
+
+def select_options(choices: list[tuple[str, str]]) -> list[tuple[Text, str]]:
+    return [(Text(f"{code}  {label}"), code) for code, label in choices]
+
+
+class FormDialog(Dialog):
+    """A dialog that saves with ctrl+s or its first button and shows errors inline."""
+
+    BINDINGS = [Binding("ctrl+s", "save", _("Save"), tooltip=_("Save and close"))]
+
+    def show_problem(self, text: str, lines: list[str] | None = None) -> None:
+        message = (
+            text if not lines else "\n".join([text, *(f"- {line}" for line in lines)])
+        )
+        error = self.query_one("#error", Static)
+        error.update(Text(message))
+        error.display = True
+        error.scroll_visible()
+
+    def report(self, error: Exception) -> None:
+        if isinstance(error, ValidationError):
+            self.show_problem(error.message, [str(p) for p in error.problems])
+        elif isinstance(error, SegtuiError):
+            self.show_problem(error.message)
+        else:
+            self.show_problem(f"{type(error).__name__}: {error}")
+
+    def action_save(self) -> None:
+        raise NotImplementedError
+
+
+class NewSegmentDialog(FormDialog):
+    """Create a segment from a description, and optionally a template and salesperson."""
+
+    def __init__(self) -> None:
+        super().__init__(_("New segment"))
+
+    def compose_body(self) -> ComposeResult:
+        yield form_row(_("Description"), Input(id="description", compact=True))
+        yield form_row(
+            _("Template"),
+            Select([], id="interaction_template", compact=True, prompt=_("(none)")),
+        )
+        yield form_row(
+            _("Salesperson"),
+            Select([], id="salesperson", compact=True, prompt=_("(none)")),
+        )
+        yield Static("", id="error", markup=False)
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button(_("Create (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#error", Static).display = False
+        self.query_one("#description", Input).focus()
+        run_job(self, lookups.header_lookups, self.fill, on_error=self.report)
+
+    def fill(self, choices: dict[str, list[tuple[str, str]]]) -> None:
+        self.query_one("#interaction_template", Select).set_options(
+            select_options(choices["interaction_template"])
+        )
+        self.query_one("#salesperson", Select).set_options(
+            select_options(choices["salesperson"])
+        )
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        description = self.query_one("#description", Input).value
+        template = self.query_one("#interaction_template", Select).selection
+        salesperson = self.query_one("#salesperson", Select).selection
+        user = self.app.user  # type: ignore[attr-defined]
+        run_job(
+            self,
+            lambda: (
+                segmentation.create_segment(
+                    description,
+                    user=user,
+                    template_code=template,
+                    salesperson_code=salesperson,
+                ).no
+            ),
+            self.dismiss,
+            on_error=self.report,
+        )
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+
+CORRESPONDENCE_CHOICES = [
+    (CorrespondenceType.BLANK.value, _("(blank)")),
+    (CorrespondenceType.HARD_COPY.value, _("Hard Copy")),
+    (CorrespondenceType.EMAIL.value, _("Email")),
+]
+
+
+class HeaderDialog(FormDialog):
+    """Edit a segment's header, asking once whether the lines should follow."""
+
+    def __init__(self, header: SegmentHeader, line_count: int) -> None:
+        super().__init__(_("Segment {no}").format(no=header.no))
+        self.header = header
+        self.line_count = line_count
+        self.original = self.current_values_of(header)
+
+    @staticmethod
+    def current_values_of(header: SegmentHeader) -> dict[str, Any]:
+        return {
+            "description": header.description,
+            "date": header.date,
+            "salesperson": header.salesperson_code or None,
+            "interaction_template": header.interaction_template_code or None,
+            "language": header.language_code or None,
+            "subject": header.subject,
+            "correspondence_type": header.correspondence_type or "",
+            "ignore_contact_corresp_type": bool(header.ignore_contact_corresp_type),
+            "unit_cost": Decimal(header.unit_cost or 0),
+            "unit_duration": Decimal(header.unit_duration or 0),
+        }
+
+    def compose_body(self) -> ComposeResult:
+        values = self.original
+        yield form_row(
+            _("Description"),
+            Input(values["description"], id="description", compact=True),
+        )
+        yield form_row(
+            _("Date"),
+            Input(
+                display(values["date"]),
+                id="date",
+                compact=True,
+                placeholder="YYYY-MM-DD",
+            ),
+        )
+        yield form_row(
+            _("Salesperson"),
+            Select([], id="salesperson", compact=True, prompt=_("(none)")),
+        )
+        yield form_row(
+            _("Template"),
+            Select([], id="interaction_template", compact=True, prompt=_("(none)")),
+        )
+        yield form_row(
+            _("Language"), Select([], id="language", compact=True, prompt=_("(none)"))
+        )
+        yield form_row(
+            _("Subject"), Input(values["subject"], id="subject", compact=True)
+        )
+        yield form_row(
+            _("Corresp. type"),
+            Select(
+                [(Text(label), value) for value, label in CORRESPONDENCE_CHOICES],
+                id="correspondence_type",
+                compact=True,
+                allow_blank=False,
+                value=values["correspondence_type"],
+            ),
+        )
+        yield form_row(
+            "",
+            Tick(
+                _("Ignore the contacts' correspondence type"),
+                values["ignore_contact_corresp_type"],
+                id="ignore_contact_corresp_type",
+                compact=True,
+            ),
+        )
+        yield form_row(
+            _("Unit cost"),
+            Input(display(values["unit_cost"]), id="unit_cost", compact=True),
+        )
+        yield form_row(
+            _("Duration (min)"),
+            Input(display(values["unit_duration"]), id="unit_duration", compact=True),
+        )
+        yield Static("", id="error", markup=False)
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button(_("Save (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#error", Static).display = False
+        self.query_one("#description", Input).focus()
+        run_job(self, lookups.header_lookups, self.fill, on_error=self.report)
+
+    def fill(self, choices: dict[str, list[tuple[str, str]]]) -> None:
+        for name in ("salesperson", "interaction_template", "language"):
+            select = self.query_one(f"#{name}", Select)
+            select.set_options(select_options(choices[name]))
+            value = self.original[name]
+            if value and any(code == value for code, _label in choices[name]):
+                select.value = value
+
+    def read_form(self) -> dict[str, Any]:
+        """Return the form's values, raising ValueError with a message for a bad one."""
+        values: dict[str, Any] = {}
+        values["description"] = self.query_one("#description", Input).value.strip()
+        text = self.query_one("#date", Input).value.strip()
+        try:
+            values["date"] = date.fromisoformat(text) if text else None
+        except ValueError:
+            raise ValueError(
+                _("Date {value!r} is not a date; write it as YYYY-MM-DD.").format(
+                    value=text
+                )
+            ) from None
+        for name in ("salesperson", "interaction_template", "language"):
+            values[name] = self.query_one(f"#{name}", Select).selection
+        values["subject"] = self.query_one("#subject", Input).value
+        values["correspondence_type"] = self.query_one(
+            "#correspondence_type", Select
+        ).value
+        values["ignore_contact_corresp_type"] = self.query_one(
+            "#ignore_contact_corresp_type", Checkbox
+        ).value
+        for name in ("unit_cost", "unit_duration"):
+            text = self.query_one(f"#{name}", Input).value.strip().replace(",", ".")
+            try:
+                values[name] = Decimal(text or "0")
+            except InvalidOperation:
+                raise ValueError(
+                    _("{value!r} is not a number.").format(value=text)
+                ) from None
+        return values
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        try:
+            values = self.read_form()
+        except ValueError as error:
+            self.show_problem(str(error))
+            return
+        changes = {
+            name: value
+            for name, value in values.items()
+            if value != self.original[name]
+        }
+        if not changes:
+            self.dismiss(None)
+            return
+        if self.line_count and segmentation.lines_share(changes):
+            question = _("Update the {count} lines with the new values too?").format(
+                count=self.line_count
+            )
+            self.app.push_screen(
+                ConfirmDialog(_("Update lines"), question, default=True),
+                lambda answer: self.save(changes, bool(answer)),
+            )
+        else:
+            self.save(changes, False)
+
+    def save(self, changes: dict[str, Any], update_lines: bool) -> None:
+        user = self.app.user  # type: ignore[attr-defined]
+        no = self.header.no
+        run_job(
+            self,
+            lambda: segmentation.update_header(
+                no, changes, user=user, update_lines=update_lines
+            ),
+            lambda _header: self.dismiss(True),
+            on_error=self.report,
+        )
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+
+class LogDialog(FormDialog):
+    """Ask how to log a segment, then log it and show the progress of the letters."""
+
+    def __init__(self, segment_no: str, line_count: int) -> None:
+        super().__init__(
+            _("Log segment {no} ({count} lines)").format(
+                no=segment_no, count=line_count
+            )
+        )
+        self.segment_no = segment_no
+        self.cancel_event = threading.Event()
+        self.running = False
+
+    def compose_body(self) -> ComposeResult:
+        yield form_row(
+            "",
+            Tick(
+                _("Deliver (send emails, mark letters as sent)"),
+                False,
+                id="deliver",
+                compact=True,
+            ),
+        )
+        yield form_row(
+            "",
+            Tick(_("Create a follow-up segment"), False, id="follow_up", compact=True),
+        )
+        yield form_row(
+            _("Output folder"),
+            Input(
+                str(default_output_folder(self.segment_no)), id="output", compact=True
+            ),
+        )
+        yield ProgressBar(id="progress", show_eta=False)
+        yield Static("", id="error", markup=False)
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button(_("Log (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#error", Static).display = False
+        self.query_one("#progress", ProgressBar).display = False
+        self.query_one("#deliver", Checkbox).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        if self.running:
+            return
+        options = LogOptions(
+            deliver=self.query_one("#deliver", Checkbox).value,
+            follow_up=self.query_one("#follow_up", Checkbox).value,
+            output_folder=Path(
+                self.query_one("#output", Input).value.strip()
+                or default_output_folder(self.segment_no)
+            ),
+        )
+        user = self.app.user  # type: ignore[attr-defined]
+        no = self.segment_no
+        self.running = True
+        self.query_one("#error", Static).display = False
+        progress_bar = self.query_one("#progress", ProgressBar)
+        progress_bar.display = True
+        self.query_one("#save", Button).disabled = True
+
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(progress_bar.update, total=total, progress=done)
+
+        run_job(
+            self,
+            lambda: log_segment(
+                no, options, user=user, progress=progress, cancel=self.cancel_event
+            ),
+            self.done,
+            on_error=self.failed,
+        )
+
+    def done(self, result: LogResult) -> None:
+        self.running = False
+        self.dismiss(result)
+
+    def failed(self, error: Exception) -> None:
+        self.running = False
+        self.query_one("#save", Button).disabled = False
+        self.query_one("#progress", ProgressBar).display = False
+        self.report(error)
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        if self.running:
+            # The entries are committed once letters are being written; canceling
+            # stops the letters not started yet, which can be delivered again later.
+            self.cancel_event.set()
+            self.notify(_("Stopping after the letters in progress ..."), markup=False)
+            return
+        self.dismiss(None)

@@ -1,0 +1,141 @@
+"""The list of unlogged segments, segtui's start screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from segtui.domain import segmentation
+from segtui.i18n import _
+from segtui.ui.screens.base import BaseScreen
+from segtui.ui.screens.dialogs import ConfirmDialog
+from segtui.ui.screens.segment_dialogs import NewSegmentDialog
+from segtui.ui.text import plain
+
+
+class SegmentListScreen(BaseScreen):
+    SCREEN_TITLE = _("Segments")
+    HELP = _(
+        "All segments that are not logged yet. A segment is a worksheet of contacts "
+        "that get the same interaction, such as a letter. Create one with n, open it "
+        "with Enter to add contacts and log it."
+    )
+
+    BINDINGS = [
+        Binding("n", "new", _("New"), tooltip=_("Create a segment")),
+        Binding("enter", "open", _("Open"), tooltip=_("Open the segment's worksheet")),
+        Binding("d,delete", "delete", _("Delete"), tooltip=_("Delete the segment")),
+        Binding(
+            "l",
+            "app.logged_segments",
+            _("Logged"),
+            tooltip=_("Show the logged segments"),
+        ),
+        Binding("r,f5", "refresh", _("Refresh"), tooltip=_("Read the segments again")),
+        Binding("q", "app.quit", _("Quit"), tooltip=_("Quit segtui")),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_title()
+        table: DataTable[Any] = DataTable(
+            id="segments", cursor_type="row", zebra_stripes=True
+        )
+        table.add_column(_("No."), key="no", width=9)
+        table.add_column(_("Description"), key="description", width=32)
+        table.add_column(_("Date"), key="date", width=10)
+        table.add_column(_("Salesp."), key="salesperson", width=7)
+        table.add_column(_("Lines"), key="lines", width=7)
+        yield table
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        self.action_refresh()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self, select: str | None = None) -> None:
+        self.run(
+            segmentation.list_segments,
+            lambda rows: self.show(rows, select),
+            group="load",
+            exclusive=True,
+        )
+
+    def show(
+        self, rows: list[segmentation.SegmentSummary], select: str | None = None
+    ) -> None:
+        table = self.query_one("#segments", DataTable)
+        current = select or self.selected_no()
+        table.clear()
+        for row in rows:
+            table.add_row(
+                plain(row.no),
+                plain(row.description),
+                plain(row.date),
+                plain(row.salesperson_code),
+                plain(f"{row.lines:>6}"),
+                key=row.no,
+            )
+        if current is not None and current in table.rows:
+            table.move_cursor(row=table.get_row_index(current))
+        self.set_title(_("Segments ({count})").format(count=len(rows)))
+        table.focus()
+
+    def selected_no(self) -> str | None:
+        table = self.query_one("#segments", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return str(key.value) if key.value is not None else None
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_new(self) -> None:
+        def created(no: str | None) -> None:
+            if no:
+                self.app.open_worksheet(no)
+
+        self.app.push_screen(NewSegmentDialog(), created)
+
+    def action_open(self) -> None:
+        no = self.selected_no()
+        if no is None:
+            self.notify(
+                _("There is no segment yet; press n to create one."), markup=False
+            )
+            return
+        self.app.open_worksheet(no)
+
+    def action_delete(self) -> None:
+        no = self.selected_no()
+        if no is None:
+            return
+        table = self.query_one("#segments", DataTable)
+        description = table.get_row(no)[1].plain
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run(
+                    lambda: segmentation.delete_segment(no, user=self.app.user),
+                    lambda _result: self.deleted(no),
+                )
+
+        self.app.push_screen(
+            ConfirmDialog(
+                _("Delete segment"),
+                _("Delete segment {no} {description} with all its lines?").format(
+                    no=no, description=description
+                ),
+            ),
+            answered,
+        )
+
+    def deleted(self, no: str) -> None:
+        self.notify(_("Segment {no} deleted.").format(no=no), markup=False)
+        self.action_refresh()

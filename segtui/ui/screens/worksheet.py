@@ -1,0 +1,294 @@
+"""The segment worksheet: the header in brief and the lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from segtui.domain import segmentation
+from segtui.domain.segment_logging import LogResult
+from segtui.i18n import _
+from segtui.models import SegmentHeader
+from segtui.ui.screens.base import BaseScreen
+from segtui.ui.screens.criteria import AddContactsScreen
+from segtui.ui.screens.dialogs import ConfirmDialog, InputDialog
+from segtui.ui.screens.segment_dialogs import HeaderDialog, LogDialog
+from segtui.ui.text import correspondence_label, display, plain
+
+# Lines read per page; the table asks for the next page when the cursor nears its end.
+PAGE_SIZE = 500
+
+
+@dataclass
+class WorksheetData:
+    header: SegmentHeader
+    template_description: str
+    line_count: int
+    lines: list[segmentation.LineRow]
+
+
+def load_worksheet(no: str, limit: int) -> WorksheetData:
+    header = segmentation.get_segment(no)
+    template = header.interaction_template
+    return WorksheetData(
+        header=header,
+        template_description=template.description if template else "",
+        line_count=segmentation.count_lines(no),
+        lines=segmentation.segment_lines(no, 0, limit),
+    )
+
+
+class WorksheetScreen(BaseScreen):
+    HELP = _(
+        "A segment's worksheet. The header's values (template, salesperson, "
+        "correspondence type, cost, ...) flow to every line. Add contacts by criteria "
+        "with a, insert one contact with i, set the interaction template with e, and log "
+        "the segment with l: one interaction log entry and one Word letter per line."
+    )
+
+    BINDINGS = [
+        Binding(
+            "a",
+            "add_contacts",
+            _("Add contacts"),
+            tooltip=_("Add contacts by criteria"),
+        ),
+        Binding(
+            "i,insert",
+            "insert_line",
+            _("Insert"),
+            tooltip=_("Insert a line for one contact"),
+        ),
+        Binding(
+            "d,delete",
+            "delete_line",
+            _("Delete"),
+            tooltip=_("Delete the selected line"),
+        ),
+        Binding(
+            "e",
+            "edit_header",
+            _("Header"),
+            tooltip=_("Edit the header: template, salesperson, ..."),
+        ),
+        Binding(
+            "l,f9", "log", _("Log"), tooltip=_("Log the segment: entries and letters")
+        ),
+        Binding(
+            "r,f5",
+            "refresh",
+            _("Refresh"),
+            show=False,
+            tooltip=_("Read the segment again"),
+        ),
+        Binding("escape", "back", _("Back"), tooltip=_("Back to the segment list")),
+    ]
+
+    def __init__(self, segment_no: str) -> None:
+        super().__init__()
+        self.segment_no = segment_no
+        self.data: WorksheetData | None = None
+        self.loaded = 0
+        self.page_pending = False
+
+    def title_text(self) -> str:
+        return _("Segment {no}").format(no=self.segment_no)
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_title()
+        yield Static("", id="header-summary", markup=False)
+        table: DataTable[Any] = DataTable(
+            id="lines", cursor_type="row", zebra_stripes=True
+        )
+        table.add_column(_("Line"), key="line_no", width=6)
+        table.add_column(_("Contact"), key="contact_no", width=8)
+        table.add_column(_("Name"), key="name", width=20)
+        table.add_column(_("Company"), key="company", width=14)
+        table.add_column(_("Corr."), key="corr", width=9)
+        table.add_column(_("Lang"), key="language", width=4)
+        table.add_column(_("SP"), key="salesperson", width=4)
+        yield table
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        no = self.segment_no
+        self.run(
+            lambda: load_worksheet(no, PAGE_SIZE),
+            self.show,
+            group="load",
+            exclusive=True,
+        )
+
+    def show(self, data: WorksheetData) -> None:
+        self.data = data
+        header = data.header
+        self.set_title(
+            _("Segment {no}  {description}").format(
+                no=header.no, description=header.description
+            )
+        )
+        template = header.interaction_template_code or _("(none)")
+        summary = Text()
+        summary.append(_("Template: "), style="bold")
+        summary.append(f"{template} {data.template_description}".strip())
+        summary.append("   " + _("Salesperson: "), style="bold")
+        summary.append(header.salesperson_code or _("(contact's)"))
+        summary.append("   " + _("Date: "), style="bold")
+        summary.append(display(header.date))
+        summary.append("\n")
+        summary.append(_("Corresp.: "), style="bold")
+        summary.append(correspondence_label(header.correspondence_type) or _("(blank)"))
+        if header.ignore_contact_corresp_type:
+            summary.append(" " + _("(for all)"))
+        summary.append("   " + _("Language: "), style="bold")
+        summary.append(header.language_code or "-")
+        summary.append("   " + _("Cost: "), style="bold")
+        summary.append(display(header.unit_cost))
+        summary.append("   " + _("Lines: "), style="bold")
+        summary.append(str(data.line_count))
+        if header.subject:
+            summary.append("\n")
+            summary.append(_("Subject: "), style="bold")
+            summary.append(header.subject)
+        self.query_one("#header-summary", Static).update(summary)
+
+        table = self.query_one("#lines", DataTable)
+        selected = self.selected_line()
+        table.clear()
+        self.loaded = 0
+        self.page_pending = False
+        self.append_lines(data.lines)
+        if selected is not None and str(selected) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(selected)))
+        table.focus()
+
+    def append_lines(self, lines: list[segmentation.LineRow]) -> None:
+        table = self.query_one("#lines", DataTable)
+        for line in lines:
+            table.add_row(
+                plain(line.line_no),
+                plain(line.contact_no),
+                plain(line.contact_name),
+                plain(line.company_name),
+                plain(correspondence_label(line.correspondence_type)),
+                plain(line.language_code),
+                plain(line.salesperson_code),
+                key=str(line.line_no),
+            )
+        self.loaded += len(lines)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        # Read the next page when the cursor comes near the last loaded line.
+        if (
+            self.data is None
+            or self.page_pending
+            or self.loaded >= self.data.line_count
+        ):
+            return
+        if event.cursor_row >= self.loaded - 20:
+            self.page_pending = True
+            no, offset = self.segment_no, self.loaded
+            self.run(
+                lambda: segmentation.segment_lines(no, offset, PAGE_SIZE),
+                self.append_page,
+                group="page",
+            )
+
+    def append_page(self, lines: list[segmentation.LineRow]) -> None:
+        self.page_pending = False
+        self.append_lines(lines)
+
+    def selected_line(self) -> int | None:
+        table = self.query_one("#lines", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return int(key.value) if key.value is not None else None
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_add_contacts(self) -> None:
+        def closed(added: int | None) -> None:
+            if added is not None:
+                self.notify(segmentation.added_message(added), markup=False)
+                self.action_refresh()
+
+        self.app.push_screen(AddContactsScreen(self.segment_no), closed)
+
+    def action_insert_line(self) -> None:
+        def entered(contact_no: str | None) -> None:
+            if not contact_no:
+                return
+            no, user = self.segment_no, self.app.user  # type: ignore[attr-defined]
+            self.run(
+                lambda: segmentation.insert_line(no, contact_no, user=user),
+                lambda _result: self.after_change(
+                    _("Contact {no} added.").format(no=contact_no.upper())
+                ),
+            )
+
+        self.app.push_screen(
+            InputDialog(_("Insert line"), _("Contact number:"), placeholder="CT000001"),
+            entered,
+        )
+
+    def action_delete_line(self) -> None:
+        line_no = self.selected_line()
+        if line_no is None:
+            return
+        row = self.query_one("#lines", DataTable).get_row(str(line_no))
+        who = f"{row[1].plain} {row[2].plain}"
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            no, user = self.segment_no, self.app.user  # type: ignore[attr-defined]
+            self.run(
+                lambda: segmentation.delete_lines(no, [line_no], user=user),
+                lambda _result: self.after_change(
+                    _("Line {line} deleted.").format(line=line_no)
+                ),
+            )
+
+        self.app.push_screen(
+            ConfirmDialog(
+                _("Delete line"),
+                _("Delete line {line} for {who}?").format(line=line_no, who=who),
+            ),
+            answered,
+        )
+
+    def after_change(self, message: str) -> None:
+        self.notify(message, markup=False)
+        self.action_refresh()
+
+    def action_edit_header(self) -> None:
+        if self.data is None:
+            return
+
+        def closed(saved: bool | None) -> None:
+            if saved:
+                self.after_change(_("Header saved."))
+
+        self.app.push_screen(
+            HeaderDialog(self.data.header, self.data.line_count), closed
+        )
+
+    def action_log(self) -> None:
+        if self.data is None:
+            return
+
+        def closed(result: LogResult | None) -> None:
+            if result is not None:
+                self.dismiss(result)
+
+        self.app.push_screen(LogDialog(self.segment_no, self.data.line_count), closed)

@@ -1,0 +1,58 @@
+"""Running database and document work off the UI thread.
+
+A job runs in a thread worker with its own database connection; its result or error
+comes back to the screen through ``call_from_thread``, so no worker touches a widget.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from textual.screen import Screen
+from textual.worker import Worker
+
+from segtui.db import current_database
+from segtui.domain.errors import SegtuiError
+
+log = logging.getLogger("segtui.ui")
+
+
+def run_job(
+    screen: Screen[Any],
+    function: Callable[[], Any],
+    on_done: Callable[[Any], None],
+    *,
+    group: str = "default",
+    exclusive: bool = False,
+    on_error: Callable[[Exception], None] | None = None,
+) -> Worker[None]:
+    """Run ``function`` in a thread, then ``on_done(result)`` on the UI thread.
+
+    A SegtuiError goes to ``on_error`` (the screen's error dialog by default); any
+    other exception is logged with its traceback and shown the same way.
+    """
+    app = screen.app
+    report = (
+        on_error
+        or getattr(screen, "show_error", None)
+        or (lambda error: app.notify(str(error), severity="error", markup=False))
+    )
+
+    def job() -> None:
+        try:
+            with current_database().connection_context():
+                result = function()
+        except SegtuiError as error:
+            app.call_from_thread(report, error)
+            return
+        except Exception as error:  # noqa: BLE001 - shown to the user, logged in full
+            log.exception("background job failed")
+            app.call_from_thread(report, error)
+            return
+        app.call_from_thread(on_done, result)
+
+    return screen.run_worker(
+        job, thread=True, group=group, exclusive=exclusive, exit_on_error=False
+    )

@@ -1,0 +1,30 @@
+"""Helpers for driving the TUI with Pilot: wait for workers, type text, read tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+
+async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
+    """Wait until background jobs are done and their results are on screen."""
+    for _ in range(rounds):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_text(pilot: Pilot[Any], text: str) -> None:
+    """Type text one key at a time, as a user does."""
+    for character in text:
+        await pilot.press(character)
+
+
+def table_rows(pilot: Pilot[Any], selector: str) -> list[list[str]]:
+    table = pilot.app.screen.query_one(selector, DataTable)
+    return [
+        [getattr(cell, "plain", str(cell)) for cell in table.get_row_at(index)]
+        for index in range(table.row_count)
+    ]

@@ -144,10 +144,13 @@ def run_tui(context: Context) -> None:
 
     @handle_errors
     def start() -> None:
+        from segtui.logs import configure_logging
+
+        log_path = configure_logging()
         context.open()
         from segtui.ui.app import SegtuiApp
 
-        SegtuiApp(user=context.user, database_url=context.url).run()
+        SegtuiApp(user=context.user, database_url=context.url, log_path=log_path).run()
 
     start()
 

@@ -34,10 +34,11 @@ class SegtuiApp(App[None]):
         ),
     ]
 
-    def __init__(self, user: str, database_url: str = "") -> None:
+    def __init__(self, user: str, database_url: str = "", log_path: Path | None = None):
         super().__init__()
         self.user = user
         self.database_url = database_url
+        self.log_path = log_path
 
     def on_mount(self) -> None:
         self.push_screen(SegmentListScreen())

@@ -65,11 +65,14 @@ class BaseScreen(Screen[Any]):
         elif isinstance(error, SegtuiError):
             self.app.push_screen(MessageDialog(_("Not done"), error.message))
         else:
+            log_path = getattr(self.app, "log_path", None)
+            details = (
+                _("The log file {path} has the details.").format(path=log_path)
+                if log_path
+                else ""
+            )
             self.app.push_screen(
                 MessageDialog(
-                    _("Unexpected error"),
-                    _("{kind}: {error}\nThe log file has the details.").format(
-                        kind=type(error).__name__, error=error
-                    ),
+                    _("Unexpected error"), f"{type(error).__name__}: {error}\n{details}"
                 )
             )

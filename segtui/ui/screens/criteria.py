@@ -26,7 +26,7 @@ FILTER_FIELDS: list[tuple[str, str, str, str]] = [
     ("contact", "post_code", _("Post Code"), "10000..19999"),
     ("contact", "country", _("Country"), "DE|AT|CH"),
     ("contact", "territory", _("Territory"), "<>NORTH"),
-    ("contact", "salesperson", _("Salesperson"), "AH"),
+    ("contact", "salesperson", _("Salesperson"), "JO|AS"),
     ("contact", "language", _("Language"), "DE"),
     ("contact", "correspondence_type", _("Corresp. Type"), "email"),
     ("contact", "email", _("Email"), "<>''"),

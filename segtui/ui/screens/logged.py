@@ -42,7 +42,7 @@ class LoggedSegmentListScreen(BaseScreen):
         )
         table.add_column(_("Entry"), key="entry_no", width=6)
         table.add_column(_("Segment"), key="segment_no", width=9)
-        table.add_column(_("Description"), key="description", width=24)
+        table.add_column(_("Description"), key="description", width=22)
         table.add_column(_("Logged at"), key="created_at", width=16)
         table.add_column(_("Inter."), key="interactions", width=6)
         table.add_column(_("Status"), key="canceled", width=8)
@@ -174,7 +174,7 @@ class LoggedSegmentScreen(BaseScreen):
         table.add_column(_("Name"), key="name", width=18)
         table.add_column(_("Corr."), key="corr", width=9)
         table.add_column(_("Delivery"), key="status", width=13)
-        table.add_column(_("Letter"), key="document", width=22)
+        table.add_column(_("Company"), key="company", width=14)
         yield table
         yield from self.compose_footer()
 
@@ -229,7 +229,11 @@ class LoggedSegmentScreen(BaseScreen):
                 plain(entry.contact_name),
                 plain(correspondence_label(entry.correspondence_type)),
                 plain(delivery_label(entry.delivery_status)),
-                plain(Path(entry.document_path).name if entry.document_path else ""),
+                plain(
+                    entry.contact_company_name
+                    if entry.contact_company_no != entry.contact_no
+                    else ""
+                ),
                 key=str(entry.entry_no),
             )
         table.focus()

@@ -105,10 +105,9 @@ class WorksheetScreen(BaseScreen):
         table: DataTable[Any] = DataTable(
             id="lines", cursor_type="row", zebra_stripes=True
         )
-        table.add_column(_("Line"), key="line_no", width=6)
         table.add_column(_("Contact"), key="contact_no", width=8)
-        table.add_column(_("Name"), key="name", width=20)
-        table.add_column(_("Company"), key="company", width=14)
+        table.add_column(_("Name"), key="name", width=24)
+        table.add_column(_("Company"), key="company", width=17)
         table.add_column(_("Corr."), key="corr", width=9)
         table.add_column(_("Lang"), key="language", width=4)
         table.add_column(_("SP"), key="salesperson", width=4)
@@ -174,7 +173,6 @@ class WorksheetScreen(BaseScreen):
         table = self.query_one("#lines", DataTable)
         for line in lines:
             table.add_row(
-                plain(line.line_no),
                 plain(line.contact_no),
                 plain(line.contact_name),
                 plain(line.company_name),

@@ -1,0 +1,75 @@
+"""User data shows literally on a real terminal: tmux at 80x24, no markup read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from segtui.db import open_database
+from segtui.domain import segmentation
+from segtui.domain.criteria import AddOptions
+from segtui.models import Contact
+from tests.builders import build_world
+from tests.tmux_harness import Tmux, inherited_environment, segtui_command
+
+# Names that Rich or Textual would read as markup if they were not escaped.
+MARKUP_NAMES = {
+    "MK1": "[bold]Fett & Co[/bold] KG",
+    "MK2": "Kanzlei [/ Partner",
+    "MK3": "C:\\Briefe\\",
+    "MK4": "[0] Null GmbH",
+}
+
+
+@pytest.fixture
+def markup_database(tmp_path: Path) -> Iterator[Path]:
+    path = tmp_path / "markup.sqlite3"
+    database = open_database("sqlite:///" + str(path))
+    build_world()
+    for no, name in MARKUP_NAMES.items():
+        Contact.create(
+            no=no, type="person", name=name, country_code="DE", language="DE"
+        )
+    segment = segmentation.create_segment(
+        "[ENTWURF] Herbst", user="tester", template_code="LETTER"
+    )
+    segmentation.add_contacts(
+        segment.no, {"contact": {"no": "MK*"}}, AddOptions(), user="tester"
+    )
+    database.close()
+    yield path
+
+
+@pytest.mark.slow
+def test_markup_shows_literally(markup_database: Path) -> None:
+    pane = Tmux(segtui_command(markup_database), env=inherited_environment())
+    try:
+        screen = pane.wait_for("Segments (1)")
+        assert "[ENTWURF] Herbst" in screen
+
+        pane.send("Enter")
+        screen = pane.wait_for("Segment SEG00001")
+        assert "Segment SEG00001  [ENTWURF] Herbst" in screen
+        for name in (
+            "Kanzlei [/ Partner",
+            "C:\\Briefe\\",
+            "[0] Null GmbH",
+            "[bold]Fett & Co[/b",
+        ):
+            assert name in screen, name
+
+        # The confirmation dialog names the contact of the selected line.
+        pane.send("d")
+        screen = pane.wait_for("Delete line")
+        assert "[bold]Fett & Co[/bold] KG" in screen
+        pane.send("Escape")
+        pane.wait_for("a Add")
+
+        pane.send("Escape", "q")
+        screen = pane.wait_for("SEGTUI-EXITED")
+        assert "SEGTUI-EXITED 0" in screen
+        assert "Traceback" not in screen
+    finally:
+        pane.close()

@@ -514,7 +514,10 @@ def describe_filters(filters: Filters) -> str:
 
 
 def describe_action(action: str, filters: Filters, options: Mapping[str, Any]) -> str:
-    """Render an action as one readable line, for example for the criteria list."""
+    """Render an action as one readable line, for example for the criteria list.
+
+    ``Add Contacts  country=DE|AT; mailing group=NEWS  [expand companies]``
+    """
     names: dict[str, Callable[[], str]] = {
         "add": lambda: _("Add Contacts"),
         "reduce": lambda: _("Reduce Contacts"),
@@ -523,21 +526,23 @@ def describe_action(action: str, filters: Filters, options: Mapping[str, Any]) -
         "delete_line": lambda: _("Delete Line"),
         "reuse_logged": lambda: _("Reuse Logged Segment"),
     }
-    text = names.get(action, lambda: action)()
+    parts = [names.get(action, lambda: action)()]
+    if action == "insert_line":
+        parts.append(_("contact {no}").format(no=options.get("contact_no", "")))
+    elif action == "delete_line":
+        parts.append(_("contacts {nos}").format(nos=", ".join(options.get("contact_nos", []))))
+    elif action == "reuse_logged":
+        parts.append(_("logged segment {no}").format(no=options.get("logged_segment", "")))
     described = describe_filters(filters)
     if described:
-        text += "  " + described
-    if action == "add":
-        labels = AddOptions.from_dict(options).labels()
-    else:
-        labels = [
-            str(v) if not isinstance(v, bool) else k.replace("_", " ")
-            for k, v in options.items()
-            if v
-        ]
+        parts.append(described)
+
+    labels = AddOptions.from_dict(options).labels()
+    if options.get("entire_companies"):
+        labels.append(_("entire companies"))
     if labels:
-        text += "  [" + ", ".join(labels) + "]"
-    return text
+        parts.append("[" + ", ".join(labels) + "]")
+    return "  ".join(parts)
 
 
 # Keys of ``--filter KEY=EXPR`` that name a classification rather than a contact field.

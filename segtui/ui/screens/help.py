@@ -12,24 +12,51 @@ from textual.widgets import Label, Static
 from segtui.i18n import _
 
 
-def help_text(screen: Screen[object]) -> str:
-    """Return the help of a screen: its HELP text and every key it answers to."""
-    lines = [getattr(screen, "HELP", "") or "", "", _("Keys:")]
-    seen = set()
-    for key, active in screen.active_bindings.items():
-        binding = active.binding
-        if binding.action in seen or not binding.description:
+def declared_bindings(owner: object) -> list[Binding]:
+    """Return the bindings segtui's classes declare for ``owner``, its own class first.
+
+    Textual's base classes are left out: their keys are listed under "Moving around".
+    """
+    bindings: list[Binding] = []
+    seen: set[str] = set()
+    for cls in type(owner).__mro__:
+        if not cls.__module__.startswith("segtui."):
             continue
-        seen.add(binding.action)
-        keys = (
-            ", ".join(k.strip() for k in binding.key.split(","))
-            if binding.key == key
-            else key
-        )
+        for binding in cls.__dict__.get("BINDINGS", []):
+            if isinstance(binding, Binding) and binding.action not in seen:
+                seen.add(binding.action)
+                bindings.append(binding)
+    return bindings
+
+
+def describe_bindings(bindings: list[Binding]) -> list[str]:
+    lines = []
+    for binding in bindings:
+        if not binding.description:
+            continue
+        keys = ", ".join(key.strip() for key in binding.key.split(","))
         text = f"  {keys:<14} {binding.description}"
         if binding.tooltip:
             text += f": {binding.tooltip}"
         lines.append(text)
+    return lines
+
+
+def help_text(screen: Screen[object]) -> str:
+    """Return the help of a screen: its HELP text, its keys and the keys everywhere."""
+    lines = [getattr(screen, "HELP", "") or "", "", _("Keys on this screen:")]
+    lines.extend(describe_bindings(declared_bindings(screen)))
+    lines.extend(["", _("Keys everywhere:")])
+    lines.extend(describe_bindings(declared_bindings(screen.app)))
+    lines.extend(
+        [
+            "",
+            _("Moving around:"),
+            "  " + _("Tab, shift+Tab   next and previous field"),
+            "  " + _("arrows, PageUp, PageDown   move in lists and tables"),
+            "  " + _("Escape           close a dialog without changing anything"),
+        ]
+    )
     return "\n".join(lines)
 
 

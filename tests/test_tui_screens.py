@@ -1,0 +1,229 @@
+"""The TUI's screens and dialogs on the small world: help, Escape, errors, markup."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from segtui.domain import segmentation
+from segtui.domain.criteria import AddOptions
+from segtui.models import LoggedSegment, SegmentHeader, SegmentLine
+from segtui.ui.app import SegtuiApp
+from segtui.ui.screens.criteria import AddContactsScreen
+from segtui.ui.screens.dialogs import ConfirmDialog, MessageDialog
+from segtui.ui.screens.help import HelpScreen
+from segtui.ui.screens.segment_dialogs import HeaderDialog, LogDialog, NewSegmentDialog
+from segtui.ui.screens.segments import SegmentListScreen
+from segtui.ui.screens.worksheet import WorksheetScreen
+from tests.tui_helpers import settle, table_rows, type_text
+
+
+def visible_text(pilot: Pilot[Any]) -> str:
+    """Return the text of every Static on the current screen, as rendered."""
+    texts = []
+    for widget in pilot.app.screen.query(Static):
+        rendered = widget.render()
+        texts.append(getattr(rendered, "plain", str(rendered)))
+    return "\n".join(texts)
+
+
+def make_segment(description: str = "Herbst", contacts: str = "IND*") -> str:
+    segment = segmentation.create_segment(
+        description, user="tester", template_code="LETTER"
+    )
+    segmentation.add_contacts(
+        segment.no, {"contact": {"no": contacts}}, AddOptions(), user="tester"
+    )
+    return segment.no
+
+
+async def open_first_segment(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, WorksheetScreen)
+
+
+async def test_help_lists_screen_keys(world) -> None:
+    async with SegtuiApp(user="tester").run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HelpScreen)
+        text = visible_text(pilot)
+        assert "segment" in text.lower()
+        for key in ("n ", "enter", "d, delete", "l "):
+            assert key in text, key
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, SegmentListScreen)
+
+
+async def test_criteria_help_shows_syntax(world) -> None:
+    no = make_segment()
+    async with SegtuiApp(user="tester").run_test(size=(80, 24)) as pilot:
+        await open_first_segment(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        text = visible_text(pilot)
+        assert "DE|AT|CH" in text
+        assert "<>NORTH" in text
+        assert "ctrl+s" in text
+    assert SegmentLine.select().where(SegmentLine.segment == no).count() == 3
+
+
+async def test_escape_leaves_new_segment(world) -> None:
+    async with SegtuiApp(user="tester").run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, NewSegmentDialog)
+        await type_text(pilot, "Not wanted")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, SegmentListScreen)
+    assert SegmentHeader.select().count() == 0
+
+
+async def test_empty_description_shows_error(world) -> None:
+    async with SegtuiApp(user="tester").run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, NewSegmentDialog)
+        assert "needs a description" in visible_text(pilot)
+    assert SegmentHeader.select().count() == 0
+
+
+async def test_escape_leaves_header_unchanged(world) -> None:
+    no = make_segment()
+    before = SegmentHeader.get_by_id(no).__data__.copy()
+    async with SegtuiApp(user="tester").run_test(size=(80, 24)) as pilot:
+        await open_first_segment(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HeaderDialog)
+        await type_text(pilot, " changed")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, WorksheetScreen)
+    assert SegmentHeader.get_by_id(no).__data__ == before
+
+
+async def test_header_change_updates_lines(world) -> None:
+    no = make_segment()
+    async with SegtuiApp(user="tester").run_test(size=(80, 24)) as pilot:
+        await open_first_segment(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        # Description, date, salesperson: the salesperson select is the third field.
+        await pilot.press("tab", "tab", "enter")
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, WorksheetScreen)
+    header = SegmentHeader.get_by_id(no)
+    assert header.salesperson_code == "AH"
+    line_salespeople = {
+        line.salesperson_code
+        for line in SegmentLine.select().where(SegmentLine.segment == no)
+    }
+    assert line_salespeople == {"AH"}
+
+
+async def test_escape_leaves_log_dialog(world) -> None:
+    no = make_segment()
+    async with SegtuiApp(user="tester").run_test(size=(80, 24)) as pilot:
+        await open_first_segment(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, LogDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, WorksheetScreen)
+    assert LoggedSegment.select().count() == 0
+    assert SegmentHeader.get_or_none(SegmentHeader.no == no) is not None
+
+
+async def test_log_problems_listed_in_dialog(world) -> None:
+    """IND3 has no salesperson, and the header has none: the dialog names the line."""
+    no = make_segment(contacts="IND3")
+    async with SegtuiApp(user="tester").run_test(size=(80, 24)) as pilot:
+        await open_first_segment(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot, rounds=5)
+        assert isinstance(pilot.app.screen, LogDialog)
+        text = visible_text(pilot)
+        assert "was not logged" in text
+        assert "contact IND3 [bold]x: no salesperson" in text
+    assert LoggedSegment.select().count() == 0
+    assert SegmentLine.select().where(SegmentLine.segment == no).count() == 1
+
+
+async def test_delete_segment_asks_first(world) -> None:
+    no = make_segment(description="[/b] Aktion")
+    async with SegtuiApp(user="tester").run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert table_rows(pilot, "#segments")[0][1] == "[/b] Aktion"
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ConfirmDialog)
+        assert f"Delete segment {no} [/b] Aktion" in visible_text(pilot)
+        # No is the default: Enter keeps the segment.
+        await pilot.press("enter")
+        await settle(pilot)
+        assert SegmentHeader.get_or_none(SegmentHeader.no == no) is not None
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert table_rows(pilot, "#segments") == []
+    assert SegmentHeader.get_or_none(SegmentHeader.no == no) is None
+
+
+async def test_insert_unknown_contact_explains(world) -> None:
+    no = make_segment()
+    async with SegtuiApp(user="tester").run_test(size=(80, 24)) as pilot:
+        await open_first_segment(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        await type_text(pilot, "NOPE1")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, MessageDialog)
+        assert "'NOPE1' does not exist" in visible_text(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(table_rows(pilot, "#lines")) == 3
+    assert SegmentLine.select().where(SegmentLine.segment == no).count() == 3
+
+
+async def test_invalid_filter_shows_position(world) -> None:
+    make_segment()
+    async with SegtuiApp(user="tester").run_test(size=(80, 24)) as pilot:
+        await open_first_segment(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, AddContactsScreen)
+        await pilot.press("tab", "tab", "tab", "tab", "tab")
+        await type_text(pilot, "DE|[")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        text = visible_text(pilot)
+        assert "'country=DE|[' at position 4" in text
+        # Applying anyway adds nothing and keeps the screen open with the message.
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, AddContactsScreen)

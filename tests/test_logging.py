@@ -836,12 +836,12 @@ def test_sample_log_few_dozen(sample_database, folder):
 def test_sample_log_in_workers(sample_database, folder, monkeypatch):
     runs: list[bool] = []
 
-    class RecordingRunner(delivery._Runner):
+    class RecordingRunner(delivery.JobRunner):
         def __init__(self, templates, parallel: bool) -> None:
             runs.append(parallel)
             super().__init__(templates, parallel)
 
-    monkeypatch.setattr(delivery, "_Runner", RecordingRunner)
+    monkeypatch.setattr(delivery, "JobRunner", RecordingRunner)
     line_count, result = log_sample({"contact": {"country": "NL"}}, folder)
     assert line_count > delivery.PARALLEL_THRESHOLD
     assert runs == [True]

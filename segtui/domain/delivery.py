@@ -1,34 +1,40 @@
 """Producing and delivering the letters of a logged segment, after its commit.
 
-Every entry with a Word attachment gets its own ``.docx``, named by contact number,
-company and name. Hard-copy letters are also collected into print files, one per
-template attachment, in which every letter is its own section and so keeps its
-headers and footers. With delivery on, Email entries are sent over SMTP.
+Every entry with a Word attachment gets its own ``.docx``. Hard-copy letters are also
+collected into print files, one per template attachment, in which every letter is
+its own section and so keeps its headers and footers. An entry's delivery status says
+what is still to do: ``pending`` and ``failed`` entries are delivered (hard copies are
+marked sent once written, emails are sent over SMTP), ``not_delivered`` entries only
+get their letter written.
 
-One letter takes about 17 ms to merge (python-docx, measured on a 2-core machine).
-Large runs therefore merge in worker processes, a chunk of entries at a time, and
-write each letter to disk as soon as it is made, so memory stays flat as the
-segment grows.
+One letter takes about 17 ms to merge with python-docx (measured on a 2-core
+machine). Large runs therefore merge in worker processes, a chunk of entries at a
+time, and record each chunk's outcome as it finishes, so memory stays flat and an
+interruption loses no record of what was written.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import re
+import logging
 import smtplib
-import ssl
-import sys
 import threading
-import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+from segtui import paths
 from segtui.db import current_database, write_transaction
+from segtui.domain.email_delivery import connect, letter_message, smtp_settings
+from segtui.domain.errors import NotFoundError
+from segtui.domain.letter_jobs import (
+    JobRunner,
+    LetterJob,
+    letter_file_name,
+    merge_letters,
+    merge_print_file,
+)
 from segtui.i18n import _
 from segtui.models import (
     Attachment,
@@ -36,7 +42,10 @@ from segtui.models import (
     DeliveryStatus,
     InteractionLogEntry,
     InteractionTemplateLanguage,
+    LoggedSegment,
 )
+
+log = logging.getLogger("segtui.delivery")
 
 # Below this many letters the merge runs in the calling thread; starting worker
 # processes costs more than it saves.
@@ -44,123 +53,24 @@ PARALLEL_THRESHOLD = 60
 CHUNK_SIZE = 50
 # The maximum number of letters in one print file; more go into further parts.
 PRINT_FILE_LETTERS = 1000
-MAX_FILE_NAME = 120
 
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+TO_DELIVER = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
 
 
 @dataclass
 class DeliveryReport:
     letters: list[Path] = field(default_factory=list)
     print_files: list[Path] = field(default_factory=list)
+    # Letters in the print files, and emails sent.
+    printed: int = 0
     sent: int = 0
+    # Entries whose letter or email failed, with the error text.
     failed: list[tuple[int, str]] = field(default_factory=list)
+    print_failures: list[tuple[Path, str]] = field(default_factory=list)
     canceled: bool = False
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    """The SMTP server for email. The password comes from the environment or a file."""
-
-    host: str
-    port: int
-    security: str
-    user: str
-    password: str
-    sender: str
-
-
-def smtp_settings() -> SmtpSettings | None:
-    """Read the SMTP settings from ``SEGTUI_SMTP_*`` environment variables.
-
-    Returns None when ``SEGTUI_SMTP_HOST`` is not set. ``SEGTUI_SMTP_SECURITY`` is
-    ``none``, ``starttls`` or ``tls``; the password is ``SEGTUI_SMTP_PASSWORD`` or the
-    first line of the file named by ``SEGTUI_SMTP_PASSWORD_FILE``.
-    """
-    host = os.environ.get("SEGTUI_SMTP_HOST", "").strip()
-    if not host:
-        return None
-    security = os.environ.get("SEGTUI_SMTP_SECURITY", "none").strip().lower() or "none"
-    default_port = {"tls": 465, "starttls": 587}.get(security, 25)
-    password = os.environ.get("SEGTUI_SMTP_PASSWORD", "")
-    password_file = os.environ.get("SEGTUI_SMTP_PASSWORD_FILE", "")
-    if password_file:
-        password = Path(password_file).read_text(encoding="utf-8").splitlines()[0]
-    return SmtpSettings(
-        host=host,
-        port=int(os.environ.get("SEGTUI_SMTP_PORT") or default_port),
-        security=security,
-        user=os.environ.get("SEGTUI_SMTP_USER", ""),
-        password=password,
-        sender=os.environ.get("SEGTUI_SMTP_FROM", ""),
-    )
-
-
-def letter_file_name(contact_no: str, name: str, company_name: str = "") -> str:
-    """Return a file name safe on Windows, macOS and Linux: ``CT000012 Firma - Name.docx``."""
-    parts = [contact_no]
-    if company_name and company_name != name:
-        parts.append(f"{company_name} - {name}")
-    else:
-        parts.append(name)
-    stem = " ".join(part for part in parts if part)
-    stem = unicodedata.normalize("NFC", stem)
-    stem = _UNSAFE.sub("_", stem)
-    stem = re.sub(r"\s+", " ", stem).strip().rstrip(". ")
-    encoded = stem.encode("utf-8")[:MAX_FILE_NAME]
-    stem = (
-        encoded.decode("utf-8", errors="ignore").rstrip(". ") or contact_no or "letter"
-    )
-    return stem + ".docx"
-
-
-# Work done in worker processes. Each worker gets the template files once.
-
-_TEMPLATES: dict[int, tuple[bytes, dict[str, str]]] = {}
-
-
-def _set_templates(templates: dict[int, tuple[bytes, dict[str, str]]]) -> None:
-    _TEMPLATES.clear()
-    _TEMPLATES.update(templates)
-
-
-def _write_file(path: Path, data: bytes) -> None:
-    temporary = path.with_name(path.name + ".part")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
-
-
-def merge_letters(
-    jobs: list[tuple[int, int, dict[str, Any], str]],
-) -> list[tuple[int, str, str]]:
-    """Merge and write letters; return (entry no, path, error text) for each."""
-    from segtui.domain.documents import render_letter
-
-    results = []
-    for entry_no, attachment_id, values, path in jobs:
-        content, field_map = _TEMPLATES[attachment_id]
-        try:
-            _write_file(Path(path), render_letter(content, values, field_map))
-            results.append((entry_no, path, ""))
-        except Exception as error:  # noqa: BLE001 - reported on the entry
-            results.append((entry_no, path, f"{type(error).__name__}: {error}"))
-    return results
-
-
-def merge_print_file(
-    attachment_id: int, letters: list[dict[str, Any]], path: str
-) -> tuple[str, str]:
-    from segtui.domain.documents import render_combined
-
-    content, field_map = _TEMPLATES[attachment_id]
-    try:
-        _write_file(Path(path), render_combined(content, letters, field_map))
-        return path, ""
-    except Exception as error:  # noqa: BLE001 - reported in the delivery report
-        return path, f"{type(error).__name__}: {error}"
-
-
-# Running a delivery.
+    # An error that stopped the delivery as a whole, such as a folder that cannot
+    # be created.
+    error: str = ""
 
 
 @dataclass
@@ -171,32 +81,312 @@ class _Entry:
     correspondence_type: str
     delivery_status: str
     subject: str
-    template_code: str
-    language_code: str
     contact_no: str
     contact_name: str
     company_name: str
 
+    @property
+    def to_deliver(self) -> bool:
+        return self.delivery_status in TO_DELIVER
 
-def _entries(
-    logged_segment_no: int, entry_nos: list[int] | None
-) -> Iterator[list[_Entry]]:
+
+def deliver_logged_segment(
+    logged_segment_no: int,
+    folder: Path,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: threading.Event | None = None,
+    only: Any = None,
+    print_file_title: str | None = None,
+) -> DeliveryReport:
+    """Write the letters of a logged segment to ``folder`` and deliver them.
+
+    ``progress`` is called with (letters done, letters in all). When ``cancel`` is
+    set, no further letters are started; the letters in progress are finished and
+    recorded, and the entries not reached keep their status for a later resend.
+    ``only`` is a further condition on the entries, for a resend.
+    An error that stops the whole delivery, such as a folder that cannot be
+    created, is returned in the report rather than raised, because the entries are
+    already committed.
+    """
+    report = DeliveryReport()
+    try:
+        _deliver(
+            logged_segment_no, folder, report, progress, cancel, only, print_file_title
+        )
+    except (OSError, smtplib.SMTPException) as error:
+        log.exception("delivery of logged segment %s stopped", logged_segment_no)
+        report.error = _("Writing the letters to {folder} failed: {error}").format(
+            folder=folder, error=error
+        )
+    return report
+
+
+def _deliver(
+    logged_segment_no: int,
+    folder: Path,
+    report: DeliveryReport,
+    progress: Callable[[int, int], None] | None,
+    cancel: threading.Event | None,
+    only: Any,
+    print_file_title: str | None,
+) -> None:
+    total = _count_letters(logged_segment_no, only)
+    if total == 0:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    templates = _templates_of(logged_segment_no)
+    runner = JobRunner(
+        {key: (value[0], value[1]) for key, value in templates.items()},
+        parallel=total >= PARALLEL_THRESHOLD,
+    )
+    run = _Run(folder, report, templates, runner, progress, total, print_file_title)
+    try:
+        for chunk in _entries(logged_segment_no, only):
+            if cancel is not None and cancel.is_set():
+                report.canceled = True
+                break
+            run.add(chunk)
+        if not report.canceled:
+            run.flush_print_files(final=True)
+        run.collect(runner.finish())
+    finally:
+        runner.close()
+        run.record()
+    if not report.canceled:
+        _send_emails(run, cancel)
+
+
+class _Run:
+    """The state of one delivery: names used, print groups, outcomes to record."""
+
+    def __init__(
+        self,
+        folder: Path,
+        report: DeliveryReport,
+        templates: dict[int, tuple[bytes, dict[str, str], str]],
+        runner: JobRunner,
+        progress: Callable[[int, int], None] | None,
+        total: int,
+        print_file_title: str | None,
+    ) -> None:
+        self.folder = folder
+        self.report = report
+        self.labels = {key: value[2] for key, value in templates.items()}
+        self.runner = runner
+        self.progress = progress
+        self.total = total
+        self.done = 0
+        self.print_file_title = print_file_title or _("All letters")
+        self.used_names: set[str] = {p.name for p in folder.glob("*.docx")}
+        self.entries: dict[int, _Entry] = {}
+        self.print_groups: dict[int, list[dict[str, Any]]] = {}
+        self.print_parts: Counter[int] = Counter()
+        # entry no → (path, error) of letters not yet recorded in the database.
+        self.outcome: dict[int, tuple[str, str]] = {}
+        self.emails: list[tuple[_Entry, str]] = []
+
+    def add(self, chunk: list[_Entry]) -> None:
+        jobs: list[LetterJob] = []
+        for entry in chunk:
+            self.entries[entry.entry_no] = entry
+            name = letter_file_name(
+                entry.contact_no, entry.contact_name, entry.company_name
+            )
+            if name in self.used_names:
+                name = name[: -len(".docx")] + f" ({entry.entry_no}).docx"
+            self.used_names.add(name)
+            jobs.append(
+                (
+                    entry.entry_no,
+                    entry.attachment_id,
+                    entry.values,
+                    str(self.folder / name),
+                )
+            )
+            if entry.correspondence_type == CorrespondenceType.HARD_COPY:
+                self.print_groups.setdefault(entry.attachment_id, []).append(
+                    entry.values
+                )
+        for start in range(0, len(jobs), CHUNK_SIZE):
+            self.collect(
+                self.runner.submit(merge_letters, jobs[start : start + CHUNK_SIZE])
+            )
+        self.flush_print_files(final=False)
+
+    def flush_print_files(self, final: bool) -> None:
+        for attachment_id, letters in list(self.print_groups.items()):
+            while letters and (final or len(letters) >= PRINT_FILE_LETTERS):
+                part, letters = (
+                    letters[:PRINT_FILE_LETTERS],
+                    letters[PRINT_FILE_LETTERS:],
+                )
+                self.print_parts[attachment_id] += 1
+                path = self.folder / self.print_file_name(attachment_id)
+                self.collect(
+                    self.runner.submit(merge_print_file, attachment_id, part, str(path))
+                )
+                self.report.printed += len(part)
+            self.print_groups[attachment_id] = letters
+
+    def print_file_name(self, attachment_id: int) -> str:
+        stem = self.print_file_title
+        if len(self.labels) > 1:
+            stem += f" - {self.labels[attachment_id]}"
+        if self.print_parts[attachment_id] > 1:
+            stem += " - " + _("part {part}").format(
+                part=self.print_parts[attachment_id]
+            )
+        name = letter_file_name("", stem)
+        counter = 2
+        while name in self.used_names:
+            name = letter_file_name("", f"{stem} ({counter})")
+            counter += 1
+        self.used_names.add(name)
+        return name
+
+    def collect(self, results: list[Any]) -> None:
+        """Take the results of finished jobs: print files, or a chunk of letters."""
+        for result in results:
+            if isinstance(result, tuple):
+                path, error = result
+                if error:
+                    self.report.print_failures.append((Path(path), error))
+                else:
+                    self.report.print_files.append(Path(path))
+                continue
+            for entry_no, path, error in result:
+                self.outcome[entry_no] = (path, error)
+                self.done += 1
+                if not error:
+                    self.report.letters.append(Path(path))
+        if results:
+            self.record()
+        if self.progress:
+            self.progress(self.done, self.total)
+
+    def record(self) -> None:
+        """Store the outcome of the letters written so far, in one short transaction."""
+        rows = []
+        for entry_no, (path, error) in self.outcome.items():
+            entry = self.entries[entry_no]
+            status = entry.delivery_status
+            if error:
+                if entry.to_deliver:
+                    status = DeliveryStatus.FAILED
+                self.report.failed.append((entry_no, error))
+                path = ""
+            elif (
+                entry.to_deliver
+                and entry.correspondence_type == CorrespondenceType.EMAIL
+            ):
+                self.emails.append((entry, path))
+            elif entry.to_deliver:
+                status = DeliveryStatus.SENT
+            rows.append((path, status, error, entry_no))
+        self.outcome = {}
+        update_entries(rows)
+
+
+def update_entries(rows: list[tuple[str, str, str, int]]) -> None:
+    """Set (document path, delivery status, error) of entries, by entry number."""
+    if not rows:
+        return
+    database = current_database()
+    param = database.param
+    sql = (
+        f"UPDATE interaction_log_entry SET document_path = {param}, "
+        f"delivery_status = {param}, delivery_error = {param} WHERE entry_no = {param}"
+    )
+    with write_transaction():
+        cursor = database.cursor()
+        for start in range(0, len(rows), 1000):
+            cursor.executemany(sql, rows[start : start + 1000])
+
+
+def _send_emails(run: _Run, cancel: threading.Event | None) -> None:
+    """Send the written letters of Email entries that are to be delivered."""
+    if not run.emails:
+        return
+    settings = smtp_settings()
+    rows: list[tuple[str, str, str, int]] = []
+    if settings is None:
+        error = _("no SMTP server is set; set SEGTUI_SMTP_HOST and send again")
+        rows = [
+            (path, DeliveryStatus.FAILED, error, e.entry_no) for e, path in run.emails
+        ]
+        run.report.failed.extend((e.entry_no, error) for e, _path in run.emails)
+        update_entries(rows)
+        return
+    try:
+        connection = connect(settings)
+    except (OSError, smtplib.SMTPException) as error:
+        text = _("connecting to {host}:{port} failed: {error}").format(
+            host=settings.host, port=settings.port, error=error
+        )
+        log.warning("SMTP %s:%s failed: %s", settings.host, settings.port, error)
+        rows = [
+            (path, DeliveryStatus.FAILED, text, e.entry_no) for e, path in run.emails
+        ]
+        run.report.failed.extend((e.entry_no, text) for e, _path in run.emails)
+        update_entries(rows)
+        return
+    with connection:
+        for entry, path in run.emails:
+            if cancel is not None and cancel.is_set():
+                run.report.canceled = True
+                break
+            message = letter_message(
+                settings,
+                entry.values.get("salesperson_email") or "",
+                entry.values.get("email") or "",
+                entry.subject,
+                Path(path),
+            )
+            try:
+                connection.send_message(message)
+            except smtplib.SMTPException as error:
+                log.warning("sending entry %s failed: %s", entry.entry_no, error)
+                rows.append(
+                    (path, DeliveryStatus.FAILED, f"SMTP: {error}", entry.entry_no)
+                )
+                run.report.failed.append((entry.entry_no, f"SMTP: {error}"))
+                continue
+            run.report.sent += 1
+            rows.append((path, DeliveryStatus.SENT, "", entry.entry_no))
+            if len(rows) >= CHUNK_SIZE:
+                update_entries(rows)
+                rows = []
+    update_entries(rows)
+
+
+# Reading what to deliver.
+
+
+def _letters_query(logged_segment_no: int, only: Any = None) -> Any:
+    query = InteractionLogEntry.select().where(
+        (InteractionLogEntry.logged_segment == logged_segment_no)
+        & InteractionLogEntry.attachment.is_null(False)
+    )
+    if only is not None:
+        query = query.where(only)
+    return query
+
+
+def _count_letters(logged_segment_no: int, only: Any = None) -> int:
+    return _letters_query(logged_segment_no, only).count()
+
+
+def _entries(logged_segment_no: int, only: Any = None) -> Iterator[list[_Entry]]:
     """Yield the entries that have a letter, a chunk at a time, in entry order."""
     last = 0
     while True:
-        query = (
-            InteractionLogEntry.select()
-            .where(
-                (InteractionLogEntry.logged_segment == logged_segment_no)
-                & InteractionLogEntry.attachment.is_null(False)
-                & (InteractionLogEntry.entry_no > last)
-            )
+        rows = list(
+            _letters_query(logged_segment_no, only)
+            .where(InteractionLogEntry.entry_no > last)
             .order_by(InteractionLogEntry.entry_no)
             .limit(CHUNK_SIZE * 4)
         )
-        if entry_nos is not None:
-            query = query.where(InteractionLogEntry.entry_no.in_(entry_nos))
-        rows = list(query)
         if not rows:
             return
         last = rows[-1].entry_no
@@ -208,8 +398,6 @@ def _entries(
                 correspondence_type=row.correspondence_type,
                 delivery_status=row.delivery_status,
                 subject=row.subject,
-                template_code=row.template_code,
-                language_code=row.language_code,
                 contact_no=row.contact_no,
                 contact_name=row.contact_name,
                 company_name=row.contact_company_name,
@@ -251,315 +439,106 @@ def _templates_of(
     return templates
 
 
-def _start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker with a real stderr to hand it.
+# Delivering again.
 
-    The tracker passes ``sys.stderr.fileno()`` to its process. While a Textual app
-    runs, sys.stderr captures prints and its fileno() returns -1 (Textual 8.2.8), and
-    the tracker then fails with "bad value(s) in fds_to_keep".
+
+def resend_condition(failed_only: bool = False) -> Any:
+    """Return which entries a resend takes: failed, pending, or without a letter.
+
+    Canceled entries are never resent.
     """
-    from multiprocessing import resource_tracker
-
-    saved = sys.stderr
-    try:
-        if saved is None or _fileno(saved) < 0:
-            sys.stderr = sys.__stderr__
-        resource_tracker.ensure_running()
-    finally:
-        sys.stderr = saved
-
-
-def _fileno(stream: Any) -> int:
-    try:
-        return int(stream.fileno())
-    except (OSError, ValueError, AttributeError):
-        return -1
+    entry = InteractionLogEntry
+    if failed_only:
+        condition = entry.delivery_status == DeliveryStatus.FAILED
+    else:
+        condition = entry.delivery_status.in_(list(TO_DELIVER)) | (
+            entry.document_path == ""
+        )
+    return condition & (entry.canceled == False)  # noqa: E712
 
 
-class _Runner:
-    """Run merge jobs in this thread or in worker processes, the same way."""
-
-    def __init__(
-        self, templates: dict[int, tuple[bytes, dict[str, str]]], parallel: bool
-    ):
-        self.pool: ProcessPoolExecutor | None = None
-        if parallel:
-            _start_resource_tracker()
-            workers = max(1, min(2, os.cpu_count() or 1))
-            self.pool = ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_set_templates,
-                initargs=(templates,),
-            )
-            self.limit = workers * 2
-        else:
-            _set_templates(templates)
-            self.limit = 1
-        self.pending: list[Future[Any]] = []
-
-    def submit(self, function: Callable[..., Any], *args: Any) -> list[Any]:
-        """Start a job; return the results of the jobs that finished meanwhile."""
-        if self.pool is None:
-            return [function(*args)]
-        self.pending.append(self.pool.submit(function, *args))
-        done: list[Any] = []
-        while len(self.pending) >= self.limit:
-            first = self.pending.pop(0)
-            done.append(first.result())
-        return done
-
-    def finish(self) -> list[Any]:
-        done = [future.result() for future in self.pending]
-        self.pending = []
-        return done
-
-    def cancel(self) -> None:
-        for future in self.pending:
-            future.cancel()
-        self.pending = []
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+def count_to_resend(logged_segment_no: int, failed_only: bool = False) -> int:
+    return _count_letters(logged_segment_no, resend_condition(failed_only))
 
 
-def deliver_logged_segment(
+def letters_folder(logged_segment_no: int) -> Path:
+    """Return the folder a logged segment's letters went to, or the default one."""
+    logged = LoggedSegment.get_or_none(LoggedSegment.entry_no == logged_segment_no)
+    if logged is None:
+        raise NotFoundError(
+            _("Logged segment {no} does not exist.").format(no=logged_segment_no)
+        )
+    written = (
+        InteractionLogEntry.select(InteractionLogEntry.document_path)
+        .where(
+            (InteractionLogEntry.logged_segment == logged_segment_no)
+            & (InteractionLogEntry.document_path != "")
+        )
+        .first()
+    )
+    if written is not None:
+        return Path(written.document_path).parent
+    return paths.default_letters_dir() / logged.segment_no
+
+
+def resend_logged_segment(
     logged_segment_no: int,
-    folder: Path,
     *,
-    deliver: bool,
+    failed_only: bool = False,
+    folder: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancel: threading.Event | None = None,
-    entry_nos: list[int] | None = None,
 ) -> DeliveryReport:
-    """Write the letters of a logged segment to ``folder`` and deliver them.
+    """Write and deliver again the letters that failed or were never written.
 
-    ``progress`` is called with (letters done, letters in all). When ``cancel`` is
-    set, no further letters are started; the entries not reached keep their delivery
-    status, so they can be delivered again later.
+    The letters go to ``folder``, by default the folder of the segment's other
+    letters; their print file is named "Letters sent again".
     """
-    report = DeliveryReport()
-    total = _count_letters(logged_segment_no, entry_nos)
-    if total == 0:
-        return report
-    folder.mkdir(parents=True, exist_ok=True)
-    templates = _templates_of(logged_segment_no)
-    labels = {key: value[2] for key, value in templates.items()}
-    runner = _Runner(
-        {key: (value[0], value[1]) for key, value in templates.items()},
-        parallel=total >= PARALLEL_THRESHOLD,
+    target = folder or letters_folder(logged_segment_no)
+    return deliver_logged_segment(
+        logged_segment_no,
+        target,
+        progress=progress,
+        cancel=cancel,
+        only=resend_condition(failed_only),
+        print_file_title=_("Letters sent again"),
     )
-    used_names: set[str] = set()
-    entries_by_no: dict[int, _Entry] = {}
-    print_groups: dict[int, list[dict[str, Any]]] = {}
-    print_parts: dict[int, int] = {}
-    done = 0
-    outcome: dict[int, tuple[str, str]] = {}
 
-    def collect(results: list[Any]) -> None:
-        nonlocal done
-        for result in results:
-            if isinstance(result, tuple):
-                path, error = result
-                if error:
-                    report.failed.append((0, error))
-                else:
-                    report.print_files.append(Path(path))
-                continue
-            for entry_no, path, error in result:
-                outcome[entry_no] = (path, error)
-                done += 1
-                if not error:
-                    report.letters.append(Path(path))
-        if progress:
-            progress(done, total)
 
-    def flush_print(attachment_id: int, final: bool) -> None:
-        letters = print_groups.get(attachment_id, [])
-        while letters and (final or len(letters) >= PRINT_FILE_LETTERS):
-            part, letters = letters[:PRINT_FILE_LETTERS], letters[PRINT_FILE_LETTERS:]
-            print_parts[attachment_id] = print_parts.get(attachment_id, 0) + 1
-            path = folder / _print_file_name(
-                labels[attachment_id], print_parts[attachment_id], len(templates) > 1
+def describe_report(report: DeliveryReport, folder: Path) -> list[str]:
+    """Return what a delivery did, as sentences for the user."""
+    lines = []
+    if report.letters:
+        lines.append(
+            _("{count} letters written to {folder}.").format(
+                count=len(report.letters), folder=folder
             )
-            collect(runner.submit(merge_print_file, attachment_id, part, str(path)))
-        print_groups[attachment_id] = letters
-
-    try:
-        for chunk in _entries(logged_segment_no, entry_nos):
-            if cancel is not None and cancel.is_set():
-                report.canceled = True
-                runner.cancel()
-                break
-            jobs = []
-            for entry in chunk:
-                entries_by_no[entry.entry_no] = entry
-                name = letter_file_name(
-                    entry.contact_no, entry.contact_name, entry.company_name
-                )
-                if name in used_names:
-                    name = name[: -len(".docx")] + f" ({entry.entry_no}).docx"
-                used_names.add(name)
-                jobs.append(
-                    (
-                        entry.entry_no,
-                        entry.attachment_id,
-                        entry.values,
-                        str(folder / name),
-                    )
-                )
-                if entry.correspondence_type == CorrespondenceType.HARD_COPY:
-                    print_groups.setdefault(entry.attachment_id, []).append(
-                        entry.values
-                    )
-            for start in range(0, len(jobs), CHUNK_SIZE):
-                collect(runner.submit(merge_letters, jobs[start : start + CHUNK_SIZE]))
-            for attachment_id in list(print_groups):
-                flush_print(attachment_id, final=False)
-        if not report.canceled:
-            for attachment_id in list(print_groups):
-                flush_print(attachment_id, final=True)
-            collect(runner.finish())
-    finally:
-        runner.close()
-
-    _send_emails(entries_by_no, outcome, deliver, report, cancel)
-    _record_outcome(entries_by_no, outcome, deliver, report)
-    return report
-
-
-def _count_letters(logged_segment_no: int, entry_nos: list[int] | None) -> int:
-    query = InteractionLogEntry.select().where(
-        (InteractionLogEntry.logged_segment == logged_segment_no)
-        & InteractionLogEntry.attachment.is_null(False)
-    )
-    if entry_nos is not None:
-        query = query.where(InteractionLogEntry.entry_no.in_(entry_nos))
-    return query.count()
-
-
-def _print_file_name(label: str, part: int, several_templates: bool) -> str:
-    stem = _("All letters")
-    if several_templates:
-        stem += f" - {label}"
-    if part > 1:
-        stem += " - " + _("part {part}").format(part=part)
-    return letter_file_name("", stem)
-
-
-def _send_emails(
-    entries: dict[int, _Entry],
-    outcome: dict[int, tuple[str, str]],
-    deliver: bool,
-    report: DeliveryReport,
-    cancel: threading.Event | None,
-) -> None:
-    if not deliver:
-        return
-    to_send = [
-        entry
-        for entry in entries.values()
-        if entry.correspondence_type == CorrespondenceType.EMAIL
-        and entry.entry_no in outcome
-        and not outcome[entry.entry_no][1]
-    ]
-    if not to_send:
-        return
-    settings = smtp_settings()
-    if settings is None:
-        for entry in to_send:
-            outcome[entry.entry_no] = (
-                outcome[entry.entry_no][0],
-                _("no SMTP server is set"),
-            )
-        return
-    from segtui.domain.documents import document_text
-
-    try:
-        connection = _connect(settings)
-    except (OSError, smtplib.SMTPException) as error:
-        for entry in to_send:
-            outcome[entry.entry_no] = (
-                outcome[entry.entry_no][0],
-                _("connecting to {host}:{port} failed: {error}").format(
-                    host=settings.host, port=settings.port, error=error
-                ),
-            )
-        return
-    with connection:
-        for entry in to_send:
-            if cancel is not None and cancel.is_set():
-                report.canceled = True
-                break
-            path = Path(outcome[entry.entry_no][0])
-            content = path.read_bytes()
-            message = EmailMessage()
-            message["From"] = (
-                settings.sender
-                or entry.values.get("salesperson_email")
-                or settings.user
-            )
-            message["To"] = entry.values.get("email") or ""
-            message["Subject"] = entry.subject
-            message.set_content(document_text(content))
-            message.add_attachment(
-                content,
-                maintype="application",
-                subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
-                filename=path.name,
-            )
-            try:
-                connection.send_message(message)
-                report.sent += 1
-            except smtplib.SMTPException as error:
-                outcome[entry.entry_no] = (str(path), f"SMTP: {error}")
-
-
-def _connect(settings: SmtpSettings) -> smtplib.SMTP:
-    if settings.security == "tls":
-        connection: smtplib.SMTP = smtplib.SMTP_SSL(
-            settings.host,
-            settings.port,
-            context=ssl.create_default_context(),
-            timeout=30,
         )
-    else:
-        connection = smtplib.SMTP(settings.host, settings.port, timeout=30)
-        if settings.security == "starttls":
-            connection.starttls(context=ssl.create_default_context())
-    if settings.user:
-        connection.login(settings.user, settings.password)
-    return connection
-
-
-def _record_outcome(
-    entries: dict[int, _Entry],
-    outcome: dict[int, tuple[str, str]],
-    deliver: bool,
-    report: DeliveryReport,
-) -> None:
-    rows = []
-    for entry_no, (path, error) in outcome.items():
-        entry = entries[entry_no]
-        status = entry.delivery_status
-        if error:
-            status = DeliveryStatus.FAILED
-            report.failed.append((entry_no, error))
-        elif deliver and entry.delivery_status == DeliveryStatus.PENDING:
-            status = DeliveryStatus.SENT
-        rows.append(
-            (path if not error or Path(path).exists() else "", status, error, entry_no)
+    if report.print_files:
+        names = ", ".join(path.name for path in report.print_files)
+        lines.append(
+            _("{count} hard-copy letters to print are in {files}.").format(
+                count=report.printed, files=names
+            )
         )
-    if not rows:
-        return
-    database = current_database()
-    param = database.param
-    sql = (
-        f"UPDATE interaction_log_entry SET document_path = {param}, delivery_status = {param}, "
-        f"delivery_error = {param} WHERE entry_no = {param}"
-    )
-    with write_transaction():
-        cursor = database.cursor()
-        for start in range(0, len(rows), 1000):
-            cursor.executemany(sql, rows[start : start + 1000])
+    if report.sent:
+        lines.append(_("{count} emails sent.").format(count=report.sent))
+    for path, error in report.print_failures:
+        lines.append(
+            _("The print file {file} failed: {error}").format(
+                file=path.name, error=error
+            )
+        )
+    if report.failed:
+        lines.append(
+            _("{count} letters failed; they can be sent again.").format(
+                count=len(report.failed)
+            )
+        )
+    if report.canceled:
+        lines.append(
+            _("Stopped before all letters were done; the rest can be sent again.")
+        )
+    if report.error:
+        lines.append(report.error + " " + _("The letters can be sent again."))
+    return lines

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 
 from segtui.db import write_transaction
 from segtui.domain import clock
@@ -16,6 +17,7 @@ from segtui.domain.segmentation import insert_lines, record_action
 from segtui.i18n import _
 from segtui.models import (
     Contact,
+    DeliveryStatus,
     InteractionLogEntry,
     LoggedSegment,
     SegmentHeader,
@@ -31,21 +33,38 @@ class LoggedSegmentSummary:
     user_id: str
     interactions: int
     canceled: bool
+    # Entries whose delivery failed, and entries still to be delivered or written.
+    failed: int = 0
+    unfinished: int = 0
 
 
-def list_logged_segments() -> list[LoggedSegmentSummary]:
-    """Return every logged segment with its number of entries, newest first."""
-    counts = (
-        InteractionLogEntry.select(
-            InteractionLogEntry.logged_segment,
-            fn.COUNT(InteractionLogEntry.entry_no).alias("interactions"),
+def _entry_counts() -> Any:
+    """Count each logged segment's entries, failed ones and unfinished ones."""
+    entry = InteractionLogEntry
+    failed = entry.delivery_status == DeliveryStatus.FAILED
+    unfinished = (entry.delivery_status == DeliveryStatus.PENDING) | (
+        entry.attachment.is_null(False) & (entry.document_path == "")
+    )
+    return (
+        entry.select(
+            entry.logged_segment,
+            fn.COUNT(entry.entry_no).alias("interactions"),
+            fn.SUM(Case(None, [(failed, 1)], 0)).alias("failed"),
+            fn.SUM(Case(None, [(unfinished & ~failed, 1)], 0)).alias("unfinished"),
         )
-        .group_by(InteractionLogEntry.logged_segment)
+        .group_by(entry.logged_segment)
         .alias("counts")
     )
+
+
+def _summaries(where: Any = None) -> list[LoggedSegmentSummary]:
+    counts = _entry_counts()
     query = (
         LoggedSegment.select(
-            LoggedSegment, fn.COALESCE(counts.c.interactions, 0).alias("interactions")
+            LoggedSegment,
+            fn.COALESCE(counts.c.interactions, 0).alias("interactions"),
+            fn.COALESCE(counts.c.failed, 0).alias("failed"),
+            fn.COALESCE(counts.c.unfinished, 0).alias("unfinished"),
         )
         .join(
             counts,
@@ -54,35 +73,36 @@ def list_logged_segments() -> list[LoggedSegmentSummary]:
         )
         .order_by(LoggedSegment.entry_no.desc())
     )
-    return [_summary(row, int(row.interactions)) for row in query]
+    if where is not None:
+        query = query.where(where)
+    return [
+        LoggedSegmentSummary(
+            entry_no=row.entry_no,
+            segment_no=row.segment_no,
+            description=row.description,
+            created_at=row.created_at,
+            user_id=row.user_id,
+            interactions=int(row.interactions),
+            canceled=bool(row.canceled),
+            failed=int(row.failed),
+            unfinished=int(row.unfinished),
+        )
+        for row in query
+    ]
+
+
+def list_logged_segments() -> list[LoggedSegmentSummary]:
+    """Return every logged segment with its number of entries, newest first."""
+    return _summaries()
 
 
 def get_logged_segment(entry_no: int) -> LoggedSegmentSummary:
-    logged = LoggedSegment.get_or_none(LoggedSegment.entry_no == entry_no)
-    if logged is None:
+    found = _summaries(LoggedSegment.entry_no == entry_no)
+    if not found:
         raise NotFoundError(
-            _(
-                "Logged segment {no} does not exist; `segtui logged list` shows them."
-            ).format(no=entry_no)
+            _("Logged segment {no} does not exist.").format(no=entry_no)
         )
-    count = (
-        InteractionLogEntry.select()
-        .where(InteractionLogEntry.logged_segment == entry_no)
-        .count()
-    )
-    return _summary(logged, count)
-
-
-def _summary(logged: LoggedSegment, interactions: int) -> LoggedSegmentSummary:
-    return LoggedSegmentSummary(
-        entry_no=logged.entry_no,
-        segment_no=logged.segment_no,
-        description=logged.description,
-        created_at=logged.created_at,
-        user_id=logged.user_id,
-        interactions=interactions,
-        canceled=bool(logged.canceled),
-    )
+    return found[0]
 
 
 def logged_entries(
@@ -110,9 +130,7 @@ def create_follow_up_segment(entry_no: int, *, user: str) -> SegmentHeader:
         logged = LoggedSegment.get_or_none(LoggedSegment.entry_no == entry_no)
         if logged is None:
             raise NotFoundError(
-                _(
-                    "Logged segment {no} does not exist; `segtui logged list` shows them."
-                ).format(no=entry_no)
+                _("Logged segment {no} does not exist.").format(no=entry_no)
             )
         first = (
             InteractionLogEntry.select()

@@ -9,7 +9,9 @@ entries hold everything needed to produce them again.
 
 from __future__ import annotations
 
+import tempfile
 import threading
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +22,9 @@ from peewee import JOIN, Case, Value, fn
 from segtui import paths
 from segtui.db import write_transaction
 from segtui.domain import clock
-from segtui.domain.delivery import DeliveryReport, deliver_logged_segment, smtp_settings
+from segtui.domain.delivery import DeliveryReport, deliver_logged_segment
 from segtui.domain.documents import DocumentError, unmatched_fields
+from segtui.domain.email_delivery import smtp_settings
 from segtui.domain.errors import NotFoundError, Problem, ValidationError
 from segtui.domain.settings import HOME_COUNTRY, get_setting
 from segtui.domain.sql import json_object
@@ -42,6 +45,9 @@ from segtui.models import (
     SegmentLine,
 )
 
+# A problem that every line of a larger segment has, such as a header without a
+# template, is listed once instead of once per line.
+SUMMARIZE_AFTER_LINES = 10
 # Validation stops listing line problems after this many; the rest are counted.
 MAX_LISTED_PROBLEMS = 500
 
@@ -123,11 +129,7 @@ def log_segment(
             follow_up = create_follow_up_segment(logged.entry_no, user=user).no
 
     report = deliver_logged_segment(
-        logged.entry_no,
-        output_folder,
-        deliver=options.deliver,
-        progress=progress,
-        cancel=cancel,
+        logged.entry_no, output_folder, progress=progress, cancel=cancel
     )
     return LogResult(
         logged_segment_no=logged.entry_no,
@@ -180,7 +182,6 @@ def validate_segment(
     if line_count == 0:
         problems.append(Problem(_("The segment has no lines; add contacts first.")))
 
-    problems.extend(_line_problems(segment, options))
     problems.extend(_attachment_problems(segment))
     if options.deliver and _has_email_lines(segment) and smtp_settings() is None:
         problems.append(
@@ -195,10 +196,14 @@ def validate_segment(
         problem = _output_folder_problem(output_folder)
         if problem:
             problems.append(Problem(problem))
+    problems.extend(_line_problems(segment, options, line_count))
     return problems
 
 
-def _line_problems(segment: SegmentHeader, options: LogOptions) -> list[Problem]:
+def _line_problems(
+    segment: SegmentHeader, options: LogOptions, line_count: int
+) -> list[Problem]:
+    """List the problems of each line; one that every line has is listed once."""
     with_attachment = InteractionTemplateLanguage.alias("with_attachment")
     has_any_attachment = with_attachment.select(fn.COUNT(with_attachment.id)).where(
         (with_attachment.template == SegmentLine.interaction_template)
@@ -243,16 +248,33 @@ def _line_problems(segment: SegmentHeader, options: LogOptions) -> list[Problem]
         .order_by(SegmentLine.line_no)
         .dicts()
     )
-    problems: list[Problem] = []
-    hidden = 0
+    found: list[tuple[str, dict[str, Any]]] = []
+    lines_with: Counter[str] = Counter()
     for row in query.iterator():
-        texts = _problems_of_line(row, options)
-        for text in texts:
-            if len(problems) >= MAX_LISTED_PROBLEMS:
-                hidden += 1
-                continue
-            problems.append(Problem(text, row["line_no"], row["contact"], row["name"]))
-    if hidden:
+        for text in _problems_of_line(row, options):
+            lines_with[text] += 1
+            if len(found) < MAX_LISTED_PROBLEMS * 2:
+                found.append((text, row))
+
+    problems: list[Problem] = []
+    on_every_line = {
+        text
+        for text, count in lines_with.items()
+        if count == line_count > SUMMARIZE_AFTER_LINES
+    }
+    for text in sorted(on_every_line):
+        problems.append(
+            Problem(
+                _("all {count} lines: {problem}").format(count=line_count, problem=text)
+            )
+        )
+    hidden = sum(lines_with[text] for text in lines_with if text not in on_every_line)
+    for text, row in found:
+        if text in on_every_line or len(problems) >= MAX_LISTED_PROBLEMS:
+            continue
+        problems.append(Problem(text, row["line_no"], row["contact"], row["name"]))
+        hidden -= 1
+    if hidden > 0:
         problems.append(
             Problem(
                 _("... and {count} more problems of the same kinds.").format(
@@ -423,6 +445,11 @@ def _has_email_lines(segment: SegmentHeader) -> bool:
 
 
 def _output_folder_problem(folder: Path) -> str | None:
+    """Return why letters cannot be written to ``folder``, or None.
+
+    Creating a folder is tried for real, next to where it would be made, because
+    permission bits alone do not tell (a read-only mount, /proc, a full disk).
+    """
     if folder.exists() and not folder.is_dir():
         return _("The output folder {folder} is a file; choose a folder.").format(
             folder=folder
@@ -434,12 +461,14 @@ def _output_folder_problem(folder: Path) -> str | None:
     existing = folder
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
-    import os
-
-    if not os.access(existing, os.W_OK | os.X_OK):
+    try:
+        trial = Path(tempfile.mkdtemp(prefix=".segtui-check-", dir=existing))
+        trial.rmdir()
+    except OSError as error:
         return _(
-            "The output folder {folder} cannot be created or written; choose another folder."
-        ).format(folder=folder)
+            "The output folder {folder} cannot be created or written ({error}); "
+            "choose another folder."
+        ).format(folder=folder, error=error.strerror or error)
     return None
 
 

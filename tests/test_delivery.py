@@ -1,0 +1,155 @@
+"""Delivery after the commit: failures, canceling, partial files, and sending again."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from segtui.domain import delivery, letter_jobs
+from segtui.domain.criteria import AddOptions
+from segtui.domain.delivery import count_to_resend, resend_logged_segment
+from segtui.domain.segment_logging import (
+    LogOptions,
+    _output_folder_problem,
+    log_segment,
+)
+from segtui.domain.segmentation import add_contacts, create_segment, update_header
+from segtui.models import InteractionLogEntry, LoggedSegment
+from tests.conftest import TEST_USER
+
+
+def letter_segment(filters: dict[str, dict[str, str]]) -> str:
+    no = create_segment(
+        "Delivery test", user=TEST_USER, template_code="LETTER", salesperson_code="AH"
+    ).no
+    add_contacts(no, filters, AddOptions(), user=TEST_USER)
+    return no
+
+
+def entries() -> list[InteractionLogEntry]:
+    return list(InteractionLogEntry.select().order_by(InteractionLogEntry.entry_no))
+
+
+def test_unwritable_folder_rejected_first(world, tmp_path: Path) -> None:
+    # /proc accepts no new folders, even for root, whatever its permission bits say.
+    problem = _output_folder_problem(Path("/proc/segtui-letters"))
+    assert problem is not None
+    assert "/proc/segtui-letters" in problem
+    assert "cannot be created" in problem
+    assert _output_folder_problem(tmp_path / "new" / "deeper") is None
+    assert not (tmp_path / "new").exists()
+
+
+def test_failure_after_commit_reported(world, tmp_path: Path, monkeypatch) -> None:
+    """A folder that fails only when written to: the log stands, the report says so."""
+    no = letter_segment({"contact": {"no": "CO1|IND1"}})
+    folder = tmp_path / "letters"
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    result = log_segment(no, LogOptions(output_folder=folder), user=TEST_USER)
+    monkeypatch.undo()
+
+    assert LoggedSegment.select().count() == 1
+    assert result.entries == 2
+    assert "No space left on device" in result.delivery.error
+    assert result.delivery.letters == []
+    assert all(entry.document_path == "" for entry in entries())
+    assert count_to_resend(result.logged_segment_no) == 2
+
+    report = resend_logged_segment(result.logged_segment_no, folder=folder)
+    assert report.error == ""
+    assert len(report.letters) == 2
+    assert all(Path(entry.document_path).exists() for entry in entries())
+    assert count_to_resend(result.logged_segment_no) == 0
+
+
+def test_failed_letter_leaves_no_part_file(world, tmp_path: Path, monkeypatch) -> None:
+    no = letter_segment({"contact": {"no": "CO1|IND2"}})
+    folder = tmp_path / "letters"
+    original = Path.write_bytes
+    parts: list[Path] = []
+
+    def fill_disk_on_second(self: Path, data: bytes) -> int:
+        if self.name.endswith(".part"):
+            parts.append(self)
+            if len(parts) == 2:
+                # Half of the file reaches the disk before the disk is full.
+                original(self, data[:100])
+                raise OSError(28, "No space left on device")
+        return original(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", fill_disk_on_second)
+    result = log_segment(
+        no, LogOptions(deliver=True, output_folder=folder), user=TEST_USER
+    )
+    monkeypatch.undo()
+
+    assert list(folder.glob("*.part")) == []
+    failed = [entry for entry in entries() if entry.delivery_status == "failed"]
+    assert len(failed) == 1
+    assert "No space left" in failed[0].delivery_error
+    assert failed[0].document_path == ""
+    assert len(result.delivery.failed) == 1
+    assert count_to_resend(result.logged_segment_no, failed_only=True) == 1
+
+
+def test_part_file_removed_on_error(tmp_path: Path, monkeypatch) -> None:
+    target = tmp_path / "letter.docx"
+
+    def broken_replace(source: object, destination: object) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(letter_jobs.os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        letter_jobs.write_file(target, b"content")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cancel_records_written_letters(sample_database, tmp_path: Path) -> None:
+    """Canceling keeps a record of every letter on disk; sending again does the rest."""
+    no = create_segment(
+        "Cancel test", user=TEST_USER, template_code="LETTER", salesperson_code="JO"
+    ).no
+    add_contacts(no, {"contact": {"country": "NL|CH"}}, AddOptions(), user=TEST_USER)
+    update_header(
+        no,
+        {"correspondence_type": "hard_copy", "ignore_contact_corresp_type": True},
+        user=TEST_USER,
+    )
+    folder = tmp_path / "letters"
+    cancel = threading.Event()
+
+    def progress(done: int, total: int) -> None:
+        if done >= delivery.CHUNK_SIZE:
+            cancel.set()
+
+    result = log_segment(
+        no,
+        LogOptions(deliver=True, output_folder=folder),
+        user=TEST_USER,
+        progress=progress,
+        cancel=cancel,
+    )
+    assert result.delivery.canceled
+    on_disk = {path.name for path in folder.glob("CT*.docx")}
+    recorded = {
+        Path(entry.document_path).name for entry in entries() if entry.document_path
+    }
+    assert on_disk == recorded
+    assert 0 < len(recorded) < result.entries
+    unfinished = count_to_resend(result.logged_segment_no)
+    assert unfinished == result.entries - len(recorded)
+
+    report = resend_logged_segment(result.logged_segment_no)
+    assert len(report.letters) == unfinished
+    assert {entry.delivery_status for entry in entries()} == {"sent"}
+    assert len(list(folder.glob("CT*.docx"))) == result.entries
+    assert sorted(p.name for p in folder.glob("Letters sent again*.docx")) == [
+        "Letters sent again - LETTER DE.docx",
+        "Letters sent again - LETTER EN.docx",
+    ]

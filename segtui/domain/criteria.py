@@ -9,6 +9,7 @@ the (code, contact) indexes in one pass instead of one lookup per contact.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -363,9 +364,10 @@ def clean_filters(filters: Mapping[str, Mapping[str, str]]) -> Filters:
             if expression is None or not str(expression).strip():
                 continue
             filter_field = source.field(field_key)
-            validate_expression(filter_field.spec, str(expression), filter_field.key)
-            _check_codes_exist(filter_field, str(expression))
-            cleaned.setdefault(source.key, {})[filter_field.key] = str(expression)
+            text = unicodedata.normalize("NFC", str(expression))
+            validate_expression(filter_field.spec, text, filter_field.key)
+            _check_codes_exist(filter_field, text)
+            cleaned.setdefault(source.key, {})[filter_field.key] = text
     return cleaned
 
 
@@ -530,9 +532,13 @@ def describe_action(action: str, filters: Filters, options: Mapping[str, Any]) -
     if action == "insert_line":
         parts.append(_("contact {no}").format(no=options.get("contact_no", "")))
     elif action == "delete_line":
-        parts.append(_("contacts {nos}").format(nos=", ".join(options.get("contact_nos", []))))
+        parts.append(
+            _("contacts {nos}").format(nos=", ".join(options.get("contact_nos", [])))
+        )
     elif action == "reuse_logged":
-        parts.append(_("logged segment {no}").format(no=options.get("logged_segment", "")))
+        parts.append(
+            _("logged segment {no}").format(no=options.get("logged_segment", ""))
+        )
     described = describe_filters(filters)
     if described:
         parts.append(described)

@@ -33,10 +33,11 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from peewee import Expression, Field, Value
+from peewee import Expression, Field, NodeList, Value
 
 from segtui.db import fold, is_sqlite
 from segtui.domain.errors import InvalidValueError
+from segtui.domain.text import CONTROL_CHARACTERS
 from segtui.i18n import _
 
 OPERATORS = ("<>", "<=", ">=", "<", ">", "=")
@@ -45,6 +46,8 @@ STOP_CHARACTERS = "|&()"
 # Characters a code may contain besides letters and digits.
 CODE_EXTRA_CHARACTERS = " -_./+#"
 WILDCARDS = ("*", "?")
+# The deepest nesting of parentheses an expression may use.
+MAX_DEPTH = 30
 
 
 class FieldKind(StrEnum):
@@ -132,6 +135,7 @@ class _Parser:
         self.text = expression
         self.field = field
         self.index = 0
+        self.depth = 0
 
     def fail(self, reason: str, index: int | None = None) -> FilterSyntaxError:
         position = (self.index if index is None else index) + 1
@@ -147,6 +151,11 @@ class _Parser:
     def parse(self) -> Node:
         if not self.text.strip():
             raise self.fail(_("the expression is empty; type a value or ''"), 0)
+        control = CONTROL_CHARACTERS.search(self.text)
+        if control is not None:
+            raise self.fail(
+                _("the expression contains a control character"), control.start()
+            )
         node = self.parse_any_of()
         self.skip_spaces()
         if self.index < len(self.text):
@@ -173,8 +182,16 @@ class _Parser:
         self.skip_spaces()
         start = self.index
         if self.peek() == "(":
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise self.fail(
+                    _("parentheses are nested more than {depth} deep").format(
+                        depth=MAX_DEPTH
+                    )
+                )
             self.index += 1
             node = self.parse_any_of()
+            self.depth -= 1
             self.skip_spaces()
             if self.peek() != ")":
                 raise self.fail(
@@ -501,20 +518,41 @@ class _Compiler:
         self.checker = checker
         self.kind = checker.spec.kind
 
-    def compile(self, node: Node) -> Expression:
-        if isinstance(node, (AnyOf, AllOf)):
-            parts = [self.compile(item) for item in node.items]
-            result = parts[0]
-            for part in parts[1:]:
-                result = (result | part) if isinstance(node, AnyOf) else (result & part)
-            return result
+    def compile(self, node: Node) -> Any:
+        if isinstance(node, AnyOf):
+            return any_of(self.any_of_parts(node))
+        if isinstance(node, AllOf):
+            return all_of([self.compile(item) for item in node.items])
         if isinstance(node, Pattern):
             return self.pattern(node)
-        parts = [self.comparison(bound) for bound in self.checker.comparisons(node)]
-        result = parts[0]
-        for part in parts[1:]:
-            result = result & part
-        return result
+        return all_of(
+            [self.comparison(bound) for bound in self.checker.comparisons(node)]
+        )
+
+    def any_of_parts(self, node: AnyOf) -> list[Any]:
+        """Compile alternatives, plain equal values together as one ``IN`` list.
+
+        ``DE|AT|CH`` becomes ``country_code IN (...)``, which uses the column's index
+        and stays one node however many values the user lists.
+        """
+        values = []
+        parts = []
+        for item in node.items:
+            if (
+                isinstance(item, Comparison)
+                and item.operator == "="
+                and not item.case_insensitive
+            ):
+                bound = self.checker.comparisons(item)[0]
+                if not bound.blank and self.kind != FieldKind.BOOLEAN:
+                    values.append(bound.value)
+                    continue
+            parts.append(self.compile(item))
+        if len(values) == 1:
+            parts.insert(0, self.column == values[0])
+        elif values:
+            parts.insert(0, self.column.in_(values))
+        return parts
 
     def blank_condition(self) -> Expression:
         if self.kind == FieldKind.BOOLEAN:
@@ -568,6 +606,20 @@ class _Compiler:
         if is_sqlite():
             return Expression(operand, "GLOB", "".join(_glob_piece(p) for p in pieces))
         return Expression(operand, "LIKE", "".join(_like_piece(p) for p in pieces))
+
+
+def any_of(parts: list[Any]) -> Any:
+    """Join conditions with OR in one flat list.
+
+    Chaining ``|`` nests one pair of parentheses per condition, and SQLite's parser
+    fails with "parser stack overflow" at about 80 levels.
+    """
+    return parts[0] if len(parts) == 1 else NodeList(parts, glue=" OR ", parens=True)
+
+
+def all_of(parts: list[Any]) -> Any:
+    """Join conditions with AND in one flat list."""
+    return parts[0] if len(parts) == 1 else NodeList(parts, glue=" AND ", parens=True)
 
 
 def _glob_piece(piece: str) -> str:

@@ -27,6 +27,7 @@ from segtui.domain.propagation import (
     stored_value,
 )
 from segtui.domain.sql import json_object
+from segtui.domain.text import clean_line
 from segtui.i18n import _, ngettext
 from segtui.models import (
     Contact,
@@ -77,7 +78,8 @@ def get_segment(no: str) -> SegmentHeader:
     if segment is None:
         raise NotFoundError(
             _(
-                "Segment {no!r} does not exist; `segtui segment list` shows the segments."
+                "Segment {no!r} does not exist; it may have been logged or deleted "
+                "by someone else."
             ).format(no=no)
         )
     return segment
@@ -124,14 +126,14 @@ def create_segment(
     segment_date: date | None = None,
 ) -> SegmentHeader:
     """Create an empty segment with the next number of the segment series."""
-    description = description.strip()
+    description = clean_line(description)
     if not description:
         raise InvalidValueError(
             _("A segment needs a description; type one and try again.")
         )
     template = _find_template(template_code) if template_code else None
     if salesperson_code:
-        _find_salesperson(salesperson_code)
+        salesperson_code = _find_salesperson(salesperson_code).code
     else:
         setup = UserSetup.get_or_none(UserSetup.user_id == user)
         salesperson_code = setup.salesperson_code if setup else None
@@ -257,23 +259,32 @@ def update_header(
 
 
 def _check_header_value(name: str, value: Any) -> Any:
+    """Return a header value as stored, or raise InvalidValueError naming the field."""
     if name == "description":
-        text = str(value or "").strip()
+        text = clean_line(value)
         if not text:
             raise InvalidValueError(
                 _("A segment needs a description; type one and try again.")
             )
         return text
+    if name == "subject":
+        return clean_line(value)
     if name == "salesperson":
-        if value:
-            _find_salesperson(value)
-        return value or None
+        return _find_salesperson(value).code if value else None
     if name == "language":
-        if value and Language.get_or_none(Language.code == value) is None:
-            raise NotFoundError(
-                _("Language {code!r} does not exist.").format(code=value)
+        if not value:
+            return None
+        language = Language.get_or_none(Language.code == str(value).strip().upper())
+        if language is None:
+            known = ", ".join(
+                code for (code,) in Language.select(Language.code).tuples()
             )
-        return value or None
+            raise NotFoundError(
+                _(
+                    "Language {code!r} does not exist; the languages are: {known}."
+                ).format(code=value, known=known or _("none"))
+            )
+        return language.code
     if name == "correspondence_type":
         if value not in tuple(CorrespondenceType):
             raise InvalidValueError(
@@ -284,25 +295,56 @@ def _check_header_value(name: str, value: Any) -> Any:
         return value
     if name == "information_flow" and value not in tuple(InformationFlow):
         raise InvalidValueError(
-            _("Information flow {value!r} is invalid.").format(value=value)
+            _(
+                "Information flow {value!r} is not one of: outbound, inbound, blank."
+            ).format(value=value)
         )
     if name == "initiated_by" and value not in tuple(InitiatedBy):
         raise InvalidValueError(
-            _("Initiated by {value!r} is invalid.").format(value=value)
+            _("Initiated by {value!r} is not one of: us, them, blank.").format(
+                value=value
+            )
         )
     if name in ("unit_cost", "unit_duration"):
-        try:
-            number = Decimal(str(value))
-        except ArithmeticError:
-            raise InvalidValueError(
-                _("{value!r} is not a number.").format(value=value)
-            ) from None
-        if number < 0:
-            raise InvalidValueError(
-                _("{value!r} cannot be negative.").format(value=value)
-            )
-        return number
+        return check_amount(HEADER_LABELS[name](), value)
     return value
+
+
+HEADER_LABELS = {
+    "unit_cost": lambda: _("Unit cost"),
+    "unit_duration": lambda: _("Unit duration"),
+}
+
+# The largest amount a cost or duration field takes (DECIMAL(14, 2)).
+MAX_AMOUNT = Decimal("999999999999.99")
+
+
+def check_amount(label: str, value: Any) -> Decimal:
+    """Return an amount of money or minutes, or raise naming the field and the value."""
+    text = str(value if value is not None else "").strip().replace(",", ".")
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        number = None
+    if number is None or not number.is_finite():
+        raise InvalidValueError(
+            _(
+                "{field} {value!r} is not a number; enter an amount such as 1.20."
+            ).format(field=label, value=value)
+        )
+    if number < 0:
+        raise InvalidValueError(
+            _("{field} is {value}; it cannot be negative.").format(
+                field=label, value=text
+            )
+        )
+    if number > MAX_AMOUNT:
+        raise InvalidValueError(
+            _("{field} is {value}; the largest amount is {max}.").format(
+                field=label, value=text, max=MAX_AMOUNT
+            )
+        )
+    return number.quantize(Decimal("0.01"))
 
 
 def _update_lines_from_header(segment: SegmentHeader, changed: set[str]) -> None:
@@ -347,6 +389,7 @@ def _per_contact(expression: Any) -> Any:
 
 
 def _find_template(code: str) -> InteractionTemplate:
+    code = clean_line(code).upper()
     template = InteractionTemplate.get_or_none(InteractionTemplate.code == code)
     if template is None:
         known = ", ".join(
@@ -362,6 +405,7 @@ def _find_template(code: str) -> InteractionTemplate:
 
 
 def _find_salesperson(code: str) -> Salesperson:
+    code = clean_line(code).upper()
     salesperson = Salesperson.get_or_none(Salesperson.code == code)
     if salesperson is None:
         known = ", ".join(
@@ -409,7 +453,7 @@ def insert_line(
     no: str, contact_no: str, *, user: str, allow_existing: bool = False
 ) -> ActionResult:
     """Insert one line for a contact typed by the user."""
-    contact_no = contact_no.strip().upper()
+    contact_no = clean_line(contact_no).upper()
     with write_transaction():
         segment = get_segment(no)
         contact = Contact.get_or_none(Contact.no == contact_no)

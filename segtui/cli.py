@@ -7,6 +7,7 @@ failed (the message gives the reason), 2 the command was used wrongly.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -17,6 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from segtui import paths
+from segtui.domain.text import printable
 from segtui.i18n import _
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -34,9 +36,23 @@ class Context:
     def url(self) -> str:
         return paths.resolve_database_url(self.database_option)
 
-    def open(self) -> None:
-        from segtui.db import open_database
+    def open(self, create: bool = False) -> None:
+        """Open the database; only ``init``, ``demo`` and the default file create one.
 
+        A mistyped ``--db`` path would otherwise become a new, empty database.
+        """
+        from segtui.db import open_database
+        from segtui.domain.errors import NotFoundError
+
+        explicit = self.database_option or os.environ.get(paths.DATABASE_ENV)
+        path = sqlite_path(self.url)
+        if path is not None and explicit and not create and not path.exists():
+            raise NotFoundError(
+                _(
+                    "Database {path} does not exist; create it with "
+                    "`segtui --db {path} init` (add --sample for the demo data)."
+                ).format(path=path)
+            )
         open_database(self.url)
 
     @property
@@ -46,13 +62,19 @@ class Context:
         return self.user_option or current_user()
 
 
+def sqlite_path(url: str) -> Path | None:
+    """Return the file of a ``sqlite:///`` URL, None for other databases."""
+    prefix = "sqlite:///"
+    return Path(url[len(prefix) :]) if url.startswith(prefix) else None
+
+
 def handle_errors(function: F) -> F:
     """Turn segtui's errors into a message on stderr and exit code 1."""
     import functools
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from peewee import OperationalError
+        from peewee import DatabaseError, OperationalError
 
         from segtui.db import DatabaseUrlError
         from segtui.domain.errors import SegtuiError, ValidationError
@@ -68,8 +90,13 @@ def handle_errors(function: F) -> F:
         except (SegtuiError, DatabaseUrlError, SchemaError) as error:
             click.echo(str(error), err=True)
             sys.exit(1)
-        except OperationalError as error:
-            click.echo(_("Database error: {error}").format(error=error), err=True)
+        except (OperationalError, DatabaseError) as error:
+            click.echo(
+                _(
+                    "Database error: {error}. Check that --db names a segtui database."
+                ).format(error=error),
+                err=True,
+            )
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -105,7 +132,10 @@ pass_context = click.make_pass_decorator(Context)
 )
 @click.option("--user", "user", metavar="LOGIN", help="Act as this user (for scripts).")
 @click.option(
-    "--lang", "language", metavar="CODE", help="User interface language, such as de."
+    "--lang",
+    "language",
+    type=click.Choice(["en", "de"], case_sensitive=False),
+    help="User interface language.",
 )
 @click.version_option(package_name="segtui")
 @click.pass_context
@@ -128,16 +158,38 @@ def cli(
         run_tui(click_context.obj)
 
 
+def terminal_encoding() -> str:
+    """Return the terminal's character encoding as the locale variables name it.
+
+    Under the C or POSIX locale, or a locale the system lacks, Python turns on its
+    UTF-8 mode by itself and sets LC_CTYPE=C.UTF-8 (PEP 538 and PEP 540), so
+    sys.stdout reports UTF-8 whatever the terminal shows. The variables the user set
+    tell the truth, so they are read by name, passing over that LC_CTYPE.
+    """
+    coerced = bool(sys.flags.utf8_mode) and os.environ.get("PYTHONUTF8") != "1"
+    for name in ("LC_ALL", "LC_CTYPE", "LANG"):
+        value = os.environ.get(name, "")
+        if not value or (coerced and name == "LC_CTYPE" and value == "C.UTF-8"):
+            continue
+        if value in ("C", "POSIX"):
+            return "ASCII"
+        if "." in value:
+            return value.split(".", 1)[1].split("@", 1)[0]
+        # A locale name without a character set, such as de_DE, is ISO-8859-1.
+        return "ISO-8859-1"
+    return "ASCII" if coerced else (sys.stdout.encoding or "UTF-8")
+
+
 def run_tui(context: Context) -> None:
     """Open the TUI; refuse a terminal whose encoding is not UTF-8."""
-    encoding = (sys.stdout.encoding or "").lower().replace("-", "")
-    if encoding != "utf8":
+    encoding = terminal_encoding()
+    if encoding.lower().replace("-", "") != "utf8":
         click.echo(
             _(
                 "The terminal encoding is {encoding}, not UTF-8, so segtui cannot draw "
                 "its screens; set LANG to a UTF-8 locale such as en_US.UTF-8 or "
                 "de_DE.UTF-8 and start it again."
-            ).format(encoding=sys.stdout.encoding),
+            ).format(encoding=encoding),
             err=True,
         )
         sys.exit(1)
@@ -150,7 +202,10 @@ def run_tui(context: Context) -> None:
         context.open()
         from segtui.ui.app import SegtuiApp
 
-        SegtuiApp(user=context.user, database_url=context.url, log_path=log_path).run()
+        app = SegtuiApp(user=context.user, database_url=context.url, log_path=log_path)
+        app.run()
+        if app.return_code:
+            sys.exit(app.return_code)
 
     start()
 
@@ -216,7 +271,7 @@ def init(context: Context, sample: bool) -> None:
     from segtui.domain.errors import InvalidValueError
     from segtui.models import Contact
 
-    context.open()
+    context.open(create=True)
     if sample:
         if Contact.select().exists():
             raise InvalidValueError(
@@ -268,8 +323,11 @@ def segment_list(context: Context, as_json: bool) -> None:
         click.echo(_("No unlogged segments."), err=True)
         return
     for s in segments:
+        day = s.date.isoformat() if s.date else ""
         click.echo(
-            f"{s.no:<10} {s.date or '':<10} {s.salesperson_code:<6} {s.lines:>7}  {s.description}"
+            printable(
+                f"{s.no:<10} {day:<10} {s.salesperson_code:<6} {s.lines:>7}  {s.description}"
+            )
         )
 
 
@@ -295,6 +353,92 @@ def segment_new(
         salesperson_code=salesperson,
     )
     click.echo(created.no)
+
+
+@segment.command("set")
+@click.argument("segment_no", metavar="SEG")
+@click.option("--description", help="What the segment is for.")
+@click.option(
+    "--template", "template", metavar="CODE", help="Interaction template code."
+)
+@click.option("--salesperson", metavar="CODE", help="Salesperson code; '' for none.")
+@click.option(
+    "--date", "segment_date", metavar="YYYY-MM-DD", help="The interaction date."
+)
+@click.option("--subject", help="The subject of the letters.")
+@click.option(
+    "--correspondence-type",
+    type=click.Choice(["hard_copy", "email", "blank"]),
+    help="Override the contacts' correspondence type (with --ignore-contact-type).",
+)
+@click.option(
+    "--ignore-contact-type/--use-contact-type",
+    default=None,
+    help="Whether the header's correspondence type overrides each contact's.",
+)
+@click.option("--unit-cost", metavar="AMOUNT", help="Cost of one interaction.")
+@click.option("--unit-duration", metavar="MINUTES", help="Duration of one interaction.")
+@click.option(
+    "--keep-lines",
+    is_flag=True,
+    help="Change the header only; by default the lines take the new values too.",
+)
+@click.pass_obj
+@handle_errors
+def segment_set(
+    context: Context,
+    segment_no: str,
+    description: str | None,
+    template: str | None,
+    salesperson: str | None,
+    segment_date: str | None,
+    subject: str | None,
+    correspondence_type: str | None,
+    ignore_contact_type: bool | None,
+    unit_cost: str | None,
+    unit_duration: str | None,
+    keep_lines: bool,
+) -> None:
+    """Change a segment's header; its lines follow unless --keep-lines is given."""
+    from segtui.domain.errors import InvalidValueError
+    from segtui.domain.segmentation import update_header
+
+    changes: dict[str, Any] = {}
+    if description is not None:
+        changes["description"] = description
+    if template is not None:
+        changes["interaction_template"] = template or None
+    if salesperson is not None:
+        changes["salesperson"] = salesperson or None
+    if segment_date is not None:
+        try:
+            changes["date"] = date.fromisoformat(segment_date) if segment_date else None
+        except ValueError:
+            raise InvalidValueError(
+                _("Date {value!r} is not a date; write it as YYYY-MM-DD.").format(
+                    value=segment_date
+                )
+            ) from None
+    if subject is not None:
+        changes["subject"] = subject
+    if correspondence_type is not None:
+        changes["correspondence_type"] = (
+            "" if correspondence_type == "blank" else correspondence_type
+        )
+    if ignore_contact_type is not None:
+        changes["ignore_contact_corresp_type"] = ignore_contact_type
+    if unit_cost is not None:
+        changes["unit_cost"] = unit_cost
+    if unit_duration is not None:
+        changes["unit_duration"] = unit_duration
+    if not changes:
+        raise click.UsageError(
+            _("Name at least one field to change, such as --template.")
+        )
+
+    context.open()
+    update_header(segment_no, changes, user=context.user, update_lines=not keep_lines)
+    click.echo(_("Segment {no} changed.").format(no=segment_no), err=True)
 
 
 def add_option_flags(function: F) -> F:
@@ -346,6 +490,14 @@ def segment_add(
         segment_no, filters_from_pairs(filters), options, user=context.user
     )
     click.echo(added_message(result.inserted), err=True)
+    if result.inserted == 0:
+        click.echo(
+            _(
+                "No contact was added: none matched, or those that matched are already "
+                "on the segment, excluded from segments or privacy blocked."
+            ),
+            err=True,
+        )
 
 
 @segment.command("show")
@@ -443,26 +595,43 @@ def segment_log(
         ),
         err=True,
     )
-    if result.delivery.letters:
-        click.echo(
-            _("{count} letters in {folder}").format(
-                count=len(result.delivery.letters), folder=result.output_folder
-            ),
-            err=True,
-        )
     if result.follow_up_segment_no:
         click.echo(
             _("Follow-up segment {no}.").format(no=result.follow_up_segment_no),
             err=True,
         )
-    for entry_no, error in result.delivery.failed:
+    finish_delivery(result.delivery, result.output_folder, result.logged_segment_no)
+    click.echo(str(result.logged_segment_no))
+    if not delivery_succeeded(result.delivery):
+        sys.exit(1)
+
+
+def finish_delivery(report: Any, folder: Path, logged_no: int) -> None:
+    """Print what a delivery did, with the failed entries and how to retry them."""
+    from segtui.domain.delivery import describe_report
+
+    for line in describe_report(report, folder):
+        click.echo(printable(line), err=True)
+    for entry_no, error in report.failed:
         click.echo(
-            _("Entry {entry} failed: {error}").format(entry=entry_no, error=error),
+            printable(
+                _("Entry {entry} failed: {error}").format(entry=entry_no, error=error)
+            ),
             err=True,
         )
-    click.echo(str(result.logged_segment_no))
-    if result.delivery.failed:
-        sys.exit(1)
+    if not delivery_succeeded(report):
+        click.echo(
+            _("Write and send them again with `segtui logged resend {no}`.").format(
+                no=logged_no
+            ),
+            err=True,
+        )
+
+
+def delivery_succeeded(report: Any) -> bool:
+    return not (
+        report.failed or report.print_failures or report.error or report.canceled
+    )
 
 
 # Logged segments.
@@ -558,6 +727,44 @@ def logged_follow_up(context: Context, entry_no: int) -> None:
 
     context.open()
     click.echo(create_follow_up_segment(entry_no, user=context.user).no)
+
+
+@logged.command("resend")
+@click.argument("entry_no", type=int, metavar="ENTRY_NO")
+@click.option(
+    "--failed-only", is_flag=True, help="Only the entries whose delivery failed."
+)
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the letters (default: the folder of the segment's other letters).",
+)
+@click.pass_obj
+@handle_errors
+def logged_resend(
+    context: Context, entry_no: int, failed_only: bool, output: Path | None
+) -> None:
+    """Write and deliver again the letters that failed or were never written."""
+    from segtui.domain.delivery import (
+        count_to_resend,
+        letters_folder,
+        resend_logged_segment,
+    )
+    from segtui.domain.logged_segments import get_logged_segment
+
+    context.open()
+    get_logged_segment(entry_no)
+    if count_to_resend(entry_no, failed_only) == 0:
+        click.echo(
+            _("Nothing to send again: every letter was written and delivered."),
+            err=True,
+        )
+        return
+    folder = output or letters_folder(entry_no)
+    report = resend_logged_segment(entry_no, failed_only=failed_only, folder=folder)
+    finish_delivery(report, folder, entry_no)
+    if not delivery_succeeded(report):
+        sys.exit(1)
 
 
 def main() -> None:

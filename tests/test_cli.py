@@ -196,3 +196,129 @@ def test_unknown_segment_exits_nonzero(cli_database: Path) -> None:
     assert result.returncode == 1
     assert "SEG99999" in result.stderr
     assert result.stdout == ""
+
+
+def test_segment_list_text_shows_date(cli_database: Path) -> None:
+    run_segtui(cli_database, "segment", "new", "--description", "Dated")
+    listed = run_segtui(cli_database, "segment", "list").stdout
+    assert "2026-12-04" in listed
+    assert "<10" not in listed
+
+
+def test_segment_set_changes_header(cli_database: Path, tmp_path: Path) -> None:
+    """A follow-up segment gets its template and salesperson from the command line."""
+    number = run_segtui(
+        cli_database, "segment", "new", "--description", "Set me"
+    ).stdout.strip()
+    run_segtui(
+        cli_database, "segment", "add", number, "--filter", "no=CT000002|CT000003"
+    )
+    run_segtui(
+        cli_database,
+        "segment",
+        "set",
+        number,
+        "--template",
+        "letter",
+        "--salesperson",
+        "jo",
+    )
+    shown = json.loads(
+        run_segtui(cli_database, "segment", "show", number, "--json").stdout
+    )
+    assert shown["header"]["template"] == "LETTER"
+    assert shown["header"]["salesperson"] == "JO"
+    assert {line["template"] for line in shown["lines"]} == {"LETTER"}
+    assert {line["salesperson"] for line in shown["lines"]} == {"JO"}
+
+    kept = run_segtui(
+        cli_database, "segment", "set", number, "--salesperson", "AS", "--keep-lines"
+    )
+    assert kept.returncode == 0
+    shown = json.loads(
+        run_segtui(cli_database, "segment", "show", number, "--json").stdout
+    )
+    assert shown["header"]["salesperson"] == "AS"
+    assert {line["salesperson"] for line in shown["lines"]} == {"JO"}
+
+    bad = run_segtui(
+        cli_database, "segment", "set", number, "--unit-cost", "abc", check=False
+    )
+    assert bad.returncode == 1
+    assert "Unit cost 'abc' is not a number" in bad.stderr
+
+
+def test_resend_writes_missing_letters(cli_database: Path, tmp_path: Path) -> None:
+    number = run_segtui(
+        cli_database,
+        "segment",
+        "new",
+        "--description",
+        "Resend",
+        "--template",
+        "LETTER",
+        "--salesperson",
+        "JO",
+    ).stdout.strip()
+    run_segtui(
+        cli_database, "segment", "add", number, "--filter", "no=CT000002|CT000003"
+    )
+    output = tmp_path / "letters"
+    logged_no = run_segtui(
+        cli_database, "segment", "log", number, "--output", str(output)
+    ).stdout.strip()
+    letters = sorted(output.glob("CT*.docx"))
+    assert len(letters) == 2
+    letters[0].unlink()
+    import sqlite3
+
+    with sqlite3.connect(cli_database) as connection:
+        connection.execute(
+            "UPDATE interaction_log_entry SET document_path = '', delivery_status = 'failed', "
+            "delivery_error = 'disk full' WHERE document_path = ?",
+            (str(letters[0]),),
+        )
+    resent = run_segtui(cli_database, "logged", "resend", logged_no, "--failed-only")
+    assert "1 letters written" in resent.stderr
+    assert letters[0].exists()
+    again = run_segtui(cli_database, "logged", "resend", logged_no)
+    assert "Nothing to send again" in again.stderr
+
+
+def test_missing_database_not_created(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.sqlite3"
+    result = run_segtui(missing, "segment", "list", check=False)
+    assert result.returncode == 1
+    assert f"Database {missing} does not exist" in result.stderr
+    assert "segtui --db" in result.stderr
+    assert not missing.exists()
+
+
+def test_not_a_database_explained(tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.txt"
+    bogus.write_text("shopping list\n" * 100)
+    result = run_segtui(bogus, "segment", "list", check=False)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "not a database" in result.stderr
+    assert bogus.read_text() == "shopping list\n" * 100
+
+
+def test_tui_refuses_non_utf8_locale(cli_database: Path) -> None:
+    environment = dict(os.environ, LANG="de_DE", LC_ALL="", LC_CTYPE="")
+    result = subprocess.run(
+        [sys.executable, "-m", "segtui", "--db", str(cli_database)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "ISO-8859-1, not UTF-8" in result.stderr
+    assert "LANG" in result.stderr
+
+
+def test_unknown_language_rejected(cli_database: Path) -> None:
+    result = run_segtui(cli_database, "--lang", "xx", "segment", "list", check=False)
+    assert result.returncode == 2
+    assert "'xx'" in result.stderr

@@ -12,7 +12,13 @@ from segtui.domain import segmentation
 from segtui.domain.criteria import AddOptions
 from segtui.models import Contact
 from tests.builders import build_world
-from tests.tmux_harness import Tmux, inherited_environment, segtui_command
+from tests.tmux_harness import (
+    Tmux,
+    child_pid,
+    inherited_environment,
+    segtui_command,
+    terminal_modes,
+)
 
 # Names that Rich or Textual would read as markup if they were not escaped.
 MARKUP_NAMES = {
@@ -71,5 +77,27 @@ def test_markup_shows_literally(markup_database: Path) -> None:
         screen = pane.wait_for("SEGTUI-EXITED")
         assert "SEGTUI-EXITED 0" in screen
         assert "Traceback" not in screen
+    finally:
+        pane.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signal_name", ["TERM", "HUP"])
+def test_signal_restores_terminal(markup_database: Path, signal_name: str) -> None:
+    """kill -TERM or a hangup ends segtui with the terminal's modes restored."""
+    import os
+    import signal
+
+    pane = Tmux(segtui_command(markup_database), env=inherited_environment())
+    try:
+        pane.wait_for("Segments (1)")
+        assert terminal_modes(pane).startswith("1")
+        os.kill(child_pid(pane), getattr(signal, f"SIG{signal_name}"))
+        number = getattr(signal, f"SIG{signal_name}").value
+        screen = pane.wait_for("SEGTUI-EXITED", timeout=5)
+        assert f"SEGTUI-EXITED {128 + number}" in screen
+        assert "Traceback" not in screen
+        # Alternate screen off, no mouse reporting, cursor shown.
+        assert terminal_modes(pane) == "00001"
     finally:
         pane.close()

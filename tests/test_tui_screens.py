@@ -12,9 +12,14 @@ from segtui.domain.criteria import AddOptions
 from segtui.models import LoggedSegment, SegmentHeader, SegmentLine
 from segtui.ui.app import SegtuiApp
 from segtui.ui.screens.criteria import AddContactsScreen
-from segtui.ui.screens.dialogs import ConfirmDialog, MessageDialog
+from segtui.ui.screens.dialogs import ConfirmDialog
 from segtui.ui.screens.help import HelpScreen
-from segtui.ui.screens.segment_dialogs import HeaderDialog, LogDialog, NewSegmentDialog
+from segtui.ui.screens.segment_dialogs import (
+    HeaderDialog,
+    InsertLineDialog,
+    LogDialog,
+    NewSegmentDialog,
+)
 from segtui.ui.screens.segments import SegmentListScreen
 from segtui.ui.screens.worksheet import WorksheetScreen
 from tests.tui_helpers import settle, table_rows, type_text
@@ -202,11 +207,33 @@ async def test_insert_unknown_contact_explains(world) -> None:
         await type_text(pilot, "NOPE1")
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(pilot.app.screen, MessageDialog)
+        # The dialog stays open with the message and the typed number, to correct it.
+        assert isinstance(pilot.app.screen, InsertLineDialog)
         assert "'NOPE1' does not exist" in visible_text(pilot)
-        await pilot.press("escape")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "co2p1")
+        await pilot.press("enter")
         await settle(pilot)
-        assert len(table_rows(pilot, "#lines")) == 3
+        assert isinstance(pilot.app.screen, WorksheetScreen)
+        assert len(table_rows(pilot, "#lines")) == 4
+    contacts = {
+        line.contact_no
+        for line in SegmentLine.select().where(SegmentLine.segment == no)
+    }
+    assert "CO2P1" in contacts
+
+
+async def test_privacy_blocked_insert_refused(world) -> None:
+    no = make_segment()
+    async with SegtuiApp(user="tester").run_test(size=(80, 24)) as pilot:
+        await open_first_segment(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        await type_text(pilot, "CO1P3")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, InsertLineDialog)
+        assert "CO1P3 Paul Schmidt is privacy blocked" in visible_text(pilot)
     assert SegmentLine.select().where(SegmentLine.segment == no).count() == 3
 
 
@@ -227,3 +254,98 @@ async def test_invalid_filter_shows_position(world) -> None:
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(pilot.app.screen, AddContactsScreen)
+
+
+async def test_escape_on_update_question_saves_nothing(world) -> None:
+    no = make_segment()
+    before = SegmentHeader.get_by_id(no).__data__.copy()
+    async with SegtuiApp(user="tester").run_test(size=(80, 24)) as pilot:
+        await open_first_segment(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("tab", "tab", "enter")
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ConfirmDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        # Back in the header form, nothing saved; Escape again leaves it.
+        assert isinstance(pilot.app.screen, HeaderDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+    assert SegmentHeader.get_by_id(no).__data__ == before
+
+
+async def test_header_numbers_checked_together(world) -> None:
+    no = make_segment()
+    async with SegtuiApp(user="tester").run_test(size=(80, 24)) as pilot:
+        await open_first_segment(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("ctrl+u")
+        dialog = pilot.app.screen
+        dialog.query_one("#unit_cost").value = "NaN"
+        dialog.query_one("#unit_duration").value = "-5"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        text = visible_text(pilot)
+        assert "A segment needs a description" in text
+        assert "Unit cost 'NaN' is not a number" in text
+        assert "Duration is -5; it cannot be negative" in text
+        assert "InvalidOperation" not in text
+        assert isinstance(pilot.app.screen, HeaderDialog)
+    assert SegmentHeader.get_by_id(no).description == "Herbst"
+
+
+async def test_long_problem_list_keeps_buttons(world) -> None:
+    """Thirty lines without a salesperson: the list scrolls, the buttons stay on screen."""
+    from segtui.models import Contact
+
+    # One contact has a salesperson, so the problem is listed for each other line.
+    for index in range(31):
+        salesperson = "AH" if index == 0 else None
+        Contact.create(
+            no=f"X{index:03d}",
+            name=f"Person {index}",
+            language="EN",
+            salesperson=salesperson,
+        )
+    make_segment(contacts="X*")
+    for size in ((80, 24), (200, 60)):
+        async with SegtuiApp(user="tester").run_test(size=size) as pilot:
+            await open_first_segment(pilot)
+            await pilot.press("l")
+            await settle(pilot)
+            await pilot.press("ctrl+s")
+            await settle(pilot, rounds=5)
+            dialog = pilot.app.screen
+            assert isinstance(dialog, LogDialog)
+            body = dialog.query_one("#dialog-body")
+            for button_id in ("#save", "#cancel"):
+                button = dialog.query_one(button_id)
+                assert button.region.bottom <= size[1], (size, button_id)
+                assert not body.region.overlaps(button.region), (size, button_id)
+            assert body.max_scroll_y > 0 or size[1] == 60
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(pilot.app.screen, WorksheetScreen)
+
+
+async def test_control_characters_shown_safely(world) -> None:
+    segment = segmentation.create_segment("x\x1b[31mred\nline", user="tester")
+    assert "\x1b" not in segment.description
+    assert "\n" not in segment.description
+    from segtui.models import Contact
+
+    Contact.create(no="ESC1", name="Bad\x1b[2Jname", language="EN")
+    segmentation.add_contacts(
+        segment.no, {"contact": {"no": "ESC1"}}, AddOptions(), user="tester"
+    )
+    async with SegtuiApp(user="tester").run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert table_rows(pilot, "#segments")[0][1] == "x [31mred line"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert table_rows(pilot, "#lines")[0][1] == "Bad?[2Jname"

@@ -42,7 +42,10 @@ class Tmux:
             f"{key}={shlex.quote(value)}" for key, value in environment.items()
         )
         # The pane stays open after segtui ends, so its last screen can still be read.
-        shell = f"env {exports} {shlex.join(command)}; echo; echo SEGTUI-EXITED $?; sleep 600"
+        shell = (
+            f"env {exports} {shlex.join(command)}; status=$?; "
+            "echo; echo SEGTUI-EXITED $status; sleep 600"
+        )
         self.tmux(
             "-f",
             "/dev/null",
@@ -111,3 +114,23 @@ def inherited_environment() -> dict[str, str]:
         "HOME",
     )
     return {name: os.environ[name] for name in names if name in os.environ}
+
+
+def child_pid(pane: Tmux, name: str = "segtui") -> int:
+    """Return the process id of the command the pane's shell runs."""
+    shell = pane.tmux("display", "-p", "-t", pane.name, "#{pane_pid}").strip()
+    found = subprocess.run(
+        ["pgrep", "-P", shell, "-f", name], capture_output=True, text=True, check=True
+    )
+    return int(found.stdout.split()[0])
+
+
+def terminal_modes(pane: Tmux) -> str:
+    """Return tmux's flags for alternate screen, mouse reporting and cursor shown."""
+    return pane.tmux(
+        "display",
+        "-p",
+        "-t",
+        pane.name,
+        "#{alternate_on}#{mouse_any_flag}#{mouse_button_flag}#{mouse_sgr_flag}#{cursor_flag}",
+    ).strip()

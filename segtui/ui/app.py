@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import signal
 from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
 
+from segtui.domain.delivery import describe_report
 from segtui.domain.segment_logging import LogResult
 from segtui.i18n import _
 from segtui.ui.screens.help import HelpScreen, help_text
 from segtui.ui.screens.logged import LoggedSegmentListScreen, LoggedSegmentScreen
 from segtui.ui.screens.segments import SegmentListScreen
 from segtui.ui.screens.worksheet import WorksheetScreen
+
+log = logging.getLogger("segtui.ui")
 
 
 class SegtuiApp(App[None]):
@@ -21,7 +27,14 @@ class SegtuiApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS = [
-        Binding("ctrl+q", "quit", _("Quit"), show=False, tooltip=_("Quit segtui")),
+        Binding(
+            "ctrl+q",
+            "quit",
+            _("Quit"),
+            show=False,
+            priority=True,
+            tooltip=_("Quit segtui"),
+        ),
         Binding(
             "f2", "segments", _("Segments"), show=False, tooltip=_("Show the segments")
         ),
@@ -41,7 +54,29 @@ class SegtuiApp(App[None]):
         self.log_path = log_path
 
     def on_mount(self) -> None:
+        # Textual 8.2.8 restores the terminal only on its own exit path, so hangup and
+        # terminate signals (a dropped SSH connection, kill) are turned into that exit.
+        loop = asyncio.get_running_loop()
+        for signal_number in (signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(signal_number, self.exit_on_signal, signal_number)
         self.push_screen(SegmentListScreen())
+
+    def exit_on_signal(self, signal_number: int) -> None:
+        log.info("exiting on signal %s", signal_number)
+        self.exit(return_code=128 + signal_number)
+
+    async def action_quit(self) -> None:
+        """Quit, unless letters are being written: that has to finish or be stopped."""
+        if any(getattr(screen, "running", False) for screen in self.screen_stack):
+            self.notify(
+                _(
+                    "Logging is running. Wait for it, or press Escape to stop the letters."
+                ),
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.exit()
 
     def action_help(self) -> None:
         screen = self.screen
@@ -70,24 +105,13 @@ class SegtuiApp(App[None]):
                 entry=result.logged_segment_no, count=result.entries
             )
         ]
-        if result.delivery.letters:
-            lines.append(
-                _("{count} letters written to {folder}").format(
-                    count=len(result.delivery.letters), folder=result.output_folder
-                )
-            )
         if result.follow_up_segment_no:
             lines.append(
                 _("Follow-up segment {no} created.").format(
                     no=result.follow_up_segment_no
                 )
             )
-        if result.delivery.failed:
-            lines.append(
-                _("{count} letters failed; see the Delivery column.").format(
-                    count=len(result.delivery.failed)
-                )
-            )
+        lines.extend(describe_report(result.delivery, result.output_folder))
         message = "\n".join(lines)
         self.notify(message, markup=False, timeout=8)
         self.push_screen(LoggedSegmentScreen(result.logged_segment_no, message=message))

@@ -8,6 +8,7 @@ from typing import Any
 
 from rich.text import Text
 
+from segtui.domain.text import printable
 from segtui.i18n import _
 from segtui.models import CorrespondenceType, DeliveryStatus
 
@@ -18,6 +19,7 @@ def plain(value: Any) -> Text:
 
 
 def display(value: Any) -> str:
+    """Return a value as one line of text, control characters shown as ``?``."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -28,7 +30,7 @@ def display(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, Decimal):
         return f"{value:.2f}"
-    return str(value)
+    return printable(value)
 
 
 def correspondence_label(value: str) -> str:

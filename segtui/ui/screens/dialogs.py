@@ -57,7 +57,10 @@ class Dialog(ModalScreen[Any]):
 
 
 class ConfirmDialog(Dialog):
-    """Ask a yes/no question; the default button is the one focused first."""
+    """Ask a yes/no question; the default button is the one focused first.
+
+    Escape dismisses with None, so a caller can tell "back out" from "no".
+    """
 
     BINDINGS = [
         Binding("y,j", "answer(True)", _("Yes"), tooltip=_("Answer yes")),
@@ -95,9 +98,6 @@ class ConfirmDialog(Dialog):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
 
 
 class MessageDialog(Dialog):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
@@ -75,7 +75,8 @@ class HelpScreen(ModalScreen[None]):
             yield Label(Text(self.help_title), id="dialog-title", markup=False)
             with VerticalScroll(id="dialog-body"):
                 yield Static(Text(self.text), markup=False)
-            yield Label(Text(_("Escape closes the help.")), markup=False)
+            with Horizontal(id="dialog-buttons"):
+                yield Label(Text(_("Escape closes the help.")), markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#dialog-body").focus()

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from segtui.domain import logged_segments
+from segtui.domain import delivery, logged_segments
 from segtui.i18n import _
 from segtui.models import InteractionLogEntry
 from segtui.ui.screens.base import BaseScreen
@@ -45,7 +45,7 @@ class LoggedSegmentListScreen(BaseScreen):
         table.add_column(_("Description"), key="description", width=22)
         table.add_column(_("Logged at"), key="created_at", width=16)
         table.add_column(_("Inter."), key="interactions", width=6)
-        table.add_column(_("Status"), key="canceled", width=8)
+        table.add_column(_("Status"), key="status", width=9)
         yield table
         yield from self.compose_footer()
 
@@ -73,7 +73,7 @@ class LoggedSegmentListScreen(BaseScreen):
                 plain(row.description),
                 plain(row.created_at),
                 plain(f"{row.interactions:>5}"),
-                plain(_("canceled") if row.canceled else _("logged")),
+                plain(logged_status(row)),
                 key=str(row.entry_no),
             )
         self.set_title(_("Logged segments ({count})").format(count=len(rows)))
@@ -102,6 +102,17 @@ class LoggedSegmentListScreen(BaseScreen):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def logged_status(summary: logged_segments.LoggedSegmentSummary) -> str:
+    """Return a logged segment's state as words: canceled, failed letters, or done."""
+    if summary.canceled:
+        return _("canceled")
+    if summary.failed:
+        return _("{count} failed").format(count=summary.failed)
+    if summary.unfinished:
+        return _("{count} open").format(count=summary.unfinished)
+    return _("done")
 
 
 def offer_follow_up(screen: BaseScreen, entry_no: int) -> None:
@@ -150,6 +161,12 @@ class LoggedSegmentScreen(BaseScreen):
         ),
         Binding(
             "f", "follow_up", _("Follow-up"), tooltip=_("Create a follow-up segment")
+        ),
+        Binding(
+            "s",
+            "send_again",
+            _("Send again"),
+            tooltip=_("Write and deliver the letters that failed or were not written"),
         ),
         Binding("r,f5", "refresh", _("Refresh"), tooltip=_("Read the entries again")),
         Binding("escape", "back", _("Back"), tooltip=_("Back")),
@@ -211,6 +228,14 @@ class LoggedSegmentScreen(BaseScreen):
         text.append(str(summary.interactions))
         if summary.canceled:
             text.append("   " + _("CANCELED"), style="bold")
+        if summary.failed or summary.unfinished:
+            text.append("\n")
+            text.append(
+                _(
+                    "{failed} failed, {open} not written or delivered: s sends them again."
+                ).format(failed=summary.failed, open=summary.unfinished),
+                style="bold",
+            )
         if folders:
             text.append("\n")
             text.append(_("Letters in: "), style="bold")
@@ -254,15 +279,53 @@ class LoggedSegmentScreen(BaseScreen):
         if entry_no is None:
             return
 
-        def shown(text: str | None) -> None:
+        def shown(result: tuple[str | None, str]) -> None:
+            text, error = result
             if text is None:
                 self.notify(_("This entry has no letter."), markup=False)
                 return
+            if error:
+                text = _("Delivery failed: {error}").format(error=error) + "\n\n" + text
             self.app.push_screen(
                 MessageDialog(_("Letter of entry {no}").format(no=entry_no), text)
             )
 
-        self.run(lambda: logged_segments.entry_letter_text(entry_no), shown)
+        def load() -> tuple[str | None, str]:
+            entry = InteractionLogEntry.get_by_id(entry_no)
+            return logged_segments.entry_letter_text(entry_no), entry.delivery_error
+
+        self.run(load, shown)
+
+    def action_send_again(self) -> None:
+        entry_no = self.entry_no
+
+        def start(yes: bool | None) -> None:
+            if not yes:
+                return
+            self.notify(_("Writing and sending the letters again ..."), markup=False)
+            self.run(lambda: delivery.resend_logged_segment(entry_no), self.resent)
+
+        def asked(count: int) -> None:
+            if count == 0:
+                self.notify(
+                    _("Nothing to send again: every letter was written and delivered."),
+                    markup=False,
+                )
+                return
+            question = _(
+                "Write and deliver the {count} letters that failed or were not written?"
+            ).format(count=count)
+            self.app.push_screen(
+                ConfirmDialog(_("Send again"), question, default=True), start
+            )
+
+        self.run(lambda: delivery.count_to_resend(entry_no), asked)
+
+    def resent(self, report: delivery.DeliveryReport) -> None:
+        folder = report.letters[0].parent if report.letters else Path()
+        lines = delivery.describe_report(report, folder)
+        self.notify("\n".join(lines) or _("Nothing was sent."), markup=False, timeout=8)
+        self.action_refresh()
 
     def action_follow_up(self) -> None:
         offer_follow_up(self, self.entry_no)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from segtui.domain.segment_logging import (
     default_output_folder,
     log_segment,
 )
+from segtui.domain.text import clean_line
 from segtui.i18n import _
 from segtui.models import CorrespondenceType, SegmentHeader
 from segtui.ui.screens.dialogs import ConfirmDialog, Dialog
@@ -122,6 +123,46 @@ class NewSegmentDialog(FormDialog):
                 ).no
             ),
             self.dismiss,
+            on_error=self.report,
+        )
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+
+class InsertLineDialog(FormDialog):
+    """Insert a line for one contact by its number; an error keeps the dialog open."""
+
+    def __init__(self, segment_no: str) -> None:
+        super().__init__(_("Insert line in segment {no}").format(no=segment_no))
+        self.segment_no = segment_no
+
+    def compose_body(self) -> ComposeResult:
+        yield form_row(_("Contact No."), Input(id="contact_no", compact=True))
+        yield Static("", id="error", markup=False)
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button(_("Insert (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#error", Static).display = False
+        self.query_one("#contact_no", Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        contact_no = clean_line(self.query_one("#contact_no", Input).value).upper()
+        if not contact_no:
+            self.show_problem(_("Type a contact number, or press Escape."))
+            return
+        user = self.app.user  # type: ignore[attr-defined]
+        no = self.segment_no
+        run_job(
+            self,
+            lambda: segmentation.insert_line(no, contact_no, user=user),
+            lambda _result: self.dismiss(contact_no),
             on_error=self.report,
         )
 
@@ -236,45 +277,49 @@ class HeaderDialog(FormDialog):
             if value and any(code == value for code, _label in choices[name]):
                 select.value = value
 
-    def read_form(self) -> dict[str, Any]:
-        """Return the form's values, raising ValueError with a message for a bad one."""
+    def read_form(self) -> tuple[dict[str, Any], list[str]]:
+        """Return the form's values and a message for every value that is invalid."""
         values: dict[str, Any] = {}
-        values["description"] = self.query_one("#description", Input).value.strip()
+        problems: list[str] = []
+        values["description"] = clean_line(self.query_one("#description", Input).value)
+        if not values["description"]:
+            problems.append(_("A segment needs a description; type one and try again."))
         text = self.query_one("#date", Input).value.strip()
         try:
             values["date"] = date.fromisoformat(text) if text else None
         except ValueError:
-            raise ValueError(
+            problems.append(
                 _("Date {value!r} is not a date; write it as YYYY-MM-DD.").format(
                     value=text
                 )
-            ) from None
+            )
         for name in ("salesperson", "interaction_template", "language"):
             values[name] = self.query_one(f"#{name}", Select).selection
-        values["subject"] = self.query_one("#subject", Input).value
+        values["subject"] = clean_line(self.query_one("#subject", Input).value)
         values["correspondence_type"] = self.query_one(
             "#correspondence_type", Select
         ).value
         values["ignore_contact_corresp_type"] = self.query_one(
             "#ignore_contact_corresp_type", Checkbox
         ).value
-        for name in ("unit_cost", "unit_duration"):
-            text = self.query_one(f"#{name}", Input).value.strip().replace(",", ".")
+        for name, label in (
+            ("unit_cost", _("Unit cost")),
+            ("unit_duration", _("Duration")),
+        ):
             try:
-                values[name] = Decimal(text or "0")
-            except InvalidOperation:
-                raise ValueError(
-                    _("{value!r} is not a number.").format(value=text)
-                ) from None
-        return values
+                values[name] = segmentation.check_amount(
+                    label, self.query_one(f"#{name}", Input).value
+                )
+            except SegtuiError as error:
+                problems.append(error.message)
+        return values, problems
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        try:
-            values = self.read_form()
-        except ValueError as error:
-            self.show_problem(str(error))
+        values, problems = self.read_form()
+        if problems:
+            self.show_problem(_("Not saved:"), problems)
             return
         changes = {
             name: value
@@ -288,9 +333,14 @@ class HeaderDialog(FormDialog):
             question = _("Update the {count} lines with the new values too?").format(
                 count=self.line_count
             )
+
+            def answered(answer: bool | None) -> None:
+                # Escape backs out of the question and leaves the form open, unsaved.
+                if answer is not None:
+                    self.save(changes, answer)
+
             self.app.push_screen(
-                ConfirmDialog(_("Update lines"), question, default=True),
-                lambda answer: self.save(changes, bool(answer)),
+                ConfirmDialog(_("Update lines"), question, default=True), answered
             )
         else:
             self.save(changes, False)

@@ -16,8 +16,8 @@ from segtui.i18n import _
 from segtui.models import SegmentHeader
 from segtui.ui.screens.base import BaseScreen
 from segtui.ui.screens.criteria import AddContactsScreen
-from segtui.ui.screens.dialogs import ConfirmDialog, InputDialog
-from segtui.ui.screens.segment_dialogs import HeaderDialog, LogDialog
+from segtui.ui.screens.dialogs import ConfirmDialog
+from segtui.ui.screens.segment_dialogs import HeaderDialog, InsertLineDialog, LogDialog
 from segtui.ui.text import correspondence_label, display, plain
 
 # Lines read per page; the table asks for the next page when the cursor nears its end.
@@ -223,21 +223,11 @@ class WorksheetScreen(BaseScreen):
         self.app.push_screen(AddContactsScreen(self.segment_no), closed)
 
     def action_insert_line(self) -> None:
-        def entered(contact_no: str | None) -> None:
-            if not contact_no:
-                return
-            no, user = self.segment_no, self.app.user  # type: ignore[attr-defined]
-            self.run(
-                lambda: segmentation.insert_line(no, contact_no, user=user),
-                lambda _result: self.after_change(
-                    _("Contact {no} added.").format(no=contact_no.upper())
-                ),
-            )
+        def inserted(contact_no: str | None) -> None:
+            if contact_no:
+                self.after_change(_("Contact {no} added.").format(no=contact_no))
 
-        self.app.push_screen(
-            InputDialog(_("Insert line"), _("Contact number:"), placeholder="CT000001"),
-            entered,
-        )
+        self.app.push_screen(InsertLineDialog(self.segment_no), inserted)
 
     def action_delete_line(self) -> None:
         line_no = self.selected_line()

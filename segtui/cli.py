@@ -480,7 +480,7 @@ def segment_add(
 ) -> None:
     """Add Contacts: insert a line for every contact the filters select."""
     from segtui.domain.criteria import AddOptions, filters_from_pairs
-    from segtui.domain.segmentation import add_contacts, added_message
+    from segtui.domain.segment_actions import add_contacts, added_message
 
     context.open()
     options = AddOptions(

@@ -16,16 +16,15 @@ import pytest
 
 from segtui.domain.criteria import AddOptions
 from segtui.domain.errors import InvalidValueError, NotFoundError
-from segtui.domain.segmentation import (
+from segtui.domain.segment_actions import (
     LINE_NO_STEP,
     SNAPSHOT_FIELDS,
     add_contacts,
     count_add_contacts,
-    create_segment,
     delete_lines,
     insert_line,
-    update_header,
 )
+from segtui.domain.segmentation import create_segment, update_header
 from segtui.models import (
     Contact,
     ContactMailingGroup,

@@ -10,12 +10,13 @@ import pytest
 from segtui.domain import delivery, letter_jobs
 from segtui.domain.criteria import AddOptions
 from segtui.domain.delivery import count_to_resend, resend_logged_segment
+from segtui.domain.segment_actions import add_contacts
 from segtui.domain.segment_logging import (
     LogOptions,
     _output_folder_problem,
     log_segment,
 )
-from segtui.domain.segmentation import add_contacts, create_segment, update_header
+from segtui.domain.segmentation import create_segment, update_header
 from segtui.models import InteractionLogEntry, LoggedSegment
 from tests.conftest import TEST_USER
 

@@ -22,17 +22,14 @@ from segtui.domain.criteria import AddOptions
 from segtui.domain.documents import document_text, leftover_field_codes
 from segtui.domain.errors import NotFoundError, ValidationError
 from segtui.domain.logged_segments import entry_letter_text
+from segtui.domain.segment_actions import add_contacts
 from segtui.domain.segment_logging import (
     LogOptions,
     LogResult,
     log_segment,
     validate_segment,
 )
-from segtui.domain.segmentation import (
-    add_contacts,
-    create_segment,
-    update_header,
-)
+from segtui.domain.segmentation import create_segment, update_header
 from segtui.models import (
     Attachment,
     Contact,

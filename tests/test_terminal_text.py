@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from segtui.db import open_database
-from segtui.domain import segmentation
+from segtui.domain import segment_actions, segmentation
 from segtui.domain.criteria import AddOptions
 from segtui.models import Contact
 from tests.builders import build_world
@@ -41,7 +41,7 @@ def markup_database(tmp_path: Path) -> Iterator[Path]:
     segment = segmentation.create_segment(
         "[ENTWURF] Herbst", user="tester", template_code="LETTER"
     )
-    segmentation.add_contacts(
+    segment_actions.add_contacts(
         segment.no, {"contact": {"no": "MK*"}}, AddOptions(), user="tester"
     )
     database.close()

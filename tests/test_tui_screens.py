@@ -7,7 +7,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from segtui.domain import segmentation
+from segtui.domain import segment_actions, segmentation
 from segtui.domain.criteria import AddOptions
 from segtui.models import LoggedSegment, SegmentHeader, SegmentLine
 from segtui.ui.app import SegtuiApp
@@ -38,7 +38,7 @@ def make_segment(description: str = "Herbst", contacts: str = "IND*") -> str:
     segment = segmentation.create_segment(
         description, user="tester", template_code="LETTER"
     )
-    segmentation.add_contacts(
+    segment_actions.add_contacts(
         segment.no, {"contact": {"no": contacts}}, AddOptions(), user="tester"
     )
     return segment.no
@@ -340,7 +340,7 @@ async def test_control_characters_shown_safely(world) -> None:
     from segtui.models import Contact
 
     Contact.create(no="ESC1", name="Bad\x1b[2Jname", language="EN")
-    segmentation.add_contacts(
+    segment_actions.add_contacts(
         segment.no, {"contact": {"no": "ESC1"}}, AddOptions(), user="tester"
     )
     async with SegtuiApp(user="tester").run_test(size=(80, 24)) as pilot:

@@ -13,7 +13,7 @@ from segtui.domain import clock
 from segtui.domain.criteria import AddOptions, Selection
 from segtui.domain.errors import NotFoundError
 from segtui.domain.numbering import SEGMENT_SERIES, next_number
-from segtui.domain.segmentation import insert_lines, record_action
+from segtui.domain.segment_actions import insert_lines, record_action
 from segtui.i18n import _
 from segtui.models import (
     Contact,

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from segtui.domain import segmentation
+from segtui.domain import segment_actions
 from segtui.domain.criteria import AddOptions
 from segtui.domain.filters import FilterSyntaxError
 from segtui.i18n import _, ngettext
@@ -157,7 +157,7 @@ class AddContactsScreen(BaseScreen):
         filters, options, no = self.filters(), self.options(), self.segment_no
         self.query_one("#count", Static).update(Text(_("Counting ...")))
         self.run(
-            lambda: segmentation.count_add_contacts(filters, options, no),
+            lambda: segment_actions.count_add_contacts(filters, options, no),
             lambda count: self.show_count(ticket, count),
             group="count",
             exclusive=True,
@@ -191,7 +191,9 @@ class AddContactsScreen(BaseScreen):
         filters, options, no = self.filters(), self.options(), self.segment_no
         user = self.app.user  # type: ignore[attr-defined]
         self.run(
-            lambda: segmentation.add_contacts(no, filters, options, user=user).inserted,
+            lambda: (
+                segment_actions.add_contacts(no, filters, options, user=user).inserted
+            ),
             self.dismiss,
         )
 

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static
 
-from segtui.domain import lookups, segmentation
+from segtui.domain import lookups, segment_actions, segmentation
 from segtui.domain.errors import SegtuiError, ValidationError
 from segtui.domain.segment_logging import (
     LogOptions,
@@ -161,7 +161,7 @@ class InsertLineDialog(FormDialog):
         no = self.segment_no
         run_job(
             self,
-            lambda: segmentation.insert_line(no, contact_no, user=user),
+            lambda: segment_actions.insert_line(no, contact_no, user=user),
             lambda _result: self.dismiss(contact_no),
             on_error=self.report,
         )

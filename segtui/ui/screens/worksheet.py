@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from segtui.domain import segmentation
+from segtui.domain import segment_actions, segmentation
 from segtui.domain.segment_logging import LogResult
 from segtui.i18n import _
 from segtui.models import SegmentHeader
@@ -217,7 +217,7 @@ class WorksheetScreen(BaseScreen):
     def action_add_contacts(self) -> None:
         def closed(added: int | None) -> None:
             if added is not None:
-                self.notify(segmentation.added_message(added), markup=False)
+                self.notify(segment_actions.added_message(added), markup=False)
                 self.action_refresh()
 
         self.app.push_screen(AddContactsScreen(self.segment_no), closed)
@@ -241,7 +241,7 @@ class WorksheetScreen(BaseScreen):
                 return
             no, user = self.segment_no, self.app.user  # type: ignore[attr-defined]
             self.run(
-                lambda: segmentation.delete_lines(no, [line_no], user=user),
+                lambda: segment_actions.delete_lines(no, [line_no], user=user),
                 lambda _result: self.after_change(
                     _("Line {line} deleted.").format(line=line_no)
                 ),

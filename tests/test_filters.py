@@ -12,6 +12,12 @@ from decimal import Decimal
 import pytest
 
 from segtui.domain.criteria import (
+    AddOptions,
+    Selection,
+    clean_filters,
+    filters_from_pairs,
+)
+from segtui.domain.criteria_sources import (
     BOOLEAN,
     CODE,
     CORRESPONDENCE_TYPE_SPEC,
@@ -19,11 +25,7 @@ from segtui.domain.criteria import (
     DECIMAL,
     INTEGER,
     TEXT,
-    AddOptions,
-    Selection,
     build_sources,
-    clean_filters,
-    filters_from_pairs,
 )
 from segtui.domain.errors import InvalidValueError
 from segtui.domain.filters import (
@@ -741,7 +743,8 @@ def test_pairs_unknown_key_raises():
     assert "'colour'" in message
     assert "country" in message
     assert "mailing-group" in message
-    assert "interaction.FIELD" in message
+    assert "SOURCE.FIELD" in message
+    assert "has-SOURCE" in message
 
 
 def test_pairs_unknown_interaction_field_raises():

@@ -14,307 +14,34 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from peewee import Field, Model, Select
+from peewee import Select
 
+from segtui.domain.criteria_sources import (
+    BOOLEAN,
+    EXISTS_FIELD,
+    FilterField,
+    Source,
+    build_sources,
+    find_source,
+    normalize_key,
+)
 from segtui.domain.errors import InvalidValueError
 from segtui.domain.filters import (
     AllOf,
     AnyOf,
     Comparison,
-    FieldKind,
-    FieldSpec,
     Node,
+    all_of,
     compile_expression,
+    matches,
     validate_expression,
 )
 from segtui.i18n import _
 from segtui.models import (
-    BusinessRelation,
     Contact,
-    ContactBusinessRelation,
-    ContactIndustryGroup,
-    ContactJobResponsibility,
-    ContactMailingGroup,
-    ContactProfileAnswer,
     ContactType,
-    CorrespondenceType,
-    IndustryGroup,
-    InteractionLogEntry,
-    JobResponsibility,
-    Language,
-    MailingGroup,
-    ProfileAnswer,
-    ProfileQuestion,
-    Salesperson,
     SegmentLine,
-    Territory,
 )
-
-CONTACT_TYPE_SPEC = FieldSpec(
-    FieldKind.OPTION,
-    (
-        (ContactType.COMPANY, ("company", "firma", "unternehmen")),
-        (ContactType.PERSON, ("person",)),
-    ),
-)
-CORRESPONDENCE_TYPE_SPEC = FieldSpec(
-    FieldKind.OPTION,
-    (
-        (CorrespondenceType.BLANK, ("blank", "none", "''")),
-        (CorrespondenceType.HARD_COPY, ("hard copy", "letter", "brief")),
-        (CorrespondenceType.EMAIL, ("email", "e-mail")),
-    ),
-)
-TEXT = FieldSpec(FieldKind.TEXT)
-CODE = FieldSpec(FieldKind.CODE)
-BOOLEAN = FieldSpec(FieldKind.BOOLEAN)
-DATE = FieldSpec(FieldKind.DATE)
-DECIMAL = FieldSpec(FieldKind.DECIMAL)
-INTEGER = FieldSpec(FieldKind.INTEGER)
-
-
-@dataclass(frozen=True)
-class FilterField:
-    """One filterable column of a source."""
-
-    key: str
-    label: str
-    column: Field
-    spec: FieldSpec
-    # The code table a CODE value must exist in, if there is one.
-    lookup: type[Model] | None = None
-    aliases: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Source:
-    """A table that criteria can filter on, and how its rows link to contacts."""
-
-    key: str
-    label: str
-    fields: tuple[FilterField, ...]
-    # The column of the source's table that contains a contact number.
-    contact_column: Field | None = None
-    # True when the rows belong to the contact's company and its persons inherit them.
-    via_company: bool = False
-    # Extra joins from the source's table to the tables its fields live on.
-    joins: tuple[tuple[type[Model], Any], ...] = ()
-    aliases: tuple[str, ...] = ()
-    table: type[Model] | None = None
-
-    def field(self, key: str) -> FilterField:
-        wanted = normalize_key(key)
-        for candidate in self.fields:
-            if wanted == normalize_key(candidate.key) or wanted in (
-                normalize_key(alias) for alias in candidate.aliases
-            ):
-                return candidate
-        known = ", ".join(candidate.key for candidate in self.fields)
-        raise InvalidValueError(
-            _("Unknown {source} field {field!r}; the fields are: {known}.").format(
-                source=self.label, field=key, known=known
-            )
-        )
-
-
-def normalize_key(key: str) -> str:
-    return key.strip().casefold().replace("-", "_").replace(" ", "_")
-
-
-def _contact_fields() -> tuple[FilterField, ...]:
-    c = Contact
-    return (
-        FilterField("no", _("No."), c.no, CODE, aliases=("contact_no", "number")),
-        FilterField("name", _("Name"), c.name, TEXT),
-        FilterField("type", _("Type"), c.type, CONTACT_TYPE_SPEC),
-        FilterField("company_no", _("Company No."), c.company, CODE, Contact),
-        FilterField("first_name", _("First Name"), c.first_name, TEXT),
-        FilterField("middle_name", _("Middle Name"), c.middle_name, TEXT),
-        FilterField("surname", _("Surname"), c.surname, TEXT),
-        FilterField("address", _("Address"), c.address, TEXT),
-        FilterField("address_2", _("Address 2"), c.address_2, TEXT),
-        FilterField("post_code", _("Post Code"), c.post_code, TEXT, aliases=("zip",)),
-        FilterField("city", _("City"), c.city, TEXT),
-        FilterField("county", _("County"), c.county, TEXT),
-        FilterField(
-            "country", _("Country"), c.country_code, CODE, aliases=("country_code",)
-        ),
-        FilterField("phone", _("Phone"), c.phone, TEXT),
-        FilterField("mobile_phone", _("Mobile Phone"), c.mobile_phone, TEXT),
-        FilterField("email", _("Email"), c.email, TEXT, aliases=("e_mail",)),
-        FilterField(
-            "language",
-            _("Language"),
-            c.language,
-            CODE,
-            Language,
-            aliases=("language_code",),
-        ),
-        FilterField(
-            "salutation",
-            _("Salutation"),
-            c.salutation,
-            CODE,
-            aliases=("salutation_code",),
-        ),
-        FilterField(
-            "salesperson",
-            _("Salesperson"),
-            c.salesperson,
-            CODE,
-            Salesperson,
-            aliases=("salesperson_code",),
-        ),
-        FilterField(
-            "territory",
-            _("Territory"),
-            c.territory,
-            CODE,
-            Territory,
-            aliases=("territory_code",),
-        ),
-        FilterField(
-            "correspondence_type",
-            _("Correspondence Type"),
-            c.correspondence_type,
-            CORRESPONDENCE_TYPE_SPEC,
-        ),
-        FilterField("job_title", _("Job Title"), c.job_title, TEXT),
-        FilterField(
-            "exclude_from_segment",
-            _("Exclude from Segment"),
-            c.exclude_from_segment,
-            BOOLEAN,
-        ),
-        FilterField(
-            "privacy_blocked", _("Privacy Blocked"), c.privacy_blocked, BOOLEAN
-        ),
-    )
-
-
-def _code_source(
-    key: str,
-    label: str,
-    table: type[Model],
-    code_column: Field,
-    code_table: type[Model],
-    via_company: bool = False,
-) -> Source:
-    return Source(
-        key=key,
-        label=label,
-        fields=(FilterField("code", label, code_column, CODE, code_table),),
-        contact_column=table.contact,
-        via_company=via_company,
-        aliases=(key.replace("_", "-"),),
-        table=table,
-    )
-
-
-def build_sources() -> dict[str, Source]:
-    """Return every criteria source by key; built on call so labels follow the language."""
-    sources = [
-        Source("contact", _("Contact"), _contact_fields(), table=Contact),
-        _code_source(
-            "mailing_group",
-            _("Mailing Group"),
-            ContactMailingGroup,
-            ContactMailingGroup.mailing_group,
-            MailingGroup,
-        ),
-        _code_source(
-            "industry_group",
-            _("Industry Group"),
-            ContactIndustryGroup,
-            ContactIndustryGroup.industry_group,
-            IndustryGroup,
-            via_company=True,
-        ),
-        _code_source(
-            "business_relation",
-            _("Business Relation"),
-            ContactBusinessRelation,
-            ContactBusinessRelation.business_relation,
-            BusinessRelation,
-            via_company=True,
-        ),
-        _code_source(
-            "job_responsibility",
-            _("Job Responsibility"),
-            ContactJobResponsibility,
-            ContactJobResponsibility.job_responsibility,
-            JobResponsibility,
-        ),
-        Source(
-            "profile",
-            _("Profile Answer"),
-            (
-                FilterField(
-                    "questionnaire",
-                    _("Questionnaire"),
-                    ProfileAnswer.questionnaire,
-                    CODE,
-                ),
-                FilterField("question", _("Question"), ProfileQuestion.code, CODE),
-                FilterField("answer", _("Answer"), ProfileAnswer.code, CODE),
-            ),
-            contact_column=ContactProfileAnswer.contact,
-            joins=(
-                (ProfileAnswer, ContactProfileAnswer.answer == ProfileAnswer.id),
-                (ProfileQuestion, ProfileAnswer.question == ProfileQuestion.id),
-            ),
-            table=ContactProfileAnswer,
-        ),
-        Source(
-            "interaction",
-            _("Interaction Log Entry"),
-            _interaction_fields(),
-            contact_column=InteractionLogEntry.contact_no,
-            aliases=("interaction_log_entry",),
-            table=InteractionLogEntry,
-        ),
-    ]
-    return {source.key: source for source in sources}
-
-
-def _interaction_fields() -> tuple[FilterField, ...]:
-    e = InteractionLogEntry
-    return (
-        FilterField("date", _("Date"), e.date, DATE),
-        FilterField("template", _("Template"), e.template_code, CODE),
-        FilterField("group", _("Group"), e.group_code, CODE),
-        FilterField("segment_no", _("Segment No."), e.segment_no, CODE),
-        FilterField("campaign_no", _("Campaign No."), e.campaign_no, CODE),
-        FilterField(
-            "campaign_target", _("Campaign Target"), e.campaign_target, BOOLEAN
-        ),
-        FilterField(
-            "campaign_response", _("Campaign Response"), e.campaign_response, BOOLEAN
-        ),
-        FilterField("evaluation", _("Evaluation"), e.evaluation, TEXT),
-        FilterField(
-            "correspondence_type",
-            _("Correspondence Type"),
-            e.correspondence_type,
-            CORRESPONDENCE_TYPE_SPEC,
-        ),
-        FilterField("canceled", _("Canceled"), e.canceled, BOOLEAN),
-    )
-
-
-def find_source(key: str, sources: Mapping[str, Source] | None = None) -> Source:
-    sources = sources or build_sources()
-    wanted = normalize_key(key)
-    for source in sources.values():
-        if wanted == source.key or wanted in (normalize_key(a) for a in source.aliases):
-            return source
-    known = ", ".join(sources)
-    raise InvalidValueError(
-        _("Unknown criteria source {source!r}; the sources are: {known}.").format(
-            source=key, known=known
-        )
-    )
-
 
 Filters = dict[str, dict[str, str]]
 
@@ -418,31 +145,62 @@ def matching_condition(filters: Filters) -> Any:
                 source.field(key).column, source.field(key).spec, expr, key
             )
             for key, expr in fields.items()
+            if key != EXISTS_FIELD
         ]
-        if not compiled:
-            continue
         if source.key == "contact":
             conditions.extend(compiled)
             continue
+        exists = EXISTS_FIELD not in fields or matches(
+            True, BOOLEAN, fields[EXISTS_FIELD]
+        )
+        if not compiled and EXISTS_FIELD not in fields:
+            continue
         subquery = _source_subquery(source, compiled)
         target = Contact.company if source.via_company else Contact.no
-        conditions.append(target.in_(subquery))
+        if exists:
+            conditions.append(target.in_(subquery))
+        elif source.via_company:
+            # An independent person has no company, so it has none of its rows either.
+            conditions.append(target.is_null() | target.not_in(subquery))
+        else:
+            conditions.append(target.not_in(subquery))
     if not conditions:
         return None
-    result = conditions[0]
-    for condition in conditions[1:]:
-        result = result & condition
-    return result
+    return all_of(conditions)
 
 
 def _source_subquery(source: Source, compiled: list[Any]) -> Select:
-    assert source.table is not None and source.contact_column is not None
-    query = source.table.select(source.contact_column)
-    for table, on in source.joins:
-        query = query.join_from(source.table, table, on=on)
+    """Select the contact numbers of the source's rows that match every condition."""
+    if isinstance(source.table, type):
+        query = source.table.select(source.contact_column)
+        for table, on in source.joins:
+            query = query.join_from(source.table, table, on=on)
+    else:
+        query = Select(from_list=[source.table], columns=[source.contact_column])
     for condition in compiled:
         query = query.where(condition)
     return query
+
+
+def contacts_matching(filters: Filters, entire_companies: bool = False) -> Select:
+    """Select the contacts that match, for Reduce and Refine.
+
+    With ``entire_companies`` a matching contact brings every contact of its
+    company: the company itself and all its persons.
+    """
+    matching = matching_condition(filters)
+    matched = Contact.select(Contact.no)
+    if matching is not None:
+        matched = matched.where(matching)
+    if not entire_companies:
+        return matched
+    alias = Contact.alias("matched")
+    companies = alias.select(alias.company).where(
+        alias.no.in_(matched) & alias.company.is_null(False)
+    )
+    return Contact.select(Contact.no).where(
+        Contact.no.in_(matched) | Contact.company.in_(companies)
+    )
 
 
 @dataclass
@@ -557,17 +315,20 @@ CLASSIFICATION_KEYS = {
     "industry_group": "industry_group",
     "business_relation": "business_relation",
     "job_responsibility": "job_responsibility",
+    "campaign": "campaign",
 }
 
 
 def filters_from_pairs(pairs: Iterable[str]) -> Filters:
     """Turn ``KEY=EXPR`` strings into filters.
 
-    KEY is a contact field (``country=DE|AT``), a classification (``mailing-group``,
-    ``industry-group``, ``business-relation``, ``job-responsibility``) whose code is
-    filtered, ``profile`` with ``QUESTIONNAIRE:ANSWER``, or ``interaction.FIELD`` for
-    a field of the interaction log entries. The same key twice joins both
-    expressions with ``&``.
+    KEY is a contact field (``country=DE|AT``); a classification (``mailing-group``,
+    ``industry-group``, ``business-relation``, ``job-responsibility``, ``campaign``)
+    whose code is filtered; ``profile`` with ``QUESTIONNAIRE:ANSWER``;
+    ``SOURCE.FIELD`` for any field of a source, such as ``interaction.date`` or
+    ``campaign.response``; or ``has-SOURCE`` with yes or no, such as
+    ``has-mailing-group=no`` for contacts without any mailing group. The same key
+    twice joins both expressions with ``&``.
     """
     sources = build_sources()
     filters: Filters = {}
@@ -609,16 +370,20 @@ def _resolve_filter_key(
             ("profile", "questionnaire", questionnaire),
             ("profile", "answer", answer),
         ]
-    if normalized.startswith("interaction."):
-        field_key = sources["interaction"].field(normalized.split(".", 1)[1]).key
-        return [("interaction", field_key, expression)]
+    if normalized.startswith("has_"):
+        source = find_source(normalized[len("has_") :], sources)
+        return [(source.key, EXISTS_FIELD, expression)]
+    if "." in normalized:
+        source_key, field_key = normalized.split(".", 1)
+        source = find_source(source_key, sources)
+        return [(source.key, source.field(field_key).key, expression)]
     try:
         field_key = sources["contact"].field(normalized).key
     except InvalidValueError:
         known = ", ".join(
             [f.key for f in sources["contact"].fields]
             + [k.replace("_", "-") for k in CLASSIFICATION_KEYS]
-            + ["profile", "interaction.FIELD"]
+            + ["profile", "has-SOURCE", "SOURCE.FIELD"]
         )
         raise InvalidValueError(
             _("Unknown filter key {key!r}; the keys are: {known}.").format(

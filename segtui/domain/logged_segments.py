@@ -10,13 +10,11 @@ from peewee import JOIN, Case, fn
 
 from segtui.db import write_transaction
 from segtui.domain import clock
-from segtui.domain.criteria import AddOptions, Selection
 from segtui.domain.errors import NotFoundError
 from segtui.domain.numbering import SEGMENT_SERIES, next_number
-from segtui.domain.segment_actions import insert_lines, record_action
+from segtui.domain.segment_actions import insert_logged_contacts, record_action
 from segtui.i18n import _
 from segtui.models import (
-    Contact,
     DeliveryStatus,
     InteractionLogEntry,
     LoggedSegment,
@@ -149,21 +147,14 @@ def create_follow_up_segment(entry_no: int, *, user: str) -> SegmentHeader:
             modified_at=now,
             modified_by=user,
         )
-        contacts = InteractionLogEntry.select(InteractionLogEntry.contact_no).where(
-            InteractionLogEntry.logged_segment == entry_no
-        )
-        options = AddOptions(ignore_exclusion=True)
         action = record_action(
             segment,
             "reuse_logged",
             {},
-            {"logged_segment": entry_no, **options.as_dict()},
+            {"logged_segment": entry_no, "allow_existing": False},
             user,
         )
-        condition = Selection(
-            {}, options, segment.no, extra=[Contact.no.in_(contacts)]
-        ).condition()
-        insert_lines(segment, action, condition)
+        insert_logged_contacts(segment, action, entry_no, allow_existing=False)
         return segment
 
 

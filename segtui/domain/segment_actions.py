@@ -15,15 +15,23 @@ from peewee import Field, Value, fn
 
 from segtui.db import write_transaction
 from segtui.domain import clock
-from segtui.domain.criteria import AddOptions, Filters, Selection, clean_filters
+from segtui.domain.criteria import (
+    AddOptions,
+    Filters,
+    Selection,
+    clean_filters,
+    contacts_matching,
+)
 from segtui.domain.errors import InvalidValueError, NotFoundError
 from segtui.domain.propagation import constant, line_columns
 from segtui.domain.segmentation import get_segment
-from segtui.domain.sql import json_object
+from segtui.domain.sql import json_object, json_value
 from segtui.domain.text import clean_line
 from segtui.i18n import _, ngettext
 from segtui.models import (
     Contact,
+    InteractionLogEntry,
+    LoggedSegment,
     SegmentCriteriaAction,
     SegmentHeader,
     SegmentHistory,
@@ -120,6 +128,80 @@ def insert_line(
         return ActionResult(action.id, inserted=inserted)
 
 
+def count_reduce(
+    no: str, filters: Mapping[str, Mapping[str, str]], entire_companies: bool = False
+) -> int:
+    """Return how many lines Reduce Contacts would remove now."""
+    cleaned = clean_filters(filters)
+    return (
+        SegmentLine.select().where(_reduce_where(no, cleaned, entire_companies)).count()
+    )
+
+
+def count_refine(
+    no: str, filters: Mapping[str, Mapping[str, str]], entire_companies: bool = False
+) -> int:
+    """Return how many lines Refine Contacts would remove now."""
+    cleaned = clean_filters(filters)
+    return (
+        SegmentLine.select().where(_refine_where(no, cleaned, entire_companies)).count()
+    )
+
+
+def _reduce_where(no: str, filters: Filters, entire_companies: bool) -> Any:
+    matched = contacts_matching(filters, entire_companies)
+    return (SegmentLine.segment == no) & SegmentLine.contact.in_(matched)
+
+
+def _refine_where(no: str, filters: Filters, entire_companies: bool) -> Any:
+    matched = contacts_matching(filters, entire_companies)
+    return (SegmentLine.segment == no) & SegmentLine.contact.not_in(matched)
+
+
+def reduce_contacts(
+    no: str,
+    filters: Mapping[str, Mapping[str, str]],
+    *,
+    entire_companies: bool = False,
+    user: str,
+) -> ActionResult:
+    """Remove the lines whose contacts match the filters.
+
+    The filters are evaluated on the contacts as they are now, so a contact that
+    moved to another company since it was added is judged by its new company.
+    """
+    cleaned = clean_filters(filters)
+    with write_transaction():
+        segment = get_segment(no)
+        action = record_action(
+            segment, "reduce", cleaned, {"entire_companies": entire_companies}, user
+        )
+        deleted = _delete_recorded(
+            action, _reduce_where(segment.no, cleaned, entire_companies)
+        )
+        return ActionResult(action.id, deleted=deleted)
+
+
+def refine_contacts(
+    no: str,
+    filters: Mapping[str, Mapping[str, str]],
+    *,
+    entire_companies: bool = False,
+    user: str,
+) -> ActionResult:
+    """Keep only the lines whose contacts match the filters."""
+    cleaned = clean_filters(filters)
+    with write_transaction():
+        segment = get_segment(no)
+        action = record_action(
+            segment, "refine", cleaned, {"entire_companies": entire_companies}, user
+        )
+        deleted = _delete_recorded(
+            action, _refine_where(segment.no, cleaned, entire_companies)
+        )
+        return ActionResult(action.id, deleted=deleted)
+
+
 def delete_lines(no: str, line_nos: Sequence[int], *, user: str) -> ActionResult:
     """Delete lines by line number, keeping them whole in the history."""
     with write_transaction():
@@ -143,11 +225,17 @@ def delete_lines(no: str, line_nos: Sequence[int], *, user: str) -> ActionResult
         action = record_action(
             segment, "delete_line", {}, {"contact_nos": contacts}, user
         )
-        _record_history(action, "deleted", where)
-        deleted = SegmentLine.delete().where(where).execute()
-        action.lines_deleted = deleted
-        action.save()
+        deleted = _delete_recorded(action, where)
         return ActionResult(action.id, deleted=deleted)
+
+
+def _delete_recorded(action: SegmentCriteriaAction, where: Any) -> int:
+    """Delete the lines ``where`` selects, keeping each one whole in the history."""
+    _record_history(action, "deleted", where)
+    deleted = SegmentLine.delete().where(where).execute()
+    action.lines_deleted = deleted
+    action.save()
+    return deleted
 
 
 def record_action(
@@ -238,3 +326,241 @@ def added_message(inserted: int) -> str:
     return ngettext(
         "{count} contact added.", "{count} contacts added.", inserted
     ).format(count=inserted)
+
+
+# Go Back and Go Forward.
+
+
+def go_back(no: str, *, user: str) -> ActionResult:
+    """Undo the segment's last active action, restoring the lines exactly.
+
+    The lines the action inserted are removed, after their current state, per-line
+    edits included, is kept in the history for Go Forward. The lines it deleted come
+    back as they were when it deleted them.
+    """
+    with write_transaction():
+        segment = get_segment(no)
+        action = (
+            SegmentCriteriaAction.select()
+            .where(
+                (SegmentCriteriaAction.segment == segment.no)
+                & (SegmentCriteriaAction.active == True)  # noqa: E712
+            )
+            .order_by(SegmentCriteriaAction.sequence.desc())
+            .first()
+        )
+        if action is None:
+            raise InvalidValueError(
+                _("Segment {no} has no action to go back from.").format(no=segment.no)
+            )
+        removed = _remove_recorded(segment, action, "inserted")
+        restored = _restore_recorded(segment, action, "deleted")
+        action.active = False
+        action.save()
+        return ActionResult(action.id, inserted=restored, deleted=removed)
+
+
+def go_forward(no: str, *, user: str) -> ActionResult:
+    """Redo the first action that Go Back undid, restoring the lines exactly."""
+    with write_transaction():
+        segment = get_segment(no)
+        action = (
+            SegmentCriteriaAction.select()
+            .where(
+                (SegmentCriteriaAction.segment == segment.no)
+                & (SegmentCriteriaAction.active == False)  # noqa: E712
+            )
+            .order_by(SegmentCriteriaAction.sequence)
+            .first()
+        )
+        if action is None:
+            raise InvalidValueError(
+                _("Segment {no} has no action to go forward to.").format(no=segment.no)
+            )
+        restored = _restore_recorded(segment, action, "inserted")
+        removed = _remove_recorded(segment, action, "deleted")
+        action.active = True
+        action.save()
+        return ActionResult(action.id, inserted=restored, deleted=removed)
+
+
+def _history(action: SegmentCriteriaAction, change: str) -> Any:
+    return (SegmentHistory.action == action.id) & (SegmentHistory.change == change)
+
+
+def _remove_recorded(
+    segment: SegmentHeader, action: SegmentCriteriaAction, change: str
+) -> int:
+    """Remove the lines an action's history names, keeping their state first."""
+    current = SegmentLine.select(line_snapshot_expression()).where(
+        (SegmentLine.segment == segment.no)
+        & (SegmentLine.line_no == SegmentHistory.line_no)
+    )
+    (
+        SegmentHistory.update(
+            line_values=fn.COALESCE(current, SegmentHistory.line_values)
+        )
+        .where(_history(action, change))
+        .execute()
+    )
+    line_nos = SegmentHistory.select(SegmentHistory.line_no).where(
+        _history(action, change)
+    )
+    return (
+        SegmentLine.delete()
+        .where((SegmentLine.segment == segment.no) & SegmentLine.line_no.in_(line_nos))
+        .execute()
+    )
+
+
+def _restore_recorded(
+    segment: SegmentHeader, action: SegmentCriteriaAction, change: str
+) -> int:
+    """Insert again the lines an action's history keeps, as they were stored.
+
+    A line whose contact was deleted since cannot come back and is left out.
+    """
+    values = [
+        json_value(SegmentHistory.line_values, field.column_name, field)
+        for field in SNAPSHOT_FIELDS
+    ]
+    query = SegmentHistory.select(
+        constant(SegmentLine.segment, segment.no), *values
+    ).where(
+        _history(action, change)
+        & SegmentHistory.contact_no.in_(Contact.select(Contact.no))
+    )
+    return (
+        SegmentLine.insert_from(query, [SegmentLine.segment, *SNAPSHOT_FIELDS])
+        .as_rowcount()
+        .execute()
+    )
+
+
+# Reusing a logged segment.
+
+
+@dataclass(frozen=True)
+class ReuseResult:
+    """What reusing a logged segment did, with the contacts deleted since."""
+
+    action_id: int
+    inserted: int
+    missing: list[tuple[str, str]]
+
+    def message(self) -> str:
+        text = added_message(self.inserted)
+        if self.missing:
+            names = ", ".join(f"{no} {name}".strip() for no, name in self.missing)
+            text += " " + _("Deleted since logging, so not added: {names}.").format(
+                names=names
+            )
+        return text
+
+
+def reuse_logged_segment(
+    no: str, logged_segment_no: int, *, allow_existing: bool = False, user: str
+) -> ReuseResult:
+    """Add the contacts of a logged segment's entries to a segment.
+
+    A contact already on the segment is added again only with ``allow_existing``.
+    Exclusion is ignored, because these contacts were chosen already; privacy-blocked
+    contacts are never added. Contacts deleted since logging are skipped and named.
+    """
+    with write_transaction():
+        segment = get_segment(no)
+        if (
+            LoggedSegment.get_or_none(LoggedSegment.entry_no == logged_segment_no)
+            is None
+        ):
+            raise NotFoundError(
+                _("Logged segment {no} does not exist.").format(no=logged_segment_no)
+            )
+        action = record_action(
+            segment,
+            "reuse_logged",
+            {},
+            {"logged_segment": logged_segment_no, "allow_existing": allow_existing},
+            user,
+        )
+        return insert_logged_contacts(
+            segment, action, logged_segment_no, allow_existing
+        )
+
+
+def insert_logged_contacts(
+    segment: SegmentHeader,
+    action: SegmentCriteriaAction,
+    logged_segment_no: int,
+    allow_existing: bool,
+) -> ReuseResult:
+    entry = InteractionLogEntry
+    of_logged = entry.logged_segment == logged_segment_no
+    contacts = entry.select(entry.contact_no).where(of_logged)
+    missing = [
+        (row[0], row[1])
+        for row in entry.select(entry.contact_no, fn.MAX(entry.contact_name))
+        .where(of_logged & entry.contact_no.not_in(Contact.select(Contact.no)))
+        .group_by(entry.contact_no)
+        .order_by(entry.contact_no)
+        .tuples()
+    ]
+    options = AddOptions(allow_existing=allow_existing, ignore_exclusion=True)
+    condition = Selection(
+        {}, options, segment.no, extra=[Contact.no.in_(contacts)]
+    ).condition()
+    inserted = insert_lines(segment, action, condition)
+    return ReuseResult(action.id, inserted, missing)
+
+
+# Replaying manual line changes, for saved criteria.
+
+
+def delete_contacts_lines(
+    no: str, contact_nos: Sequence[str], *, user: str
+) -> ActionResult:
+    """Delete the lines of the named contacts, recorded as a Delete Line action.
+
+    The action is recorded even when none of them is on the segment, so replayed
+    criteria keep every step.
+    """
+    with write_transaction():
+        segment = get_segment(no)
+        action = record_action(
+            segment, "delete_line", {}, {"contact_nos": list(contact_nos)}, user
+        )
+        where = (SegmentLine.segment == segment.no) & SegmentLine.contact.in_(
+            list(contact_nos)
+        )
+        return ActionResult(action.id, deleted=_delete_recorded(action, where))
+
+
+def replay_insert_line(
+    no: str, contact_no: str, *, user: str
+) -> tuple[ActionResult, str]:
+    """Insert a contact's line as a replayed Insert Line action, skipping instead of failing.
+
+    Returns the result and, when nothing was inserted, the reason: the contact no
+    longer exists, is privacy blocked, or is on the segment already.
+    """
+    with write_transaction():
+        segment = get_segment(no)
+        action = record_action(
+            segment, "insert_line", {}, {"contact_no": contact_no}, user
+        )
+        contact = Contact.get_or_none(Contact.no == contact_no)
+        if contact is None:
+            return ActionResult(action.id), _(
+                "Contact {no} no longer exists and was not inserted."
+            ).format(no=contact_no)
+        if contact.privacy_blocked:
+            return ActionResult(action.id), _(
+                "Contact {no} {name} is privacy blocked and was not inserted."
+            ).format(no=contact.no, name=contact.name)
+        on_segment = SegmentLine.select().where(
+            (SegmentLine.segment == segment.no) & (SegmentLine.contact == contact.no)
+        )
+        if on_segment.exists():
+            return ActionResult(action.id), ""
+        inserted = insert_lines(segment, action, Contact.no == contact.no)
+        return ActionResult(action.id, inserted=inserted), ""

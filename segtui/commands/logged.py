@@ -1,0 +1,148 @@
+"""`segtui logged ...`: logged segments, their entries, follow-ups and resends."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from segtui.commands.common import (
+    Context,
+    delivery_succeeded,
+    finish_delivery,
+    handle_errors,
+    print_json,
+)
+from segtui.i18n import _
+
+
+@click.group()
+def logged() -> None:
+    """Logged segments and their interaction log entries."""
+
+
+def logged_segment_data(summary: Any) -> dict[str, Any]:
+    return {
+        "entry_no": summary.entry_no,
+        "segment_no": summary.segment_no,
+        "description": summary.description,
+        "created_at": summary.created_at,
+        "user": summary.user_id,
+        "interactions": summary.interactions,
+        "canceled": summary.canceled,
+    }
+
+
+@logged.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+@handle_errors
+def logged_list(context: Context, as_json: bool) -> None:
+    """List the logged segments, newest first."""
+    from segtui.domain.logged_segments import list_logged_segments
+
+    context.open()
+    summaries = list_logged_segments()
+    if as_json:
+        print_json([logged_segment_data(s) for s in summaries])
+        return
+    for s in summaries:
+        canceled = _("canceled") if s.canceled else ""
+        click.echo(
+            f"{s.entry_no:>6}  {s.segment_no:<10} {s.created_at:%Y-%m-%d %H:%M}  "
+            f"{s.interactions:>6}  {s.description}  {canceled}".rstrip()
+        )
+
+
+@logged.command("show")
+@click.argument("entry_no", type=int, metavar="ENTRY_NO")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.pass_obj
+@handle_errors
+def logged_show(context: Context, entry_no: int, as_json: bool) -> None:
+    """Show a logged segment and its interaction log entries."""
+    from segtui.domain.logged_segments import get_logged_segment, logged_entries
+
+    context.open()
+    summary = get_logged_segment(entry_no)
+    entries = [
+        {
+            "entry_no": e.entry_no,
+            "contact_no": e.contact_no,
+            "contact_name": e.contact_name,
+            "company_name": e.contact_company_name,
+            "date": e.date,
+            "template": e.template_code,
+            "language": e.language_code,
+            "correspondence_type": e.correspondence_type,
+            "subject": e.subject,
+            "delivery_status": e.delivery_status,
+            "delivery_error": e.delivery_error,
+            "document_path": e.document_path,
+            "canceled": bool(e.canceled),
+        }
+        for e in logged_entries(entry_no)
+    ]
+    if as_json:
+        print_json({**logged_segment_data(summary), "entries": entries})
+        return
+    for key, value in logged_segment_data(summary).items():
+        click.echo(f"{key:<14} {value}")
+    click.echo("")
+    for e in entries:
+        click.echo(
+            f"{e['entry_no']:>7}  {e['contact_no']:<10} {e['contact_name']:<30} "
+            f"{e['delivery_status']:<14} {e['document_path']}"
+        )
+
+
+@logged.command("follow-up")
+@click.argument("entry_no", type=int, metavar="ENTRY_NO")
+@click.pass_obj
+@handle_errors
+def logged_follow_up(context: Context, entry_no: int) -> None:
+    """Create a follow-up segment with the contacts of a logged segment."""
+    from segtui.domain.logged_segments import create_follow_up_segment
+
+    context.open()
+    click.echo(create_follow_up_segment(entry_no, user=context.user).no)
+
+
+@logged.command("resend")
+@click.argument("entry_no", type=int, metavar="ENTRY_NO")
+@click.option(
+    "--failed-only", is_flag=True, help="Only the entries whose delivery failed."
+)
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the letters (default: the folder of the segment's other letters).",
+)
+@click.pass_obj
+@handle_errors
+def logged_resend(
+    context: Context, entry_no: int, failed_only: bool, output: Path | None
+) -> None:
+    """Write and deliver again the letters that failed or were never written."""
+    from segtui.domain.delivery import (
+        count_to_resend,
+        letters_folder,
+        resend_logged_segment,
+    )
+    from segtui.domain.logged_segments import get_logged_segment
+
+    context.open()
+    get_logged_segment(entry_no)
+    if count_to_resend(entry_no, failed_only) == 0:
+        click.echo(
+            _("Nothing to send again: every letter was written and delivered."),
+            err=True,
+        )
+        return
+    folder = output or letters_folder(entry_no)
+    report = resend_logged_segment(entry_no, failed_only=failed_only, folder=folder)
+    finish_delivery(report, folder, entry_no)
+    if not delivery_succeeded(report):
+        sys.exit(1)

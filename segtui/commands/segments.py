@@ -1,0 +1,338 @@
+"""`segtui segment ...`: create, fill, show and log segments."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from segtui.commands.common import (
+    Context,
+    F,
+    delivery_succeeded,
+    finish_delivery,
+    handle_errors,
+    print_json,
+)
+from segtui.domain.text import printable
+from segtui.i18n import _
+
+
+@click.group()
+def segment() -> None:
+    """Create, fill, show and log segments."""
+
+
+@segment.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+@handle_errors
+def segment_list(context: Context, as_json: bool) -> None:
+    """List the unlogged segments."""
+    from segtui.domain.segmentation import list_segments
+
+    context.open()
+    segments = list_segments()
+    if as_json:
+        print_json(
+            [
+                {
+                    "no": s.no,
+                    "description": s.description,
+                    "date": s.date,
+                    "salesperson": s.salesperson_code,
+                    "template": s.template_code,
+                    "lines": s.lines,
+                }
+                for s in segments
+            ]
+        )
+        return
+    if not segments:
+        click.echo(_("No unlogged segments."), err=True)
+        return
+    for s in segments:
+        day = s.date.isoformat() if s.date else ""
+        click.echo(
+            printable(
+                f"{s.no:<10} {day:<10} {s.salesperson_code:<6} {s.lines:>7}  {s.description}"
+            )
+        )
+
+
+@segment.command("new")
+@click.option("--description", required=True, help="What the segment is for.")
+@click.option(
+    "--template", "template", metavar="CODE", help="Interaction template code."
+)
+@click.option("--salesperson", metavar="CODE", help="Salesperson code.")
+@click.pass_obj
+@handle_errors
+def segment_new(
+    context: Context, description: str, template: str | None, salesperson: str | None
+) -> None:
+    """Create a segment and print its number alone on stdout."""
+    from segtui.domain.segmentation import create_segment
+
+    context.open()
+    created = create_segment(
+        description,
+        user=context.user,
+        template_code=template,
+        salesperson_code=salesperson,
+    )
+    click.echo(created.no)
+
+
+@segment.command("set")
+@click.argument("segment_no", metavar="SEG")
+@click.option("--description", help="What the segment is for.")
+@click.option(
+    "--template", "template", metavar="CODE", help="Interaction template code."
+)
+@click.option("--salesperson", metavar="CODE", help="Salesperson code; '' for none.")
+@click.option(
+    "--date", "segment_date", metavar="YYYY-MM-DD", help="The interaction date."
+)
+@click.option("--subject", help="The subject of the letters.")
+@click.option(
+    "--correspondence-type",
+    type=click.Choice(["hard_copy", "email", "blank"]),
+    help="Override the contacts' correspondence type (with --ignore-contact-type).",
+)
+@click.option(
+    "--ignore-contact-type/--use-contact-type",
+    default=None,
+    help="Whether the header's correspondence type overrides each contact's.",
+)
+@click.option("--unit-cost", metavar="AMOUNT", help="Cost of one interaction.")
+@click.option("--unit-duration", metavar="MINUTES", help="Duration of one interaction.")
+@click.option(
+    "--keep-lines",
+    is_flag=True,
+    help="Change the header only; by default the lines take the new values too.",
+)
+@click.pass_obj
+@handle_errors
+def segment_set(
+    context: Context,
+    segment_no: str,
+    description: str | None,
+    template: str | None,
+    salesperson: str | None,
+    segment_date: str | None,
+    subject: str | None,
+    correspondence_type: str | None,
+    ignore_contact_type: bool | None,
+    unit_cost: str | None,
+    unit_duration: str | None,
+    keep_lines: bool,
+) -> None:
+    """Change a segment's header; its lines follow unless --keep-lines is given."""
+    from segtui.domain.errors import InvalidValueError
+    from segtui.domain.segmentation import update_header
+
+    changes: dict[str, Any] = {}
+    if description is not None:
+        changes["description"] = description
+    if template is not None:
+        changes["interaction_template"] = template or None
+    if salesperson is not None:
+        changes["salesperson"] = salesperson or None
+    if segment_date is not None:
+        try:
+            changes["date"] = date.fromisoformat(segment_date) if segment_date else None
+        except ValueError:
+            raise InvalidValueError(
+                _("Date {value!r} is not a date; write it as YYYY-MM-DD.").format(
+                    value=segment_date
+                )
+            ) from None
+    if subject is not None:
+        changes["subject"] = subject
+    if correspondence_type is not None:
+        changes["correspondence_type"] = (
+            "" if correspondence_type == "blank" else correspondence_type
+        )
+    if ignore_contact_type is not None:
+        changes["ignore_contact_corresp_type"] = ignore_contact_type
+    if unit_cost is not None:
+        changes["unit_cost"] = unit_cost
+    if unit_duration is not None:
+        changes["unit_duration"] = unit_duration
+    if not changes:
+        raise click.UsageError(
+            _("Name at least one field to change, such as --template.")
+        )
+
+    context.open()
+    update_header(segment_no, changes, user=context.user, update_lines=not keep_lines)
+    click.echo(_("Segment {no} changed.").format(no=segment_no), err=True)
+
+
+def add_option_flags(function: F) -> F:
+    for flag, text in reversed(
+        [
+            ("--allow-existing", "Add contacts that already have a line."),
+            (
+                "--expand-companies",
+                "A matching contact brings its company and all its persons.",
+            ),
+            ("--allow-related-companies", "A matching person brings its company."),
+            ("--ignore-exclusion", "Include contacts marked exclude from segment."),
+        ]
+    ):
+        function = click.option(flag, is_flag=True, help=text)(function)
+    return function
+
+
+@segment.command("add")
+@click.argument("segment_no", metavar="SEG")
+@click.option(
+    "--filter",
+    "filters",
+    multiple=True,
+    metavar="KEY=EXPR",
+    help="A filter such as country=DE|AT or mailing-group=NEWS; repeat for more.",
+)
+@add_option_flags
+@click.pass_obj
+@handle_errors
+def segment_add(
+    context: Context,
+    segment_no: str,
+    filters: tuple[str, ...],
+    allow_existing: bool,
+    expand_companies: bool,
+    allow_related_companies: bool,
+    ignore_exclusion: bool,
+) -> None:
+    """Add Contacts: insert a line for every contact the filters select."""
+    from segtui.domain.criteria import AddOptions, filters_from_pairs
+    from segtui.domain.segment_actions import add_contacts, added_message
+
+    context.open()
+    options = AddOptions(
+        allow_existing, expand_companies, allow_related_companies, ignore_exclusion
+    )
+    result = add_contacts(
+        segment_no, filters_from_pairs(filters), options, user=context.user
+    )
+    click.echo(added_message(result.inserted), err=True)
+    if result.inserted == 0:
+        click.echo(
+            _(
+                "No contact was added: none matched, or those that matched are already "
+                "on the segment, excluded from segments or privacy blocked."
+            ),
+            err=True,
+        )
+
+
+@segment.command("show")
+@click.argument("segment_no", metavar="SEG")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.pass_obj
+@handle_errors
+def segment_show(context: Context, segment_no: str, as_json: bool) -> None:
+    """Show a segment's header and lines."""
+    from segtui.domain.segmentation import get_segment, segment_lines
+
+    context.open()
+    header = get_segment(segment_no)
+    lines = segment_lines(segment_no)
+    header_data = {
+        "no": header.no,
+        "description": header.description,
+        "date": header.date,
+        "salesperson": header.salesperson_code or "",
+        "template": header.interaction_template_code or "",
+        "language": header.language_code or "",
+        "subject": header.subject,
+        "correspondence_type": header.correspondence_type,
+        "unit_cost": header.unit_cost,
+        "unit_duration": header.unit_duration,
+        "information_flow": header.information_flow,
+        "initiated_by": header.initiated_by,
+        "lines": len(lines),
+    }
+    line_data = [
+        {
+            "line_no": line.line_no,
+            "contact_no": line.contact_no,
+            "contact_name": line.contact_name,
+            "company_name": line.company_name,
+            "correspondence_type": line.correspondence_type,
+            "language": line.language_code,
+            "salesperson": line.salesperson_code,
+            "template": line.template_code,
+            "description": line.description,
+        }
+        for line in lines
+    ]
+    if as_json:
+        print_json({"header": header_data, "lines": line_data})
+        return
+    for key, value in header_data.items():
+        click.echo(f"{key:<20} {value if value is not None else ''}")
+    click.echo("")
+    for line in lines:
+        click.echo(
+            f"{line.line_no:>8}  {line.contact_no:<10} {line.contact_name:<30} "
+            f"{line.correspondence_type:<10} {line.language_code}"
+        )
+
+
+@segment.command("log")
+@click.argument("segment_no", metavar="SEG")
+@click.option(
+    "--deliver",
+    is_flag=True,
+    help="Send email lines and mark hard copies as delivered.",
+)
+@click.option(
+    "--follow-up",
+    is_flag=True,
+    help="Create a follow-up segment with the same contacts.",
+)
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the letters (default: the letters folder of the data directory).",
+)
+@click.pass_obj
+@handle_errors
+def segment_log(
+    context: Context,
+    segment_no: str,
+    deliver: bool,
+    follow_up: bool,
+    output: Path | None,
+) -> None:
+    """Log a segment: entries, a logged segment, letters, and optionally a follow-up."""
+    from segtui.domain.segment_logging import LogOptions, log_segment
+
+    context.open()
+    result = log_segment(
+        segment_no,
+        LogOptions(deliver=deliver, follow_up=follow_up, output_folder=output),
+        user=context.user,
+    )
+    click.echo(
+        _("Logged segment {entry}: {count} interactions.").format(
+            entry=result.logged_segment_no, count=result.entries
+        ),
+        err=True,
+    )
+    if result.follow_up_segment_no:
+        click.echo(
+            _("Follow-up segment {no}.").format(no=result.follow_up_segment_no),
+            err=True,
+        )
+    finish_delivery(result.delivery, result.output_folder, result.logged_segment_no)
+    click.echo(str(result.logged_segment_no))
+    if not delivery_succeeded(result.delivery):
+        sys.exit(1)

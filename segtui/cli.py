@@ -185,11 +185,15 @@ def init(context: Context, sample: bool) -> None:
 
 
 def register_commands() -> None:
+    from segtui.commands.contacts import contacts
+    from segtui.commands.criteria import criteria
     from segtui.commands.logged import logged
     from segtui.commands.segments import segment
 
     cli.add_command(segment)
     cli.add_command(logged)
+    cli.add_command(criteria)
+    cli.add_command(contacts)
 
 
 register_commands()

@@ -232,6 +232,193 @@ def segment_add(
         )
 
 
+FILTER_OPTION = click.option(
+    "--filter",
+    "filters",
+    multiple=True,
+    metavar="KEY=EXPR",
+    help="A filter such as country=DE|AT, mailing-group=NEWS, has-industry-group=no "
+    "or interaction.date=2026-01-01..; repeat for more.",
+)
+ENTIRE_COMPANIES_OPTION = click.option(
+    "--entire-companies",
+    is_flag=True,
+    help="Act on every contact of a matching contact's company.",
+)
+
+
+def print_change(result: Any) -> None:
+    if result.inserted:
+        click.echo(_("{count} lines added.").format(count=result.inserted), err=True)
+    if result.deleted:
+        click.echo(_("{count} lines removed.").format(count=result.deleted), err=True)
+    if not result.inserted and not result.deleted:
+        click.echo(_("No line changed."), err=True)
+
+
+@segment.command("reduce")
+@click.argument("segment_no", metavar="SEG")
+@FILTER_OPTION
+@ENTIRE_COMPANIES_OPTION
+@click.pass_obj
+@handle_errors
+def segment_reduce(
+    context: Context, segment_no: str, filters: tuple[str, ...], entire_companies: bool
+) -> None:
+    """Reduce Contacts: remove the lines whose contacts match the filters."""
+    from segtui.domain.criteria import filters_from_pairs
+    from segtui.domain.segment_actions import reduce_contacts
+
+    context.open()
+    print_change(
+        reduce_contacts(
+            segment_no,
+            filters_from_pairs(filters),
+            entire_companies=entire_companies,
+            user=context.user,
+        )
+    )
+
+
+@segment.command("refine")
+@click.argument("segment_no", metavar="SEG")
+@FILTER_OPTION
+@ENTIRE_COMPANIES_OPTION
+@click.pass_obj
+@handle_errors
+def segment_refine(
+    context: Context, segment_no: str, filters: tuple[str, ...], entire_companies: bool
+) -> None:
+    """Refine Contacts: keep only the lines whose contacts match the filters."""
+    from segtui.domain.criteria import filters_from_pairs
+    from segtui.domain.segment_actions import refine_contacts
+
+    context.open()
+    print_change(
+        refine_contacts(
+            segment_no,
+            filters_from_pairs(filters),
+            entire_companies=entire_companies,
+            user=context.user,
+        )
+    )
+
+
+@segment.command("count")
+@FILTER_OPTION
+@add_option_flags
+@click.pass_obj
+@handle_errors
+def segment_count(
+    context: Context,
+    filters: tuple[str, ...],
+    allow_existing: bool,
+    expand_companies: bool,
+    allow_related_companies: bool,
+    ignore_exclusion: bool,
+) -> None:
+    """Print how many contacts Add Contacts would put on an empty segment."""
+    from segtui.domain.criteria import AddOptions, filters_from_pairs
+    from segtui.domain.segment_actions import count_add_contacts
+
+    context.open()
+    options = AddOptions(
+        allow_existing, expand_companies, allow_related_companies, ignore_exclusion
+    )
+    click.echo(str(count_add_contacts(filters_from_pairs(filters), options)))
+
+
+@segment.command("criteria")
+@click.argument("segment_no", metavar="SEG")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.pass_obj
+@handle_errors
+def segment_criteria(context: Context, segment_no: str, as_json: bool) -> None:
+    """List a segment's criteria actions in order; undone ones are marked."""
+    from segtui.domain.criteria import describe_action
+    from segtui.domain.segmentation import criteria_actions, get_segment
+
+    context.open()
+    get_segment(segment_no)
+    actions = criteria_actions(segment_no)
+    if as_json:
+        print_json(
+            [
+                {
+                    "sequence": action.sequence,
+                    "action": action.action,
+                    "filters": action.filters or {},
+                    "options": action.options or {},
+                    "active": bool(action.active),
+                    "lines_inserted": action.lines_inserted,
+                    "lines_deleted": action.lines_deleted,
+                    "description": describe_action(
+                        action.action, action.filters or {}, action.options or {}
+                    ),
+                    "created_by": action.created_by,
+                    "created_at": action.created_at,
+                }
+                for action in actions
+            ]
+        )
+        return
+    if not actions:
+        click.echo(
+            _("Segment {no} has no criteria yet.").format(no=segment_no), err=True
+        )
+    for action in actions:
+        state = "" if action.active else "  " + _("(undone)")
+        text = describe_action(
+            action.action, action.filters or {}, action.options or {}
+        )
+        click.echo(printable(f"{action.sequence:>3}  {text}{state}"))
+
+
+@segment.command("go-back")
+@click.argument("segment_no", metavar="SEG")
+@click.pass_obj
+@handle_errors
+def segment_go_back(context: Context, segment_no: str) -> None:
+    """Undo the last criteria action, restoring the lines exactly."""
+    from segtui.domain.segment_actions import go_back
+
+    context.open()
+    print_change(go_back(segment_no, user=context.user))
+
+
+@segment.command("go-forward")
+@click.argument("segment_no", metavar="SEG")
+@click.pass_obj
+@handle_errors
+def segment_go_forward(context: Context, segment_no: str) -> None:
+    """Redo the criteria action that Go Back undid last."""
+    from segtui.domain.segment_actions import go_forward
+
+    context.open()
+    print_change(go_forward(segment_no, user=context.user))
+
+
+@segment.command("reuse-logged")
+@click.argument("entry_no", type=int, metavar="ENTRY_NO")
+@click.argument("segment_no", metavar="SEG")
+@click.option(
+    "--allow-existing", is_flag=True, help="Add contacts that already have a line."
+)
+@click.pass_obj
+@handle_errors
+def segment_reuse_logged(
+    context: Context, entry_no: int, segment_no: str, allow_existing: bool
+) -> None:
+    """Add the contacts of a logged segment's entries to a segment."""
+    from segtui.domain.segment_actions import reuse_logged_segment
+
+    context.open()
+    result = reuse_logged_segment(
+        segment_no, entry_no, allow_existing=allow_existing, user=context.user
+    )
+    click.echo(printable(result.message()), err=True)
+
+
 @segment.command("show")
 @click.argument("segment_no", metavar="SEG")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")

@@ -1,0 +1,113 @@
+"""`segtui criteria ...`: save a segment's criteria, list, show, reuse and delete them."""
+
+from __future__ import annotations
+
+import click
+
+from segtui.commands.common import Context, handle_errors, print_json
+from segtui.domain.text import printable
+from segtui.i18n import _
+
+
+@click.group()
+def criteria() -> None:
+    """Saved criteria: a segment's actions kept under a code."""
+
+
+@criteria.command("save")
+@click.argument("segment_no", metavar="SEG")
+@click.argument("code")
+@click.option("--description", required=True, help="What the criteria select.")
+@click.option(
+    "--replace", is_flag=True, help="Replace saved criteria with the same code."
+)
+@click.pass_obj
+@handle_errors
+def criteria_save(
+    context: Context, segment_no: str, code: str, description: str, replace: bool
+) -> None:
+    """Save a segment's criteria actions under CODE."""
+    from segtui.domain.saved_criteria import save_criteria
+
+    context.open()
+    saved = save_criteria(
+        segment_no, code, description, user=context.user, replace=replace
+    )
+    click.echo(_("Criteria saved as {code}.").format(code=saved.code), err=True)
+
+
+@criteria.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+@handle_errors
+def criteria_list(context: Context, as_json: bool) -> None:
+    """List the saved criteria."""
+    from segtui.domain.saved_criteria import list_saved_criteria
+
+    context.open()
+    summaries = list_saved_criteria()
+    if as_json:
+        print_json(
+            [
+                {
+                    "code": s.code,
+                    "description": s.description,
+                    "actions": s.actions,
+                    "created_by": s.created_by,
+                    "created_at": s.created_at,
+                }
+                for s in summaries
+            ]
+        )
+        return
+    if not summaries:
+        click.echo(_("No saved criteria."), err=True)
+    for s in summaries:
+        click.echo(printable(f"{s.code:<20} {s.actions:>4}  {s.description}"))
+
+
+@criteria.command("show")
+@click.argument("code")
+@click.pass_obj
+@handle_errors
+def criteria_show(context: Context, code: str) -> None:
+    """Show the actions of saved criteria in order."""
+    from segtui.domain.saved_criteria import describe_saved
+
+    context.open()
+    for number, line in enumerate(describe_saved(code), start=1):
+        click.echo(printable(f"{number:>3}  {line}"))
+
+
+@criteria.command("reuse")
+@click.argument("code")
+@click.argument("segment_no", metavar="SEG")
+@click.pass_obj
+@handle_errors
+def criteria_reuse(context: Context, code: str, segment_no: str) -> None:
+    """Replay saved criteria on a segment, each action recorded as its own."""
+    from segtui.domain.saved_criteria import reuse_criteria
+
+    context.open()
+    result = reuse_criteria(code, segment_no, user=context.user)
+    click.echo(
+        _("{actions} actions replayed: {added} lines added, {removed} removed.").format(
+            actions=len(result.results), added=result.inserted, removed=result.deleted
+        ),
+        err=True,
+    )
+    for message in result.messages:
+        click.echo(printable(message), err=True)
+
+
+@criteria.command("delete")
+@click.argument("code")
+@click.pass_obj
+@handle_errors
+def criteria_delete(context: Context, code: str) -> None:
+    """Delete saved criteria."""
+    from segtui.domain.saved_criteria import delete_saved_criteria
+
+    context.open()
+    delete_saved_criteria(code, user=context.user)
+    click.echo(_("Saved criteria {code} deleted.").format(code=code.upper()), err=True)

@@ -594,8 +594,8 @@ def test_actions_in_sequence(world):
     ]
     assert [action.lines_inserted for action in actions] == [2, 0, 1, 0]
     assert [action.lines_deleted for action in actions] == [0, 0, 0, 1]
-    assert actions[2].options == {"contact_no": "IND2"}
-    assert actions[3].options == {"contact_nos": ["CO1"]}
+    assert actions[2].options == {"contact_no": "IND2", "allow_existing": False}
+    assert actions[3].options == {"lines": [{"contact_no": "CO1", "occurrence": 1}]}
 
 
 def assert_snapshot_matches(row: SegmentHistory, line: SegmentLine) -> None:

@@ -104,21 +104,30 @@ def _check_codes_exist(filter_field: FilterField, expression: str) -> None:
         return
     node = validate_expression(filter_field.spec, expression, filter_field.key)
     primary_key = filter_field.lookup._meta.primary_key
-    for code in _exact_codes(node):
-        if not filter_field.lookup.select().where(primary_key == code).exists():
-            existing = [
-                row[0]
-                for row in filter_field.lookup.select(primary_key)
-                .order_by(primary_key)
-                .limit(30)
-                .tuples()
-            ]
-            listing = ", ".join(existing) if existing else _("none")
-            raise InvalidValueError(
-                _("Unknown {field} {code!r}; the codes are: {codes}.").format(
-                    field=filter_field.label, code=code, codes=listing
-                )
+    codes = set(_exact_codes(node))
+    if not codes:
+        return
+    found = {
+        row[0]
+        for row in filter_field.lookup.select(primary_key)
+        .where(primary_key.in_(sorted(codes)))
+        .tuples()
+    }
+    unknown = sorted(codes - found)
+    if unknown:
+        existing = [
+            row[0]
+            for row in filter_field.lookup.select(primary_key)
+            .order_by(primary_key)
+            .limit(30)
+            .tuples()
+        ]
+        listing = ", ".join(existing) if existing else _("none")
+        raise InvalidValueError(
+            _("Unknown {field} {code!r}; the codes are: {codes}.").format(
+                field=filter_field.label, code=unknown[0], codes=listing
             )
+        )
 
 
 def _exact_codes(node: Node) -> Iterable[str]:
@@ -262,10 +271,13 @@ def describe_filters(filters: Filters) -> str:
     parts = []
     for source_key, fields in filters.items():
         source = sources[source_key]
+        own_fields = [f for f in source.fields if f.key != EXISTS_FIELD]
         for key, expression in fields.items():
             if source.key == "contact":
                 label = key
-            elif len(source.fields) == 1:
+            elif key == EXISTS_FIELD:
+                label = _("has {source}").format(source=source.label.lower())
+            elif len(own_fields) == 1:
                 label = source.label.lower()
             else:
                 label = f"{source.label.lower()} {key}"
@@ -290,9 +302,10 @@ def describe_action(action: str, filters: Filters, options: Mapping[str, Any]) -
     if action == "insert_line":
         parts.append(_("contact {no}").format(no=options.get("contact_no", "")))
     elif action == "delete_line":
-        parts.append(
-            _("contacts {nos}").format(nos=", ".join(options.get("contact_nos", [])))
-        )
+        contacts = [
+            str(line.get("contact_no", "")) for line in options.get("lines", [])
+        ]
+        parts.append(_("contacts {nos}").format(nos=", ".join(contacts)))
     elif action == "reuse_logged":
         parts.append(
             _("logged segment {no}").format(no=options.get("logged_segment", ""))
@@ -309,13 +322,13 @@ def describe_action(action: str, filters: Filters, options: Mapping[str, Any]) -
     return "  ".join(parts)
 
 
-# Keys of ``--filter KEY=EXPR`` that name a classification rather than a contact field.
+# Keys of ``--filter KEY=EXPR`` that filter a classification's code: (source, field).
 CLASSIFICATION_KEYS = {
-    "mailing_group": "mailing_group",
-    "industry_group": "industry_group",
-    "business_relation": "business_relation",
-    "job_responsibility": "job_responsibility",
-    "campaign": "campaign",
+    "mailing_group": ("mailing_group", "code"),
+    "industry_group": ("industry_group", "code"),
+    "business_relation": ("business_relation", "code"),
+    "job_responsibility": ("job_responsibility", "code"),
+    "campaign": ("campaign", "no"),
 }
 
 
@@ -356,7 +369,8 @@ def _resolve_filter_key(
 ) -> list[tuple[str, str, str]]:
     normalized = normalize_key(key)
     if normalized in CLASSIFICATION_KEYS:
-        return [(CLASSIFICATION_KEYS[normalized], "code", expression)]
+        source_key, field_key = CLASSIFICATION_KEYS[normalized]
+        return [(source_key, field_key, expression)]
     if normalized == "profile":
         questionnaire, colon, answer = expression.partition(":")
         if not colon:

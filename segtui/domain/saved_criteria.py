@@ -20,9 +20,9 @@ from segtui.domain.errors import InvalidValueError, NotFoundError
 from segtui.domain.segment_actions import (
     ActionResult,
     add_contacts,
-    delete_contacts_lines,
     reduce_contacts,
     refine_contacts,
+    replay_delete_lines,
     replay_insert_line,
     reuse_logged_segment,
 )
@@ -229,16 +229,17 @@ def replay_action(
         )
     elif action == "insert_line":
         result, message = replay_insert_line(
-            segment_no, str(options.get("contact_no", "")), user=user
+            segment_no,
+            str(options.get("contact_no", "")),
+            allow_existing=bool(options.get("allow_existing")),
+            user=user,
         )
         replay.results.append(result)
         if message:
             replay.messages.append(message)
     elif action == "delete_line":
         replay.results.append(
-            delete_contacts_lines(
-                segment_no, list(options.get("contact_nos", [])), user=user
-            )
+            replay_delete_lines(segment_no, list(options.get("lines", [])), user=user)
         )
     elif action == "reuse_logged":
         result = reuse_logged_segment(

@@ -122,7 +122,11 @@ def insert_line(
                 )
             )
         action = record_action(
-            segment, "insert_line", {}, {"contact_no": contact.no}, user
+            segment,
+            "insert_line",
+            {},
+            {"contact_no": contact.no, "allow_existing": allow_existing},
+            user,
         )
         inserted = insert_lines(segment, action, Contact.no == contact.no)
         return ActionResult(action.id, inserted=inserted)
@@ -203,27 +207,50 @@ def refine_contacts(
 
 
 def delete_lines(no: str, line_nos: Sequence[int], *, user: str) -> ActionResult:
-    """Delete lines by line number, keeping them whole in the history."""
+    """Delete lines by line number, keeping them whole in the history.
+
+    The action names each line by its contact and which of that contact's lines it
+    was (1 for the first, by line number), so saved criteria replay it exactly.
+    """
     with write_transaction():
         segment = get_segment(no)
-        where = (SegmentLine.segment == segment.no) & SegmentLine.line_no.in_(
-            list(line_nos)
-        )
-        contacts = [
-            row[0]
-            for row in SegmentLine.select(SegmentLine.contact)
-            .where(where)
+        wanted = set(line_nos)
+        lines = [
+            (line_no, contact_no)
+            for line_no, contact_no in SegmentLine.select(
+                SegmentLine.line_no, SegmentLine.contact
+            )
+            .where(SegmentLine.segment == segment.no)
+            .where(
+                SegmentLine.contact.in_(
+                    SegmentLine.select(SegmentLine.contact).where(
+                        (SegmentLine.segment == segment.no)
+                        & SegmentLine.line_no.in_(list(wanted))
+                    )
+                )
+            )
             .order_by(SegmentLine.line_no)
             .tuples()
         ]
-        if not contacts:
+        seen: dict[str, int] = {}
+        deleted_lines = []
+        for line_no, contact_no in lines:
+            seen[contact_no] = seen.get(contact_no, 0) + 1
+            if line_no in wanted:
+                deleted_lines.append(
+                    {"contact_no": contact_no, "occurrence": seen[contact_no]}
+                )
+        if not deleted_lines:
             raise NotFoundError(
                 _("Segment {no} has no line {lines}.").format(
                     no=segment.no, lines=", ".join(str(n) for n in line_nos)
                 )
             )
         action = record_action(
-            segment, "delete_line", {}, {"contact_nos": contacts}, user
+            segment, "delete_line", {}, {"lines": deleted_lines}, user
+        )
+        where = (SegmentLine.segment == segment.no) & SegmentLine.line_no.in_(
+            list(wanted)
         )
         deleted = _delete_recorded(action, where)
         return ActionResult(action.id, deleted=deleted)
@@ -418,7 +445,7 @@ def _restore_recorded(
 ) -> int:
     """Insert again the lines an action's history keeps, as they were stored.
 
-    A line whose contact was deleted since cannot come back and is left out.
+    A line whose contact was deleted or privacy blocked since is left out.
     """
     values = [
         json_value(SegmentHistory.line_values, field.column_name, field)
@@ -516,37 +543,55 @@ def insert_logged_contacts(
 # Replaying manual line changes, for saved criteria.
 
 
-def delete_contacts_lines(
-    no: str, contact_nos: Sequence[str], *, user: str
+def replay_delete_lines(
+    no: str, lines: Sequence[Mapping[str, Any]], *, user: str
 ) -> ActionResult:
-    """Delete the lines of the named contacts, recorded as a Delete Line action.
+    """Delete the lines a saved Delete Line action names, by contact and occurrence.
 
-    The action is recorded even when none of them is on the segment, so replayed
-    criteria keep every step.
+    The action is recorded even when none of the lines is on the segment, so
+    replayed criteria keep every step.
     """
     with write_transaction():
         segment = get_segment(no)
-        action = record_action(
-            segment, "delete_line", {}, {"contact_nos": list(contact_nos)}, user
-        )
-        where = (SegmentLine.segment == segment.no) & SegmentLine.contact.in_(
-            list(contact_nos)
-        )
+        action = record_action(segment, "delete_line", {}, {"lines": list(lines)}, user)
+        contacts = sorted({str(line["contact_no"]) for line in lines})
+        occurrences = {
+            (str(line["contact_no"]), int(line["occurrence"])) for line in lines
+        }
+        seen: dict[str, int] = {}
+        line_nos = []
+        for line_no, contact_no in (
+            SegmentLine.select(SegmentLine.line_no, SegmentLine.contact)
+            .where(
+                (SegmentLine.segment == segment.no) & SegmentLine.contact.in_(contacts)
+            )
+            .order_by(SegmentLine.line_no)
+            .tuples()
+        ):
+            seen[contact_no] = seen.get(contact_no, 0) + 1
+            if (contact_no, seen[contact_no]) in occurrences:
+                line_nos.append(line_no)
+        where = (SegmentLine.segment == segment.no) & SegmentLine.line_no.in_(line_nos)
         return ActionResult(action.id, deleted=_delete_recorded(action, where))
 
 
 def replay_insert_line(
-    no: str, contact_no: str, *, user: str
+    no: str, contact_no: str, *, allow_existing: bool = False, user: str
 ) -> tuple[ActionResult, str]:
     """Insert a contact's line as a replayed Insert Line action, skipping instead of failing.
 
     Returns the result and, when nothing was inserted, the reason: the contact no
-    longer exists, is privacy blocked, or is on the segment already.
+    longer exists or is privacy blocked. A contact already on the segment is
+    inserted again only with ``allow_existing``, as the original action was.
     """
     with write_transaction():
         segment = get_segment(no)
         action = record_action(
-            segment, "insert_line", {}, {"contact_no": contact_no}, user
+            segment,
+            "insert_line",
+            {},
+            {"contact_no": contact_no, "allow_existing": allow_existing},
+            user,
         )
         contact = Contact.get_or_none(Contact.no == contact_no)
         if contact is None:
@@ -560,7 +605,7 @@ def replay_insert_line(
         on_segment = SegmentLine.select().where(
             (SegmentLine.segment == segment.no) & (SegmentLine.contact == contact.no)
         )
-        if on_segment.exists():
+        if on_segment.exists() and not allow_existing:
             return ActionResult(action.id), ""
         inserted = insert_lines(segment, action, Contact.no == contact.no)
         return ActionResult(action.id, inserted=inserted), ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from peewee import SQL, Cast, Field, NodeList, Value, fn
+from peewee import SQL, Cast, Field, ForeignKeyField, NodeList, Value, fn
 
 from segtui.db import is_sqlite
 
@@ -17,13 +17,22 @@ def json_object(pairs: Iterable[tuple[str, Any]]) -> Any:
     50 pairs.
     """
     arguments: list[Any] = []
+    sqlite = is_sqlite()
     for key, expression in pairs:
-        arguments.extend((Value(key), expression))
+        if sqlite:
+            arguments.extend((Value(key), expression))
+            continue
+        # PostgreSQL cannot infer the type of a bare text parameter in a function call.
+        if isinstance(expression, Value) and (
+            expression.value is None or isinstance(expression.value, str)
+        ):
+            expression = Cast(expression, "text")
+        arguments.extend((Cast(Value(key), "text"), expression))
     if len(arguments) > 100:
         raise ValueError(
             f"json_object takes at most 50 pairs, got {len(arguments) // 2}"
         )
-    if is_sqlite():
+    if sqlite:
         return fn.json_object(*arguments)
     return Cast(fn.json_build_object(*arguments), "text")
 
@@ -32,17 +41,19 @@ def json_value(column: Any, key: str, field: Field) -> Any:
     """Read one key of a JSON text column in SQL, as the type ``field`` stores."""
     if is_sqlite():
         return fn.json_extract(column, Value(f'$."{key}"'))
-    text = NodeList((Cast(column, "json"), SQL("->>"), Value(key)))
-    cast = POSTGRES_CASTS.get(type(field).__name__)
+    text = NodeList((Cast(column, "json"), SQL("->>"), Cast(Value(key), "text")))
+    stored = field.rel_field if isinstance(field, ForeignKeyField) else field
+    cast = POSTGRES_CASTS.get(stored.field_type)
     return Cast(text, cast) if cast else text
 
 
-# PostgreSQL types to read JSON text back into, by peewee field class.
+# PostgreSQL types to read JSON text back into, by peewee's field type.
 POSTGRES_CASTS = {
-    "IntegerField": "integer",
-    "AutoField": "integer",
-    "DecimalField": "numeric",
-    "DateField": "date",
-    "DateTimeField": "timestamp",
-    "BooleanField": "boolean",
+    "INT": "integer",
+    "AUTO": "integer",
+    "BIGINT": "bigint",
+    "DECIMAL": "numeric",
+    "DATE": "date",
+    "DATETIME": "timestamp",
+    "BOOL": "boolean",
 }

@@ -10,6 +10,7 @@ import pytest
 from peewee import Database
 
 from segtui.db import open_database
+from tests.backends import POSTGRES, fresh_database, fresh_database_url, sqlite_url
 from tests.builders import World, build_world
 
 TEST_USER = "tester"
@@ -39,14 +40,22 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("SEGTUI_TODAY", "2026-12-04")
 
 
-def sqlite_url(path: Path) -> str:
-    return "sqlite:///" + str(path)
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """Skip the tests of SQLite's own behaviour when the suite runs on PostgreSQL."""
+    if not POSTGRES:
+        return
+    skip = pytest.mark.skip(reason="tests SQLite itself; this run uses PostgreSQL")
+    for item in items:
+        if item.get_closest_marker("sqlite_only"):
+            item.add_marker(skip)
 
 
 @pytest.fixture
 def database(tmp_path: Path) -> Iterator[Database]:
-    """A new, empty segtui database in a SQLite file."""
-    database = open_database(sqlite_url(tmp_path / "segtui.sqlite3"))
+    """A new, empty segtui database: a SQLite file, or the PostgreSQL test database."""
+    database = fresh_database(tmp_path)
     yield database
     database.close()
 
@@ -71,16 +80,25 @@ def sample_database_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def sample_database_path(sample_database_file: Path, tmp_path: Path) -> Path:
-    """A private copy of the sample database file for one test."""
+def sample_database_path(tmp_path: Path, request: pytest.FixtureRequest) -> Path | str:
+    """A private database with the sample data, as a SQLite path or a PostgreSQL URL."""
+    if POSTGRES:
+        from segtui.domain.sample_data import load_sample_data
+
+        url = fresh_database_url(tmp_path)
+        database = open_database(url)
+        load_sample_data(TEST_USER)
+        database.close()
+        return url
     path = tmp_path / "sample.sqlite3"
-    shutil.copyfile(sample_database_file, path)
+    shutil.copyfile(request.getfixturevalue("sample_database_file"), path)
     return path
 
 
 @pytest.fixture
-def sample_database(sample_database_path: Path) -> Iterator[Database]:
+def sample_database(sample_database_path: Path | str) -> Iterator[Database]:
     """The sample database, open, in a private copy."""
-    database = open_database(sqlite_url(sample_database_path))
+    url = sample_database_path if POSTGRES else sqlite_url(Path(sample_database_path))
+    database = open_database(str(url))
     yield database
     database.close()

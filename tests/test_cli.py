@@ -34,7 +34,7 @@ def run_segtui(
 
 
 @pytest.fixture
-def cli_database(sample_database_path: Path) -> Path:
+def cli_database(sample_database_path: Path | str) -> Path | str:
     return sample_database_path
 
 
@@ -270,14 +270,19 @@ def test_resend_writes_missing_letters(cli_database: Path, tmp_path: Path) -> No
     letters = sorted(output.glob("CT*.docx"))
     assert len(letters) == 2
     letters[0].unlink()
-    import sqlite3
+    from segtui.db import open_database
+    from segtui.models import InteractionLogEntry
 
-    with sqlite3.connect(cli_database) as connection:
-        connection.execute(
-            "UPDATE interaction_log_entry SET document_path = '', delivery_status = 'failed', "
-            "delivery_error = 'disk full' WHERE document_path = ?",
-            (str(letters[0]),),
+    url = str(cli_database)
+    database = open_database(url if "://" in url else "sqlite:///" + url)
+    (
+        InteractionLogEntry.update(
+            document_path="", delivery_status="failed", delivery_error="disk full"
         )
+        .where(InteractionLogEntry.document_path == str(letters[0]))
+        .execute()
+    )
+    database.close()
     resent = run_segtui(cli_database, "logged", "resend", logged_no, "--failed-only")
     assert "1 letters written" in resent.stderr
     assert letters[0].exists()
@@ -285,6 +290,7 @@ def test_resend_writes_missing_letters(cli_database: Path, tmp_path: Path) -> No
     assert "Nothing to send again" in again.stderr
 
 
+@pytest.mark.sqlite_only
 def test_missing_database_not_created(tmp_path: Path) -> None:
     missing = tmp_path / "typo.sqlite3"
     result = run_segtui(missing, "segment", "list", check=False)
@@ -294,6 +300,7 @@ def test_missing_database_not_created(tmp_path: Path) -> None:
     assert not missing.exists()
 
 
+@pytest.mark.sqlite_only
 def test_not_a_database_explained(tmp_path: Path) -> None:
     bogus = tmp_path / "notes.txt"
     bogus.write_text("shopping list\n" * 100)

@@ -22,7 +22,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from segtui.db import open_database
 from segtui.domain.criteria import AddOptions
 from segtui.domain.criteria_sources import BOOLEAN, CODE, EXISTS_FIELD, TEXT
 from segtui.domain.errors import InvalidValueError
@@ -47,7 +46,8 @@ from segtui.models import (
     SegmentLine,
     Territory,
 )
-from tests.conftest import TEST_USER, sqlite_url
+from tests.backends import fresh_database
+from tests.conftest import TEST_USER
 
 Filters = dict[str, dict[str, str]]
 
@@ -342,10 +342,10 @@ class Reference:
 
 
 @contextmanager
-def fresh_database(folder: Path) -> Iterator[None]:
-    """Open a new SQLite database in its own folder under ``folder``, then remove it."""
+def example_database(folder: Path) -> Iterator[None]:
+    """Open an empty database for one example, in its own folder under ``folder``."""
     directory = Path(tempfile.mkdtemp(dir=folder))
-    database = open_database(sqlite_url(directory / "segtui.sqlite3"))
+    database = fresh_database(directory)
     try:
         yield
     finally:
@@ -460,7 +460,7 @@ def run_action(no: str, action: tuple[Any, ...], reference: Reference) -> None:
 def test_actions_match_reference(contacts, first, more, tmp_path):
     """Start with Add Contacts, so the later actions usually have lines to act on."""
     steps = [first, *more]
-    with fresh_database(tmp_path):
+    with example_database(tmp_path):
         store(contacts)
         reference = Reference(contacts)
         no = create_segment("Property", user=TEST_USER).no
@@ -478,7 +478,7 @@ def test_actions_match_reference(contacts, first, more, tmp_path):
 @given(contacts=contact_sets(), filters=filter_sets(), options=add_options)
 def test_add_matches_reference(contacts, filters, options, tmp_path):
     """One Add Contacts on an empty segment, for more filters per second."""
-    with fresh_database(tmp_path):
+    with example_database(tmp_path):
         store(contacts)
         reference = Reference(contacts)
         no = create_segment("Property", user=TEST_USER).no

@@ -14,6 +14,7 @@ from tests.tmux_harness import Tmux, inherited_environment
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only
 def test_demo_opens_on_sample_data(tmp_path: Path) -> None:
     path = tmp_path / "demo.sqlite3"
     command = [sys.executable, "-m", "segtui", "demo", "--db", str(path)]
@@ -33,6 +34,7 @@ def test_demo_opens_on_sample_data(tmp_path: Path) -> None:
     database.close()
 
 
+@pytest.mark.sqlite_only
 def test_demo_keeps_other_database(tmp_path: Path) -> None:
     path = tmp_path / "real.sqlite3"
     database = open_database("sqlite:///" + str(path))

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from peewee import Database
 
-from segtui.db import open_database
 from segtui.domain.documents import (
     document_text,
     inspect_template,
@@ -45,6 +44,7 @@ from segtui.models import (
     Salesperson,
     SalutationFormula,
 )
+from tests.backends import fresh_database
 
 USER = "sample-loader"
 LETTER_FILES = ("letter_en.docx", "letter_de.docx", "email_en.docx", "email_de.docx")
@@ -53,7 +53,7 @@ LETTER_FILES = ("letter_en.docx", "letter_de.docx", "email_en.docx", "email_de.d
 @pytest.fixture
 def loaded_database(tmp_path: Path) -> Iterator[Database]:
     """A new SQLite file with the shipped sample data loaded."""
-    database = open_database("sqlite:///" + str(tmp_path / "sample.sqlite3"))
+    database = fresh_database(tmp_path)
     load_sample_data(USER)
     yield database
     database.close()
@@ -392,7 +392,7 @@ def test_template_attachments(loaded_database: Database) -> None:
 
 
 def test_load_uses_bulk_inserts(tmp_path: Path) -> None:
-    database = open_database("sqlite:///" + str(tmp_path / "count.sqlite3"))
+    database = fresh_database(tmp_path)
     statements: list[str] = []
     execute_sql = database.execute_sql
 
@@ -423,7 +423,7 @@ def test_load_rejects_database_with_contacts(loaded_database: Database) -> None:
 def test_load_from_folder(tmp_path: Path) -> None:
     folder = tmp_path / "generated"
     write_sample_files(folder, contacts=50, seed=7)
-    database = open_database("sqlite:///" + str(tmp_path / "small.sqlite3"))
+    database = fresh_database(tmp_path)
     try:
         load_sample_data(USER, folder)
         contact_count = Contact.select().count()
@@ -435,7 +435,7 @@ def test_load_from_folder(tmp_path: Path) -> None:
 
 
 def test_load_keeps_existing_setup(tmp_path: Path) -> None:
-    database = open_database("sqlite:///" + str(tmp_path / "setup.sqlite3"))
+    database = fresh_database(tmp_path)
     try:
         Language.create(code="EN", name="Englisch", locale="en_US")
         NumberSeries.create(
@@ -481,7 +481,7 @@ def test_load_rejects_invalid_contact(
         writer.writeheader()
         writer.writerows(rows)
 
-    database = open_database("sqlite:///" + str(tmp_path / "broken.sqlite3"))
+    database = fresh_database(tmp_path)
     try:
         with pytest.raises(InvalidValueError, match=f"contacts.csv {message}"):
             load_sample_data(USER, folder)

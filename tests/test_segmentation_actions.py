@@ -742,7 +742,7 @@ def saved_rows(database: Any, code: str) -> list[tuple[Any, ...]]:
     """Read a saved criteria's actions as the raw bytes of their columns."""
     cursor = database.execute_sql(
         "SELECT sequence, action, filters, options FROM saved_criteria_action "
-        "WHERE saved_criteria_code = ? ORDER BY sequence",
+        f"WHERE saved_criteria_code = {database.param} ORDER BY sequence",
         (code,),
     )
     return list(cursor.fetchall())

@@ -11,6 +11,7 @@ from segtui.db import open_database
 from segtui.domain import segment_actions, segmentation
 from segtui.domain.criteria import AddOptions
 from segtui.models import Contact
+from tests.backends import fresh_database_url
 from tests.builders import build_world
 from tests.tmux_harness import (
     Tmux,
@@ -30,9 +31,9 @@ MARKUP_NAMES = {
 
 
 @pytest.fixture
-def markup_database(tmp_path: Path) -> Iterator[Path]:
-    path = tmp_path / "markup.sqlite3"
-    database = open_database("sqlite:///" + str(path))
+def markup_database(tmp_path: Path) -> Iterator[str]:
+    path = fresh_database_url(tmp_path)
+    database = open_database(path)
     build_world()
     for no, name in MARKUP_NAMES.items():
         Contact.create(
@@ -49,7 +50,7 @@ def markup_database(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.mark.slow
-def test_markup_shows_literally(markup_database: Path) -> None:
+def test_markup_shows_literally(markup_database: str) -> None:
     pane = Tmux(segtui_command(markup_database), env=inherited_environment())
     try:
         screen = pane.wait_for("Segments (1)")
@@ -83,7 +84,7 @@ def test_markup_shows_literally(markup_database: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("signal_name", ["TERM", "HUP"])
-def test_signal_restores_terminal(markup_database: Path, signal_name: str) -> None:
+def test_signal_restores_terminal(markup_database: str, signal_name: str) -> None:
     """kill -TERM or a hangup ends segtui with the terminal's modes restored."""
     import os
     import signal

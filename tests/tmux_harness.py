@@ -98,7 +98,7 @@ class Tmux:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
 
 
-def segtui_command(database: Path, *arguments: str) -> list[str]:
+def segtui_command(database: Path | str, *arguments: str) -> list[str]:
     return [sys.executable, "-m", "segtui", "--db", str(database), *arguments]
 
 

@@ -72,7 +72,7 @@ async def test_main_job_by_keys(sample_database: Database, tmp_path: Path) -> No
         await press_times(pilot, "tab", 5)
         assert app.focused is app.screen.query_one("#filter-contact-country", Input)
         await type_text(pilot, "DE|AT")
-        await press_times(pilot, "tab", 6)
+        await press_times(pilot, "tab", 10)
         assert app.focused is app.screen.query_one("#filter-mailing_group-code", Input)
         await type_text(pilot, "NEWS")
         await pilot.pause(0.5)

@@ -15,6 +15,7 @@ from segtui.domain.segment_logging import LogResult
 from segtui.i18n import _
 from segtui.ui.screens.help import HelpScreen, help_text
 from segtui.ui.screens.logged import LoggedSegmentListScreen, LoggedSegmentScreen
+from segtui.ui.screens.saved_criteria import SavedCriteriaScreen
 from segtui.ui.screens.segments import SegmentListScreen
 from segtui.ui.screens.worksheet import WorksheetScreen
 
@@ -44,6 +45,13 @@ class SegtuiApp(App[None]):
             _("Logged"),
             show=False,
             tooltip=_("Show the logged segments"),
+        ),
+        Binding(
+            "f4",
+            "saved_criteria",
+            _("Saved criteria"),
+            show=False,
+            tooltip=_("Show the saved criteria"),
         ),
     ]
 
@@ -93,6 +101,11 @@ class SegtuiApp(App[None]):
         if isinstance(self.screen, LoggedSegmentListScreen):
             return
         self.push_screen(LoggedSegmentListScreen())
+
+    def action_saved_criteria(self) -> None:
+        if isinstance(self.screen, SavedCriteriaScreen):
+            return
+        self.push_screen(SavedCriteriaScreen())
 
     def open_worksheet(self, no: str) -> None:
         self.push_screen(WorksheetScreen(no), self.worksheet_closed)

@@ -1,41 +1,37 @@
-"""The criteria builder for Add Contacts, with a live count of what it would add."""
+"""The criteria builder for Add, Reduce and Refine Contacts, with a live count."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from segtui.domain import segment_actions
-from segtui.domain.criteria import AddOptions
-from segtui.domain.filters import FilterSyntaxError
+from segtui.domain import segment_actions, segmentation
+from segtui.domain.criteria import AddOptions, Filters
+from segtui.domain.criteria_sources import EXISTS_FIELD
 from segtui.i18n import _, ngettext
 from segtui.ui.screens.base import BaseScreen
+from segtui.ui.screens.criteria_form import (
+    FILTER_HELP,
+    FormSection,
+    Outcome,
+    find_invalid_filter,
+    form_sections,
+    input_id,
+    none_tick_id,
+)
+from segtui.ui.screens.navigation import FieldNavigation
 from segtui.ui.widgets.tick import Tick
+from segtui.ui.widgets.typeahead import TypeAheadInput
 
-# (source, field, label, example) for each filter the builder offers.
-FILTER_FIELDS: list[tuple[str, str, str, str]] = [
-    ("contact", "no", _("Contact No."), "..CT000500"),
-    ("contact", "name", _("Name"), "*GmbH*|@müller*"),
-    ("contact", "type", _("Type"), "company|person"),
-    ("contact", "city", _("City"), "Berlin|München"),
-    ("contact", "post_code", _("Post Code"), "10000..19999"),
-    ("contact", "country", _("Country"), "DE|AT|CH"),
-    ("contact", "territory", _("Territory"), "<>NORTH"),
-    ("contact", "salesperson", _("Salesperson"), "JO|AS"),
-    ("contact", "language", _("Language"), "DE"),
-    ("contact", "correspondence_type", _("Corresp. Type"), "email"),
-    ("contact", "email", _("Email"), "<>''"),
-    ("mailing_group", "code", _("Mailing Group"), "NEWS|VIP"),
-    ("industry_group", "code", _("Industry Group"), "RETAIL"),
-    ("business_relation", "code", _("Business Relation"), "CUST"),
-]
-
-OPTION_FIELDS: list[tuple[str, str]] = [
+ADD_OPTIONS: list[tuple[str, str]] = [
     ("allow_existing", _("Allow existing contacts")),
     ("expand_companies", _("Expand companies")),
     ("allow_related_companies", _("Allow related companies")),
@@ -45,32 +41,225 @@ OPTION_FIELDS: list[tuple[str, str]] = [
 # Seconds to wait after the last key press before counting.
 COUNT_DELAY = 0.3
 
-FILTER_HELP = _(
-    """Filter expressions, as in Business Central:
-  DE|AT|CH      any of these values
-  1000..1999    a range; ..2026-06-30 and 2026-01-01.. are open ranges
-  <>NORTH       not NORTH (blank values match too)
-  >=10  <20     comparisons
-  *GmbH*        wildcards: * any text, ? one character
-  ''            blank
-  @müller       any case, umlauts included
-  >=10&<20      both conditions; (A|B)&C groups them
-Filters on different rows must all match. A classification row matches when
-the contact (or, for industry group and business relation, its company) has
-at least one such code."""
-)
+
+def heading(label: str) -> Label:
+    """Return a section heading drawn as a rule, so it reads without colour."""
+    # The rule is longer than any terminal line, and the stylesheet crops it.
+    return Label(
+        Text("── " + label + " " + "─" * 80), classes="form-heading", markup=False
+    )
 
 
-def input_id(source: str, field: str) -> str:
-    return f"filter-{source}-{field}"
+class CriteriaBuilderScreen(FieldNavigation, BaseScreen):
+    """The filter form that Add, Reduce and Refine Contacts share.
+
+    A subclass names the action and supplies its options, its count and its apply
+    step, each of which runs in a worker.
+    """
+
+    ACTION_TITLE = ""
+    APPLY_LABEL = ""
+
+    BINDINGS = [
+        Binding(
+            "escape",
+            "cancel",
+            _("Cancel"),
+            tooltip=_("Close without changing the segment"),
+        ),
+    ]
+
+    def __init__(self, segment_no: str, description: str = "") -> None:
+        super().__init__()
+        self.segment_no = segment_no
+        self.description = description
+        self.sections = form_sections()
+        self.count_timer: Timer | None = None
+        # A number raised by every count and apply. A count result that carries an
+        # older number is stale and dropped.
+        self.counting = 0
+        self.applying = False
+
+    def title_text(self) -> str:
+        return _("{action}: segment {no} {description}").format(
+            action=self.ACTION_TITLE, no=self.segment_no, description=self.description
+        )
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_title()
+        with VerticalScroll(id="criteria-form", can_focus=False):
+            for section in self.sections:
+                with Vertical(classes="form-section"):
+                    yield from self.compose_section(section)
+            with Vertical(classes="form-section", id="options"):
+                yield heading(_("Options"))
+                yield from self.compose_options()
+        yield Static("", id="count", markup=False)
+        with Horizontal(id="criteria-buttons"):
+            yield Button(self.APPLY_LABEL, id="apply", variant="primary", compact=True)
+            yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
+        yield from self.compose_footer()
+
+    def compose_section(self, section: FormSection) -> ComposeResult:
+        yield heading(section.label)
+        for row in section.rows:
+            yield Horizontal(
+                Label(Text(row.label), classes="form-label", markup=False),
+                TypeAheadInput(id=input_id(row.source, row.field), compact=True),
+                Label(
+                    Text(_("e.g. {example}").format(example=row.example))
+                    if row.example
+                    else Text(""),
+                    classes="example",
+                    markup=False,
+                ),
+                classes="form-row",
+            )
+        if section.has_none_tick:
+            with Horizontal(classes="options-row"):
+                yield Tick(
+                    _("None: contacts with no matching {source}").format(
+                        source=section.label.lower()
+                    ),
+                    False,
+                    id=none_tick_id(section.source),
+                    compact=True,
+                )
+
+    def compose_options(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.query(Input).first().focus()
+        self.schedule_count()
+
+    def filters(self) -> Filters:
+        filters: Filters = {}
+        for section in self.sections:
+            for row in section.rows:
+                field = self.query_one(f"#{input_id(row.source, row.field)}", Input)
+                if field.value.strip():
+                    filters.setdefault(row.source, {})[row.field] = field.value
+            if section.has_none_tick:
+                tick = self.query_one(f"#{none_tick_id(section.source)}", Checkbox)
+                if tick.value:
+                    filters.setdefault(section.source, {})[EXISTS_FIELD] = "no"
+        return filters
+
+    def ticked(self, key: str) -> bool:
+        return self.query_one(f"#option-{key}", Checkbox).value
+
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    def schedule_count(self) -> None:
+        if self.count_timer is not None:
+            self.count_timer.stop()
+        self.count_timer = self.set_timer(COUNT_DELAY, self.start_count)
+
+    def start_count(self) -> None:
+        self.counting += 1
+        ticket = self.counting
+        count = self.count_job()
+        self.show_status(Text(_("Counting ...")))
+        self.run(
+            count,
+            lambda outcome: self.show_count(ticket, outcome),
+            group="count",
+            exclusive=True,
+        )
+
+    def count_job(self) -> Callable[[], Outcome]:
+        """Return a function, run in a worker, that counts what the action would do."""
+        raise NotImplementedError
+
+    def apply_job(self) -> Callable[[], Outcome]:
+        """Return a function, run in a worker, that applies the action.
+
+        Its Outcome's value is the message the worksheet shows.
+        """
+        raise NotImplementedError
+
+    def count_text(self, count: Any) -> str:
+        raise NotImplementedError
+
+    def show_count(self, ticket: int, outcome: Outcome) -> None:
+        if ticket != self.counting:
+            return
+        if self.mark_invalid(outcome):
+            return
+        self.show_status(Text(self.count_text(outcome.value), style="bold"))
+
+    def mark_invalid(self, outcome: Outcome) -> bool:
+        """Show an invalid filter's message and mark its field.
+
+        Returns False, and marks nothing, when the outcome has no problem.
+        """
+        for widget in self.query(".invalid-filter"):
+            widget.remove_class("invalid-filter")
+        if not outcome.problem:
+            return False
+        self.show_status(Text("! " + outcome.problem, style="bold"))
+        if outcome.invalid_id:
+            field = self.query_one(f"#{outcome.invalid_id}")
+            field.add_class("invalid-filter")
+            if field.parent is not None:
+                field.parent.add_class("invalid-filter")
+        return True
+
+    def show_status(self, text: Text) -> None:
+        self.query_one("#count", Static).update(text)
+
+    def show_error(self, error: Exception) -> None:
+        # A failed count or apply shows in the count line, so the form stays usable.
+        self.counting += 1
+        self.applying = False
+        message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
+        self.show_status(Text("! " + message, style="bold"))
+
+    @on(Button.Pressed, "#apply")
+    def action_apply(self) -> None:
+        # A second ctrl+s while the first runs would record the action twice.
+        if self.applying:
+            return
+        self.applying = True
+        # A count still waiting would overwrite the message of a failed apply.
+        if self.count_timer is not None:
+            self.count_timer.stop()
+        self.counting += 1
+        self.run(self.apply_job(), self.applied)
+
+    def applied(self, outcome: Outcome) -> None:
+        self.applying = False
+        if not self.mark_invalid(outcome):
+            self.dismiss(outcome.value)
+            return
+        if not outcome.invalid_id:
+            return
+        field = self.query_one(f"#{outcome.invalid_id}")
+        field.focus()
+        if isinstance(field, Input) and outcome.position:
+            # After the focus, which moves the cursor to the end of the text.
+            position = outcome.position - 1
+            self.call_after_refresh(setattr, field, "cursor_position", position)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
-class AddContactsScreen(BaseScreen):
+class AddContactsScreen(CriteriaBuilderScreen):
+    ACTION_TITLE = _("Add Contacts")
+    APPLY_LABEL = _("Add contacts (ctrl+s)")
     HELP = (
         _(
-            "Add Contacts: fill in filters, watch the count of contacts they select, and "
-            "press ctrl+s to add them to the segment. Enter moves to the next filter; "
-            "Escape closes without adding anything."
+            "Add Contacts: fill in filters, watch the count of contacts they select, "
+            "and press ctrl+s to add them to the segment. Enter moves to the next "
+            "field; Escape closes without adding anything.\n\n"
+            "Allow existing contacts adds a contact that already has a line. Expand "
+            "companies brings each matching contact's company and all its persons. "
+            "Allow related companies brings a matching person's company, nobody "
+            "else. Ignore exclusion includes contacts marked Exclude from Segment. "
+            "Privacy-blocked contacts are never added."
         )
         + "\n\n"
         + FILTER_HELP
@@ -83,120 +272,180 @@ class AddContactsScreen(BaseScreen):
             _("Add contacts"),
             tooltip=_("Add the selected contacts and close"),
         ),
+    ]
+
+    def compose_options(self) -> ComposeResult:
+        for start in (0, 2):
+            with Horizontal(classes="options-row"):
+                for key, label in ADD_OPTIONS[start : start + 2]:
+                    yield Tick(label, False, id=f"option-{key}", compact=True)
+
+    def options(self) -> AddOptions:
+        return AddOptions(**{key: self.ticked(key) for key, _label in ADD_OPTIONS})
+
+    def count_job(self) -> Callable[[], Outcome]:
+        filters, options, no = self.filters(), self.options(), self.segment_no
+
+        def count() -> Outcome:
+            invalid = find_invalid_filter(filters)
+            if invalid is not None:
+                return invalid
+            return Outcome(segment_actions.count_add_contacts(filters, options, no))
+
+        return count
+
+    def count_text(self, count: Any) -> str:
+        return ngettext(
+            "{count} contact would be added.", "{count} contacts would be added.", count
+        ).format(count=count)
+
+    def apply_job(self) -> Callable[[], Outcome]:
+        filters, options, no = self.filters(), self.options(), self.segment_no
+        user = self.app.user  # type: ignore[attr-defined]
+
+        def apply() -> Outcome:
+            invalid = find_invalid_filter(filters)
+            if invalid is not None:
+                return invalid
+            result = segment_actions.add_contacts(no, filters, options, user=user)
+            return Outcome(segment_actions.added_message(result.inserted))
+
+        return apply
+
+
+COUNT_REMOVED: dict[str, Callable[[str, Filters, bool], int]] = {
+    "reduce": segment_actions.count_reduce,
+    "refine": segment_actions.count_refine,
+}
+REMOVE: dict[str, Callable[..., segment_actions.ActionResult]] = {
+    "reduce": segment_actions.reduce_contacts,
+    "refine": segment_actions.refine_contacts,
+}
+
+
+class RemovingScreen(CriteriaBuilderScreen):
+    """Reduce and Refine: both remove lines, and both have Entire companies."""
+
+    # "reduce" or "refine", the key of COUNT_REMOVED and REMOVE.
+    ACTION = ""
+
+    def compose_options(self) -> ComposeResult:
+        with Horizontal(classes="options-row"):
+            yield Tick(
+                _("Entire companies"), False, id="option-entire_companies", compact=True
+            )
+
+    def count_job(self) -> Callable[[], Outcome]:
+        filters, no, action = self.filters(), self.segment_no, self.ACTION
+        entire_companies = self.ticked("entire_companies")
+
+        def count() -> Outcome:
+            invalid = find_invalid_filter(filters)
+            if invalid is not None:
+                return invalid
+            count_removed = COUNT_REMOVED[action]
+            removed = count_removed(no, filters, entire_companies)
+            return Outcome((removed, segmentation.count_lines(no)))
+
+        return count
+
+    def count_text(self, count: Any) -> str:
+        removed, total = count
+        return ngettext(
+            "{count} line would be removed, {kept} would stay.",
+            "{count} lines would be removed, {kept} would stay.",
+            removed,
+        ).format(count=removed, kept=total - removed)
+
+    def apply_job(self) -> Callable[[], Outcome]:
+        filters, no, action = self.filters(), self.segment_no, self.ACTION
+        entire_companies = self.ticked("entire_companies")
+        user = self.app.user  # type: ignore[attr-defined]
+
+        def apply() -> Outcome:
+            invalid = find_invalid_filter(filters)
+            if invalid is not None:
+                return invalid
+            remove = REMOVE[action]
+            removed = remove(
+                no, filters, entire_companies=entire_companies, user=user
+            ).deleted
+            return Outcome(
+                ngettext(
+                    "{count} line removed.", "{count} lines removed.", removed
+                ).format(count=removed)
+            )
+
+        return apply
+
+
+ENTIRE_COMPANIES_HELP = _(
+    "Entire companies acts on every contact of a matching contact's company: the "
+    "company itself and all its persons."
+)
+
+
+class ReduceContactsScreen(RemovingScreen):
+    ACTION = "reduce"
+    ACTION_TITLE = _("Reduce Contacts")
+    APPLY_LABEL = _("Remove lines (ctrl+s)")
+    HELP = (
+        _(
+            "Reduce Contacts: remove the lines whose contacts match the filters. "
+            "Watch the count of lines it would remove, then press ctrl+s. With no "
+            "filter at all every line matches. Enter moves to the next field; "
+            "Escape closes without changing the segment. Go Back (b) in the "
+            "worksheet brings removed lines back."
+        )
+        + " "
+        + ENTIRE_COMPANIES_HELP
+        + "\n\n"
+        + FILTER_HELP
+    )
+
+    BINDINGS = [
         Binding(
-            "escape", "cancel", _("Cancel"), tooltip=_("Close without adding anything")
+            "ctrl+s",
+            "apply",
+            _("Remove lines"),
+            tooltip=_("Remove the lines whose contacts match, and close"),
         ),
     ]
 
-    def __init__(self, segment_no: str) -> None:
-        super().__init__()
-        self.segment_no = segment_no
-        self.count_timer: Timer | None = None
-        self.counting = 0
 
-    def title_text(self) -> str:
-        return _("Add Contacts to segment {no}").format(no=self.segment_no)
-
-    def compose(self) -> ComposeResult:
-        yield from self.compose_title()
-        with VerticalScroll(id="criteria-form"):
-            for source, field, label, example in FILTER_FIELDS:
-                yield Horizontal(
-                    Label(Text(label), classes="form-label", markup=False),
-                    Input(id=input_id(source, field), compact=True),
-                    Label(
-                        Text(_("e.g. {example}").format(example=example)),
-                        classes="example",
-                        markup=False,
-                    ),
-                    classes="form-row",
-                )
-            with Horizontal(classes="options-row"):
-                for key, label in OPTION_FIELDS[:2]:
-                    yield Tick(label, False, id=f"option-{key}", compact=True)
-            with Horizontal(classes="options-row"):
-                for key, label in OPTION_FIELDS[2:]:
-                    yield Tick(label, False, id=f"option-{key}", compact=True)
-        yield Static("", id="count", markup=False)
-        with Horizontal(id="criteria-buttons"):
-            yield Button(
-                _("Add contacts (ctrl+s)"), id="apply", variant="primary", compact=True
-            )
-            yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
-        yield from self.compose_footer()
-
-    def on_mount(self) -> None:
-        self.query(Input).first().focus()
-        self.schedule_count()
-
-    def filters(self) -> dict[str, dict[str, str]]:
-        filters: dict[str, dict[str, str]] = {}
-        for source, field, _label, _example in FILTER_FIELDS:
-            value = self.query_one(f"#{input_id(source, field)}", Input).value
-            if value.strip():
-                filters.setdefault(source, {})[field] = value
-        return filters
-
-    def options(self) -> AddOptions:
-        values = {
-            key: self.query_one(f"#option-{key}", Checkbox).value
-            for key, _label in OPTION_FIELDS
-        }
-        return AddOptions(**values)
-
-    @on(Input.Changed)
-    @on(Checkbox.Changed)
-    def schedule_count(self) -> None:
-        if self.count_timer is not None:
-            self.count_timer.stop()
-        self.count_timer = self.set_timer(COUNT_DELAY, self.start_count)
-
-    def start_count(self) -> None:
-        self.counting += 1
-        ticket = self.counting
-        filters, options, no = self.filters(), self.options(), self.segment_no
-        self.query_one("#count", Static).update(Text(_("Counting ...")))
-        self.run(
-            lambda: segment_actions.count_add_contacts(filters, options, no),
-            lambda count: self.show_count(ticket, count),
-            group="count",
-            exclusive=True,
+class RefineContactsScreen(RemovingScreen):
+    ACTION = "refine"
+    ACTION_TITLE = _("Refine Contacts")
+    APPLY_LABEL = _("Keep only these (ctrl+s)")
+    HELP = (
+        _(
+            "Refine Contacts: keep only the lines whose contacts match the filters "
+            "and remove the others. Watch the count of lines it would remove, then "
+            "press ctrl+s. Enter moves to the next field; Escape closes without "
+            "changing the segment. Go Back (b) in the worksheet brings removed lines "
+            "back."
         )
+        + " "
+        + ENTIRE_COMPANIES_HELP
+        + "\n\n"
+        + FILTER_HELP
+    )
 
-    def show_count(self, ticket: int, count: int) -> None:
-        if ticket != self.counting:
-            return
-        for widget in self.query(Input):
-            widget.remove_class("-invalid")
-        text = ngettext(
-            "{count} contact would be added.", "{count} contacts would be added.", count
-        ).format(count=count)
-        self.query_one("#count", Static).update(Text(text, style="bold"))
+    BINDINGS = [
+        Binding(
+            "ctrl+s",
+            "apply",
+            _("Keep only these"),
+            tooltip=_("Remove the lines whose contacts do not match, and close"),
+        ),
+    ]
 
-    def show_error(self, error: Exception) -> None:
-        self.counting += 1
-        message = getattr(error, "message", str(error))
-        self.query_one("#count", Static).update(Text(message, style="bold"))
-        if isinstance(error, FilterSyntaxError):
-            for widget in self.query(Input):
-                if widget.value == error.expression:
-                    widget.add_class("-invalid")
 
-    @on(Input.Submitted)
-    def next_field(self) -> None:
-        self.focus_next()
-
-    @on(Button.Pressed, "#apply")
-    def action_apply(self) -> None:
-        filters, options, no = self.filters(), self.options(), self.segment_no
-        user = self.app.user  # type: ignore[attr-defined]
-        self.run(
-            lambda: (
-                segment_actions.add_contacts(no, filters, options, user=user).inserted
-            ),
-            self.dismiss,
-        )
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+def builder_for(action: str) -> type[CriteriaBuilderScreen]:
+    """Return the builder screen of ``add``, ``reduce`` or ``refine``."""
+    screens: dict[str, type[CriteriaBuilderScreen]] = {
+        "add": AddContactsScreen,
+        "reduce": ReduceContactsScreen,
+        "refine": RefineContactsScreen,
+    }
+    return screens[action]

@@ -21,7 +21,8 @@ class SegmentListScreen(BaseScreen):
     HELP = _(
         "All segments that are not logged yet. A segment is a worksheet of contacts "
         "that get the same interaction, such as a letter. Create one with n, open it "
-        "with Enter to add contacts and log it."
+        "with Enter to add contacts and log it. v (or F4 anywhere) lists the criteria "
+        "saved from segments."
     )
 
     BINDINGS = [
@@ -33,6 +34,12 @@ class SegmentListScreen(BaseScreen):
             "app.logged_segments",
             _("Logged"),
             tooltip=_("Show the logged segments"),
+        ),
+        Binding(
+            "v",
+            "app.saved_criteria",
+            _("Saved criteria"),
+            tooltip=_("Show the saved criteria, to view or delete them"),
         ),
         Binding("r,f5", "refresh", _("Refresh"), tooltip=_("Read the segments again")),
         Binding("q", "app.quit", _("Quit"), tooltip=_("Quit segtui")),

@@ -15,7 +15,8 @@ from segtui.domain.segment_logging import LogResult
 from segtui.i18n import _
 from segtui.models import SegmentHeader
 from segtui.ui.screens.base import BaseScreen
-from segtui.ui.screens.criteria import AddContactsScreen
+from segtui.ui.screens.criteria import builder_for
+from segtui.ui.screens.criteria_list import CriteriaListScreen, offer_step
 from segtui.ui.screens.dialogs import ConfirmDialog
 from segtui.ui.screens.segment_dialogs import HeaderDialog, InsertLineDialog, LogDialog
 from segtui.ui.text import correspondence_label, display, plain
@@ -49,25 +50,63 @@ class WorksheetScreen(BaseScreen):
         "correspondence type, cost, ...) flow to every line. Add contacts by criteria "
         "with a, insert one contact with i, set the interaction template with e, and log "
         "the segment with l: one interaction log entry and one Word letter per line."
+        "\n\nReduce (r) removes the lines whose contacts match filters, and Refine "
+        "(k) keeps only those. Every change is an action in the criteria list (c). "
+        "Go Back (b) undoes the last action, restoring the lines exactly, and Go "
+        "Forward (f) redoes it."
     )
 
     BINDINGS = [
         Binding(
             "a",
-            "add_contacts",
-            _("Add contacts"),
+            "criteria('add')",
+            _("Add"),
             tooltip=_("Add contacts by criteria"),
+        ),
+        Binding(
+            "r",
+            "criteria('reduce')",
+            _("Reduce"),
+            tooltip=_("Remove the lines whose contacts match criteria"),
+        ),
+        Binding(
+            "k",
+            "criteria('refine')",
+            _("Refine"),
+            tooltip=_("Keep only the lines whose contacts match criteria"),
+        ),
+        Binding(
+            "c",
+            "criteria_list",
+            _("Criteria"),
+            tooltip=_("Show the actions that built the segment; save or reuse them"),
+        ),
+        Binding(
+            "b",
+            "go_back",
+            _("Go back"),
+            show=False,
+            tooltip=_("Undo the last action, restoring the lines exactly"),
+        ),
+        Binding(
+            "f",
+            "go_forward",
+            _("Go forward"),
+            show=False,
+            tooltip=_("Redo the action that Go Back undid"),
         ),
         Binding(
             "i,insert",
             "insert_line",
             _("Insert"),
+            show=False,
             tooltip=_("Insert a line for one contact"),
         ),
         Binding(
             "d,delete",
             "delete_line",
             _("Delete"),
+            show=False,
             tooltip=_("Delete the selected line"),
         ),
         Binding(
@@ -80,7 +119,7 @@ class WorksheetScreen(BaseScreen):
             "l,f9", "log", _("Log"), tooltip=_("Log the segment: entries and letters")
         ),
         Binding(
-            "r,f5",
+            "f5",
             "refresh",
             _("Refresh"),
             show=False,
@@ -214,13 +253,27 @@ class WorksheetScreen(BaseScreen):
     def action_back(self) -> None:
         self.dismiss(None)
 
-    def action_add_contacts(self) -> None:
-        def closed(added: int | None) -> None:
-            if added is not None:
-                self.notify(segment_actions.added_message(added), markup=False)
+    def action_criteria(self, action: str) -> None:
+        def closed(message: str | None) -> None:
+            if message is not None:
+                self.after_change(message)
+
+        description = self.data.header.description if self.data else ""
+        screen = builder_for(action)(self.segment_no, description)
+        self.app.push_screen(screen, closed)
+
+    def action_criteria_list(self) -> None:
+        def closed(changed: bool | None) -> None:
+            if changed:
                 self.action_refresh()
 
-        self.app.push_screen(AddContactsScreen(self.segment_no), closed)
+        self.app.push_screen(CriteriaListScreen(self.segment_no), closed)
+
+    def action_go_back(self) -> None:
+        offer_step(self, self.segment_no, "back", self.after_change)
+
+    def action_go_forward(self) -> None:
+        offer_step(self, self.segment_no, "forward", self.after_change)
 
     def action_insert_line(self) -> None:
         def inserted(contact_no: str | None) -> None:

@@ -1,0 +1,184 @@
+"""Dialogs of the criteria list: save the criteria, pick a logged segment to reuse."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from segtui.domain import logged_segments, saved_criteria
+from segtui.i18n import _, ngettext
+from segtui.ui.screens.dialogs import Dialog
+from segtui.ui.screens.logged import logged_status
+from segtui.ui.screens.navigation import FieldNavigation
+from segtui.ui.screens.segment_dialogs import FormDialog, form_row
+from segtui.ui.text import display
+from segtui.ui.widgets.tick import Tick
+from segtui.ui.widgets.typeahead import TypeAheadInput
+from segtui.ui.worker import run_job
+
+
+class SaveCriteriaDialog(FieldNavigation, FormDialog):
+    """Save a segment's active actions under a code. An error keeps the dialog open."""
+
+    SUBMIT_INPUTS = frozenset({"description"})
+
+    def __init__(self, segment_no: str) -> None:
+        super().__init__(_("Save the criteria of segment {no}").format(no=segment_no))
+        self.segment_no = segment_no
+
+    def compose_body(self) -> ComposeResult:
+        yield form_row(
+            _("Code"),
+            TypeAheadInput(
+                id="code",
+                compact=True,
+                max_length=saved_criteria.MAX_CODE_LENGTH,
+                placeholder=_("such as NEWS-DE"),
+            ),
+        )
+        yield form_row(_("Description"), TypeAheadInput(id="description", compact=True))
+        yield form_row(
+            "",
+            Tick(
+                _("Replace saved criteria with the same code"),
+                False,
+                id="replace",
+                compact=True,
+            ),
+        )
+        yield Static("", id="error", markup=False)
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button(_("Save (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#error", Static).display = False
+        self.query_one("#code", Input).focus()
+
+    @on(Input.Submitted, "#description")
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        code = self.query_one("#code", Input).value
+        description = self.query_one("#description", Input).value
+        replace = self.query_one("#replace", Checkbox).value
+        no, user = self.segment_no, self.app.user  # type: ignore[attr-defined]
+        run_job(
+            self,
+            lambda: (
+                saved_criteria.save_criteria(
+                    no, code, description, user=user, replace=replace
+                ).code
+            ),
+            self.saved,
+            on_error=self.report,
+        )
+
+    def saved(self, code: str) -> None:
+        self.dismiss(code)
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+
+class ReuseLoggedDialog(Dialog):
+    """Pick a logged segment whose contacts to add.
+
+    Dismisses with the logged segment's entry number and the Allow existing tick.
+    """
+
+    BINDINGS = [
+        Binding(
+            "ctrl+s",
+            "reuse",
+            _("Reuse"),
+            tooltip=_("Add the contacts of the highlighted logged segment"),
+        ),
+    ]
+
+    def __init__(self, segment_no: str) -> None:
+        super().__init__(
+            _("Add the contacts of a logged segment to segment {no}").format(
+                no=segment_no
+            )
+        )
+
+    def compose_body(self) -> ComposeResult:
+        yield Label(
+            Text(_("Entry  Segment   Description, logged at, interactions")),
+            markup=False,
+        )
+        yield OptionList(id="logged", compact=True)
+        yield Tick(
+            _("Allow existing contacts (add a contact already on the segment again)"),
+            False,
+            id="allow_existing",
+            compact=True,
+        )
+        yield Static("", id="error", markup=False)
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button(_("Reuse (Enter)"), id="reuse", variant="primary", compact=True)
+        yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#logged", OptionList).focus()
+        run_job(
+            self, logged_segments.list_logged_segments, self.fill, on_error=self.report
+        )
+
+    def fill(self, rows: list[logged_segments.LoggedSegmentSummary]) -> None:
+        options = self.query_one("#logged", OptionList)
+        for row in rows:
+            text = ngettext(
+                "{entry:>5}  {segment:<8}  {description}  {date}  {count} "
+                "interaction  {status}",
+                "{entry:>5}  {segment:<8}  {description}  {date}  {count} "
+                "interactions  {status}",
+                row.interactions,
+            ).format(
+                entry=row.entry_no,
+                segment=row.segment_no,
+                description=display(row.description),
+                date=display(row.created_at),
+                count=row.interactions,
+                status=logged_status(row),
+            )
+            options.add_option(Option(Text(text), id=str(row.entry_no)))
+        if rows:
+            options.highlighted = 0
+        else:
+            self.query_one("#error", Static).update(
+                Text(_("There is no logged segment yet; press Escape."))
+            )
+
+    def report(self, error: Exception) -> None:
+        message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
+        self.query_one("#error", Static).update(Text(message))
+
+    @on(OptionList.OptionSelected)
+    def picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.choose(event.option.id)
+
+    @on(Button.Pressed, "#reuse")
+    def action_reuse(self) -> None:
+        options = self.query_one("#logged", OptionList)
+        if options.highlighted is None:
+            return
+        self.choose(options.get_option_at_index(options.highlighted).id)
+
+    def choose(self, option_id: str | None) -> None:
+        if option_id is None:
+            return
+        allow_existing = self.query_one("#allow_existing", Checkbox).value
+        self.dismiss((int(option_id), allow_existing))
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,173 @@
+"""The criteria builder's form: its sections and rows, and checking each filter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from segtui.domain.criteria import Filters, clean_filters
+from segtui.domain.criteria_sources import EXISTS_FIELD, build_sources
+from segtui.domain.errors import SegtuiError
+from segtui.domain.filters import FilterSyntaxError
+from segtui.i18n import _
+
+# The fields the builder offers per source, in form order, with an example each. A
+# source missing here is offered with all its fields, so a new source still shows up.
+# Contact No., Name, Type, City, Post Code, Country come first, in that order, so
+# Country stays five Tab presses from the first field.
+FORM_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "contact": (
+        ("no", "..CT000500"),
+        ("name", "*GmbH*|@müller*"),
+        ("type", "company|person"),
+        ("city", "Berlin|München"),
+        ("post_code", "10000..19999"),
+        ("country", "DE|AT|CH"),
+        ("county", "West Yorkshire"),
+        ("territory", "<>NORTH"),
+        ("salesperson", "JO|AS"),
+        ("language", "DE"),
+        ("correspondence_type", "email"),
+        ("email", "<>''"),
+        ("company_no", "CT000010"),
+        ("job_title", "*Manager*"),
+        ("exclude_from_segment", "no"),
+    ),
+    "mailing_group": (("code", "NEWS|VIP"),),
+    "industry_group": (("code", "RETAIL"),),
+    "business_relation": (("code", "CUST"),),
+    "job_responsibility": (("code", "PURCH|MGMT"),),
+    "profile": (
+        ("questionnaire", "CUSTOMER"),
+        ("question", "SIZE"),
+        ("answer", "LARGE"),
+    ),
+    "interaction": (
+        ("date", "2026-01-01.."),
+        ("template", "LETTER"),
+        ("group", "LETTER|EMAIL"),
+        ("segment_no", "SEG00001"),
+        ("campaign_no", "CP0001"),
+        ("evaluation", "positive"),
+        ("correspondence_type", "email"),
+        ("canceled", "no"),
+    ),
+    "campaign": (
+        ("no", "CP0001"),
+        ("target", "yes"),
+        ("response", "yes"),
+    ),
+}
+
+FILTER_HELP = (
+    _(
+        """Filter expressions, as in Business Central:
+  DE|AT|CH      any of these values
+  1000..1999    a range; ..2026-06-30 and 2026-01-01.. are open ranges
+  <>NORTH       not NORTH (blank values match too)
+  >=10  <20     comparisons
+  *GmbH*        wildcards: * any text, ? one character
+  ''            blank
+  @müller       any case, umlauts included
+  >=10&<20      both conditions; (A|B)&C groups them
+  yes, no       fields that are yes or no, such as Exclude from Segment"""
+    )
+    + "\n\n"
+    + _(
+        "The form has a group per source: the contact, then each classification. "
+        "Filters in different groups must all match. Within a classification group "
+        "one row must match all of that group's filters: an interaction log entry "
+        "with the date AND the template. Industry group and business relation are "
+        "the company's, and its persons inherit them."
+    )
+    + "\n\n"
+    + _(
+        "The None tick of a group selects the contacts that have no row matching "
+        "that group's filters, or no row at all when the group's filters are empty."
+    )
+)
+
+
+@dataclass(frozen=True)
+class FormRow:
+    source: str
+    field: str
+    label: str
+    example: str
+
+
+@dataclass(frozen=True)
+class FormSection:
+    """The rows of one criteria source under a heading, with its None tick."""
+
+    source: str
+    label: str
+    rows: tuple[FormRow, ...]
+    has_none_tick: bool
+
+
+def form_sections() -> list[FormSection]:
+    """Return the builder's sections in build_sources() order, labels translated."""
+    sections = []
+    for source in build_sources().values():
+        listed = FORM_FIELDS.get(source.key)
+        if listed is None:
+            listed = tuple(
+                (field.key, "") for field in source.fields if field.key != EXISTS_FIELD
+            )
+        rows = tuple(
+            FormRow(source.key, key, source.field(key).label, example)
+            for key, example in listed
+        )
+        sections.append(
+            FormSection(source.key, source.label, rows, source.key != "contact")
+        )
+    return sections
+
+
+def input_id(source: str, field: str) -> str:
+    return f"filter-{source}-{field}"
+
+
+def none_tick_id(source: str) -> str:
+    return f"none-{source}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of counting or applying, or the invalid filter that stopped it.
+
+    ``invalid_id`` is the id of the input whose filter is invalid, and ``position``
+    the character, counted from 1, where its expression goes wrong (0 if unknown).
+    """
+
+    value: Any = None
+    problem: str = ""
+    invalid_id: str = ""
+    position: int = 0
+
+
+def find_invalid_filter(filters: Filters) -> Outcome | None:
+    """Check each filter on its own, so an error names the input it came from.
+
+    The domain reports only the field key, and several sources share keys such as
+    ``code``.
+    """
+    labels = {section.source: section.label for section in form_sections()}
+    for source, fields in filters.items():
+        for field, expression in fields.items():
+            try:
+                clean_filters({source: {field: expression}})
+            except SegtuiError as error:
+                position = error.position if isinstance(error, FilterSyntaxError) else 0
+                target = (
+                    none_tick_id(source)
+                    if field == EXISTS_FIELD
+                    else input_id(source, field)
+                )
+                return Outcome(
+                    problem=f"{labels.get(source, source)}: {error.message}",
+                    invalid_id=target,
+                    position=position,
+                )
+    return None

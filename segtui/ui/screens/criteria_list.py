@@ -1,0 +1,420 @@
+"""A segment's criteria: its actions in order, Go Back, Go Forward, save and reuse."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from segtui.domain import saved_criteria, segment_actions, segmentation
+from segtui.domain.criteria import describe_action
+from segtui.domain.saved_criteria import ReplayResult
+from segtui.domain.segment_actions import ReuseResult
+from segtui.i18n import _, ngettext
+from segtui.models import SegmentCriteriaAction
+from segtui.ui.screens.base import BaseScreen
+from segtui.ui.screens.criteria_dialogs import ReuseLoggedDialog, SaveCriteriaDialog
+from segtui.ui.screens.dialogs import ChoiceDialog, ConfirmDialog, MessageDialog
+from segtui.ui.text import display
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One criteria action as the list shows it."""
+
+    sequence: int
+    text: str
+    active: bool
+    inserted: int
+    deleted: int
+
+
+@dataclass(frozen=True)
+class CriteriaData:
+    description: str
+    line_count: int
+    actions: list[ActionRow]
+
+
+def action_row(action: SegmentCriteriaAction) -> ActionRow:
+    return ActionRow(
+        sequence=action.sequence,
+        text=describe_action(action.action, action.filters or {}, action.options or {}),
+        active=bool(action.active),
+        inserted=action.lines_inserted,
+        deleted=action.lines_deleted,
+    )
+
+
+def load_criteria(no: str) -> CriteriaData:
+    header = segmentation.get_segment(no)
+    return CriteriaData(
+        description=header.description,
+        line_count=segmentation.count_lines(no),
+        actions=[action_row(a) for a in segmentation.criteria_actions(no)],
+    )
+
+
+def action_line(row: ActionRow) -> Text:
+    """Render an action as ``  3  undone  +0      -4       Reduce Contacts  city=X``."""
+    state = "" if row.active else _("undone")
+    return Text(
+        f"{row.sequence:>3}  {state:<6}  +{row.inserted:<6} -{row.deleted:<7} "
+        f"{display(row.text)}"
+    )
+
+
+def heading_line() -> Text:
+    """Return the column names above the lines that action_line renders."""
+    return Text(
+        f"{_('No.'):>3}  {_('State'):<6}  {_('Added'):<7} {_('Removed'):<8} "
+        f"{_('Action')}",
+        style="bold",
+    )
+
+
+def step_target(actions: list[ActionRow], direction: str) -> ActionRow | None:
+    """Return the action Go Back (``back``) or Go Forward (``forward``) would change."""
+    if direction == "back":
+        active = [row for row in actions if row.active]
+        return active[-1] if active else None
+    undone = [row for row in actions if not row.active]
+    return undone[0] if undone else None
+
+
+def step_message(direction: str, sequence: int, result: Any) -> str:
+    restored, removed = result.inserted, result.deleted
+    if direction == "back":
+        text = ngettext(
+            "Action {sequence} undone: {restored} line restored, {removed} removed.",
+            "Action {sequence} undone: {restored} lines restored, {removed} removed.",
+            restored,
+        )
+    else:
+        text = ngettext(
+            "Action {sequence} redone: {restored} line restored, {removed} removed.",
+            "Action {sequence} redone: {restored} lines restored, {removed} removed.",
+            restored,
+        )
+    return text.format(sequence=sequence, restored=restored, removed=removed)
+
+
+def offer_step(
+    screen: BaseScreen, segment_no: str, direction: str, done: Callable[[str], None]
+) -> None:
+    """Ask before Go Back (``back``) or Go Forward (``forward``), then run it.
+
+    "No" is the default. ``done`` gets the message of what changed.
+    """
+    user = screen.app.user  # type: ignore[attr-defined]
+
+    def run_step(target: ActionRow) -> None:
+        step = (
+            segment_actions.go_back
+            if direction == "back"
+            else segment_actions.go_forward
+        )
+        screen.run(
+            lambda: step(segment_no, user=user),
+            lambda result: done(step_message(direction, target.sequence, result)),
+        )
+
+    def ask(actions: list[ActionRow]) -> None:
+        target = step_target(actions, direction)
+        if target is None:
+            message = (
+                _("Segment {no} has no action to go back from.")
+                if direction == "back"
+                else _("Segment {no} has no undone action to go forward to.")
+            )
+            screen.notify(message.format(no=segment_no), markup=False)
+            return
+        if direction == "back":
+            title = _("Go Back")
+            question = _(
+                "Undo action {sequence}?\n{action}\nThe lines it added are removed "
+                "and the lines it removed come back."
+            )
+        else:
+            title = _("Go Forward")
+            question = _(
+                "Redo action {sequence}?\n{action}\nThe lines it added come back "
+                "and the lines it removed are removed again."
+            )
+        text = question.format(sequence=target.sequence, action=display(target.text))
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                run_step(target)
+
+        screen.app.push_screen(ConfirmDialog(title, text, default=False), answered)
+
+    screen.run(lambda: load_criteria(segment_no).actions, ask)
+
+
+def replay_message(code: str, result: ReplayResult) -> str:
+    return ngettext(
+        "Saved criteria {code} replayed, {count} action: {inserted} lines added, "
+        "{deleted} removed.",
+        "Saved criteria {code} replayed, {count} actions: {inserted} lines added, "
+        "{deleted} removed.",
+        len(result.results),
+    ).format(
+        code=code,
+        count=len(result.results),
+        inserted=result.inserted,
+        deleted=result.deleted,
+    )
+
+
+class CriteriaListScreen(BaseScreen):
+    HELP = _(
+        "The criteria of a segment: every action that changed its lines, in order, "
+        "with the lines it added (+) and removed (-). An action undone by Go Back is "
+        "marked undone until Go Forward redoes it; a new action discards the undone "
+        "ones.\n\n"
+        "b goes back from the last action and f goes forward again, both after a "
+        "question whose default is No. s saves the active actions under a code, u "
+        "replays saved criteria on this segment, and o adds the contacts of a logged "
+        "segment."
+    )
+
+    BINDINGS = [
+        Binding(
+            "b",
+            "go_back",
+            _("Go back"),
+            tooltip=_("Undo the last action, restoring the lines exactly"),
+        ),
+        Binding(
+            "f",
+            "go_forward",
+            _("Forward"),
+            tooltip=_("Redo the action that Go Back undid"),
+        ),
+        Binding(
+            "s",
+            "save",
+            _("Save"),
+            tooltip=_("Save the active actions under a code, to reuse them"),
+        ),
+        Binding(
+            "u",
+            "reuse_saved",
+            _("Reuse saved"),
+            tooltip=_("Replay saved criteria on this segment"),
+        ),
+        Binding(
+            "o",
+            "reuse_logged",
+            _("Reuse logged"),
+            tooltip=_("Add the contacts of a logged segment"),
+        ),
+        Binding(
+            "f5",
+            "refresh",
+            _("Refresh"),
+            show=False,
+            tooltip=_("Read the criteria again"),
+        ),
+        Binding(
+            "escape", "back", _("Back"), tooltip=_("Back to the segment's worksheet")
+        ),
+    ]
+
+    def __init__(self, segment_no: str) -> None:
+        super().__init__()
+        self.segment_no = segment_no
+        self.data: CriteriaData | None = None
+        # True once an action here changed the lines, so the worksheet reads them.
+        self.changed = False
+        self.last_message = ""
+
+    def title_text(self) -> str:
+        return _("Criteria of segment {no}").format(no=self.segment_no)
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_title()
+        yield Static("", id="criteria-status", markup=False)
+        yield Label(heading_line(), id="actions-heading", markup=False)
+        yield OptionList(id="actions", compact=True)
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        no = self.segment_no
+        self.run(lambda: load_criteria(no), self.show, group="load", exclusive=True)
+
+    def show(self, data: CriteriaData) -> None:
+        self.data = data
+        self.set_title(
+            _("Criteria of segment {no}  {description}").format(
+                no=self.segment_no, description=data.description
+            )
+        )
+        actions = self.query_one("#actions", OptionList)
+        highlighted = actions.highlighted
+        actions.clear_options()
+        actions.add_options(
+            Option(action_line(row), id=str(row.sequence)) for row in data.actions
+        )
+        if data.actions:
+            last = len(data.actions) - 1
+            actions.highlighted = min(
+                highlighted if highlighted is not None else last, last
+            )
+        actions.focus()
+        self.show_status()
+
+    def show_status(self) -> None:
+        if self.data is None:
+            return
+        status = Text()
+        count = self.data.line_count
+        status.append(
+            ngettext(
+                "{count} line on the segment.", "{count} lines on the segment.", count
+            ).format(count=count)
+        )
+        back = step_target(self.data.actions, "back")
+        forward = step_target(self.data.actions, "forward")
+        if not self.data.actions:
+            status.append(
+                " "
+                + _(
+                    "No actions yet: add contacts in the worksheet (a), reuse saved "
+                    "criteria (u) or reuse a logged segment (o)."
+                )
+            )
+        if back is not None:
+            status.append(" " + _("b undoes action {no}.").format(no=back.sequence))
+        if forward is not None:
+            status.append(" " + _("f redoes action {no}.").format(no=forward.sequence))
+        if self.last_message:
+            status.append("\n")
+            status.append(self.last_message, style="bold")
+        self.query_one("#criteria-status", Static).update(status)
+
+    def after_change(self, message: str, *, notify: bool = True) -> None:
+        self.changed = True
+        self.last_message = message
+        if notify:
+            self.notify(message, markup=False)
+        self.action_refresh()
+
+    def action_back(self) -> None:
+        self.dismiss(self.changed)
+
+    def action_go_back(self) -> None:
+        offer_step(self, self.segment_no, "back", self.after_change)
+
+    def action_go_forward(self) -> None:
+        offer_step(self, self.segment_no, "forward", self.after_change)
+
+    def action_save(self) -> None:
+        def saved(code: str | None) -> None:
+            if code:
+                self.last_message = _("Criteria saved as {code}.").format(code=code)
+                self.notify(self.last_message, markup=False)
+                self.show_status()
+
+        self.app.push_screen(SaveCriteriaDialog(self.segment_no), saved)
+
+    def action_reuse_saved(self) -> None:
+        self.run(saved_criteria.list_saved_criteria, self.pick_saved)
+
+    def pick_saved(self, rows: list[saved_criteria.SavedCriteriaSummary]) -> None:
+        if not rows:
+            self.notify(
+                _("There are no saved criteria yet; press s to save these."),
+                markup=False,
+            )
+            return
+        choices = [
+            (
+                row.code,
+                ngettext(
+                    "{code}  {description}  ({count} action)",
+                    "{code}  {description}  ({count} actions)",
+                    row.actions,
+                ).format(
+                    code=row.code,
+                    description=display(row.description),
+                    count=row.actions,
+                ),
+            )
+            for row in rows
+        ]
+
+        def chosen(code: str | None) -> None:
+            if code:
+                self.run(
+                    lambda: saved_criteria.describe_saved(code),
+                    lambda lines: self.confirm_replay(code, lines),
+                )
+
+        self.app.push_screen(ChoiceDialog(_("Reuse saved criteria"), choices), chosen)
+
+    def confirm_replay(self, code: str, lines: list[str]) -> None:
+        question = "\n".join(
+            [
+                _("Replay saved criteria {code} on segment {no}?").format(
+                    code=code, no=self.segment_no
+                ),
+                *(f"{index}  {display(line)}" for index, line in enumerate(lines, 1)),
+            ]
+        )
+        no, user = self.segment_no, self.app.user  # type: ignore[attr-defined]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run(
+                    lambda: saved_criteria.reuse_criteria(code, no, user=user),
+                    lambda result: self.replayed(code, result),
+                )
+
+        self.app.push_screen(
+            ConfirmDialog(_("Reuse saved criteria"), question, default=True),
+            answered,
+        )
+
+    def replayed(self, code: str, result: ReplayResult) -> None:
+        message = replay_message(code, result)
+        self.after_change(message, notify=not result.messages)
+        if result.messages:
+            title = _("Saved criteria {code} replayed").format(code=code)
+            self.app.push_screen(MessageDialog(title, message, result.messages))
+
+    def action_reuse_logged(self) -> None:
+        no, user = self.segment_no, self.app.user  # type: ignore[attr-defined]
+
+        def chosen(choice: tuple[int, bool] | None) -> None:
+            if choice is None:
+                return
+            entry_no, allow_existing = choice
+            self.run(
+                lambda: segment_actions.reuse_logged_segment(
+                    no, entry_no, allow_existing=allow_existing, user=user
+                ),
+                lambda result: self.reused(entry_no, result),
+            )
+
+        self.app.push_screen(ReuseLoggedDialog(self.segment_no), chosen)
+
+    def reused(self, entry_no: int, result: ReuseResult) -> None:
+        message = result.message()
+        self.after_change(message, notify=not result.missing)
+        if result.missing:
+            self.app.push_screen(
+                MessageDialog(
+                    _("Logged segment {no} reused").format(no=entry_no), message
+                )
+            )

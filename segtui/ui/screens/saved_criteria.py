@@ -1,0 +1,147 @@
+"""The list of saved criteria: view their actions, delete them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from segtui.domain import saved_criteria
+from segtui.i18n import _
+from segtui.ui.screens.base import BaseScreen
+from segtui.ui.screens.dialogs import ConfirmDialog, MessageDialog
+from segtui.ui.text import display, plain
+
+
+class SavedCriteriaScreen(BaseScreen):
+    SCREEN_TITLE = _("Saved criteria")
+    HELP = _(
+        "Criteria saved from segments under a code: the actions that built a "
+        "segment, with their filters and options. Reuse them on another segment "
+        "with u in that segment's criteria list (c in the worksheet). Enter shows "
+        "the actions of the selected criteria; d deletes them after a question whose "
+        "default is No."
+    )
+
+    BINDINGS = [
+        Binding("enter", "view", _("View"), tooltip=_("Show the saved actions")),
+        Binding(
+            "d,delete",
+            "delete",
+            _("Delete"),
+            tooltip=_("Delete the saved criteria"),
+        ),
+        Binding(
+            "f5", "refresh", _("Refresh"), tooltip=_("Read the saved criteria again")
+        ),
+        Binding("escape", "back", _("Back"), tooltip=_("Back")),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_title()
+        table: DataTable[Any] = DataTable(
+            id="saved", cursor_type="row", zebra_stripes=True
+        )
+        table.add_column(_("Code"), key="code", width=16)
+        table.add_column(_("Description"), key="description", width=34)
+        table.add_column(_("Actions"), key="actions", width=7)
+        table.add_column(_("Created by"), key="created_by", width=12)
+        yield table
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self.run(
+            saved_criteria.list_saved_criteria, self.show, group="load", exclusive=True
+        )
+
+    def show(self, rows: list[saved_criteria.SavedCriteriaSummary]) -> None:
+        table = self.query_one("#saved", DataTable)
+        current = self.selected_code()
+        table.clear()
+        for row in rows:
+            table.add_row(
+                plain(row.code),
+                plain(row.description),
+                plain(f"{row.actions:>6}"),
+                plain(row.created_by),
+                key=row.code,
+            )
+        if current is not None and current in table.rows:
+            table.move_cursor(row=table.get_row_index(current))
+        self.set_title(_("Saved criteria ({count})").format(count=len(rows)))
+        table.focus()
+
+    def selected_code(self) -> str | None:
+        table = self.query_one("#saved", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return str(key.value) if key.value is not None else None
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_view()
+
+    def action_view(self) -> None:
+        code = self.selected_code()
+        if code is None:
+            self.notify(
+                _(
+                    "There are no saved criteria yet; save a segment's criteria with s "
+                    "in its criteria list."
+                ),
+                markup=False,
+            )
+            return
+        description = self.query_one("#saved", DataTable).get_row(code)[1].plain
+
+        def shown(lines: list[str]) -> None:
+            self.app.push_screen(
+                MessageDialog(
+                    _("Saved criteria {code}").format(code=code),
+                    description or _("(no description)"),
+                    [
+                        f"{index}  {display(line)}"
+                        for index, line in enumerate(lines, 1)
+                    ],
+                )
+            )
+
+        self.run(lambda: saved_criteria.describe_saved(code), shown)
+
+    def action_delete(self) -> None:
+        code = self.selected_code()
+        if code is None:
+            return
+        description = self.query_one("#saved", DataTable).get_row(code)[1].plain
+        user = self.app.user  # type: ignore[attr-defined]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run(
+                    lambda: saved_criteria.delete_saved_criteria(code, user=user),
+                    lambda _result: self.deleted(code),
+                )
+
+        self.app.push_screen(
+            ConfirmDialog(
+                _("Delete saved criteria"),
+                _("Delete saved criteria {code} {description}?").format(
+                    code=code, description=description
+                ),
+                default=False,
+            ),
+            answered,
+        )
+
+    def deleted(self, code: str) -> None:
+        self.notify(_("Saved criteria {code} deleted.").format(code=code), markup=False)
+        self.action_refresh()
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -16,6 +16,19 @@ from tests.builders import World, build_world
 TEST_USER = "tester"
 
 
+def load_sample_for_tests() -> None:
+    """Load the sample data as TEST_USER, who becomes admin; the login running the
+    tests becomes admin too, so segtui processes started by tests may change data."""
+    from segtui.domain.sample_data import load_sample_data
+    from segtui.domain.users import current_user
+    from segtui.models import Role, UserSetup
+
+    load_sample_data(TEST_USER)
+    UserSetup.insert(
+        user_id=current_user(), role=Role.ADMIN
+    ).on_conflict_ignore().execute()
+
+
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep every test's data folders and settings inside its own tmp_path."""
@@ -69,11 +82,9 @@ def world(database: Database) -> World:
 @pytest.fixture(scope="session")
 def sample_database_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file with the shipped sample data, built once per test session."""
-    from segtui.domain.sample_data import load_sample_data
-
     path = tmp_path_factory.mktemp("sample") / "sample.sqlite3"
     database = open_database(sqlite_url(path))
-    load_sample_data(TEST_USER)
+    load_sample_for_tests()
     database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     database.close()
     return path
@@ -83,11 +94,9 @@ def sample_database_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def sample_database_path(tmp_path: Path, request: pytest.FixtureRequest) -> Path | str:
     """A private database with the sample data, as a SQLite path or a PostgreSQL URL."""
     if POSTGRES:
-        from segtui.domain.sample_data import load_sample_data
-
         url = fresh_database_url(tmp_path)
         database = open_database(url)
-        load_sample_data(TEST_USER)
+        load_sample_for_tests()
         database.close()
         return url
     path = tmp_path / "sample.sqlite3"

@@ -62,7 +62,9 @@ def test_failure_after_commit_reported(world, tmp_path: Path, monkeypatch) -> No
     assert all(entry.document_path == "" for entry in entries())
     assert count_to_resend(result.logged_segment_no) == 2
 
-    report = resend_logged_segment(result.logged_segment_no, folder=folder)
+    report = resend_logged_segment(
+        result.logged_segment_no, user=TEST_USER, folder=folder
+    )
     assert report.error == ""
     assert len(report.letters) == 2
     assert all(Path(entry.document_path).exists() for entry in entries())
@@ -146,7 +148,7 @@ def test_cancel_records_written_letters(sample_database, tmp_path: Path) -> None
     unfinished = count_to_resend(result.logged_segment_no)
     assert unfinished == result.entries - len(recorded)
 
-    report = resend_logged_segment(result.logged_segment_no)
+    report = resend_logged_segment(result.logged_segment_no, user=TEST_USER)
     assert len(report.letters) == unfinished
     assert {entry.delivery_status for entry in entries()} == {"sent"}
     assert len(list(folder.glob("CT*.docx"))) == result.entries

@@ -142,7 +142,9 @@ def logged_resend(
         )
         return
     folder = output or letters_folder(entry_no)
-    report = resend_logged_segment(entry_no, failed_only=failed_only, folder=folder)
+    report = resend_logged_segment(
+        entry_no, user=context.user, failed_only=failed_only, folder=folder
+    )
     finish_delivery(report, folder, entry_no)
     if not delivery_succeeded(report):
         sys.exit(1)

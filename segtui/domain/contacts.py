@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from segtui.db import write_transaction
 from segtui.domain.errors import InvalidValueError, NotFoundError
+from segtui.domain.users import Permission, require
 from segtui.i18n import _
 from segtui.models import Contact, SegmentLine
 
@@ -22,6 +23,7 @@ def delete_contact(no: str, *, user: str) -> None:
     that still has persons. Interaction log entries keep the contact's number and
     name, so its history stays readable.
     """
+    require(user, Permission.MARKETING, _("delete contacts"))
     with write_transaction():
         contact = get_contact(no)
         segments = [

@@ -35,6 +35,7 @@ from segtui.domain.letter_jobs import (
     merge_letters,
     merge_print_file,
 )
+from segtui.domain.users import Permission, require
 from segtui.i18n import _
 from segtui.models import (
     Attachment,
@@ -484,6 +485,7 @@ def letters_folder(logged_segment_no: int) -> Path:
 def resend_logged_segment(
     logged_segment_no: int,
     *,
+    user: str,
     failed_only: bool = False,
     folder: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -494,6 +496,7 @@ def resend_logged_segment(
     The letters go to ``folder``, by default the folder of the segment's other
     letters; their print file is named "Letters sent again".
     """
+    require(user, Permission.MARKETING, _("send letters"))
     target = folder or letters_folder(logged_segment_no)
     return deliver_logged_segment(
         logged_segment_no,

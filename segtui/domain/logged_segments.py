@@ -13,6 +13,7 @@ from segtui.domain import clock
 from segtui.domain.errors import NotFoundError
 from segtui.domain.numbering import SEGMENT_SERIES, next_number
 from segtui.domain.segment_actions import insert_logged_contacts, record_action
+from segtui.domain.users import Permission, require
 from segtui.i18n import _
 from segtui.models import (
     DeliveryStatus,
@@ -124,6 +125,7 @@ def create_follow_up_segment(entry_no: int, *, user: str) -> SegmentHeader:
     Contacts deleted since logging are skipped; privacy-blocked contacts are never
     added. Exclusion is ignored, because the contacts were chosen already.
     """
+    require(user, Permission.MARKETING, _("create segments"))
     with write_transaction():
         logged = LoggedSegment.get_or_none(LoggedSegment.entry_no == entry_no)
         if logged is None:

@@ -20,6 +20,7 @@ from segtui.db import write_transaction
 from segtui.domain import clock
 from segtui.domain.errors import InvalidValueError
 from segtui.domain.sample_setup import CONTACT_SERIES_ROW, CSV_COLUMNS, LETTERS_FOLDER
+from segtui.domain.users import Permission, require
 from segtui.i18n import _
 from segtui.models import (
     Attachment,
@@ -71,6 +72,7 @@ def load_sample_data(user: str, folder: Traversable | Path | None = None) -> Non
     }
     created_at = clock.now()
 
+    require(user, Permission.ADMINISTRATION, _("load the sample data"))
     with write_transaction():
         if Contact.select().exists():
             raise InvalidValueError(

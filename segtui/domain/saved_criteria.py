@@ -26,8 +26,9 @@ from segtui.domain.segment_actions import (
     replay_insert_line,
     reuse_logged_segment,
 )
-from segtui.domain.segmentation import get_segment
+from segtui.domain.segmentation import lock_segment
 from segtui.domain.text import clean_line
+from segtui.domain.users import Permission, require
 from segtui.i18n import _
 from segtui.models import SavedCriteria, SavedCriteriaAction, SegmentCriteriaAction
 
@@ -77,8 +78,9 @@ def save_criteria(
 ) -> SavedCriteria:
     """Save a segment's active actions, in order, under a code."""
     code = _check_code(code)
+    require(user, Permission.MARKETING, _("save criteria"))
     with write_transaction():
-        segment = get_segment(segment_no)
+        segment = lock_segment(segment_no)
         actions = list(
             SegmentCriteriaAction.select()
             .where(
@@ -178,6 +180,7 @@ def describe_saved(code: str) -> list[str]:
 
 
 def delete_saved_criteria(code: str, *, user: str) -> None:
+    require(user, Permission.MARKETING, _("delete saved criteria"))
     with write_transaction():
         saved, _actions = get_saved_criteria(code)
         saved.delete_instance(recursive=True)
@@ -191,8 +194,9 @@ def reuse_criteria(code: str, segment_no: str, *, user: str) -> ReplayResult:
     """
     _saved, actions = get_saved_criteria(code)
     replay = ReplayResult()
+    require(user, Permission.MARKETING, _("change segment lines"))
     with write_transaction():
-        get_segment(segment_no)
+        lock_segment(segment_no)
         for action in actions:
             replay_action(
                 segment_no,

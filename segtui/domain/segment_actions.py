@@ -24,9 +24,10 @@ from segtui.domain.criteria import (
 )
 from segtui.domain.errors import InvalidValueError, NotFoundError
 from segtui.domain.propagation import constant, line_columns
-from segtui.domain.segmentation import get_segment
+from segtui.domain.segmentation import lock_segment
 from segtui.domain.sql import json_object, json_value
 from segtui.domain.text import clean_line
+from segtui.domain.users import Permission, require
 from segtui.i18n import _, ngettext
 from segtui.models import (
     Contact,
@@ -79,8 +80,9 @@ def add_contacts(
 ) -> ActionResult:
     """Insert a line for every contact the filters and options select."""
     cleaned = clean_filters(filters)
+    require(user, Permission.MARKETING, _("change segment lines"))
     with write_transaction():
-        segment = get_segment(no)
+        segment = lock_segment(no)
         action = record_action(segment, "add", cleaned, options.as_dict(), user)
         selection = Selection(cleaned, options, segment.no)
         inserted = insert_lines(segment, action, selection.condition())
@@ -92,8 +94,9 @@ def insert_line(
 ) -> ActionResult:
     """Insert one line for a contact typed by the user."""
     contact_no = clean_line(contact_no).upper()
+    require(user, Permission.MARKETING, _("change segment lines"))
     with write_transaction():
-        segment = get_segment(no)
+        segment = lock_segment(no)
         contact = Contact.get_or_none(Contact.no == contact_no)
         if contact is None:
             raise NotFoundError(
@@ -175,8 +178,9 @@ def reduce_contacts(
     moved to another company since it was added is judged by its new company.
     """
     cleaned = clean_filters(filters)
+    require(user, Permission.MARKETING, _("change segment lines"))
     with write_transaction():
-        segment = get_segment(no)
+        segment = lock_segment(no)
         action = record_action(
             segment, "reduce", cleaned, {"entire_companies": entire_companies}, user
         )
@@ -195,8 +199,9 @@ def refine_contacts(
 ) -> ActionResult:
     """Keep only the lines whose contacts match the filters."""
     cleaned = clean_filters(filters)
+    require(user, Permission.MARKETING, _("change segment lines"))
     with write_transaction():
-        segment = get_segment(no)
+        segment = lock_segment(no)
         action = record_action(
             segment, "refine", cleaned, {"entire_companies": entire_companies}, user
         )
@@ -212,8 +217,9 @@ def delete_lines(no: str, line_nos: Sequence[int], *, user: str) -> ActionResult
     The action names each line by its contact and which of that contact's lines it
     was (1 for the first, by line number), so saved criteria replay it exactly.
     """
+    require(user, Permission.MARKETING, _("change segment lines"))
     with write_transaction():
-        segment = get_segment(no)
+        segment = lock_segment(no)
         wanted = set(line_nos)
         lines = [
             (line_no, contact_no)
@@ -303,11 +309,19 @@ def insert_lines(
         .scalar()
     ) or 0
     columns = line_columns(segment)
-    fields = [SegmentLine.segment, SegmentLine.line_no, SegmentLine.contact]
+    fields = [
+        SegmentLine.segment,
+        SegmentLine.line_no,
+        SegmentLine.contact,
+        SegmentLine.modified_at,
+        SegmentLine.modified_by,
+    ]
     values: list[Any] = [
         constant(SegmentLine.segment, segment.no),
         Value(last_line) + fn.ROW_NUMBER().over(order_by=[Contact.no]) * LINE_NO_STEP,
         Contact.no,
+        constant(SegmentLine.modified_at, action.created_at),
+        constant(SegmentLine.modified_by, action.created_by),
     ]
     for line_field, expression in columns:
         fields.append(line_field)
@@ -365,8 +379,9 @@ def go_back(no: str, *, user: str) -> ActionResult:
     edits included, is kept in the history for Go Forward. The lines it deleted come
     back as they were when it deleted them.
     """
+    require(user, Permission.MARKETING, _("change segment lines"))
     with write_transaction():
-        segment = get_segment(no)
+        segment = lock_segment(no)
         action = (
             SegmentCriteriaAction.select()
             .where(
@@ -389,8 +404,9 @@ def go_back(no: str, *, user: str) -> ActionResult:
 
 def go_forward(no: str, *, user: str) -> ActionResult:
     """Redo the first action that Go Back undid, restoring the lines exactly."""
+    require(user, Permission.MARKETING, _("change segment lines"))
     with write_transaction():
-        segment = get_segment(no)
+        segment = lock_segment(no)
         action = (
             SegmentCriteriaAction.select()
             .where(
@@ -494,8 +510,9 @@ def reuse_logged_segment(
     Exclusion is ignored, because these contacts were chosen already; privacy-blocked
     contacts are never added. Contacts deleted since logging are skipped and named.
     """
+    require(user, Permission.MARKETING, _("change segment lines"))
     with write_transaction():
-        segment = get_segment(no)
+        segment = lock_segment(no)
         if (
             LoggedSegment.get_or_none(LoggedSegment.entry_no == logged_segment_no)
             is None
@@ -551,8 +568,9 @@ def replay_delete_lines(
     The action is recorded even when none of the lines is on the segment, so
     replayed criteria keep every step.
     """
+    require(user, Permission.MARKETING, _("change segment lines"))
     with write_transaction():
-        segment = get_segment(no)
+        segment = lock_segment(no)
         action = record_action(segment, "delete_line", {}, {"lines": list(lines)}, user)
         contacts = sorted({str(line["contact_no"]) for line in lines})
         occurrences = {
@@ -584,8 +602,9 @@ def replay_insert_line(
     longer exists or is privacy blocked. A contact already on the segment is
     inserted again only with ``allow_existing``, as the original action was.
     """
+    require(user, Permission.MARKETING, _("change segment lines"))
     with write_transaction():
-        segment = get_segment(no)
+        segment = lock_segment(no)
         action = record_action(
             segment,
             "insert_line",

@@ -20,7 +20,7 @@ from typing import Any
 from peewee import JOIN, Case, Value, fn
 
 from segtui import paths
-from segtui.db import write_transaction
+from segtui.db import is_sqlite, write_transaction
 from segtui.domain import clock
 from segtui.domain.delivery import DeliveryReport, deliver_logged_segment
 from segtui.domain.documents import DocumentError, unmatched_fields
@@ -28,6 +28,7 @@ from segtui.domain.email_delivery import smtp_settings
 from segtui.domain.errors import NotFoundError, Problem, ValidationError
 from segtui.domain.settings import HOME_COUNTRY, get_setting
 from segtui.domain.sql import json_object
+from segtui.domain.users import Permission, require
 from segtui.i18n import _
 from segtui.models import (
     Attachment,
@@ -92,6 +93,7 @@ def log_segment(
         options.output_folder or default_output_folder(no)
     ).expanduser()
 
+    require(user, Permission.MARKETING, _("log segments"))
     with write_transaction():
         segment = _segment_to_log(no)
         problems = validate_segment(segment, options, output_folder)
@@ -142,7 +144,12 @@ def log_segment(
 
 
 def _segment_to_log(no: str) -> SegmentHeader:
-    segment = SegmentHeader.get_or_none(SegmentHeader.no == no)
+    """Return the segment to log, locked; name who logged it if it is gone."""
+    query = SegmentHeader.select().where(SegmentHeader.no == no)
+    if not is_sqlite():
+        # The second of two users logging at once waits here, then finds it gone.
+        query = query.for_update()
+    segment = query.first()
     if segment is not None:
         return segment
     logged = (

@@ -14,7 +14,7 @@ from typing import Any
 
 from peewee import JOIN, Field, fn
 
-from segtui.db import write_transaction
+from segtui.db import is_sqlite, write_transaction
 from segtui.domain import clock
 from segtui.domain.errors import InvalidValueError, NotFoundError
 from segtui.domain.numbering import SEGMENT_SERIES, next_number
@@ -25,6 +25,7 @@ from segtui.domain.propagation import (
     stored_value,
 )
 from segtui.domain.text import clean_line
+from segtui.domain.users import Permission, require
 from segtui.i18n import _
 from segtui.models import (
     Contact,
@@ -60,6 +61,21 @@ def get_segment(no: str) -> SegmentHeader:
                 "by someone else."
             ).format(no=no)
         )
+    return segment
+
+
+def lock_segment(no: str) -> SegmentHeader:
+    """Return a segment to change it, its row locked until the transaction ends.
+
+    SQLite's BEGIN IMMEDIATE already holds the one write lock; on PostgreSQL the row
+    lock makes a second user's change of the same segment wait for the first.
+    """
+    query = SegmentHeader.select().where(SegmentHeader.no == no)
+    if not is_sqlite():
+        query = query.for_update()
+    segment = query.first()
+    if segment is None:
+        return get_segment(no)
     return segment
 
 
@@ -116,6 +132,7 @@ def create_segment(
         setup = UserSetup.get_or_none(UserSetup.user_id == user)
         salesperson_code = setup.salesperson_code if setup else None
 
+    require(user, Permission.MARKETING, _("create segments"))
     with write_transaction():
         now = clock.now()
         segment = SegmentHeader(
@@ -135,8 +152,9 @@ def create_segment(
 
 def delete_segment(no: str, *, user: str) -> None:
     """Delete an unlogged segment with its lines and criteria."""
+    require(user, Permission.MARKETING, _("delete segments"))
     with write_transaction():
-        segment = get_segment(no)
+        segment = lock_segment(no)
         segment.delete_instance(recursive=False)
 
 
@@ -197,8 +215,9 @@ def update_header(
             )
         )
 
+    require(user, Permission.MARKETING, _("change segments"))
     with write_transaction():
-        segment = get_segment(no)
+        segment = lock_segment(no)
         changed: set[str] = set()
         for name, value in changes.items():
             value = _check_header_value(name, value)

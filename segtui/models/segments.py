@@ -113,6 +113,9 @@ class SegmentLine(BaseModel):
     attachment = ForeignKeyField(Attachment, null=True, on_delete="RESTRICT")
     personal_note = TextField(default="")
     version = IntegerField(default=1)
+    # Added in schema version 2, for the message when two users edit one line.
+    modified_at = DateTimeField(null=True)
+    modified_by = CharField(max_length=100, default="")
 
     class Meta:
         indexes = (

@@ -49,8 +49,27 @@ def _run_sql_file(name: str) -> Callable[[Database], None]:
     return apply
 
 
+def _line_modified_by(database: Database) -> None:
+    """Record who changed a segment line last and when, for edit conflicts."""
+    from peewee import CharField, DateTimeField
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+    migrator = (
+        SqliteMigrator(database)
+        if isinstance(database, SqliteDatabase)
+        else PostgresqlMigrator(database)
+    )
+    migrate(
+        migrator.add_column("segment_line", "modified_at", DateTimeField(null=True)),
+        migrator.add_column(
+            "segment_line", "modified_by", CharField(max_length=100, default="")
+        ),
+    )
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _run_sql_file("0001_initial")),
+    Migration(2, "who changed a segment line last", _line_modified_by),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

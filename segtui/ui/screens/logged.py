@@ -303,7 +303,10 @@ class LoggedSegmentScreen(BaseScreen):
             if not yes:
                 return
             self.notify(_("Writing and sending the letters again ..."), markup=False)
-            self.run(lambda: delivery.resend_logged_segment(entry_no), self.resent)
+            user = self.app.user  # type: ignore[attr-defined]
+            self.run(
+                lambda: delivery.resend_logged_segment(entry_no, user=user), self.resent
+            )
 
         def asked(count: int) -> None:
             if count == 0:

@@ -6,13 +6,25 @@ entry point calls ``open_database`` once with the URL the user chose.
 
 from __future__ import annotations
 
+import logging
 import os
 import unicodedata
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from peewee import Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+from peewee import (
+    Database,
+    DatabaseProxy,
+    OperationalError,
+    PostgresqlDatabase,
+    SqliteDatabase,
+)
+
+from segtui.i18n import _
+
+log = logging.getLogger("segtui.db")
 
 database_proxy = DatabaseProxy()
 
@@ -105,17 +117,55 @@ def is_sqlite(database: Database | None = None) -> bool:
     return isinstance(database or current_database(), SqliteDatabase)
 
 
-def write_transaction() -> AbstractContextManager[object]:
-    """Begin a write transaction that holds the write lock from its first statement.
+# Times a writer asks for SQLite's write lock, each waiting up to SQLITE_TIMEOUT
+# seconds, before it reports that the database is busy.
+BUSY_ATTEMPTS = 3
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """Run a write transaction that holds the write lock from its first statement.
 
     On SQLite a plain ``BEGIN`` that reads and then writes fails at once with
     "database is locked" when another writer committed in between, whatever the busy
-    timeout; ``BEGIN IMMEDIATE`` waits for the lock instead.
+    timeout; ``BEGIN IMMEDIATE`` waits for the lock instead. When another writer
+    holds the lock through every attempt, DatabaseBusyError says so instead of the
+    program hanging. Inside a transaction this is a savepoint.
     """
     database = current_database()
-    if isinstance(database, SqliteDatabase) and not database.in_transaction():
-        return database.atomic("IMMEDIATE")
-    return database.atomic()
+    if not isinstance(database, SqliteDatabase) or database.in_transaction():
+        with database.atomic():
+            yield
+        return
+
+    transaction = database.atomic("IMMEDIATE")
+    for attempt in range(1, BUSY_ATTEMPTS + 1):
+        try:
+            transaction.__enter__()
+            break
+        except OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            log.warning(
+                "database busy, attempt %s of %s: %s", attempt, BUSY_ATTEMPTS, error
+            )
+            if attempt == BUSY_ATTEMPTS:
+                from segtui.domain.errors import DatabaseBusyError
+
+                raise DatabaseBusyError(
+                    _(
+                        "The database is busy: another user has been writing for over "
+                        "{seconds} seconds. Try again in a moment."
+                    ).format(seconds=SQLITE_TIMEOUT * BUSY_ATTEMPTS)
+                ) from error
+            transaction = database.atomic("IMMEDIATE")
+    try:
+        yield
+    except BaseException as error:
+        if not transaction.__exit__(type(error), error, error.__traceback__):
+            raise
+    else:
+        transaction.__exit__(None, None, None)
 
 
 def fold(expression: object) -> object:

@@ -52,3 +52,16 @@ class ValidationError(SegtuiError):
 
     def __str__(self) -> str:
         return "\n".join([self.message, *(f"  {problem}" for problem in self.problems)])
+
+
+class ConflictError(SegtuiError):
+    """Raised when a record changed since the user read it; nothing was saved."""
+
+    def __init__(self, message: str, modified_by: str, modified_at: object) -> None:
+        super().__init__(message)
+        self.modified_by = modified_by
+        self.modified_at = modified_at
+
+
+class DatabaseBusyError(SegtuiError):
+    """Raised when another user's write held the database for too long."""

@@ -26,6 +26,7 @@ from segtui.domain.propagation import (
 )
 from segtui.domain.text import clean_line
 from segtui.domain.users import Permission, require
+from segtui.domain.versions import check_version
 from segtui.i18n import _
 from segtui.models import (
     Contact,
@@ -125,9 +126,9 @@ def create_segment(
         raise InvalidValueError(
             _("A segment needs a description; type one and try again.")
         )
-    template = _find_template(template_code) if template_code else None
+    template = find_template(template_code) if template_code else None
     if salesperson_code:
-        salesperson_code = _find_salesperson(salesperson_code).code
+        salesperson_code = find_salesperson(salesperson_code).code
     else:
         setup = UserSetup.get_or_none(UserSetup.user_id == user)
         salesperson_code = setup.salesperson_code if setup else None
@@ -201,11 +202,14 @@ def update_header(
     *,
     user: str,
     update_lines: bool = True,
+    expected_version: int | None = None,
 ) -> SegmentHeader:
     """Change header fields; with ``update_lines`` the lines follow the shared ones.
 
     Setting ``interaction_template`` also sets the template's cost, duration,
     information flow, initiated by, correspondence type and language on the header.
+    With ``expected_version``, a header changed by someone else since it was read
+    raises ConflictError and nothing is saved.
     """
     unknown = [name for name in changes if name not in HEADER_FIELDS]
     if unknown:
@@ -218,11 +222,12 @@ def update_header(
     require(user, Permission.MARKETING, _("change segments"))
     with write_transaction():
         segment = lock_segment(no)
+        check_version(segment, expected_version, _("Segment {no}").format(no=no))
         changed: set[str] = set()
         for name, value in changes.items():
-            value = _check_header_value(name, value)
+            value = check_header_value(name, value)
             if name == "interaction_template":
-                template = _find_template(value) if value else None
+                template = find_template(value) if value else None
                 if (
                     template is None
                     or template.code != segment.interaction_template_code
@@ -255,7 +260,7 @@ def update_header(
         return segment
 
 
-def _check_header_value(name: str, value: Any) -> Any:
+def check_header_value(name: str, value: Any) -> Any:
     """Return a header value as stored, or raise InvalidValueError naming the field."""
     if name == "description":
         text = clean_line(value)
@@ -267,7 +272,7 @@ def _check_header_value(name: str, value: Any) -> Any:
     if name == "subject":
         return clean_line(value)
     if name == "salesperson":
-        return _find_salesperson(value).code if value else None
+        return find_salesperson(value).code if value else None
     if name == "language":
         if not value:
             return None
@@ -385,7 +390,7 @@ def _per_contact(expression: Any) -> Any:
     return Contact.select(expression).where(Contact.no == SegmentLine.contact)
 
 
-def _find_template(code: str) -> InteractionTemplate:
+def find_template(code: str) -> InteractionTemplate:
     code = clean_line(code).upper()
     template = InteractionTemplate.get_or_none(InteractionTemplate.code == code)
     if template is None:
@@ -401,7 +406,7 @@ def _find_template(code: str) -> InteractionTemplate:
     return template
 
 
-def _find_salesperson(code: str) -> Salesperson:
+def find_salesperson(code: str) -> Salesperson:
     code = clean_line(code).upper()
     salesperson = Salesperson.get_or_none(Salesperson.code == code)
     if salesperson is None:

@@ -1,0 +1,164 @@
+"""Changing one segment line: its interaction values and a personal note.
+
+A line starts with the header's values; a user may change them for one contact.
+Changing the line's template replaces its description with the template's, except
+that a description typed on a line that had no template yet is kept, and brings the
+template's cost, duration, information flow and initiated by. Every save checks
+the line's row version, so two users editing one line never overwrite each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from segtui.db import write_transaction
+from segtui.domain import clock
+from segtui.domain.errors import InvalidValueError, NotFoundError
+from segtui.domain.propagation import language_expression
+from segtui.domain.segmentation import (
+    check_amount,
+    check_header_value,
+    find_template,
+    lock_segment,
+)
+from segtui.domain.text import clean_line, clean_text
+from segtui.domain.users import Permission, require
+from segtui.domain.versions import check_version
+from segtui.i18n import _
+from segtui.models import Contact, CorrespondenceType, SegmentLine
+
+# The line fields a user may change, with how each value is checked.
+LINE_FIELDS = (
+    "date",
+    "salesperson",
+    "interaction_template",
+    "language",
+    "subject",
+    "description",
+    "correspondence_type",
+    "unit_cost",
+    "unit_duration",
+    "information_flow",
+    "initiated_by",
+    "evaluation",
+    "personal_note",
+)
+
+MAX_NOTE_LENGTH = 2000
+
+
+def get_line(no: str, line_no: int) -> SegmentLine:
+    line = SegmentLine.get_or_none(
+        (SegmentLine.segment == no) & (SegmentLine.line_no == line_no)
+    )
+    if line is None:
+        raise NotFoundError(
+            _(
+                "Segment {no} has no line {line}; it may have been deleted by someone else."
+            ).format(no=no, line=line_no)
+        )
+    return line
+
+
+def update_line(
+    no: str,
+    line_no: int,
+    changes: Mapping[str, Any],
+    *,
+    user: str,
+    expected_version: int | None = None,
+) -> SegmentLine:
+    """Change one line's values; a line changed meanwhile raises ConflictError."""
+    unknown = [name for name in changes if name not in LINE_FIELDS]
+    if unknown:
+        raise InvalidValueError(
+            _("Unknown line field {field!r}; the fields are: {known}.").format(
+                field=unknown[0], known=", ".join(LINE_FIELDS)
+            )
+        )
+    require(user, Permission.MARKETING, _("change segment lines"))
+    with write_transaction():
+        segment = lock_segment(no)
+        line = get_line(segment.no, line_no)
+        check_version(
+            line,
+            expected_version,
+            _("Line {line} of segment {no}").format(line=line_no, no=segment.no),
+        )
+        changed = False
+        for name, value in changes.items():
+            value = _check_line_value(name, value)
+            if name == "interaction_template":
+                changed |= _change_template(segment, line, value)
+                continue
+            current = line.__data__.get(getattr(SegmentLine, name).name)
+            if current != value:
+                setattr(line, name, value)
+                changed = True
+        if changed:
+            line.version += 1
+            line.modified_at = clock.now()
+            line.modified_by = user
+            line.save()
+        return line
+
+
+def _check_line_value(name: str, value: Any) -> Any:
+    if name in ("unit_cost", "unit_duration"):
+        labels = {"unit_cost": _("Unit cost"), "unit_duration": _("Duration")}
+        return check_amount(labels[name], value)
+    if name == "personal_note":
+        note = clean_text(value)
+        if len(note) > MAX_NOTE_LENGTH:
+            raise InvalidValueError(
+                _(
+                    "The personal note has {count} characters; the most is {max}."
+                ).format(count=len(note), max=MAX_NOTE_LENGTH)
+            )
+        return note
+    if name in ("description", "evaluation"):
+        return clean_line(value)
+    if name == "date":
+        if value is None or isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise InvalidValueError(
+                _("Date {value!r} is not a date; write it as YYYY-MM-DD.").format(
+                    value=value
+                )
+            ) from None
+    if name == "interaction_template":
+        return value or None
+    return check_header_value(name, value)
+
+
+def _change_template(segment: Any, line: SegmentLine, code: str | None) -> bool:
+    """Give a line another template, with the values that come with it."""
+    if code == line.interaction_template_code:
+        return False
+    template = find_template(code) if code else None
+    had_template = line.interaction_template_code is not None
+    line.interaction_template = template
+    if template is None:
+        return True
+    if had_template or not line.description:
+        line.description = template.description
+    for name in ("unit_cost", "unit_duration", "information_flow", "initiated_by"):
+        setattr(line, name, getattr(template, name))
+    if template.ignore_contact_corresp_type or not line.correspondence_type:
+        line.correspondence_type = (
+            template.correspondence_type or CorrespondenceType.BLANK
+        )
+    # The template's languages decide the line's language, unless the line has a
+    # letter of its own.
+    if line.attachment_id is None:
+        line.language = (
+            Contact.select(language_expression(segment, template))
+            .where(Contact.no == line.contact_no)
+            .scalar()
+        )
+    return True

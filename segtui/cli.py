@@ -185,6 +185,7 @@ def init(context: Context, sample: bool) -> None:
 
 
 def register_commands() -> None:
+    from segtui.commands.admin import db, user
     from segtui.commands.contacts import contacts
     from segtui.commands.criteria import criteria
     from segtui.commands.logged import logged
@@ -194,6 +195,8 @@ def register_commands() -> None:
     cli.add_command(logged)
     cli.add_command(criteria)
     cli.add_command(contacts)
+    cli.add_command(user)
+    cli.add_command(db)
 
 
 register_commands()

@@ -52,6 +52,17 @@ class Context:
                 ).format(path=path)
             )
         open_database(self.url)
+        self.check_user_option()
+
+    def check_user_option(self) -> None:
+        """Allow ``--user`` for another login only when the real login is an admin."""
+        from segtui.domain.users import Permission, current_user, require
+
+        login = current_user()
+        if self.user_option and self.user_option != login:
+            require(
+                login, Permission.ADMINISTRATION, _("act as another user with --user")
+            )
 
     @property
     def user(self) -> str:

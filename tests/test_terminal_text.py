@@ -10,7 +10,8 @@ import pytest
 from segtui.db import open_database
 from segtui.domain import segment_actions, segmentation
 from segtui.domain.criteria import AddOptions
-from segtui.models import Contact
+from segtui.domain.users import current_user
+from segtui.models import Contact, Role, UserSetup
 from tests.backends import fresh_database_url
 from tests.builders import build_world
 from tests.tmux_harness import (
@@ -45,6 +46,10 @@ def markup_database(tmp_path: Path) -> Iterator[str]:
     segment_actions.add_contacts(
         segment.no, {"contact": {"no": "MK*"}}, AddOptions(), user="tester"
     )
+    # The segtui process in tmux runs as the login running the tests.
+    UserSetup.insert(
+        user_id=current_user(), role=Role.MARKETER
+    ).on_conflict_ignore().execute()
     database.close()
     yield path
 

@@ -12,6 +12,7 @@ from textual.binding import Binding
 
 from segtui.domain.delivery import describe_report
 from segtui.domain.segment_logging import LogResult
+from segtui.domain.users import ROLE_PERMISSIONS, Permission, role_of
 from segtui.i18n import _
 from segtui.ui.screens.help import HelpScreen, help_text
 from segtui.ui.screens.logged import LoggedSegmentListScreen, LoggedSegmentScreen
@@ -60,6 +61,9 @@ class SegtuiApp(App[None]):
         self.user = user
         self.database_url = database_url
         self.log_path = log_path
+        # One small query when the app starts; the role decides which keys show.
+        self.role = role_of(user)
+        self.may_change = Permission.MARKETING in ROLE_PERMISSIONS[self.role]
 
     def on_mount(self) -> None:
         # Textual 8.2.8 restores the terminal only on its own exit path, so hangup and

@@ -23,6 +23,8 @@ class BaseScreen(Screen[Any]):
     # Shown by F1 help: what the screen is for.
     HELP = ""
     SCREEN_TITLE = ""
+    # Actions that change data: hidden and refused for a user whose role is viewer.
+    MARKETING_ACTIONS: frozenset[str] = frozenset()
 
     BINDINGS = [
         Binding(
@@ -32,6 +34,11 @@ class BaseScreen(Screen[Any]):
             tooltip=_("Show the keys and help for this screen"),
         ),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide the keys of actions the user's role may not do."""
+        may_change = getattr(self.app, "may_change", True)
+        return may_change or action not in self.MARKETING_ACTIONS
 
     def compose_title(self) -> ComposeResult:
         yield Label(Text(self.title_text()), id="screen-title", markup=False)

@@ -185,6 +185,10 @@ class CriteriaListScreen(BaseScreen):
         "segment."
     )
 
+    MARKETING_ACTIONS = frozenset(
+        {"go_back", "go_forward", "save", "reuse_saved", "reuse_logged"}
+    )
+
     BINDINGS = [
         Binding(
             "b",

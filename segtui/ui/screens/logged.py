@@ -26,6 +26,8 @@ class LoggedSegmentListScreen(BaseScreen):
         "with how many interactions. Enter shows its interaction log entries."
     )
 
+    MARKETING_ACTIONS = frozenset({"follow_up"})
+
     BINDINGS = [
         Binding("enter", "open", _("Open"), tooltip=_("Show the entries")),
         Binding(
@@ -151,6 +153,8 @@ class LoggedSegmentScreen(BaseScreen):
         "status and the file of its letter. v shows an entry's letter as text; f "
         "creates a follow-up segment with the same contacts."
     )
+
+    MARKETING_ACTIONS = frozenset({"follow_up", "send_again"})
 
     BINDINGS = [
         Binding(

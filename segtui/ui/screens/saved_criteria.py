@@ -25,6 +25,8 @@ class SavedCriteriaScreen(BaseScreen):
         "default is No."
     )
 
+    MARKETING_ACTIONS = frozenset({"delete"})
+
     BINDINGS = [
         Binding("enter", "view", _("View"), tooltip=_("Show the saved actions")),
         Binding(

@@ -16,7 +16,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static
 
 from segtui.domain import lookups, segment_actions, segmentation
-from segtui.domain.errors import SegtuiError, ValidationError
+from segtui.domain.errors import ConflictError, SegtuiError, ValidationError
 from segtui.domain.segment_logging import (
     LogOptions,
     LogResult,
@@ -44,6 +44,10 @@ def select_options(choices: list[tuple[str, str]]) -> list[tuple[Text, str]]:
     return [(Text(f"{code}  {label}"), code) for code, label in choices]
 
 
+# What a form dismisses with when the user chose to see someone else's newer values.
+RELOAD = "reload"
+
+
 class FormDialog(Dialog):
     """A dialog that saves with ctrl+s or its first button and shows errors inline."""
 
@@ -59,12 +63,33 @@ class FormDialog(Dialog):
         error.scroll_visible()
 
     def report(self, error: Exception) -> None:
+        if isinstance(error, ConflictError):
+            self.offer_reload(error)
+            return
         if isinstance(error, ValidationError):
             self.show_problem(error.message, [str(p) for p in error.problems])
         elif isinstance(error, SegtuiError):
             self.show_problem(error.message)
         else:
             self.show_problem(f"{type(error).__name__}: {error}")
+
+    def offer_reload(self, error: ConflictError) -> None:
+        """Someone else saved first: offer to close and show their version."""
+
+        def answered(reload: bool | None) -> None:
+            if reload:
+                self.dismiss(RELOAD)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                _("Changed by {user}").format(user=error.modified_by),
+                error.message
+                + "\n\n"
+                + _("Close this form and show the current values?"),
+                default=True,
+            ),
+            answered,
+        )
 
     def action_save(self) -> None:
         raise NotImplementedError
@@ -348,10 +373,15 @@ class HeaderDialog(FormDialog):
     def save(self, changes: dict[str, Any], update_lines: bool) -> None:
         user = self.app.user  # type: ignore[attr-defined]
         no = self.header.no
+        version = self.header.version
         run_job(
             self,
             lambda: segmentation.update_header(
-                no, changes, user=user, update_lines=update_lines
+                no,
+                changes,
+                user=user,
+                update_lines=update_lines,
+                expected_version=version,
             ),
             lambda _header: self.dismiss(True),
             on_error=self.report,

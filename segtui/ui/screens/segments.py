@@ -25,6 +25,8 @@ class SegmentListScreen(BaseScreen):
         "saved from segments."
     )
 
+    MARKETING_ACTIONS = frozenset({"new", "delete"})
+
     BINDINGS = [
         Binding("n", "new", _("New"), tooltip=_("Create a segment")),
         Binding("enter", "open", _("Open"), tooltip=_("Open the segment's worksheet")),

@@ -18,7 +18,13 @@ from segtui.ui.screens.base import BaseScreen
 from segtui.ui.screens.criteria import builder_for
 from segtui.ui.screens.criteria_list import CriteriaListScreen, offer_step
 from segtui.ui.screens.dialogs import ConfirmDialog
-from segtui.ui.screens.segment_dialogs import HeaderDialog, InsertLineDialog, LogDialog
+from segtui.ui.screens.line_dialog import LineDialog, LineForm, load_line_form
+from segtui.ui.screens.segment_dialogs import (
+    RELOAD,
+    HeaderDialog,
+    InsertLineDialog,
+    LogDialog,
+)
 from segtui.ui.text import correspondence_label, display, plain
 
 # Lines read per page; the table asks for the next page when the cursor nears its end.
@@ -54,6 +60,19 @@ class WorksheetScreen(BaseScreen):
         "(k) keeps only those. Every change is an action in the criteria list (c). "
         "Go Back (b) undoes the last action, restoring the lines exactly, and Go "
         "Forward (f) redoes it."
+    )
+
+    MARKETING_ACTIONS = frozenset(
+        {
+            "criteria",
+            "go_back",
+            "go_forward",
+            "insert_line",
+            "delete_line",
+            "edit_header",
+            "log",
+            "edit_line",
+        }
     )
 
     BINDINGS = [
@@ -125,6 +144,13 @@ class WorksheetScreen(BaseScreen):
             show=False,
             tooltip=_("Read the segment again"),
         ),
+        Binding(
+            "enter",
+            "edit_line",
+            _("Edit line"),
+            show=False,
+            tooltip=_("Change the selected line's template, subject or personal note"),
+        ),
         Binding("escape", "back", _("Back"), tooltip=_("Back to the segment list")),
     ]
 
@@ -134,6 +160,7 @@ class WorksheetScreen(BaseScreen):
         self.data: WorksheetData | None = None
         self.loaded = 0
         self.page_pending = False
+        self.away = False
 
     def title_text(self) -> str:
         return _("Segment {no}").format(no=self.segment_no)
@@ -250,6 +277,39 @@ class WorksheetScreen(BaseScreen):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
         return int(key.value) if key.value is not None else None
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit_line()
+
+    def on_screen_resume(self) -> None:
+        # Back from another full screen, show what others changed meanwhile. A
+        # dialog's own result decides instead, since logging removes the segment.
+        if self.away and self.data is not None:
+            self.away = False
+            self.action_refresh()
+
+    def open_screen(self, screen: Any, closed: Any) -> None:
+        """Push a full screen; the worksheet reads itself again on return."""
+        self.away = True
+        self.app.push_screen(screen, closed)
+
+    def action_edit_line(self) -> None:
+        line_no = self.selected_line()
+        if line_no is None:
+            return
+        no = self.segment_no
+
+        def opened(form: LineForm) -> None:
+            def closed(saved: bool | str | None) -> None:
+                if saved == RELOAD:
+                    self.action_refresh()
+                elif saved:
+                    self.after_change(_("Line {line} saved.").format(line=line_no))
+
+            self.app.push_screen(LineDialog(form), closed)
+
+        self.run(lambda: load_line_form(no, line_no), opened)
+
     def action_back(self) -> None:
         self.dismiss(None)
 
@@ -260,14 +320,14 @@ class WorksheetScreen(BaseScreen):
 
         description = self.data.header.description if self.data else ""
         screen = builder_for(action)(self.segment_no, description)
-        self.app.push_screen(screen, closed)
+        self.open_screen(screen, closed)
 
     def action_criteria_list(self) -> None:
         def closed(changed: bool | None) -> None:
             if changed:
                 self.action_refresh()
 
-        self.app.push_screen(CriteriaListScreen(self.segment_no), closed)
+        self.open_screen(CriteriaListScreen(self.segment_no), closed)
 
     def action_go_back(self) -> None:
         offer_step(self, self.segment_no, "back", self.after_change)
@@ -316,8 +376,10 @@ class WorksheetScreen(BaseScreen):
         if self.data is None:
             return
 
-        def closed(saved: bool | None) -> None:
-            if saved:
+        def closed(saved: bool | str | None) -> None:
+            if saved == RELOAD:
+                self.action_refresh()
+            elif saved:
                 self.after_change(_("Header saved."))
 
         self.app.push_screen(

@@ -1,0 +1,174 @@
+"""Editing one segment line: its template, language, subject and a personal note."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import Button, Input, Select, Static, TextArea
+
+from segtui.domain import line_editing, lookups
+from segtui.domain.errors import SegtuiError
+from segtui.domain.segmentation import check_amount
+from segtui.domain.text import clean_line
+from segtui.i18n import _
+from segtui.models import SegmentLine
+from segtui.ui.screens.segment_dialogs import (
+    CORRESPONDENCE_CHOICES,
+    FormDialog,
+    form_row,
+    select_options,
+)
+from segtui.ui.text import display
+from segtui.ui.worker import run_job
+
+
+@dataclass
+class LineForm:
+    """A line as read for editing, with the code lists its pickers need."""
+
+    line: SegmentLine
+    contact_name: str
+    choices: dict[str, list[tuple[str, str]]]
+
+
+def load_line_form(no: str, line_no: int) -> LineForm:
+    line = line_editing.get_line(no, line_no)
+    return LineForm(line, line.contact.name, lookups.header_lookups())
+
+
+class LineDialog(FormDialog):
+    """Change one line's values; saving checks that nobody changed the line meanwhile."""
+
+    def __init__(self, form: LineForm) -> None:
+        line = form.line
+        super().__init__(
+            _("Line {line}: {contact} {name}").format(
+                line=line.line_no, contact=line.contact_no, name=form.contact_name
+            )
+        )
+        self.form = form
+        self.original = {
+            "interaction_template": line.interaction_template_code or None,
+            "language": line.language_code or None,
+            "salesperson": line.salesperson_code or None,
+            "subject": line.subject,
+            "description": line.description,
+            "correspondence_type": line.correspondence_type or "",
+            "unit_cost": line.unit_cost,
+            "unit_duration": line.unit_duration,
+            "evaluation": line.evaluation,
+            "personal_note": line.personal_note,
+        }
+
+    def compose_body(self) -> ComposeResult:
+        values = self.original
+        choices = self.form.choices
+        for name, label in (
+            ("interaction_template", _("Template")),
+            ("language", _("Language")),
+            ("salesperson", _("Salesperson")),
+        ):
+            select: Select[str] = Select(
+                select_options(choices[name]), id=name, compact=True, prompt=_("(none)")
+            )
+            if values[name] and any(code == values[name] for code, _l in choices[name]):
+                select.value = values[name]
+            yield form_row(label, select)
+        yield form_row(
+            _("Subject"), Input(values["subject"], id="subject", compact=True)
+        )
+        yield form_row(
+            _("Description"),
+            Input(values["description"], id="description", compact=True),
+        )
+        yield form_row(
+            _("Corresp. type"),
+            Select(
+                [(Text(label), value) for value, label in CORRESPONDENCE_CHOICES],
+                id="correspondence_type",
+                compact=True,
+                allow_blank=False,
+                value=values["correspondence_type"],
+            ),
+        )
+        yield form_row(
+            _("Unit cost"),
+            Input(display(values["unit_cost"]), id="unit_cost", compact=True),
+        )
+        yield form_row(
+            _("Duration (min)"),
+            Input(display(values["unit_duration"]), id="unit_duration", compact=True),
+        )
+        yield form_row(
+            _("Evaluation"), Input(values["evaluation"], id="evaluation", compact=True)
+        )
+        yield Static(Text(_("Personal note, merged into the letter:")), markup=False)
+        yield TextArea(
+            values["personal_note"], id="personal_note", tab_behavior="focus"
+        )
+        yield Static("", id="error", markup=False)
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button(_("Save (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#error", Static).display = False
+        self.query_one("#interaction_template", Select).focus()
+
+    def read_form(self) -> tuple[dict[str, Any], list[str]]:
+        values: dict[str, Any] = {}
+        problems: list[str] = []
+        for name in ("interaction_template", "language", "salesperson"):
+            values[name] = self.query_one(f"#{name}", Select).selection
+        for name in ("subject", "description", "evaluation"):
+            values[name] = clean_line(self.query_one(f"#{name}", Input).value)
+        values["correspondence_type"] = self.query_one(
+            "#correspondence_type", Select
+        ).value
+        for name, label in (
+            ("unit_cost", _("Unit cost")),
+            ("unit_duration", _("Duration")),
+        ):
+            try:
+                values[name] = check_amount(
+                    label, self.query_one(f"#{name}", Input).value
+                )
+            except SegtuiError as error:
+                problems.append(error.message)
+        values["personal_note"] = self.query_one("#personal_note", TextArea).text
+        return values, problems
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        values, problems = self.read_form()
+        if problems:
+            self.show_problem(_("Not saved:"), problems)
+            return
+        changes = {
+            name: value
+            for name, value in values.items()
+            if value != self.original[name]
+        }
+        if not changes:
+            self.dismiss(None)
+            return
+        line = self.form.line
+        no, line_no, version = line.segment_no, line.line_no, line.version
+        user = self.app.user  # type: ignore[attr-defined]
+        run_job(
+            self,
+            lambda: line_editing.update_line(
+                no, line_no, changes, user=user, expected_version=version
+            ),
+            lambda _line: self.dismiss(True),
+            on_error=self.report,
+        )
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.dismiss(None)

@@ -6,6 +6,7 @@ failed (the message gives the reason), 2 the command was used wrongly.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -197,6 +198,25 @@ def register_commands() -> None:
     cli.add_command(contacts)
     cli.add_command(user)
     cli.add_command(db)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            continue
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+# Modules with more command groups, each listing them in COMMANDS: interaction
+# templates and setup; contacts' history, campaigns and CSV import and export.
+COMMAND_MODULES = (
+    "segtui.commands.templates",
+    "segtui.commands.setup",
+    "segtui.commands.interactions",
+    "segtui.commands.transfer",
+)
 
 
 register_commands()

@@ -349,3 +349,22 @@ async def test_control_characters_shown_safely(world) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert table_rows(pilot, "#lines")[0][1] == "Bad?[2Jname"
+
+
+async def test_go_to_opens_areas(world) -> None:
+    from segtui.ui.screens.logged import LoggedSegmentListScreen
+    from segtui.ui.screens.menu import GoToDialog
+
+    async with SegtuiApp(user="tester").run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, GoToDialog)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, LoggedSegmentListScreen)
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, LoggedSegmentListScreen)

@@ -14,8 +14,10 @@ from segtui.domain.delivery import describe_report
 from segtui.domain.segment_logging import LogResult
 from segtui.domain.users import ROLE_PERMISSIONS, Permission, role_of
 from segtui.i18n import _
+from segtui.ui.areas import Area
 from segtui.ui.screens.help import HelpScreen, help_text
 from segtui.ui.screens.logged import LoggedSegmentListScreen, LoggedSegmentScreen
+from segtui.ui.screens.menu import GoToDialog
 from segtui.ui.screens.saved_criteria import SavedCriteriaScreen
 from segtui.ui.screens.segments import SegmentListScreen
 from segtui.ui.screens.worksheet import WorksheetScreen
@@ -46,6 +48,13 @@ class SegtuiApp(App[None]):
             _("Logged"),
             show=False,
             tooltip=_("Show the logged segments"),
+        ),
+        Binding(
+            "ctrl+g,f6",
+            "go_to",
+            _("Go to"),
+            priority=True,
+            tooltip=_("Open another area: contacts, templates, setup, ..."),
         ),
         Binding(
             "f4",
@@ -89,6 +98,21 @@ class SegtuiApp(App[None]):
             )
             return
         self.exit()
+
+    def action_go_to(self) -> None:
+        """Open an area from the Go to menu, on top of the segment list."""
+        if isinstance(self.screen, GoToDialog):
+            return
+
+        def chosen(area: Area | None) -> None:
+            if area is None:
+                return
+            while len(self.screen_stack) > 2:
+                self.pop_screen()
+            if area.key != "segments":
+                self.push_screen(area.load()())
+
+        self.push_screen(GoToDialog(), chosen)
 
     def action_help(self) -> None:
         screen = self.screen

@@ -163,9 +163,16 @@ def create_demo_database(target: Path, user: str) -> None:
 @click.option(
     "--sample", is_flag=True, help="Load the sample contacts, templates and letters."
 )
+@click.option(
+    "--contacts",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="With --sample: generate N contacts with classifications and history "
+    "instead of the 2,000 shipped ones, for tests at scale.",
+)
 @click.pass_obj
 @handle_errors
-def init(context: Context, sample: bool) -> None:
+def init(context: Context, sample: bool, contacts: int | None) -> None:
     """Create the database, optionally with the sample data."""
     from segtui.domain.errors import InvalidValueError
     from segtui.models import Contact
@@ -179,9 +186,22 @@ def init(context: Context, sample: bool) -> None:
                     "load the sample data into a new database."
                 ).format(url=context.url)
             )
-        from segtui.domain.sample_data import load_sample_data
+        if contacts is not None:
+            from segtui.domain.large_sample import load_large_sample
 
-        load_sample_data(context.user)
+            def progress(done: int, total: int) -> None:
+                click.echo(f"\r{done:,} / {total:,} contacts", err=True, nl=False)
+
+            made = load_large_sample(context.user, contacts, progress=progress)
+            click.echo(
+                _("\n{count:,} contacts generated.").format(count=made), err=True
+            )
+        else:
+            from segtui.domain.sample_data import load_sample_data
+
+            load_sample_data(context.user)
+    elif contacts is not None:
+        raise click.UsageError(_("--contacts works with --sample only."))
     click.echo(_("Database ready: {url}").format(url=context.url), err=True)
 
 

@@ -30,15 +30,15 @@ database_proxy = DatabaseProxy()
 
 # Measured with Python 3.11 and SQLite 3.40: a small commit takes 0.04 ms with WAL
 # and synchronous=NORMAL against 0.8 ms with SQLite's defaults.
+# Seconds a writer waits for another writer's lock before SQLite reports busy.
+SQLITE_TIMEOUT = 5
+
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "synchronous": "normal",
     "foreign_keys": 1,
-    "busy_timeout": 5000,
+    "busy_timeout": SQLITE_TIMEOUT * 1000,
 }
-
-# Seconds a writer waits for another writer's lock before SQLite reports busy.
-SQLITE_TIMEOUT = 5
 
 
 class DatabaseUrlError(ValueError):

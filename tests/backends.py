@@ -22,6 +22,11 @@ from segtui.models.migrations import LATEST_VERSION, SCHEMA_VERSION_TABLE
 
 SERVER_URL = os.environ.get("SEGTUI_TEST_DATABASE_URL", "").strip()
 POSTGRES = SERVER_URL.startswith(("postgresql://", "postgres://"))
+if SERVER_URL and not POSTGRES:
+    raise RuntimeError(
+        f"SEGTUI_TEST_DATABASE_URL is {SERVER_URL!r}, which is not a PostgreSQL URL; "
+        "set it to the URL scripts/test-postgres prints, or unset it for SQLite."
+    )
 
 
 def sqlite_url(path: Path) -> str:

@@ -256,7 +256,7 @@ def update_header(
         segment.version += 1
         segment.save()
         if update_lines and lines_share(changed):
-            _update_lines_from_header(segment, changed)
+            _update_lines_from_header(segment, changed, user)
         return segment
 
 
@@ -349,7 +349,9 @@ def check_amount(label: str, value: Any) -> Decimal:
     return number.quantize(Decimal("0.01"))
 
 
-def _update_lines_from_header(segment: SegmentHeader, changed: set[str]) -> None:
+def _update_lines_from_header(
+    segment: SegmentHeader, changed: set[str], user: str
+) -> None:
     """Give every line of the segment the header's new values for the changed fields."""
     columns = dict(line_columns(segment))
     updates: dict[Field, Any] = {}
@@ -376,6 +378,8 @@ def _update_lines_from_header(segment: SegmentHeader, changed: set[str]) -> None
     plain = {f: e for f, e in updates.items() if f is not SegmentLine.language}
     updates_all = dict(plain)
     updates_all[SegmentLine.version] = SegmentLine.version + 1
+    updates_all[SegmentLine.modified_at] = segment.modified_at
+    updates_all[SegmentLine.modified_by] = user
     (SegmentLine.update(updates_all).where(SegmentLine.segment == segment.no).execute())
     if SegmentLine.language in updates:
         (

@@ -14,7 +14,7 @@ import getpass
 import os
 from enum import StrEnum
 
-from segtui.db import write_transaction
+from segtui.db import current_database, is_sqlite, write_transaction
 from segtui.domain.errors import InvalidValueError, NotFoundError, SegtuiError
 from segtui.domain.text import clean_line
 from segtui.i18n import _
@@ -54,6 +54,7 @@ def role_of(user: str) -> Role:
         return Role(setup.role)
     if not UserSetup.select().exists():
         with write_transaction():
+            _lock_users()
             if not UserSetup.select().exists():
                 UserSetup.create(user_id=user, role=Role.ADMIN)
                 return Role.ADMIN
@@ -107,6 +108,7 @@ def set_user(
             _("Salesperson {code!r} does not exist.").format(code=salesperson_code)
         )
     with write_transaction():
+        _lock_users()
         setup = UserSetup.get_or_none(UserSetup.user_id == login)
         if setup is None:
             setup = UserSetup(user_id=login, role=Role.VIEWER)
@@ -129,3 +131,16 @@ def set_user(
 
 def _admin_count() -> int:
     return UserSetup.select().where(UserSetup.role == Role.ADMIN).count()
+
+
+def _lock_users() -> None:
+    """Hold other writers of users off until this transaction ends.
+
+    SQLite's write transaction already locks the whole file. PostgreSQL locks rows
+    only, so two sessions could each see no users, or each count two admins, and
+    both go ahead; a table lock makes the second wait and then see the first's work.
+    """
+    if not is_sqlite():
+        current_database().execute_sql(
+            f"LOCK TABLE {UserSetup._meta.table_name} IN SHARE ROW EXCLUSIVE MODE"
+        )

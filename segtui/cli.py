@@ -230,12 +230,14 @@ def register_commands() -> None:
 
 
 # Modules with more command groups, each listing them in COMMANDS: interaction
-# templates and setup; contacts' history, campaigns and CSV import and export.
+# templates and setup; contacts' history, campaigns and CSV import and export; the
+# browser demo.
 COMMAND_MODULES = (
     "segtui.commands.templates",
     "segtui.commands.setup",
     "segtui.commands.interactions",
     "segtui.commands.transfer",
+    "segtui.commands.serve",
 )
 
 

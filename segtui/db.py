@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
+import threading
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -166,6 +168,48 @@ def write_transaction() -> Iterator[None]:
             raise
     else:
         transaction.__exit__(None, None, None)
+
+
+# Connections of threads doing interruptible work, so that quitting on a signal can
+# stop their statements (see interruptible() and interrupt_all()).
+_interruptible: set[object] = set()
+_interruptible_lock = threading.Lock()
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """Let interrupt_all(), called from another thread, stop this thread's statements.
+
+    A stopped statement raises in this thread, and the transaction around it rolls
+    back as for any other error.
+    """
+    connection = current_database().connection()
+    with _interruptible_lock:
+        _interruptible.add(connection)
+    try:
+        yield
+    finally:
+        with _interruptible_lock:
+            _interruptible.discard(connection)
+
+
+def interrupt_all() -> int:
+    """Stop the statement running on every interruptible connection; return how many.
+
+    SQLite's interrupt and PostgreSQL's cancel request are both meant to be sent from
+    another thread, and a connection that is idle at that moment is not harmed.
+    """
+    with _interruptible_lock:
+        connections = list(_interruptible)
+    for connection in connections:
+        try:
+            if isinstance(connection, sqlite3.Connection):
+                connection.interrupt()
+            else:
+                connection.cancel_safe(timeout=1.0)  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 - quitting goes on whatever the driver says
+            log.exception("could not interrupt a database connection")
+    return len(connections)
 
 
 def fold(expression: object) -> object:

@@ -6,10 +6,12 @@ import asyncio
 import logging
 import signal
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
 
+from segtui.db import interrupt_all
 from segtui.domain.delivery import describe_report
 from segtui.domain.segment_logging import LogResult
 from segtui.domain.users import ROLE_PERMISSIONS, Permission, role_of
@@ -73,6 +75,8 @@ class SegtuiApp(App[None]):
         # One small query when the app starts; the role decides which keys show.
         self.role = role_of(user)
         self.may_change = Permission.MARKETING in ROLE_PERMISSIONS[self.role]
+        # Set when a signal ends segtui; background jobs then stop reporting back.
+        self.stopping = False
 
     def on_mount(self) -> None:
         # Textual 8.2.8 restores the terminal only on its own exit path, so hangup and
@@ -83,8 +87,31 @@ class SegtuiApp(App[None]):
         self.push_screen(SegmentListScreen())
 
     def exit_on_signal(self, signal_number: int) -> None:
+        """Stop background work, roll back what is in flight, and exit.
+
+        Letter runs stop after the letters in progress. A statement running in a job
+        is interrupted, so its transaction rolls back and the process does not wait
+        for it to finish.
+        """
         log.info("exiting on signal %s", signal_number)
+        self.stopping = True
+        for screen in self.screen_stack:
+            cancel = getattr(screen, "cancel_event", None)
+            if cancel is not None:
+                cancel.set()
+        stopped = interrupt_all()
+        log.info("interrupted %s database job(s)", stopped)
         self.exit(return_code=128 + signal_number)
+
+    def call_from_thread(self, callback: Any, *args: Any, **kwargs: Any) -> Any:
+        """Run ``callback`` on the UI thread, unless segtui is ending on a signal.
+
+        A job that finishes after the signal would otherwise wait for an event loop
+        that no longer runs its callbacks, and keep the process alive.
+        """
+        if self.stopping:
+            return None
+        return super().call_from_thread(callback, *args, **kwargs)
 
     async def action_quit(self) -> None:
         """Quit, unless letters are being written: that has to finish or be stopped."""

@@ -13,7 +13,7 @@ from typing import Any
 from textual.screen import Screen
 from textual.worker import Worker
 
-from segtui.db import current_database
+from segtui.db import current_database, interruptible
 from segtui.domain.errors import SegtuiError
 
 log = logging.getLogger("segtui.ui")
@@ -42,7 +42,7 @@ def run_job(
 
     def job() -> None:
         try:
-            with current_database().connection_context():
+            with current_database().connection_context(), interruptible():
                 result = function()
         except SegtuiError as error:
             app.call_from_thread(report, error)

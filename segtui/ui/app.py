@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.constants import AnimationLevel
 
 from segtui.db import interrupt_all
 from segtui.domain.delivery import describe_report
@@ -25,6 +28,20 @@ from segtui.ui.screens.segments import SegmentListScreen
 from segtui.ui.screens.worksheet import WorksheetScreen
 
 log = logging.getLogger("segtui.ui")
+
+
+def animation_level(environment: Mapping[str, str]) -> AnimationLevel:
+    """Return how much to animate: nothing over SSH unless TEXTUAL_ANIMATIONS says so.
+
+    Every animation frame is redrawn and sent down the connection, which a slow link
+    shows as lag, so an SSH session gets none by default.
+    """
+    chosen = environment.get("TEXTUAL_ANIMATIONS", "").strip().lower()
+    if chosen in ("none", "basic", "full"):
+        return chosen  # type: ignore[return-value]
+    if environment.get("SSH_CONNECTION") or environment.get("SSH_TTY"):
+        return "none"
+    return "full"
 
 
 class SegtuiApp(App[None]):
@@ -77,6 +94,7 @@ class SegtuiApp(App[None]):
         self.may_change = Permission.MARKETING in ROLE_PERMISSIONS[self.role]
         # Set when a signal ends segtui; background jobs then stop reporting back.
         self.stopping = False
+        self.animation_level = animation_level(os.environ)
 
     def on_mount(self) -> None:
         # Textual 8.2.8 restores the terminal only on its own exit path, so hangup and

@@ -205,6 +205,33 @@ def init(context: Context, sample: bool, contacts: int | None) -> None:
     click.echo(_("Database ready: {url}").format(url=context.url), err=True)
 
 
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def keys(as_json: bool) -> None:
+    """List every key binding id with its keys, for the keymap file."""
+    from segtui.commands.common import print_json
+    from segtui.ui.catalog import binding_catalog
+
+    entries = binding_catalog()
+    if as_json:
+        print_json(
+            [
+                {"id": e.id, "keys": e.keys, "description": e.description}
+                for e in entries
+            ]
+        )
+        return
+    click.echo(
+        _("Give an action other keys in {path}, under [keys]:").format(
+            path=paths.keymap_path()
+        ),
+        err=True,
+    )
+    width = max(len(entry.id) for entry in entries)
+    for entry in entries:
+        click.echo(f"{entry.id:<{width}}  {entry.keys:<22}  {entry.description}")
+
+
 def register_commands() -> None:
     from segtui.commands.admin import db, user
     from segtui.commands.contacts import contacts

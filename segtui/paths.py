@@ -24,6 +24,15 @@ def log_dir() -> Path:
     return platformdirs.user_log_path(APP_NAME, appauthor=False)
 
 
+def config_dir() -> Path:
+    return platformdirs.user_config_path(APP_NAME, appauthor=False)
+
+
+def keymap_path() -> Path:
+    """Return the TOML file where the user gives actions other keys."""
+    return config_dir() / "keys.toml"
+
+
 def default_database_path() -> Path:
     return data_dir() / "segtui.sqlite3"
 

@@ -6,20 +6,25 @@ import asyncio
 import logging
 import os
 import signal
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.constants import AnimationLevel
+from textual.dom import DOMNode
+from textual.screen import Screen
 
+from segtui import paths
 from segtui.db import interrupt_all
 from segtui.domain.delivery import describe_report
 from segtui.domain.segment_logging import LogResult
 from segtui.domain.users import ROLE_PERMISSIONS, Permission, role_of
 from segtui.i18n import _
 from segtui.ui.areas import Area
+from segtui.ui.keys import NamedBindings, area_label, read_keymap
 from segtui.ui.screens.help import HelpScreen, help_text
 from segtui.ui.screens.logged import LoggedSegmentListScreen, LoggedSegmentScreen
 from segtui.ui.screens.menu import GoToDialog
@@ -44,7 +49,8 @@ def animation_level(environment: Mapping[str, str]) -> AnimationLevel:
     return "full"
 
 
-class SegtuiApp(App[None]):
+class SegtuiApp(NamedBindings, App[None]):
+    AREA = "app"
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "segtui"
     ENABLE_COMMAND_PALETTE = True
@@ -84,8 +90,17 @@ class SegtuiApp(App[None]):
         ),
     ]
 
-    def __init__(self, user: str, database_url: str = "", log_path: Path | None = None):
+    def __init__(
+        self,
+        user: str,
+        database_url: str = "",
+        log_path: Path | None = None,
+        keymap_path: Path | None = None,
+    ):
         super().__init__()
+        self.keymap_path = keymap_path or paths.keymap_path()
+        # Binding ids the user's keymap file gives other keys, shown by F1 help.
+        self.user_keys: dict[str, str] = {}
         self.user = user
         self.database_url = database_url
         self.log_path = log_path
@@ -102,7 +117,49 @@ class SegtuiApp(App[None]):
         loop = asyncio.get_running_loop()
         for signal_number in (signal.SIGTERM, signal.SIGHUP):
             loop.add_signal_handler(signal_number, self.exit_on_signal, signal_number)
+        self.apply_user_keymap()
         self.push_screen(SegmentListScreen())
+
+    def apply_user_keymap(self) -> None:
+        """Give actions the keys of the user's keymap file; report entries left out."""
+        path = self.keymap_path
+        if not path.exists():
+            return
+        from segtui.ui.catalog import binding_catalog
+
+        keymap = read_keymap(path, (entry.id for entry in binding_catalog()))
+        self.user_keys = keymap.keys
+        self.set_keymap(keymap.keys)
+        for problem in keymap.problems:
+            log.warning("keymap: %s", problem)
+            self.notify(problem, severity="warning", timeout=15, markup=False)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """List the actions of the screen the palette was opened on, as "area: verb".
+
+        Only actions that apply there are listed: the screen's own, those of its
+        focused widgets and segtui's global ones, without those the role may not do.
+        """
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not active.enabled or not binding.id or not binding.description:
+                continue
+            if binding.id in seen:
+                continue
+            seen.add(binding.id)
+            owner = type(self) if active.node is self else type(screen)
+            title = f"{area_label(owner)}: {binding.description}"
+            help_text = f"{binding.tooltip} ({self.get_key_display(binding)})".strip()
+            yield SystemCommand(
+                title, help_text, partial(self.run_from_palette, binding, active.node)
+            )
+        for command in super().get_system_commands(screen):
+            if command.title in ("Theme", "Keys", "Screenshot"):
+                yield command
+
+    def run_from_palette(self, binding: Binding, node: DOMNode) -> None:
+        self.call_later(self.run_action, binding.action, node)
 
     def exit_on_signal(self, signal_number: int) -> None:
         """Stop background work, roll back what is in flight, and exit.

@@ -13,13 +13,15 @@ from textual.widgets import Footer, Label
 
 from segtui.domain.errors import SegtuiError, ValidationError
 from segtui.i18n import _
+from segtui.ui.keys import NamedBindings
 from segtui.ui.screens.dialogs import MessageDialog
 from segtui.ui.worker import run_job
 
 
-class BaseScreen(Screen[Any]):
+class BaseScreen(NamedBindings, Screen[Any]):
     """A full screen with a title line, the footer, and background jobs."""
 
+    AREA = "screen"
     # Shown by F1 help: what the screen is for.
     HELP = ""
     SCREEN_TITLE = ""

@@ -20,9 +20,10 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from segtui.i18n import _
+from segtui.ui.keys import NamedBindings
 
 
-class Dialog(ModalScreen[Any]):
+class Dialog(NamedBindings, ModalScreen[Any]):
     """The frame every dialog shares: a title, a scrolling body, docked buttons."""
 
     BINDINGS = [
@@ -103,7 +104,11 @@ class ConfirmDialog(Dialog):
 class MessageDialog(Dialog):
     """Show a message, or a list of problems, until the user closes it."""
 
-    BINDINGS = [Binding("enter", "cancel", _("Close"), show=False)]
+    BINDINGS = [
+        Binding(
+            "enter", "cancel", _("Close"), show=False, tooltip=_("Close the message")
+        )
+    ]
 
     def __init__(self, title: str, message: str, lines: Sequence[str] = ()) -> None:
         super().__init__(title)

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
 from segtui.i18n import _
+from segtui.ui.keys import NamedBindings
 
 
 def declared_bindings(owner: object) -> list[Binding]:
@@ -17,24 +18,33 @@ def declared_bindings(owner: object) -> list[Binding]:
 
     Textual's base classes are left out: their keys are listed under "Moving around".
     """
-    bindings: list[Binding] = []
-    seen: set[str] = set()
+    bindings: dict[str, Binding] = {}
     for cls in type(owner).__mro__:
         if not cls.__module__.startswith("segtui."):
             continue
         for binding in cls.__dict__.get("BINDINGS", []):
-            if isinstance(binding, Binding) and binding.action not in seen:
-                seen.add(binding.action)
-                bindings.append(binding)
-    return bindings
+            if not isinstance(binding, Binding):
+                continue
+            name = binding.id or binding.action
+            known = bindings.get(name)
+            if known is None:
+                bindings[name] = binding
+            elif known.action == binding.action:
+                # Another key for the same action, such as F9 beside l for Log.
+                bindings[name] = known.with_key(f"{known.key},{binding.key}")
+    return list(bindings.values())
 
 
-def describe_bindings(bindings: list[Binding]) -> list[str]:
+def describe_bindings(
+    bindings: list[Binding], keymap: dict[str, str] | None = None
+) -> list[str]:
+    """Return one help line per binding, with the keys the user's keymap gives it."""
     lines = []
     for binding in bindings:
         if not binding.description:
             continue
-        keys = ", ".join(key.strip() for key in binding.key.split(","))
+        key_list = (keymap or {}).get(binding.id or "", binding.key)
+        keys = ", ".join(key.strip() for key in key_list.split(","))
         text = f"  {keys:<14} {binding.description}"
         if binding.tooltip:
             text += f": {binding.tooltip}"
@@ -45,9 +55,10 @@ def describe_bindings(bindings: list[Binding]) -> list[str]:
 def help_text(screen: Screen[object]) -> str:
     """Return the help of a screen: its HELP text, its keys and the keys everywhere."""
     lines = [getattr(screen, "HELP", "") or "", "", _("Keys on this screen:")]
-    lines.extend(describe_bindings(declared_bindings(screen)))
+    keymap = getattr(screen.app, "user_keys", {})
+    lines.extend(describe_bindings(declared_bindings(screen), keymap))
     lines.extend(["", _("Keys everywhere:")])
-    lines.extend(describe_bindings(declared_bindings(screen.app)))
+    lines.extend(describe_bindings(declared_bindings(screen.app), keymap))
     lines.extend(
         [
             "",
@@ -60,7 +71,7 @@ def help_text(screen: Screen[object]) -> str:
     return "\n".join(lines)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(NamedBindings, ModalScreen[None]):
     BINDINGS = [
         Binding("escape,f1,q", "close", _("Close"), tooltip=_("Close the help")),
     ]

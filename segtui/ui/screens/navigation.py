@@ -10,9 +10,10 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from segtui.i18n import _
+from segtui.ui.keys import NamedBindings
 
 
-class FieldNavigation(Screen[Any]):
+class FieldNavigation(NamedBindings, Screen[Any]):
     """Tab, shift+Tab and Enter that move the focus before the next key is read.
 
     Textual 8.2.8 hands a key to the focused input's message queue, and a Tab or

@@ -29,6 +29,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from segtui.i18n import _
+from segtui.ui.keys import NamedBindings
 from segtui.ui.text import display
 from segtui.ui.worker import run_job
 
@@ -46,7 +47,7 @@ class Column:
     width: int
 
 
-class VirtualTable(ScrollView, can_focus=True):
+class VirtualTable(NamedBindings, ScrollView, can_focus=True):
     """Rows read page by page from a query, with a row cursor."""
 
     DEFAULT_CSS = """
@@ -61,10 +62,18 @@ class VirtualTable(ScrollView, can_focus=True):
         Binding("up", "cursor(-1)", _("Up"), show=False, tooltip=_("Previous row")),
         Binding("down", "cursor(1)", _("Down"), show=False, tooltip=_("Next row")),
         Binding(
-            "pageup", "page(-1)", _("Page up"), show=False, tooltip=_("Previous page")
+            "pageup,ctrl+u",
+            "page(-1)",
+            _("Page up"),
+            show=False,
+            tooltip=_("Go to the previous page (ctrl+u where Page Up does not work)"),
         ),
         Binding(
-            "pagedown", "page(1)", _("Page down"), show=False, tooltip=_("Next page")
+            "pagedown,ctrl+d",
+            "page(1)",
+            _("Page down"),
+            show=False,
+            tooltip=_("Go to the next page (ctrl+d where Page Down does not work)"),
         ),
         Binding(
             "home,ctrl+home,ctrl+a",

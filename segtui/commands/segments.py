@@ -111,6 +111,12 @@ def segment_new(
 @click.option("--unit-cost", metavar="AMOUNT", help="Cost of one interaction.")
 @click.option("--unit-duration", metavar="MINUTES", help="Duration of one interaction.")
 @click.option(
+    "--email-attachment/--email-body",
+    "send_as_attachment",
+    default=None,
+    help="Attach the merged .docx to each email, or send only its text as the body.",
+)
+@click.option(
     "--keep-lines",
     is_flag=True,
     help="Change the header only; by default the lines take the new values too.",
@@ -129,6 +135,7 @@ def segment_set(
     ignore_contact_type: bool | None,
     unit_cost: str | None,
     unit_duration: str | None,
+    send_as_attachment: bool | None,
     keep_lines: bool,
 ) -> None:
     """Change a segment's header; its lines follow unless --keep-lines is given."""
@@ -163,6 +170,8 @@ def segment_set(
         changes["unit_cost"] = unit_cost
     if unit_duration is not None:
         changes["unit_duration"] = unit_duration
+    if send_as_attachment is not None:
+        changes["send_word_docs_as_attachment"] = send_as_attachment
     if not changes:
         raise click.UsageError(
             _("Name at least one field to change, such as --template.")
@@ -490,6 +499,11 @@ def segment_show(context: Context, segment_no: str, as_json: bool) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the letters (default: the letters folder of the data directory).",
 )
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="Convert the print files to PDF as well (needs LibreOffice).",
+)
 @click.pass_obj
 @handle_errors
 def segment_log(
@@ -498,6 +512,7 @@ def segment_log(
     deliver: bool,
     follow_up: bool,
     output: Path | None,
+    pdf: bool,
 ) -> None:
     """Log a segment: entries, a logged segment, letters, and optionally a follow-up."""
     from segtui.domain.segment_logging import LogOptions, log_segment
@@ -505,7 +520,7 @@ def segment_log(
     context.open()
     result = log_segment(
         segment_no,
-        LogOptions(deliver=deliver, follow_up=follow_up, output_folder=output),
+        LogOptions(deliver=deliver, follow_up=follow_up, output_folder=output, pdf=pdf),
         user=context.user,
     )
     click.echo(
@@ -523,3 +538,121 @@ def segment_log(
     click.echo(str(result.logged_segment_no))
     if not delivery_succeeded(result.delivery):
         sys.exit(1)
+
+
+# One line: its values and its letter.
+
+
+@segment.command("line")
+@click.argument("segment_no", metavar="SEG")
+@click.argument("line_no", type=int, metavar="LINE_NO")
+@click.argument("pairs", nargs=-1, required=True, metavar="FIELD=VALUE ...")
+@click.pass_obj
+@handle_errors
+def segment_line(
+    context: Context, segment_no: str, line_no: int, pairs: tuple[str, ...]
+) -> None:
+    """Change one line: contact, template, language, subject, personal_note, ...
+
+    For example: segment line SEG00001 10000 language=DE personal_note="Thank you!"
+    """
+    from segtui.domain.line_editing import LINE_FIELDS, update_line
+
+    changes: dict[str, Any] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise click.UsageError(
+                _("{pair!r} is not FIELD=VALUE; the fields are: {known}.").format(
+                    pair=pair, known=", ".join(LINE_FIELDS)
+                )
+            )
+        name, value = pair.split("=", 1)
+        name = name.strip().replace("-", "_")
+        if name == "template":
+            name = "interaction_template"
+        if name == "correspondence_type" and value == "blank":
+            value = ""
+        changes[name] = value if value != "" or name != "salesperson" else None
+    context.open()
+    update_line(segment_no, line_no, changes, user=context.user)
+    click.echo(
+        _("Line {line} of segment {no} changed.").format(line=line_no, no=segment_no),
+        err=True,
+    )
+
+
+@segment.command("preview")
+@click.argument("segment_no", metavar="SEG")
+@click.argument("line_no", type=int, metavar="LINE_NO")
+@click.pass_obj
+@handle_errors
+def segment_preview(context: Context, segment_no: str, line_no: int) -> None:
+    """Print the line's merged letter as text, as logging would merge it."""
+    from segtui.domain.line_letters import line_letter_text
+
+    context.open()
+    click.echo(printable_text(line_letter_text(segment_no, line_no)))
+
+
+def printable_text(text: str) -> str:
+    """Keep line breaks and tabs, show other control characters as ``?``."""
+    return "\n".join(printable(line.replace("\t", "    ")) for line in text.split("\n"))
+
+
+@segment.command("export-letter")
+@click.argument("segment_no", metavar="SEG")
+@click.argument("line_no", type=int, metavar="LINE_NO")
+@click.argument("target", type=click.Path(path_type=Path), metavar="FILE.docx|FOLDER")
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@click.pass_obj
+@handle_errors
+def segment_export_letter(
+    context: Context, segment_no: str, line_no: int, target: Path, force: bool
+) -> None:
+    """Write the line's merged letter as a .docx to edit elsewhere."""
+    from segtui.domain.line_letters import export_line_letter
+
+    context.open()
+    click.echo(str(export_line_letter(segment_no, line_no, target, overwrite=force)))
+
+
+@segment.command("import-letter")
+@click.argument("segment_no", metavar="SEG")
+@click.argument("line_no", type=int, metavar="LINE_NO")
+@click.argument(
+    "file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.docx"
+)
+@click.pass_obj
+@handle_errors
+def segment_import_letter(
+    context: Context, segment_no: str, line_no: int, file: Path
+) -> None:
+    """Make an edited .docx the line's own letter; logging sends it as it is."""
+    from segtui.domain.line_letters import import_line_letter, read_word_file
+
+    content = read_word_file(file)
+    context.open()
+    import_line_letter(segment_no, line_no, content, file.name, user=context.user)
+    click.echo(
+        _("Line {line} now has its own letter {file}.").format(
+            line=line_no, file=file.name
+        ),
+        err=True,
+    )
+
+
+@segment.command("remove-letter")
+@click.argument("segment_no", metavar="SEG")
+@click.argument("line_no", type=int, metavar="LINE_NO")
+@click.pass_obj
+@handle_errors
+def segment_remove_letter(context: Context, segment_no: str, line_no: int) -> None:
+    """Drop the line's own letter; the line uses its template's again."""
+    from segtui.domain.line_letters import remove_line_letter
+
+    context.open()
+    remove_line_letter(segment_no, line_no, user=context.user)
+    click.echo(
+        _("Line {line} uses its template's letter again.").format(line=line_no),
+        err=True,
+    )

@@ -19,7 +19,7 @@ import logging
 import smtplib
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from typing import Any
 from segtui import paths
 from segtui.db import current_database, write_transaction
 from segtui.domain.email_delivery import connect, letter_message, smtp_settings
-from segtui.domain.errors import NotFoundError
+from segtui.domain.errors import InvalidValueError, NotFoundError
 from segtui.domain.letter_jobs import (
     JobRunner,
     LetterJob,
@@ -68,6 +68,8 @@ class DeliveryReport:
     # Entries whose letter or email failed, with the error text.
     failed: list[tuple[int, str]] = field(default_factory=list)
     print_failures: list[tuple[Path, str]] = field(default_factory=list)
+    # PDF copies of the print files, made by LibreOffice when asked for.
+    pdf_files: list[Path] = field(default_factory=list)
     canceled: bool = False
     # An error that stopped the delivery as a whole, such as a folder that cannot
     # be created.
@@ -85,6 +87,7 @@ class _Entry:
     contact_no: str
     contact_name: str
     company_name: str
+    send_as_attachment: bool = True
 
     @property
     def to_deliver(self) -> bool:
@@ -99,13 +102,15 @@ def deliver_logged_segment(
     cancel: threading.Event | None = None,
     only: Any = None,
     print_file_title: str | None = None,
+    pdf: bool = False,
 ) -> DeliveryReport:
     """Write the letters of a logged segment to ``folder`` and deliver them.
 
     ``progress`` is called with (letters done, letters in all). When ``cancel`` is
     set, no further letters are started; the letters in progress are finished and
     recorded, and the entries not reached keep their status for a later resend.
-    ``only`` is a further condition on the entries, for a resend.
+    ``only`` is a further condition on the entries, for a resend. With ``pdf`` the
+    print files are converted to PDF with LibreOffice as well.
     An error that stops the whole delivery, such as a folder that cannot be
     created, is returned in the report rather than raised, because the entries are
     already committed.
@@ -113,7 +118,14 @@ def deliver_logged_segment(
     report = DeliveryReport()
     try:
         _deliver(
-            logged_segment_no, folder, report, progress, cancel, only, print_file_title
+            logged_segment_no,
+            folder,
+            report,
+            progress,
+            cancel,
+            only,
+            print_file_title,
+            pdf,
         )
     except (OSError, smtplib.SMTPException) as error:
         log.exception("delivery of logged segment %s stopped", logged_segment_no)
@@ -131,6 +143,7 @@ def _deliver(
     cancel: threading.Event | None,
     only: Any,
     print_file_title: str | None,
+    pdf: bool = False,
 ) -> None:
     total = _count_letters(logged_segment_no, only)
     if total == 0:
@@ -154,6 +167,8 @@ def _deliver(
     finally:
         runner.close()
         run.record()
+    if pdf and report.print_files and not report.canceled:
+        _convert_print_files(report)
     if not report.canceled:
         _send_emails(run, cancel)
 
@@ -343,6 +358,7 @@ def _send_emails(run: _Run, cancel: threading.Event | None) -> None:
                 entry.values.get("email") or "",
                 entry.subject,
                 Path(path),
+                as_attachment=entry.send_as_attachment,
             )
             try:
                 connection.send_message(message)
@@ -402,6 +418,7 @@ def _entries(logged_segment_no: int, only: Any = None) -> Iterator[list[_Entry]]
                 contact_no=row.contact_no,
                 contact_name=row.contact_name,
                 company_name=row.contact_company_name,
+                send_as_attachment=bool(row.send_as_attachment),
             )
             for row in rows
         ]
@@ -443,13 +460,19 @@ def _templates_of(
 # Delivering again.
 
 
-def resend_condition(failed_only: bool = False) -> Any:
+def resend_condition(
+    failed_only: bool = False, entry_nos: Iterable[int] | None = None
+) -> Any:
     """Return which entries a resend takes: failed, pending, or without a letter.
 
-    Canceled entries are never resent.
+    ``entry_nos`` names the entries to deliver again whatever their status, such
+    as a letter whose recipient asks for it once more. Canceled entries are never
+    resent.
     """
     entry = InteractionLogEntry
-    if failed_only:
+    if entry_nos is not None:
+        condition = entry.entry_no.in_(list(entry_nos))
+    elif failed_only:
         condition = entry.delivery_status == DeliveryStatus.FAILED
     else:
         condition = entry.delivery_status.in_(list(TO_DELIVER)) | (
@@ -458,8 +481,12 @@ def resend_condition(failed_only: bool = False) -> Any:
     return condition & (entry.canceled == False)  # noqa: E712
 
 
-def count_to_resend(logged_segment_no: int, failed_only: bool = False) -> int:
-    return _count_letters(logged_segment_no, resend_condition(failed_only))
+def count_to_resend(
+    logged_segment_no: int,
+    failed_only: bool = False,
+    entry_nos: Iterable[int] | None = None,
+) -> int:
+    return _count_letters(logged_segment_no, resend_condition(failed_only, entry_nos))
 
 
 def letters_folder(logged_segment_no: int) -> Path:
@@ -490,22 +517,83 @@ def resend_logged_segment(
     folder: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancel: threading.Event | None = None,
+    entry_nos: Iterable[int] | None = None,
+    pdf: bool = False,
 ) -> DeliveryReport:
     """Write and deliver again the letters that failed or were never written.
 
-    The letters go to ``folder``, by default the folder of the segment's other
-    letters; their print file is named "Letters sent again".
+    With ``entry_nos`` exactly those entries are delivered again, and each must
+    belong to the logged segment. The letters go to ``folder``, by default the
+    folder of the segment's other letters; their print file is named "Letters sent
+    again".
     """
     require(user, Permission.MARKETING, _("send letters"))
+    if entry_nos is not None:
+        entry_nos = _check_resend_entries(logged_segment_no, entry_nos)
     target = folder or letters_folder(logged_segment_no)
+    only = resend_condition(failed_only, entry_nos)
+    if entry_nos is not None:
+        _mark_pending(logged_segment_no, entry_nos)
     return deliver_logged_segment(
         logged_segment_no,
         target,
         progress=progress,
         cancel=cancel,
-        only=resend_condition(failed_only),
+        only=only,
         print_file_title=_("Letters sent again"),
+        pdf=pdf,
     )
+
+
+def _check_resend_entries(
+    logged_segment_no: int, entry_nos: Iterable[int]
+) -> list[int]:
+    """Return the chosen entries, or raise naming one that cannot be sent again."""
+    wanted = sorted({int(no) for no in entry_nos})
+    if not wanted:
+        raise InvalidValueError(_("Choose at least one entry to send again."))
+    rows = {
+        row.entry_no: row
+        for row in InteractionLogEntry.select().where(
+            InteractionLogEntry.entry_no.in_(wanted)
+        )
+    }
+    for no in wanted:
+        row = rows.get(no)
+        if row is None or row.logged_segment_entry_no != logged_segment_no:
+            raise NotFoundError(
+                _("Logged segment {segment} has no entry {entry}.").format(
+                    segment=logged_segment_no, entry=no
+                )
+            )
+        if row.canceled:
+            raise InvalidValueError(
+                _("Entry {entry} is canceled; un-cancel it to send it again.").format(
+                    entry=no
+                )
+            )
+        if row.attachment_id is None:
+            raise InvalidValueError(
+                _(
+                    "Entry {entry} has no letter to send: its template has no Word "
+                    "attachment."
+                ).format(entry=no)
+            )
+    return wanted
+
+
+def _mark_pending(logged_segment_no: int, entry_nos: list[int]) -> None:
+    """Deliver chosen entries again: sent or failed ones become pending."""
+    with write_transaction():
+        (
+            InteractionLogEntry.update(delivery_status=DeliveryStatus.PENDING)
+            .where(
+                (InteractionLogEntry.logged_segment == logged_segment_no)
+                & InteractionLogEntry.entry_no.in_(entry_nos)
+                & (InteractionLogEntry.correspondence_type != "")
+            )
+            .execute()
+        )
 
 
 def describe_report(report: DeliveryReport, folder: Path) -> list[str]:
@@ -522,6 +610,12 @@ def describe_report(report: DeliveryReport, folder: Path) -> list[str]:
         lines.append(
             _("{count} hard-copy letters to print are in {files}.").format(
                 count=report.printed, files=names
+            )
+        )
+    if report.pdf_files:
+        lines.append(
+            _("PDF to print: {files}.").format(
+                files=", ".join(path.name for path in report.pdf_files)
             )
         )
     if report.sent:
@@ -545,3 +639,70 @@ def describe_report(report: DeliveryReport, folder: Path) -> list[str]:
     if report.error:
         lines.append(report.error + " " + _("The letters can be sent again."))
     return lines
+
+
+# PDF files.
+
+
+def pdf_converter() -> str | None:
+    """Return the path of LibreOffice's soffice, or None when it is not installed."""
+    import shutil
+
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+# LibreOffice takes about a second per file, more for a print file of many letters.
+PDF_TIMEOUT_SECONDS = 600
+
+
+def convert_to_pdf(documents: list[Path], folder: Path) -> tuple[list[Path], str]:
+    """Convert Word files to PDF files in ``folder``; return them and an error text.
+
+    Each run uses a LibreOffice profile of its own, so two conversions at once do
+    not block each other on the profile's lock.
+    """
+    import subprocess
+    import tempfile
+
+    program = pdf_converter()
+    if program is None:
+        return [], _("LibreOffice (soffice) is not installed")
+    with tempfile.TemporaryDirectory(prefix="segtui-soffice-") as profile:
+        command = [
+            program,
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            *(str(path) for path in documents),
+        ]
+        try:
+            result = subprocess.run(
+                command,
+                capture_output=True,
+                text=True,
+                timeout=PDF_TIMEOUT_SECONDS,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            return [], str(error)
+    made = [folder / (path.stem + ".pdf") for path in documents]
+    missing = [path.name for path in made if not path.exists()]
+    if missing:
+        detail = (result.stderr or result.stdout).strip()
+        return [p for p in made if p.exists()], _(
+            "LibreOffice made no {files}: {detail}"
+        ).format(files=", ".join(missing), detail=detail or result.returncode)
+    return made, ""
+
+
+def _convert_print_files(report: DeliveryReport) -> None:
+    folder = report.print_files[0].parent
+    made, error = convert_to_pdf(report.print_files, folder)
+    report.pdf_files.extend(made)
+    if error:
+        log.warning("PDF conversion failed: %s", error)
+        report.print_failures.append((folder, _("PDF: {error}").format(error=error)))

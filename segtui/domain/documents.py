@@ -13,6 +13,7 @@ only when a document is read or made.
 from __future__ import annotations
 
 import io
+import json
 import re
 import unicodedata
 import zipfile
@@ -65,7 +66,11 @@ MERGE_FIELDS: dict[str, tuple[str, ...]] = {
     "subject": ("Subject", "Betreff"),
     "date": ("Date", "LetterDate", "DocumentDate", "Datum", "Briefdatum"),
     "personal_note": ("PersonalNote", "Note", "PersönlicheNotiz", "Notiz"),
+    "unit_cost": ("UnitCost", "Cost", "Kosten", "Stückkosten"),
 }
+
+# Merge fields whose stored value is an amount, written with the letter's locale.
+AMOUNT_FIELDS = ("unit_cost",)
 
 # Placeholders a salutation formula may use, written in braces: ``{surname}``.
 SALUTATION_PLACEHOLDERS = (
@@ -118,6 +123,21 @@ def match_field(name: str, field_map: Mapping[str, str] | None = None) -> str | 
             if normalize_field_name(template_name) == normalize_field_name(name):
                 return merge_field
     return _ALIASES.get(normalize_field_name(name))
+
+
+def resolve_merge_field(name: str) -> str:
+    """Return the segtui merge field named by its key or any of its names.
+
+    Raises InvalidValueError naming the value and listing the merge fields.
+    """
+    found = _ALIASES.get(normalize_field_name(name))
+    if found is None:
+        raise InvalidValueError(
+            _("{name!r} is not a merge field of segtui; use one of: {known}.").format(
+                name=name, known=", ".join(MERGE_FIELDS)
+            )
+        )
+    return found
 
 
 @dataclass(frozen=True)
@@ -183,6 +203,8 @@ def merge_text_values(values: Mapping[str, Any]) -> dict[str, str]:
     text = {key: _text(values.get(key)) for key in MERGE_FIELDS}
     text["country"] = country_name(values.get("country_code") or "", locale)
     text["date"] = format_date(values.get("date"), locale)
+    for key in AMOUNT_FIELDS:
+        text[key] = format_amount(values.get(key), locale)
     text["formal_salutation"] = salutation(values, "formal", locale)
     text["informal_salutation"] = salutation(values, "informal", locale)
     text["address_block"] = address_block(values, locale)
@@ -215,6 +237,21 @@ def format_date(value: Any, locale: str) -> str:
 
     day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
     return babel_format_date(day, format="long", locale=locale)
+
+
+def format_amount(value: Any, locale: str) -> str:
+    """Write an amount with two decimals as the locale does: 1,234.50 or 1.234,50."""
+    if value is None or value == "":
+        return ""
+    from decimal import Decimal, InvalidOperation
+
+    from babel.numbers import format_decimal
+
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return _text(value)
+    return format_decimal(number, format="#,##0.00", locale=locale)
 
 
 def salutation(values: Mapping[str, Any], kind: str, locale: str) -> str:
@@ -292,6 +329,23 @@ def template_values(
 # Merging.
 
 
+def stored_field_map(
+    values: Mapping[str, Any], default: Mapping[str, str] | None = None
+) -> Mapping[str, str] | None:
+    """Return the field map kept in a letter's merge values, else ``default``.
+
+    Logging keeps the template language's field map with each entry's values, so
+    mapping a field differently later does not change a logged letter. It is JSON
+    text there, because SQL builds the values.
+    """
+    stored = values.get("field_map")
+    if isinstance(stored, str) and stored:
+        stored = json.loads(stored)
+    if isinstance(stored, dict):
+        return stored
+    return default
+
+
 def render_letter(
     content: bytes,
     values: Mapping[str, Any],
@@ -301,6 +355,7 @@ def render_letter(
     from mailmerge import MailMerge
 
     text = merge_text_values(values)
+    field_map = stored_field_map(values, field_map)
     with MailMerge(io.BytesIO(content)) as document:
         document.merge(**template_values(document.get_merge_fields(), text, field_map))
         output = io.BytesIO()
@@ -317,13 +372,19 @@ def render_combined(
 
     Each letter starts on a new page in its own section, so it keeps the template's
     headers and footers.
+
+    NOTE: docx-mailmerge2 1.0.3 copies headers and footers per letter but not
+    footnotes or endnotes, so merge fields there are left empty in this combined
+    file. Each letter's own .docx has them filled.
     """
     from mailmerge import MailMerge
 
     with MailMerge(io.BytesIO(content)) as document:
         names = document.get_merge_fields()
         rows = [
-            template_values(names, merge_text_values(values), field_map)
+            template_values(
+                names, merge_text_values(values), stored_field_map(values, field_map)
+            )
             for values in letters
         ]
         if not rows:
@@ -350,6 +411,26 @@ def leftover_field_codes(content: bytes, field_names: Iterable[str] = ()) -> lis
             if "MERGEFIELD" in xml or any(p in xml for p in placeholders):
                 found.append(name)
     return found
+
+
+def part_texts(content: bytes) -> dict[str, str]:
+    """Return the text of every XML part of a .docx that has text, by part name.
+
+    Unlike document_text this reaches every part, footnotes and endnotes included.
+    """
+    from xml.etree import ElementTree
+
+    text_tag = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
+    texts = {}
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for name in archive.namelist():
+            if not name.endswith(".xml"):
+                continue
+            root = ElementTree.fromstring(archive.read(name))
+            pieces = [element.text or "" for element in root.iter(text_tag)]
+            if pieces:
+                texts[name] = "".join(pieces)
+    return texts
 
 
 def document_text(content: bytes) -> str:

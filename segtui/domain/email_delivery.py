@@ -1,7 +1,9 @@
-"""Sending letters by email over SMTP.
+"""Sending letters by email over SMTP, and the SMTP settings.
 
-The settings come from ``SEGTUI_SMTP_*`` environment variables, so a password is
-never stored in the database.
+The server, port, security, login name and sender are database settings that
+``SEGTUI_SMTP_*`` environment variables override. The password is never stored in
+the database: it comes from ``SEGTUI_SMTP_PASSWORD`` or from the first line of a
+file named by ``SEGTUI_SMTP_PASSWORD_FILE`` or by the password file setting.
 """
 
 from __future__ import annotations
@@ -9,15 +11,33 @@ from __future__ import annotations
 import os
 import smtplib
 import ssl
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
+
+from segtui.domain.errors import InvalidValueError
+from segtui.i18n import _
 
 DOCX_TYPE = (
     "application",
     "vnd.openxmlformats-officedocument.wordprocessingml.document",
 )
 SMTP_TIMEOUT_SECONDS = 30
+SECURITY_MODES = ("none", "starttls", "tls")
+DEFAULT_PORTS = {"none": 25, "starttls": 587, "tls": 465}
+
+# Setting name → (database setting key, environment variable).
+SMTP_SETTINGS = {
+    "host": ("smtp_host", "SEGTUI_SMTP_HOST"),
+    "port": ("smtp_port", "SEGTUI_SMTP_PORT"),
+    "security": ("smtp_security", "SEGTUI_SMTP_SECURITY"),
+    "user": ("smtp_user", "SEGTUI_SMTP_USER"),
+    "sender": ("smtp_from", "SEGTUI_SMTP_FROM"),
+    "password_file": ("smtp_password_file", "SEGTUI_SMTP_PASSWORD_FILE"),
+    "ca_file": ("smtp_ca_file", "SEGTUI_SMTP_CA_FILE"),
+}
+PASSWORD_ENV = "SEGTUI_SMTP_PASSWORD"
 
 
 @dataclass(frozen=True)
@@ -30,41 +50,144 @@ class SmtpSettings:
     user: str
     password: str
     sender: str
+    # A PEM file of certificate authorities to trust besides the system's, for a
+    # server whose certificate a private authority signed.
+    ca_file: str = ""
+
+
+def stored_smtp_values() -> dict[str, str]:
+    """Return the SMTP settings stored in the database, by setting name."""
+    from segtui.domain.settings import get_setting
+
+    return {name: get_setting(key) for name, (key, _env) in SMTP_SETTINGS.items()}
+
+
+def effective_smtp_values() -> dict[str, tuple[str, str]]:
+    """Return name → (value, where it comes from: ``environment``, ``database``)."""
+    stored = stored_smtp_values()
+    values = {}
+    for name, (_key, env) in SMTP_SETTINGS.items():
+        from_env = os.environ.get(env, "").strip()
+        if from_env:
+            values[name] = (from_env, "environment")
+        elif stored.get(name):
+            values[name] = (stored[name], "database")
+        else:
+            values[name] = ("", "")
+    return values
 
 
 def smtp_settings() -> SmtpSettings | None:
-    """Read the SMTP settings from ``SEGTUI_SMTP_*`` environment variables.
+    """Return the SMTP settings in force, or None when no server is set.
 
-    Returns None when ``SEGTUI_SMTP_HOST`` is not set. ``SEGTUI_SMTP_SECURITY`` is
-    ``none``, ``starttls`` or ``tls``; the password is ``SEGTUI_SMTP_PASSWORD`` or the
-    first line of the file named by ``SEGTUI_SMTP_PASSWORD_FILE``.
+    Raises InvalidValueError for a security mode, port or password file that cannot
+    be used, naming the value and where to change it.
     """
-    host = os.environ.get("SEGTUI_SMTP_HOST", "").strip()
+    values = {name: value for name, (value, _source) in effective_smtp_values().items()}
+    host = values["host"]
     if not host:
         return None
-    security = os.environ.get("SEGTUI_SMTP_SECURITY", "none").strip().lower() or "none"
-    default_port = {"tls": 465, "starttls": 587}.get(security, 25)
-    password = os.environ.get("SEGTUI_SMTP_PASSWORD", "")
-    password_file = os.environ.get("SEGTUI_SMTP_PASSWORD_FILE", "")
-    if password_file:
-        password = Path(password_file).read_text(encoding="utf-8").splitlines()[0]
+    security = check_security(values["security"] or "none")
+    port = check_port(values["port"]) if values["port"] else DEFAULT_PORTS[security]
+    password = os.environ.get(PASSWORD_ENV, "")
+    if values["password_file"]:
+        password = read_password_file(values["password_file"])
     return SmtpSettings(
         host=host,
-        port=int(os.environ.get("SEGTUI_SMTP_PORT") or default_port),
+        port=port,
         security=security,
-        user=os.environ.get("SEGTUI_SMTP_USER", ""),
+        user=values["user"],
         password=password,
-        sender=os.environ.get("SEGTUI_SMTP_FROM", ""),
+        sender=values["sender"],
+        ca_file=values["ca_file"],
     )
+
+
+def check_security(value: str) -> str:
+    security = value.strip().lower() or "none"
+    if security not in SECURITY_MODES:
+        raise InvalidValueError(
+            _(
+                "SMTP security {value!r} is not one of: none, starttls, tls; set it in "
+                "the email settings or SEGTUI_SMTP_SECURITY."
+            ).format(value=value)
+        )
+    return security
+
+
+def check_port(value: str) -> int:
+    try:
+        port = int(str(value).strip())
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise InvalidValueError(
+            _(
+                "SMTP port {value!r} is not a port number from 1 to 65535; set it in "
+                "the email settings or SEGTUI_SMTP_PORT."
+            ).format(value=value)
+        )
+    return port
+
+
+def read_password_file(path: str) -> str:
+    try:
+        lines = Path(path).expanduser().read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise InvalidValueError(
+            _(
+                "The SMTP password file {path} cannot be read ({error}); fix the path "
+                "in the email settings or SEGTUI_SMTP_PASSWORD_FILE."
+            ).format(path=path, error=error.strerror or error)
+        ) from None
+    return lines[0] if lines else ""
+
+
+def save_smtp_settings(values: Mapping[str, str], *, user: str) -> None:
+    """Store SMTP settings in the database; an empty value removes one.
+
+    A password is rejected: it belongs in SEGTUI_SMTP_PASSWORD or a password file.
+    """
+    from segtui.db import write_transaction
+    from segtui.domain.settings import set_setting
+    from segtui.domain.text import clean_line
+    from segtui.domain.users import Permission, require
+
+    if "password" in values:
+        raise InvalidValueError(
+            _(
+                "segtui never stores the SMTP password in the database; set "
+                "SEGTUI_SMTP_PASSWORD or name a password file instead."
+            )
+        )
+    unknown = [name for name in values if name not in SMTP_SETTINGS]
+    if unknown:
+        raise InvalidValueError(
+            _("{name!r} is not an SMTP setting; the settings are: {known}.").format(
+                name=unknown[0], known=", ".join(SMTP_SETTINGS)
+            )
+        )
+    cleaned = {name: clean_line(value) for name, value in values.items()}
+    if cleaned.get("security"):
+        cleaned["security"] = check_security(cleaned["security"])
+    if cleaned.get("port"):
+        cleaned["port"] = str(check_port(cleaned["port"]))
+    require(user, Permission.ADMINISTRATION, _("change setup"))
+    with write_transaction():
+        for name, value in cleaned.items():
+            set_setting(SMTP_SETTINGS[name][0], value)
 
 
 def connect(settings: SmtpSettings) -> smtplib.SMTP:
     """Open an SMTP connection, with TLS and login as the settings ask."""
+    context = ssl.create_default_context()
+    if settings.ca_file:
+        context.load_verify_locations(cafile=settings.ca_file)
     if settings.security == "tls":
         connection: smtplib.SMTP = smtplib.SMTP_SSL(
             settings.host,
             settings.port,
-            context=ssl.create_default_context(),
+            context=context,
             timeout=SMTP_TIMEOUT_SECONDS,
         )
     else:
@@ -72,16 +195,25 @@ def connect(settings: SmtpSettings) -> smtplib.SMTP:
             settings.host, settings.port, timeout=SMTP_TIMEOUT_SECONDS
         )
         if settings.security == "starttls":
-            connection.starttls(context=ssl.create_default_context())
+            connection.starttls(context=context)
     if settings.user:
         connection.login(settings.user, settings.password)
     return connection
 
 
 def letter_message(
-    settings: SmtpSettings, sender: str, recipient: str, subject: str, letter: Path
+    settings: SmtpSettings,
+    sender: str,
+    recipient: str,
+    subject: str,
+    letter: Path,
+    *,
+    as_attachment: bool = True,
 ) -> EmailMessage:
-    """Build an email with the letter's text as the body and the .docx attached."""
+    """Build an email with the letter's text as the body.
+
+    With ``as_attachment`` the merged .docx is attached as well.
+    """
     from segtui.domain.documents import document_text
 
     content = letter.read_bytes()
@@ -90,7 +222,8 @@ def letter_message(
     message["To"] = recipient
     message["Subject"] = subject
     message.set_content(document_text(content))
-    message.add_attachment(
-        content, maintype=DOCX_TYPE[0], subtype=DOCX_TYPE[1], filename=letter.name
-    )
+    if as_attachment:
+        message.add_attachment(
+            content, maintype=DOCX_TYPE[0], subtype=DOCX_TYPE[1], filename=letter.name
+        )
     return message

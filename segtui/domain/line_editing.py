@@ -1,6 +1,9 @@
 """Changing one segment line: its interaction values and a personal note.
 
 A line starts with the header's values; a user may change them for one contact.
+Giving a line another contact takes that contact's language, correspondence type
+and salesperson as a new line would, and keeps the line's attachment: the
+template's, which the header and other lines share, or the line's own letter.
 Changing the line's template replaces its description with the template's, except
 that a description typed on a line that had no template yet is kept, and brings the
 template's cost, duration, information flow and initiated by. Every save checks
@@ -16,7 +19,10 @@ from typing import Any
 from segtui.db import write_transaction
 from segtui.domain import clock
 from segtui.domain.errors import InvalidValueError, NotFoundError
-from segtui.domain.propagation import language_expression
+from segtui.domain.propagation import (
+    correspondence_type_expression,
+    language_expression,
+)
 from segtui.domain.segmentation import (
     check_amount,
     check_header_value,
@@ -31,6 +37,7 @@ from segtui.models import Contact, CorrespondenceType, SegmentLine
 
 # The line fields a user may change, with how each value is checked.
 LINE_FIELDS = (
+    "contact",
     "date",
     "salesperson",
     "interaction_template",
@@ -88,10 +95,16 @@ def update_line(
             _("Line {line} of segment {no}").format(line=line_no, no=segment.no),
         )
         changed = False
-        for name, value in changes.items():
+        # The contact goes first: it brings a language and correspondence type that
+        # values changed along with it then override.
+        ordered = sorted(changes.items(), key=lambda item: item[0] != "contact")
+        for name, value in ordered:
             value = _check_line_value(name, value)
             if name == "interaction_template":
                 changed |= _change_template(segment, line, value)
+                continue
+            if name == "contact":
+                changed |= _change_contact(segment, line, value)
                 continue
             current = line.__data__.get(getattr(SegmentLine, name).name)
             if current != value:
@@ -133,6 +146,8 @@ def _check_line_value(name: str, value: Any) -> Any:
             ) from None
     if name == "interaction_template":
         return value or None
+    if name == "contact":
+        return clean_line(value).upper()
     return check_header_value(name, value)
 
 
@@ -162,3 +177,55 @@ def _change_template(segment: Any, line: SegmentLine, code: str | None) -> bool:
             .scalar()
         )
     return True
+
+
+def _change_contact(segment: Any, line: SegmentLine, contact_no: str) -> bool:
+    """Give a line another contact and the values that depend on the contact."""
+    if not contact_no:
+        raise InvalidValueError(_("A line needs a contact; type a contact number."))
+    if contact_no == line.contact_no:
+        return False
+    contact = Contact.get_or_none(Contact.no == contact_no)
+    if contact is None:
+        raise NotFoundError(
+            _("Contact {no!r} does not exist; check the number.").format(no=contact_no)
+        )
+    if contact.privacy_blocked:
+        raise InvalidValueError(
+            _("Contact {no} {name} is privacy blocked and cannot be added.").format(
+                no=contact.no, name=contact.name
+            )
+        )
+    template = line.interaction_template
+    expressions = {
+        "correspondence_type": correspondence_type_expression(segment, template),
+        "language": language_expression(segment, template),
+    }
+    if not segment.salesperson_code:
+        expressions["salesperson"] = Contact.salesperson
+    row = (
+        Contact.select(*(e.alias(name) for name, e in expressions.items()))
+        .where(Contact.no == contact.no)
+        .dicts()
+        .get()
+    )
+    line.contact = contact
+    line.correspondence_type = row["correspondence_type"] or ""
+    if "salesperson" in row:
+        line.salesperson = row["salesperson"]
+    # A line with a letter of its own keeps its language, and so its letter.
+    if line.attachment_id is None:
+        line.language = row["language"]
+        if not segment.subject and template is not None:
+            line.subject = _template_subject(template.code, line.language_code)
+    return True
+
+
+def _template_subject(template_code: str, language_code: str | None) -> str:
+    from segtui.models import InteractionTemplateLanguage
+
+    row = InteractionTemplateLanguage.get_or_none(
+        (InteractionTemplateLanguage.template == template_code)
+        & (InteractionTemplateLanguage.language == language_code)
+    )
+    return row.subject if row else ""

@@ -9,6 +9,7 @@ entries hold everything needed to produce them again.
 
 from __future__ import annotations
 
+import json
 import tempfile
 import threading
 from collections import Counter
@@ -22,12 +23,22 @@ from peewee import JOIN, Case, Value, fn
 from segtui import paths
 from segtui.db import is_sqlite, write_transaction
 from segtui.domain import clock
-from segtui.domain.delivery import DeliveryReport, deliver_logged_segment
+from segtui.domain.attachments import delete_unused_attachments
+from segtui.domain.delivery import (
+    DeliveryReport,
+    deliver_logged_segment,
+    pdf_converter,
+)
 from segtui.domain.documents import DocumentError, unmatched_fields
 from segtui.domain.email_delivery import smtp_settings
-from segtui.domain.errors import NotFoundError, Problem, ValidationError
+from segtui.domain.errors import (
+    InvalidValueError,
+    NotFoundError,
+    Problem,
+    ValidationError,
+)
 from segtui.domain.settings import HOME_COUNTRY, get_setting
-from segtui.domain.sql import json_object
+from segtui.domain.sql import json_object, json_value
 from segtui.domain.users import Permission, require
 from segtui.i18n import _
 from segtui.models import (
@@ -42,7 +53,10 @@ from segtui.models import (
     LoggedSegment,
     Salesperson,
     SalutationFormula,
+    SalutationKind,
+    SegmentCriteriaAction,
     SegmentHeader,
+    SegmentHistory,
     SegmentLine,
 )
 
@@ -60,6 +74,8 @@ class LogOptions:
     # The folder the letters are written to; None means the letters folder of the
     # user data directory, in a subfolder named after the segment.
     output_folder: Path | None = None
+    # Convert the print files to PDF with LibreOffice as well.
+    pdf: bool = False
 
 
 @dataclass
@@ -123,7 +139,9 @@ def log_segment(
             )
             .execute()
         )
+        dropped = _line_attachments(segment.no)
         SegmentHeader.delete().where(SegmentHeader.no == segment.no).execute()
+        delete_unused_attachments(dropped)
         follow_up = None
         if options.follow_up:
             from segtui.domain.logged_segments import create_follow_up_segment
@@ -131,7 +149,11 @@ def log_segment(
             follow_up = create_follow_up_segment(logged.entry_no, user=user).no
 
     report = deliver_logged_segment(
-        logged.entry_no, output_folder, progress=progress, cancel=cancel
+        logged.entry_no,
+        output_folder,
+        progress=progress,
+        cancel=cancel,
+        pdf=options.pdf,
     )
     return LogResult(
         logged_segment_no=logged.entry_no,
@@ -141,6 +163,29 @@ def log_segment(
         output_folder=output_folder,
         delivery=report,
     )
+
+
+def _line_attachments(segment_no: str) -> set[int]:
+    """Return the own attachments of a segment's lines, current or in its history."""
+    ids = {
+        row[0]
+        for row in SegmentLine.select(SegmentLine.attachment)
+        .where(
+            (SegmentLine.segment == segment_no) & SegmentLine.attachment.is_null(False)
+        )
+        .tuples()
+    }
+    value = json_value(
+        SegmentHistory.line_values, "attachment_id", SegmentLine.attachment
+    )
+    ids.update(
+        int(row[0])
+        for row in SegmentHistory.select(value)
+        .join(SegmentCriteriaAction)
+        .where((SegmentCriteriaAction.segment == segment_no) & value.is_null(False))
+        .tuples()
+    )
+    return ids
 
 
 def _segment_to_log(no: str) -> SegmentHeader:
@@ -190,12 +235,16 @@ def validate_segment(
         problems.append(Problem(_("The segment has no lines; add contacts first.")))
 
     problems.extend(_attachment_problems(segment))
-    if options.deliver and _has_email_lines(segment) and smtp_settings() is None:
+    if options.deliver and _has_email_lines(segment):
+        problem = _smtp_problem()
+        if problem:
+            problems.append(Problem(problem))
+    if options.pdf and pdf_converter() is None:
         problems.append(
             Problem(
                 _(
-                    "Lines with correspondence type Email need an SMTP server to deliver; "
-                    "set SEGTUI_SMTP_HOST or log without delivery."
+                    "PDF files need LibreOffice, and soffice was not found; install "
+                    "LibreOffice Writer or log without PDF files."
                 )
             )
         )
@@ -205,6 +254,19 @@ def validate_segment(
             problems.append(Problem(problem))
     problems.extend(_line_problems(segment, options, line_count))
     return problems
+
+
+def _smtp_problem() -> str | None:
+    try:
+        settings = smtp_settings()
+    except InvalidValueError as error:
+        return error.message
+    if settings is None:
+        return _(
+            "Lines with correspondence type Email need an SMTP server to deliver; "
+            "set one in the email settings or SEGTUI_SMTP_HOST, or log without delivery."
+        )
+    return None
 
 
 def _line_problems(
@@ -337,8 +399,10 @@ def _problems_of_line(row: dict[str, Any], options: LogOptions) -> list[str]:
         else:
             texts.append(
                 _(
-                    "template {template} has no Word attachment, which a {kind} needs; "
-                    "import one with `segtui template import {template} {language} FILE.docx` "
+                    "template {template} has no Word attachment in language {language}, "
+                    "and correspondence type {kind} needs one; add it in Interaction "
+                    "templates (ctrl+g), Languages of {template}, or with "
+                    "`segtui template import {template} {language} FILE.docx`; "
                     "or set the line's correspondence type to blank"
                 ).format(
                     template=row["interaction_template"],
@@ -484,8 +548,6 @@ def _insert_entries(
 ) -> int:
     """Insert one interaction log entry per line in one INSERT ... SELECT."""
     company = Contact.alias("company")
-    formal = SalutationFormula.alias("formal")
-    informal = SalutationFormula.alias("informal")
     now = clock.now()
     line = SegmentLine
 
@@ -509,43 +571,6 @@ def _insert_entries(
         Value(
             DeliveryStatus.PENDING if options.deliver else DeliveryStatus.NOT_DELIVERED
         ),
-    )
-    merge_values = json_object(
-        [
-            ("contact_no", Contact.no),
-            ("contact_type", Contact.type),
-            ("name", Contact.name),
-            ("first_name", Contact.first_name),
-            ("middle_name", Contact.middle_name),
-            ("surname", Contact.surname),
-            ("job_title", Contact.job_title),
-            ("company_no", Contact.company),
-            ("company_name", company.name),
-            ("address", Contact.address),
-            ("address_2", Contact.address_2),
-            ("post_code", Contact.post_code),
-            ("city", Contact.city),
-            ("county", Contact.county),
-            ("country_code", Contact.country_code),
-            ("phone", Contact.phone),
-            ("mobile_phone", Contact.mobile_phone),
-            ("email", Contact.email),
-            ("formal_salutation_formula", formal.formula),
-            ("informal_salutation_formula", informal.formula),
-            ("salesperson_code", Salesperson.code),
-            ("salesperson_name", Salesperson.name),
-            ("salesperson_job_title", Salesperson.job_title),
-            ("salesperson_phone", Salesperson.phone),
-            ("salesperson_email", Salesperson.email),
-            ("segment_no", Value(segment.no)),
-            ("segment_description", Value(segment.description)),
-            ("subject", line.subject),
-            ("date", line.date),
-            ("personal_note", line.personal_note),
-            ("language_code", line.language),
-            ("locale", Language.locale),
-            ("home_country_code", Value(get_setting(HOME_COUNTRY))),
-        ]
     )
     columns = [
         (InteractionLogEntry.contact_no, Contact.no),
@@ -576,15 +601,108 @@ def _insert_entries(
         (InteractionLogEntry.segment_no, Value(segment.no)),
         (InteractionLogEntry.logged_segment, Value(logged.entry_no)),
         (InteractionLogEntry.attachment, attachment),
-        (InteractionLogEntry.merge_values, merge_values),
+        (InteractionLogEntry.merge_values, merge_values_expression(segment, company)),
         (InteractionLogEntry.delivery_status, delivery_status),
         (InteractionLogEntry.delivery_error, Value("")),
         (InteractionLogEntry.document_path, Value("")),
         (InteractionLogEntry.canceled, Value(False)),
         (InteractionLogEntry.user_id, Value(user)),
+        (
+            InteractionLogEntry.send_as_attachment,
+            Value(bool(segment.send_word_docs_as_attachment)),
+        ),
     ]
     query = (
-        line.select(*(expression for _field, expression in columns))
+        _line_query(segment, company, [expression for _field, expression in columns])
+        .where(line.segment == segment.no)
+        .order_by(line.line_no)
+    )
+    return (
+        InteractionLogEntry.insert_from(query, [column for column, _expr in columns])
+        .as_rowcount()
+        .execute()
+    )
+
+
+def merge_values_expression(segment: SegmentHeader, company: Any) -> Any:
+    """Build in SQL the merge values of a line's letter, as JSON text.
+
+    The field map of the template language goes with them, except for a line with
+    a letter of its own, whose fields need no mapping.
+    """
+    line = SegmentLine
+    formal = SalutationFormula.alias("formal")
+    informal = SalutationFormula.alias("informal")
+    field_map = Case(
+        None,
+        [(line.attachment.is_null(), InteractionTemplateLanguage.field_map)],
+        Value(""),
+    )
+    return json_object(
+        [
+            ("contact_no", Contact.no),
+            ("contact_type", Contact.type),
+            ("name", Contact.name),
+            ("first_name", Contact.first_name),
+            ("middle_name", Contact.middle_name),
+            ("surname", Contact.surname),
+            ("job_title", Contact.job_title),
+            ("company_no", Contact.company),
+            ("company_name", company.name),
+            ("address", Contact.address),
+            ("address_2", Contact.address_2),
+            ("post_code", Contact.post_code),
+            ("city", Contact.city),
+            ("county", Contact.county),
+            ("country_code", Contact.country_code),
+            ("phone", Contact.phone),
+            ("mobile_phone", Contact.mobile_phone),
+            ("email", Contact.email),
+            (
+                "formal_salutation_formula",
+                _formula(formal, SalutationKind.FORMAL),
+            ),
+            (
+                "informal_salutation_formula",
+                _formula(informal, SalutationKind.INFORMAL),
+            ),
+            ("salesperson_code", Salesperson.code),
+            ("salesperson_name", Salesperson.name),
+            ("salesperson_job_title", Salesperson.job_title),
+            ("salesperson_phone", Salesperson.phone),
+            ("salesperson_email", Salesperson.email),
+            ("segment_no", Value(segment.no)),
+            ("segment_description", Value(segment.description)),
+            ("subject", line.subject),
+            ("date", line.date),
+            ("personal_note", line.personal_note),
+            ("unit_cost", line.unit_cost),
+            ("language_code", line.language),
+            ("locale", Language.locale),
+            ("home_country_code", Value(get_setting(HOME_COUNTRY))),
+            ("field_map", field_map),
+        ]
+    )
+
+
+def _formula(alias: Any, kind: str) -> Any:
+    """Return the salutation formula of the contact in the line's language."""
+    return (
+        alias.select(alias.formula)
+        .where(
+            (alias.salutation == Contact.salutation)
+            & (alias.language == SegmentLine.language)
+            & (alias.kind == kind)
+        )
+        .limit(1)
+    )
+
+
+def _line_query(segment: SegmentHeader, company: Any, expressions: list[Any]) -> Any:
+    """Select ``expressions`` over the lines with everything their letters need."""
+    line = SegmentLine
+    return (
+        line.select(*expressions)
         .join_from(line, Contact, on=(line.contact == Contact.no))
         .join_from(
             Contact, company, JOIN.LEFT_OUTER, on=(Contact.company == company.no)
@@ -611,31 +729,35 @@ def _insert_entries(
             on=(line.salesperson == Salesperson.code),
         )
         .join_from(line, Language, JOIN.LEFT_OUTER, on=(line.language == Language.code))
-        .join_from(
-            Contact,
-            formal,
-            JOIN.LEFT_OUTER,
-            on=(
-                (formal.salutation == Contact.salutation)
-                & (formal.language == line.language)
-                & (formal.kind == "formal")
-            ),
-        )
-        .join_from(
-            Contact,
-            informal,
-            JOIN.LEFT_OUTER,
-            on=(
-                (informal.salutation == Contact.salutation)
-                & (informal.language == line.language)
-                & (informal.kind == "informal")
-            ),
-        )
-        .where(line.segment == segment.no)
-        .order_by(line.line_no)
     )
-    return (
-        InteractionLogEntry.insert_from(query, [column for column, _expr in columns])
-        .as_rowcount()
-        .execute()
+
+
+def line_letter_source(segment: SegmentHeader, line_no: int) -> dict[str, Any] | None:
+    """Return what one line's letter is merged from, as logging would take it.
+
+    The result has ``merge_values`` (a dict) and ``attachment_id`` (the line's own
+    attachment, else its template's in the line's language, else None); None when
+    the line or its contact does not exist.
+    """
+    company = Contact.alias("company")
+    query = (
+        _line_query(
+            segment,
+            company,
+            [
+                merge_values_expression(segment, company).alias("merge_values"),
+                fn.COALESCE(
+                    SegmentLine.attachment, InteractionTemplateLanguage.attachment
+                ).alias("attachment_id"),
+            ],
+        )
+        .where((SegmentLine.segment == segment.no) & (SegmentLine.line_no == line_no))
+        .dicts()
     )
+    row = query.first()
+    if row is None:
+        return None
+    values = row["merge_values"]
+    if isinstance(values, str):
+        values = json.loads(values)
+    return {"merge_values": values, "attachment_id": row["attachment_id"]}

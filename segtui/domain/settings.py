@@ -16,4 +16,10 @@ def get_setting(key: str, default: str = "") -> str:
 
 def set_setting(key: str, value: str) -> None:
     with write_transaction():
-        Setting.insert(key=key, value=value).on_conflict_replace().execute()
+        # ON CONFLICT ... DO UPDATE works on SQLite and PostgreSQL alike, unlike
+        # INSERT OR REPLACE, which PostgreSQL lacks.
+        (
+            Setting.insert(key=key, value=value)
+            .on_conflict(conflict_target=[Setting.key], update={Setting.value: value})
+            .execute()
+        )

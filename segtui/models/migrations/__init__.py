@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 from peewee import Database, SqliteDatabase
 
@@ -67,9 +68,30 @@ def _line_modified_by(database: Database) -> None:
     )
 
 
+def _entry_send_as_attachment(database: Database) -> None:
+    """Record per entry whether its email attaches the letter or carries its text."""
+    from peewee import BooleanField
+    from playhouse.migrate import migrate
+
+    migrate(
+        _migrator(database).add_column(
+            "interaction_log_entry", "send_as_attachment", BooleanField(default=True)
+        )
+    )
+
+
+def _migrator(database: Database) -> Any:
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
+
+    if isinstance(database, SqliteDatabase):
+        return SqliteMigrator(database)
+    return PostgresqlMigrator(database)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _run_sql_file("0001_initial")),
     Migration(2, "who changed a segment line last", _line_modified_by),
+    Migration(3, "email letters as attachment or body", _entry_send_as_attachment),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

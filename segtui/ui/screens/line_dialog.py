@@ -10,12 +10,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Button, Input, Select, Static, TextArea
 
-from segtui.domain import line_editing, lookups
+from segtui.domain import line_editing, line_letters, lookups
 from segtui.domain.errors import SegtuiError
 from segtui.domain.segmentation import check_amount
 from segtui.domain.text import clean_line
 from segtui.i18n import _
 from segtui.models import SegmentLine
+from segtui.ui.screens.navigation import FieldNavigation
 from segtui.ui.screens.segment_dialogs import (
     CORRESPONDENCE_CHOICES,
     FormDialog,
@@ -23,6 +24,7 @@ from segtui.ui.screens.segment_dialogs import (
     select_options,
 )
 from segtui.ui.text import display
+from segtui.ui.widgets.typeahead import TypeAheadInput
 from segtui.ui.worker import run_job
 
 
@@ -33,15 +35,26 @@ class LineForm:
     line: SegmentLine
     contact_name: str
     choices: dict[str, list[tuple[str, str]]]
+    # The file name of the line's own letter, "" when it uses its template's.
+    own_letter: str = ""
 
 
 def load_line_form(no: str, line_no: int) -> LineForm:
     line = line_editing.get_line(no, line_no)
-    return LineForm(line, line.contact.name, lookups.header_lookups())
+    return LineForm(
+        line,
+        line.contact.name,
+        lookups.header_lookups(),
+        line_letters.own_letter_name(line),
+    )
 
 
-class LineDialog(FormDialog):
-    """Change one line's values; saving checks that nobody changed the line meanwhile."""
+class LineDialog(FieldNavigation, FormDialog):
+    """Change one line's values; saving checks that nobody changed the line meanwhile.
+
+    Giving the line another contact keeps its attachment, whether the template's
+    or the line's own letter.
+    """
 
     def __init__(self, form: LineForm) -> None:
         line = form.line
@@ -52,6 +65,7 @@ class LineDialog(FormDialog):
         )
         self.form = form
         self.original = {
+            "contact": line.contact_no,
             "interaction_template": line.interaction_template_code or None,
             "language": line.language_code or None,
             "salesperson": line.salesperson_code or None,
@@ -67,23 +81,34 @@ class LineDialog(FormDialog):
     def compose_body(self) -> ComposeResult:
         values = self.original
         choices = self.form.choices
+        yield form_row(
+            _("Contact No."),
+            TypeAheadInput(values["contact"], id="contact", compact=True),
+        )
         for name, label in (
             ("interaction_template", _("Template")),
             ("language", _("Language")),
             ("salesperson", _("Salesperson")),
         ):
-            select: Select[str] = Select(
-                select_options(choices[name]), id=name, compact=True, prompt=_("(none)")
+            known = bool(values[name]) and any(
+                code == values[name] for code, _l in choices[name]
             )
-            if values[name] and any(code == values[name] for code, _l in choices[name]):
-                select.value = values[name]
+            # Textual 8.2.8 shows the prompt when a value is set before mounting,
+            # so the value goes to the constructor.
+            select: Select[str] = Select(
+                select_options(choices[name]),
+                id=name,
+                compact=True,
+                prompt=_("(none)"),
+                value=values[name] if known else Select.NULL,
+            )
             yield form_row(label, select)
         yield form_row(
-            _("Subject"), Input(values["subject"], id="subject", compact=True)
+            _("Subject"), TypeAheadInput(values["subject"], id="subject", compact=True)
         )
         yield form_row(
             _("Description"),
-            Input(values["description"], id="description", compact=True),
+            TypeAheadInput(values["description"], id="description", compact=True),
         )
         yield form_row(
             _("Corresp. type"),
@@ -97,15 +122,25 @@ class LineDialog(FormDialog):
         )
         yield form_row(
             _("Unit cost"),
-            Input(display(values["unit_cost"]), id="unit_cost", compact=True),
+            TypeAheadInput(display(values["unit_cost"]), id="unit_cost", compact=True),
         )
         yield form_row(
             _("Duration (min)"),
-            Input(display(values["unit_duration"]), id="unit_duration", compact=True),
+            TypeAheadInput(
+                display(values["unit_duration"]), id="unit_duration", compact=True
+            ),
         )
         yield form_row(
-            _("Evaluation"), Input(values["evaluation"], id="evaluation", compact=True)
+            _("Evaluation"),
+            TypeAheadInput(values["evaluation"], id="evaluation", compact=True),
         )
+        if self.form.own_letter:
+            letter = _("its own letter {file} (m in the worksheet changes it)").format(
+                file=self.form.own_letter
+            )
+        else:
+            letter = _("the template's in the line's language")
+        yield form_row(_("Letter"), Static(Text(letter), markup=False))
         yield Static(Text(_("Personal note, merged into the letter:")), markup=False)
         yield TextArea(
             values["personal_note"], id="personal_note", tab_behavior="focus"
@@ -125,6 +160,7 @@ class LineDialog(FormDialog):
         problems: list[str] = []
         for name in ("interaction_template", "language", "salesperson"):
             values[name] = self.query_one(f"#{name}", Select).selection
+        values["contact"] = clean_line(self.query_one("#contact", Input).value).upper()
         for name in ("subject", "description", "evaluation"):
             values[name] = clean_line(self.query_one(f"#{name}", Input).value)
         values["correspondence_type"] = self.query_one(

@@ -16,6 +16,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static
 
 from segtui.domain import lookups, segment_actions, segmentation
+from segtui.domain.delivery import pdf_converter
 from segtui.domain.errors import ConflictError, SegtuiError, ValidationError
 from segtui.domain.segment_logging import (
     LogOptions,
@@ -225,6 +226,7 @@ class HeaderDialog(FormDialog):
             "ignore_contact_corresp_type": bool(header.ignore_contact_corresp_type),
             "unit_cost": Decimal(header.unit_cost or 0),
             "unit_duration": Decimal(header.unit_duration or 0),
+            "send_word_docs_as_attachment": bool(header.send_word_docs_as_attachment),
         }
 
     def compose_body(self) -> ComposeResult:
@@ -283,6 +285,15 @@ class HeaderDialog(FormDialog):
             _("Duration (min)"),
             Input(display(values["unit_duration"]), id="unit_duration", compact=True),
         )
+        yield form_row(
+            "",
+            Tick(
+                _("Attach the .docx to emails (else text only)"),
+                values["send_word_docs_as_attachment"],
+                id="send_word_docs_as_attachment",
+                compact=True,
+            ),
+        )
         yield Static("", id="error", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
@@ -326,6 +337,9 @@ class HeaderDialog(FormDialog):
         ).value
         values["ignore_contact_corresp_type"] = self.query_one(
             "#ignore_contact_corresp_type", Checkbox
+        ).value
+        values["send_word_docs_as_attachment"] = self.query_one(
+            "#send_word_docs_as_attachment", Checkbox
         ).value
         for name, label in (
             ("unit_cost", _("Unit cost")),
@@ -425,6 +439,20 @@ class LogDialog(FormDialog):
                 str(default_output_folder(self.segment_no)), id="output", compact=True
             ),
         )
+        if pdf_converter() is not None:
+            pdf_label = _("Also PDF of the print files (LibreOffice)")
+        else:
+            pdf_label = _("PDF of the print files: LibreOffice is not installed")
+        yield form_row(
+            "",
+            Tick(
+                pdf_label,
+                False,
+                id="pdf",
+                compact=True,
+                disabled=pdf_converter() is None,
+            ),
+        )
         yield ProgressBar(id="progress", show_eta=False)
         yield Static("", id="error", markup=False)
 
@@ -449,6 +477,7 @@ class LogDialog(FormDialog):
                 self.query_one("#output", Input).value.strip()
                 or default_output_folder(self.segment_no)
             ),
+            pdf=self.query_one("#pdf", Checkbox).value,
         )
         user = self.app.user  # type: ignore[attr-defined]
         no = self.segment_no

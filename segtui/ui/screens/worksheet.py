@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from segtui.domain import segment_actions, segmentation
+from segtui.domain import line_editing, line_letters, segment_actions, segmentation
 from segtui.domain.segment_logging import LogResult
 from segtui.i18n import _
 from segtui.models import SegmentHeader
@@ -18,6 +18,11 @@ from segtui.ui.screens.base import BaseScreen
 from segtui.ui.screens.criteria import builder_for
 from segtui.ui.screens.criteria_list import CriteriaListScreen, offer_step
 from segtui.ui.screens.dialogs import ConfirmDialog
+from segtui.ui.screens.letter_dialogs import (
+    ExportLetterDialog,
+    ImportLetterDialog,
+    LetterPreviewDialog,
+)
 from segtui.ui.screens.line_dialog import LineDialog, LineForm, load_line_form
 from segtui.ui.screens.segment_dialogs import (
     RELOAD,
@@ -60,6 +65,10 @@ class WorksheetScreen(BaseScreen):
         "(k) keeps only those. Every change is an action in the criteria list (c). "
         "Go Back (b) undoes the last action, restoring the lines exactly, and Go "
         "Forward (f) redoes it."
+        "\n\nEnter edits a line: its template, language, subject, contact and a "
+        "personal note merged into the letter. p shows the line's letter as text. "
+        "x exports the merged letter as a .docx to edit in Word, and m imports the "
+        "edited file as the line's own letter, which logging then sends as it is."
     )
 
     MARKETING_ACTIONS = frozenset(
@@ -72,6 +81,7 @@ class WorksheetScreen(BaseScreen):
             "edit_header",
             "log",
             "edit_line",
+            "import_letter",
         }
     )
 
@@ -143,6 +153,26 @@ class WorksheetScreen(BaseScreen):
             _("Refresh"),
             show=False,
             tooltip=_("Read the segment again"),
+        ),
+        Binding(
+            "p",
+            "preview",
+            _("Preview"),
+            tooltip=_("Show the selected line's letter as text, as logging merges it"),
+        ),
+        Binding(
+            "x",
+            "export_letter",
+            _("Export letter"),
+            show=False,
+            tooltip=_("Write the selected line's merged letter as a .docx to edit"),
+        ),
+        Binding(
+            "m",
+            "import_letter",
+            _("Own letter"),
+            show=False,
+            tooltip=_("Import an edited .docx as the line's own letter, or drop it"),
         ),
         Binding(
             "enter",
@@ -312,6 +342,61 @@ class WorksheetScreen(BaseScreen):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def selected_contact_label(self, line_no: int) -> str:
+        row = self.query_one("#lines", DataTable).get_row(str(line_no))
+        return f"{row[0].plain} {row[1].plain}".strip()
+
+    def action_preview(self) -> None:
+        line_no = self.selected_line()
+        if line_no is None:
+            return
+        no, contact_label = self.segment_no, self.selected_contact_label(line_no)
+        title = _("Letter of line {line}: {contact}").format(
+            line=line_no, contact=contact_label
+        )
+        self.run(
+            lambda: line_letters.line_letter_text(no, line_no),
+            lambda text: self.app.push_screen(LetterPreviewDialog(title, text)),
+        )
+
+    def action_export_letter(self) -> None:
+        line_no = self.selected_line()
+        if line_no is None:
+            return
+
+        def closed(path: Any) -> None:
+            if path:
+                self.notify(
+                    _("Letter written to {path}.").format(path=path), markup=False
+                )
+
+        self.app.push_screen(
+            ExportLetterDialog(
+                self.segment_no, line_no, self.selected_contact_label(line_no)
+            ),
+            closed,
+        )
+
+    def action_import_letter(self) -> None:
+        line_no = self.selected_line()
+        if line_no is None:
+            return
+        no, contact_label = self.segment_no, self.selected_contact_label(line_no)
+
+        def opened(own_letter: str) -> None:
+            def closed(message: str | None) -> None:
+                if message:
+                    self.after_change(message)
+
+            self.app.push_screen(
+                ImportLetterDialog(no, line_no, contact_label, own_letter), closed
+            )
+
+        self.run(
+            lambda: line_letters.own_letter_name(line_editing.get_line(no, line_no)),
+            opened,
+        )
 
     def action_criteria(self, action: str) -> None:
         def closed(message: str | None) -> None:

@@ -1,0 +1,413 @@
+"""`segtui template ...`: interaction templates, their languages and Word files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from segtui.commands.common import Context, handle_errors, print_json
+from segtui.domain.text import printable
+from segtui.i18n import _
+
+
+@click.group()
+def template() -> None:
+    """Interaction templates, their languages and their Word attachments."""
+
+
+def template_field_options(function: Any) -> Any:
+    """Add an option for every template field a user may set."""
+    options = [
+        ("--group", "CODE", "Interaction group code."),
+        ("--description", "TEXT", "What the interaction is."),
+        (
+            "--correspondence-type",
+            "TYPE",
+            "hard_copy, email or blank: how the document reaches the contact.",
+        ),
+        (
+            "--ignore-contact-type",
+            "YES|NO",
+            "Whether the template's correspondence type overrides the contact's.",
+        ),
+        ("--unit-cost", "AMOUNT", "Cost of one interaction."),
+        ("--unit-duration", "MINUTES", "Duration of one interaction in minutes."),
+        ("--information-flow", "FLOW", "outbound, inbound or blank."),
+        ("--initiated-by", "WHO", "us, them or blank."),
+        ("--language", "CODE", "Default language; '' for none."),
+        ("--campaign", "NO", "Campaign number; '' for none."),
+        ("--campaign-target", "YES|NO", "Count the interactions as campaign target."),
+        (
+            "--campaign-response",
+            "YES|NO",
+            "Count the interactions as campaign response.",
+        ),
+    ]
+    for flag, metavar, text in reversed(options):
+        function = click.option(flag, metavar=metavar, help=text)(function)
+    return function
+
+
+OPTION_FIELDS = {
+    "group": "group",
+    "description": "description",
+    "correspondence_type": "correspondence_type",
+    "ignore_contact_type": "ignore_contact_corresp_type",
+    "unit_cost": "unit_cost",
+    "unit_duration": "unit_duration",
+    "information_flow": "information_flow",
+    "initiated_by": "initiated_by",
+    "language": "language",
+    "campaign": "campaign",
+    "campaign_target": "campaign_target",
+    "campaign_response": "campaign_response",
+}
+
+
+def _changes(options: dict[str, Any]) -> dict[str, Any]:
+    return {
+        OPTION_FIELDS[name]: value
+        for name, value in options.items()
+        if name in OPTION_FIELDS and value is not None
+    }
+
+
+@template.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+@handle_errors
+def template_list(context: Context, as_json: bool) -> None:
+    """List the interaction templates with their languages."""
+    from segtui.domain.templates import list_templates
+
+    context.open()
+    rows = list_templates()
+    if as_json:
+        print_json(
+            [
+                {
+                    "code": row.code,
+                    "description": row.description,
+                    "group": row.group_code,
+                    "correspondence_type": row.correspondence_type,
+                    "unit_cost": row.unit_cost,
+                    "languages": row.languages,
+                    "languages_without_attachment": row.languages_without_attachment,
+                }
+                for row in rows
+            ]
+        )
+        return
+    if not rows:
+        click.echo(_("No interaction templates."), err=True)
+    for row in rows:
+        languages = " ".join(
+            [*row.languages, *(f"{code}-" for code in row.languages_without_attachment)]
+        )
+        click.echo(
+            printable(
+                f"{row.code:<10} {row.group_code:<10} {row.correspondence_type:<10} "
+                f"{languages:<12} {row.description}"
+            ).rstrip()
+        )
+
+
+@template.command("show")
+@click.argument("code")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.pass_obj
+@handle_errors
+def template_show(context: Context, code: str, as_json: bool) -> None:
+    """Show a template's fields and its languages with their merge fields."""
+    from segtui.domain.templates import get_template, template_languages
+
+    context.open()
+    values = get_template(code)
+    languages = [
+        {
+            "language": info.language_code,
+            "subject": info.subject,
+            "file_name": info.file_name,
+            "read_only": info.read_only,
+            "fields": [
+                {"name": field.name, "matched": field.matched} for field in info.fields
+            ],
+            "unmatched": info.unmatched,
+            "error": info.error,
+        }
+        for info in template_languages(code)
+    ]
+    if as_json:
+        print_json({**values, "languages": languages})
+        return
+    for key, value in values.items():
+        click.echo(printable(f"{key:<28} {'' if value is None else value}"))
+    for language in languages:
+        click.echo("")
+        click.echo(
+            printable(
+                f"{language['language']}  {language['file_name'] or _('(no file)')}"
+                f"  {language['subject']}"
+            )
+        )
+        for field in language["fields"]:
+            matched = field["matched"] or _("MATCHES NOTHING")
+            click.echo(printable(f"    {field['name']:<30} {matched}"))
+        if language["error"]:
+            click.echo(printable(f"    {language['error']}"))
+
+
+@template.command("new")
+@click.argument("code")
+@template_field_options
+@click.pass_obj
+@handle_errors
+def template_new(context: Context, code: str, **options: Any) -> None:
+    """Create an interaction template; --group is required."""
+    from segtui.domain.templates import save_template
+
+    context.open()
+    saved = save_template(code, _changes(options), user=context.user, create=True)
+    click.echo(saved["code"])
+
+
+@template.command("set")
+@click.argument("code")
+@template_field_options
+@click.pass_obj
+@handle_errors
+def template_set(context: Context, code: str, **options: Any) -> None:
+    """Change fields of an interaction template."""
+    from segtui.domain.templates import save_template
+
+    changes = _changes(options)
+    if not changes:
+        raise click.UsageError(
+            _("Name at least one field to change, such as --description.")
+        )
+    context.open()
+    save_template(code, changes, user=context.user, create=False)
+    click.echo(_("Template {code} changed.").format(code=code.upper()), err=True)
+
+
+@template.command("delete")
+@click.argument("code")
+@click.pass_obj
+@handle_errors
+def template_delete(context: Context, code: str) -> None:
+    """Delete a template and its languages, unless a segment uses it."""
+    from segtui.domain.templates import delete_template
+
+    context.open()
+    delete_template(code, user=context.user)
+    click.echo(_("Template {code} deleted.").format(code=code.upper()), err=True)
+
+
+def print_fields(fields: list[Any], as_json: bool) -> None:
+    if as_json:
+        print_json([{"name": field.name, "matched": field.matched} for field in fields])
+        return
+    if not fields:
+        click.echo(_("The file has no merge fields."), err=True)
+    for field in fields:
+        matched = field.matched or _("MATCHES NOTHING")
+        click.echo(printable(f"{field.name:<30} {matched}"))
+
+
+def warn_unmatched(code: str, language: str, unmatched: list[str]) -> None:
+    if not unmatched:
+        return
+    click.echo(
+        printable(
+            _(
+                "These merge fields match nothing: {fields}. Map each with `segtui "
+                "template map {code} {language} FIELD=MERGE_FIELD`; logging rejects the "
+                "template until then."
+            ).format(fields=", ".join(unmatched), code=code, language=language)
+        ),
+        err=True,
+    )
+
+
+@template.command("import")
+@click.argument("code")
+@click.argument("language")
+@click.argument(
+    "file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.docx"
+)
+@click.option("--subject", help="The subject of the template in this language.")
+@click.option("--json", "as_json", is_flag=True, help="Print the fields as JSON.")
+@click.pass_obj
+@handle_errors
+def template_import(
+    context: Context,
+    code: str,
+    language: str,
+    file: Path,
+    subject: str | None,
+    as_json: bool,
+) -> None:
+    """Store a Word file as the template's attachment in LANGUAGE.
+
+    Prints the file's merge fields and the merge field each matches.
+    """
+    from segtui.domain.line_letters import read_word_file
+    from segtui.domain.templates import import_template_attachment
+
+    content = read_word_file(file)
+    context.open()
+    result = import_template_attachment(
+        code, language, content, file.name, user=context.user, subject=subject
+    )
+    print_fields(result.fields, as_json)
+    click.echo(
+        _("Imported {file} into template {code}, language {language}.").format(
+            file=result.file_name,
+            code=result.template_code,
+            language=result.language_code,
+        ),
+        err=True,
+    )
+    warn_unmatched(result.template_code, result.language_code, result.unmatched)
+
+
+@template.command("export")
+@click.argument("code")
+@click.argument("language")
+@click.argument("file", type=click.Path(path_type=Path), metavar="FILE.docx")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.pass_obj
+@handle_errors
+def template_export(
+    context: Context, code: str, language: str, file: Path, force: bool
+) -> None:
+    """Write the template's Word attachment in LANGUAGE to FILE (or into a folder)."""
+    from segtui.domain.errors import InvalidValueError
+    from segtui.domain.letter_jobs import write_file
+    from segtui.domain.templates import export_template_attachment
+
+    context.open()
+    name, content = export_template_attachment(code, language)
+    target = file / name if file.is_dir() else file
+    if target.exists() and not force:
+        raise InvalidValueError(
+            _("{path} exists already; add --force to replace it.").format(path=target)
+        )
+    try:
+        write_file(target, content)
+    except OSError as error:
+        raise InvalidValueError(
+            _("Writing {path} failed: {error}.").format(
+                path=target, error=error.strerror or error
+            )
+        ) from None
+    click.echo(str(target))
+
+
+@template.command("fields")
+@click.argument(
+    "file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.docx"
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@handle_errors
+def template_fields(file: Path, as_json: bool) -> None:
+    """List the merge fields of a Word file and the merge field each matches."""
+    from segtui.domain.line_letters import read_word_file
+    from segtui.domain.templates import file_fields
+
+    print_fields(file_fields(read_word_file(file), file.name), as_json)
+
+
+@template.command("map")
+@click.argument("code")
+@click.argument("language")
+@click.argument("pairs", nargs=-1, required=True, metavar="FIELD=MERGE_FIELD ...")
+@click.pass_obj
+@handle_errors
+def template_map(
+    context: Context, code: str, language: str, pairs: tuple[str, ...]
+) -> None:
+    """Map merge fields of the template's Word file to segtui merge fields.
+
+    FIELD is a field as the file writes it; MERGE_FIELD is a segtui merge field by
+    its key or any of its names (see `segtui template merge-fields`). FIELD= with
+    nothing after it removes the mapping.
+    """
+    from segtui.domain.templates import map_template_fields
+
+    mapping: dict[str, str | None] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise click.UsageError(
+                _(
+                    "{pair!r} is not FIELD=MERGE_FIELD, such as Achternaam=surname."
+                ).format(pair=pair)
+            )
+        field, merge_field = pair.split("=", 1)
+        mapping[field.strip()] = merge_field.strip() or None
+    context.open()
+    fields = map_template_fields(code, language, mapping, user=context.user)
+    print_fields(fields, False)
+    warn_unmatched(
+        code.upper(),
+        language.upper(),
+        [field.name for field in fields if field.matched is None],
+    )
+
+
+@template.command("merge-fields")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@handle_errors
+def template_merge_fields(as_json: bool) -> None:
+    """List segtui's merge fields with the names a Word file may use for each."""
+    from segtui.domain.documents import MERGE_FIELDS
+
+    if as_json:
+        print_json(
+            [{"key": key, "names": list(names)} for key, names in MERGE_FIELDS.items()]
+        )
+        return
+    for key, names in MERGE_FIELDS.items():
+        click.echo(printable(f"{key:<24} {', '.join(names)}"))
+
+
+@template.command("language")
+@click.argument("code")
+@click.argument("language")
+@click.option("--subject", help="The subject of letters and emails in this language.")
+@click.option("--remove", is_flag=True, help="Remove the language from the template.")
+@click.pass_obj
+@handle_errors
+def template_language(
+    context: Context, code: str, language: str, subject: str | None, remove: bool
+) -> None:
+    """Add a language to a template, change its subject, or remove it."""
+    from segtui.domain.templates import (
+        remove_template_language,
+        set_template_language,
+    )
+
+    context.open()
+    if remove:
+        remove_template_language(code, language, user=context.user)
+        click.echo(
+            _("Language {language} removed from template {code}.").format(
+                language=language.upper(), code=code.upper()
+            ),
+            err=True,
+        )
+        return
+    if subject is None:
+        raise click.UsageError(_("Give --subject TEXT, or --remove."))
+    set_template_language(code, language, subject=subject, user=context.user)
+    click.echo(
+        _("Template {code}, language {language} saved.").format(
+            code=code.upper(), language=language.upper()
+        ),
+        err=True,
+    )
+
+
+COMMANDS = [template]

@@ -1,0 +1,199 @@
+"""A line's letter in the worksheet: read it as text, export it, import it edited."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Button, Input, Static, TextArea
+
+from segtui.domain import line_letters
+from segtui.i18n import _
+from segtui.ui.screens.dialogs import Dialog
+from segtui.ui.screens.navigation import FieldNavigation
+from segtui.ui.screens.segment_dialogs import FormDialog, form_row
+from segtui.ui.widgets.typeahead import TypeAheadInput
+from segtui.ui.worker import run_job
+
+
+class LetterPreviewDialog(Dialog):
+    """A merged letter as text; arrows and page keys scroll, Escape closes."""
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__(title)
+        self.text = text
+
+    def compose_body(self) -> ComposeResult:
+        yield TextArea(
+            self.text,
+            id="letter-text",
+            read_only=True,
+            soft_wrap=True,
+            tab_behavior="focus",
+        )
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button(_("Close (Esc)"), id="close", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#letter-text", TextArea).focus()
+
+    @on(Button.Pressed, "#close")
+    def close_pressed(self) -> None:
+        self.dismiss(None)
+
+
+class ExportLetterDialog(FieldNavigation, FormDialog):
+    """Write one line's merged letter as a .docx, to edit it in Word."""
+
+    SUBMIT_INPUTS = frozenset({"path"})
+
+    def __init__(self, segment_no: str, line_no: int, contact_label: str) -> None:
+        super().__init__(
+            _("Export the letter of line {line}: {contact}").format(
+                line=line_no, contact=contact_label
+            )
+        )
+        self.segment_no = segment_no
+        self.line_no = line_no
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(
+            Text(
+                _(
+                    "A folder gets the letter under the contact's name; a path ending "
+                    "in .docx names the file. An existing file is not replaced."
+                )
+            ),
+            markup=False,
+        )
+        yield form_row(
+            _("Folder or file"),
+            TypeAheadInput(str(Path.cwd()), id="path", compact=True),
+        )
+        yield Static("", id="error", markup=False)
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button(_("Export (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#error", Static).display = False
+        self.query_one("#path", Input).focus()
+
+    @on(Input.Submitted, "#path")
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        target = Path(self.query_one("#path", Input).value.strip() or ".")
+        no, line_no = self.segment_no, self.line_no
+        run_job(
+            self,
+            lambda: line_letters.export_line_letter(no, line_no, target),
+            self.dismiss,
+            on_error=self.report,
+        )
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+
+class ImportLetterDialog(FieldNavigation, FormDialog):
+    """Make an edited .docx the line's own letter, or drop the line's own letter."""
+
+    SUBMIT_INPUTS = frozenset({"path"})
+
+    BINDINGS = [
+        Binding(
+            "f8",
+            "remove_own",
+            _("Use template's"),
+            tooltip=_("Drop the line's own letter; use the template's letter again"),
+        )
+    ]
+
+    def __init__(
+        self, segment_no: str, line_no: int, contact_label: str, own_letter: str
+    ) -> None:
+        super().__init__(
+            _("The letter of line {line}: {contact}").format(
+                line=line_no, contact=contact_label
+            )
+        )
+        self.segment_no = segment_no
+        self.line_no = line_no
+        self.own_letter = own_letter
+
+    def compose_body(self) -> ComposeResult:
+        if self.own_letter:
+            state = _("The line has its own letter: {file}.").format(
+                file=self.own_letter
+            )
+        else:
+            state = _("The line uses its template's letter.")
+        yield Static(Text(state), id="letter-state", markup=False)
+        yield form_row(
+            _("Edited .docx"),
+            TypeAheadInput(
+                id="path", compact=True, placeholder="~/letters/edited letter.docx"
+            ),
+        )
+        yield Static("", id="error", markup=False)
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button(_("Import (ctrl+s)"), id="save", variant="primary", compact=True)
+        if self.own_letter:
+            yield Button(_("Use template's (F8)"), id="remove", compact=True)
+        yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "remove_own" or bool(self.own_letter)
+
+    def on_mount(self) -> None:
+        self.query_one("#error", Static).display = False
+        self.query_one("#path", Input).focus()
+
+    @on(Input.Submitted, "#path")
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        text = self.query_one("#path", Input).value.strip()
+        if not text:
+            self.show_problem(_("Type the path of the edited .docx, or press Escape."))
+            return
+        path = Path(text).expanduser()
+        no, line_no = self.segment_no, self.line_no
+        user = self.app.user  # type: ignore[attr-defined]
+        run_job(
+            self,
+            lambda: line_letters.import_line_letter(
+                no, line_no, line_letters.read_word_file(path), path.name, user=user
+            ),
+            lambda _line: self.dismiss(
+                _("Line {line} now has its own letter {file}.").format(
+                    line=line_no, file=path.name
+                )
+            ),
+            on_error=self.report,
+        )
+
+    @on(Button.Pressed, "#remove")
+    def action_remove_own(self) -> None:
+        if not self.own_letter:
+            return
+        no, line_no = self.segment_no, self.line_no
+        user = self.app.user  # type: ignore[attr-defined]
+        run_job(
+            self,
+            lambda: line_letters.remove_line_letter(no, line_no, user=user),
+            lambda _line: self.dismiss(
+                _("Line {line} uses its template's letter again.").format(line=line_no)
+            ),
+            on_error=self.report,
+        )
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.dismiss(None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ def logged_segment_data(summary: Any) -> dict[str, Any]:
         "user": summary.user_id,
         "interactions": summary.interactions,
         "canceled": summary.canceled,
+        "canceled_entries": summary.canceled_entries,
     }
 
 
@@ -94,20 +96,97 @@ def logged_show(context: Context, entry_no: int, as_json: bool) -> None:
     for e in entries:
         click.echo(
             f"{e['entry_no']:>7}  {e['contact_no']:<10} {e['contact_name']:<30} "
-            f"{e['delivery_status']:<14} {e['document_path']}"
+            f"{e['delivery_status']:<14} {canceled_word(e['canceled'])}"
+            f"{e['document_path']}"
         )
+
+
+def canceled_word(canceled: bool) -> str:
+    return _("canceled") + "  " if canceled else ""
 
 
 @logged.command("follow-up")
 @click.argument("entry_no", type=int, metavar="ENTRY_NO")
+@click.option(
+    "--non-responders-since",
+    "since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="DATE",
+    help="Only the contacts with no campaign response dated DATE (YYYY-MM-DD) or "
+    "later; when the logged segment has a campaign, only responses to it count.",
+)
 @click.pass_obj
 @handle_errors
-def logged_follow_up(context: Context, entry_no: int) -> None:
-    """Create a follow-up segment with the contacts of a logged segment."""
+def logged_follow_up(context: Context, entry_no: int, since: datetime | None) -> None:
+    """Create a follow-up segment with the contacts of a logged segment.
+
+    Prints the new segment's number.
+    """
     from segtui.domain.logged_segments import create_follow_up_segment
 
     context.open()
-    click.echo(create_follow_up_segment(entry_no, user=context.user).no)
+    segment = create_follow_up_segment(
+        entry_no,
+        user=context.user,
+        non_responders_since=since.date() if since else None,
+    )
+    click.echo(segment.no)
+
+
+@logged.command("cancel")
+@click.argument("entry_nos", type=int, nargs=-1, required=True, metavar="ENTRY_NO...")
+@click.pass_obj
+@handle_errors
+def logged_cancel(context: Context, entry_nos: tuple[int, ...]) -> None:
+    """Cancel logged segments with all their interaction log entries."""
+    from segtui.domain.cancellation import set_logged_canceled
+
+    context.open()
+    changed = set_logged_canceled(entry_nos, True, user=context.user)
+    click.echo(
+        _("Canceled logged segment {numbers}: {count} entries canceled.").format(
+            numbers=", ".join(str(n) for n in sorted(set(entry_nos))), count=changed
+        ),
+        err=True,
+    )
+
+
+@logged.command("uncancel")
+@click.argument("entry_nos", type=int, nargs=-1, required=True, metavar="ENTRY_NO...")
+@click.pass_obj
+@handle_errors
+def logged_uncancel(context: Context, entry_nos: tuple[int, ...]) -> None:
+    """Un-cancel logged segments, restoring all their interaction log entries."""
+    from segtui.domain.cancellation import set_logged_canceled
+
+    context.open()
+    changed = set_logged_canceled(entry_nos, False, user=context.user)
+    click.echo(
+        _("Un-canceled logged segment {numbers}: {count} entries restored.").format(
+            numbers=", ".join(str(n) for n in sorted(set(entry_nos))), count=changed
+        ),
+        err=True,
+    )
+
+
+@logged.command("delete-canceled")
+@click.pass_obj
+@handle_errors
+def logged_delete_canceled(context: Context) -> None:
+    """Delete every canceled logged segment and every canceled entry (admin only).
+
+    Entries that are not canceled are never deleted.
+    """
+    from segtui.domain.cancellation import delete_canceled
+
+    context.open()
+    deleted = delete_canceled(user=context.user)
+    click.echo(
+        _(
+            "Deleted {logged} canceled logged segments and {entries} canceled entries."
+        ).format(logged=deleted.logged_segments, entries=deleted.entries),
+        err=True,
+    )
 
 
 @logged.command("resend")

@@ -310,6 +310,12 @@ def describe_action(action: str, filters: Filters, options: Mapping[str, Any]) -
         parts.append(
             _("logged segment {no}").format(no=options.get("logged_segment", ""))
         )
+        if options.get("non_responders_since"):
+            parts.append(
+                _("[non-responders since {date}]").format(
+                    date=options["non_responders_since"]
+                )
+            )
     described = describe_filters(filters)
     if described:
         parts.append(described)

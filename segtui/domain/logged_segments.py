@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from peewee import JOIN, Case, fn
@@ -30,24 +30,34 @@ class LoggedSegmentSummary:
     description: str
     created_at: datetime
     user_id: str
+    # Entries that are not canceled.
     interactions: int
     canceled: bool
     # Entries whose delivery failed, and entries still to be delivered or written.
     failed: int = 0
     unfinished: int = 0
+    # Entries canceled, with the logged segment or one by one; not in interactions.
+    canceled_entries: int = 0
 
 
 def _entry_counts() -> Any:
-    """Count each logged segment's entries, failed ones and unfinished ones."""
+    """Count each logged segment's entries: active, canceled, failed and unfinished.
+
+    A canceled entry counts only as canceled, never as an interaction, a failure or
+    a letter still to write.
+    """
     entry = InteractionLogEntry
-    failed = entry.delivery_status == DeliveryStatus.FAILED
-    unfinished = (entry.delivery_status == DeliveryStatus.PENDING) | (
-        entry.attachment.is_null(False) & (entry.document_path == "")
+    active = entry.canceled == False  # noqa: E712
+    failed = active & (entry.delivery_status == DeliveryStatus.FAILED)
+    unfinished = active & (
+        (entry.delivery_status == DeliveryStatus.PENDING)
+        | (entry.attachment.is_null(False) & (entry.document_path == ""))
     )
     return (
         entry.select(
             entry.logged_segment,
-            fn.COUNT(entry.entry_no).alias("interactions"),
+            fn.SUM(Case(None, [(active, 1)], 0)).alias("interactions"),
+            fn.SUM(Case(None, [(active, 0)], 1)).alias("canceled_entries"),
             fn.SUM(Case(None, [(failed, 1)], 0)).alias("failed"),
             fn.SUM(Case(None, [(unfinished & ~failed, 1)], 0)).alias("unfinished"),
         )
@@ -62,6 +72,7 @@ def _summaries(where: Any = None) -> list[LoggedSegmentSummary]:
         LoggedSegment.select(
             LoggedSegment,
             fn.COALESCE(counts.c.interactions, 0).alias("interactions"),
+            fn.COALESCE(counts.c.canceled_entries, 0).alias("canceled_entries"),
             fn.COALESCE(counts.c.failed, 0).alias("failed"),
             fn.COALESCE(counts.c.unfinished, 0).alias("unfinished"),
         )
@@ -85,6 +96,7 @@ def _summaries(where: Any = None) -> list[LoggedSegmentSummary]:
             canceled=bool(row.canceled),
             failed=int(row.failed),
             unfinished=int(row.unfinished),
+            canceled_entries=int(row.canceled_entries),
         )
         for row in query
     ]
@@ -119,11 +131,15 @@ def logged_entries(
     return list(query)
 
 
-def create_follow_up_segment(entry_no: int, *, user: str) -> SegmentHeader:
+def create_follow_up_segment(
+    entry_no: int, *, user: str, non_responders_since: date | None = None
+) -> SegmentHeader:
     """Create a segment holding the contacts of a logged segment's entries.
 
     Contacts deleted since logging are skipped; privacy-blocked contacts are never
-    added. Exclusion is ignored, because the contacts were chosen already.
+    added. Exclusion is ignored, because the contacts were chosen already. With
+    ``non_responders_since``, contacts with a campaign response dated that day or
+    later are left out.
     """
     require(user, Permission.MARKETING, _("create segments"))
     with write_transaction():
@@ -149,14 +165,17 @@ def create_follow_up_segment(entry_no: int, *, user: str) -> SegmentHeader:
             modified_at=now,
             modified_by=user,
         )
-        action = record_action(
+        options: dict[str, Any] = {"logged_segment": entry_no, "allow_existing": False}
+        if non_responders_since is not None:
+            options["non_responders_since"] = non_responders_since.isoformat()
+        action = record_action(segment, "reuse_logged", {}, options, user)
+        insert_logged_contacts(
             segment,
-            "reuse_logged",
-            {},
-            {"logged_segment": entry_no, "allow_existing": False},
-            user,
+            action,
+            entry_no,
+            allow_existing=False,
+            non_responders_since=non_responders_since,
         )
-        insert_logged_contacts(segment, action, entry_no, allow_existing=False)
         return segment
 
 

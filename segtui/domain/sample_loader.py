@@ -1,7 +1,8 @@
 """Load the sample data files into the open database.
 
 ``load_sample_data`` reads the CSV files and the Word letter templates, checks every
-row and inserts them in one write transaction with bulk inserts.
+row and inserts them in one write transaction with bulk inserts. The contacts and
+their classifications go through ``import_contacts``, the CSV import users run.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from segtui.db import write_transaction
 from segtui.domain import clock
+from segtui.domain.contact_import import import_contacts
 from segtui.domain.errors import InvalidValueError
 from segtui.domain.sample_setup import CONTACT_SERIES_ROW, CSV_COLUMNS, LETTERS_FOLDER
 from segtui.domain.users import Permission, require
@@ -26,10 +28,6 @@ from segtui.models import (
     Attachment,
     BusinessRelation,
     Contact,
-    ContactBusinessRelation,
-    ContactIndustryGroup,
-    ContactJobResponsibility,
-    ContactMailingGroup,
     IndustryGroup,
     InteractionGroup,
     InteractionTemplate,
@@ -44,7 +42,7 @@ from segtui.models import (
     Setting,
     Territory,
 )
-from segtui.models.base import ContactType, CorrespondenceType, SalutationKind
+from segtui.models.base import SalutationKind
 
 SAMPLE_DATA_PACKAGE = "segtui.sample_data"
 
@@ -83,7 +81,12 @@ def load_sample_data(user: str, folder: Traversable | Path | None = None) -> Non
             )
         _insert_setup(tables)
         _insert_templates(tables, attachments, user, created_at)
-        _insert_contacts(tables["contacts.csv"], user, created_at)
+        # Contacts come in through the same CSV import that users run.
+        import_contacts(
+            source.joinpath("contacts.csv").read_bytes(),
+            user=user,
+            source="contacts.csv",
+        )
         _update_contact_series(tables)
 
 
@@ -321,147 +324,6 @@ def _insert_templates(
         ],
         language_rows,
     )
-
-
-# Columns of contacts.csv that are stored as they are.
-CONTACT_TEXT_COLUMNS = (
-    "no",
-    "type",
-    "name",
-    "first_name",
-    "middle_name",
-    "surname",
-    "address",
-    "address_2",
-    "post_code",
-    "city",
-    "county",
-    "country_code",
-    "phone",
-    "mobile_phone",
-    "email",
-    "correspondence_type",
-    "job_title",
-)
-
-# Columns of contacts.csv that name a setup record. A blank code is stored as NULL.
-CONTACT_CODE_COLUMNS = {
-    "language_code": Language,
-    "salutation_code": Salutation,
-    "salesperson_code": Salesperson,
-    "territory_code": Territory,
-}
-
-# Each classification column of contacts.csv with its link table, the link table's
-# code field and the table of valid codes.
-CLASSIFICATION_LINKS = (
-    ("mailing_groups", ContactMailingGroup, "mailing_group", MailingGroup),
-    ("industry_groups", ContactIndustryGroup, "industry_group", IndustryGroup),
-    (
-        "business_relations",
-        ContactBusinessRelation,
-        "business_relation",
-        BusinessRelation,
-    ),
-    (
-        "job_responsibilities",
-        ContactJobResponsibility,
-        "job_responsibility",
-        JobResponsibility,
-    ),
-)
-
-
-def _insert_contacts(rows: list[dict[str, str]], user: str, created_at: Any) -> None:
-    fields = [getattr(Contact, column) for column in CONTACT_TEXT_COLUMNS]
-    fields += [
-        Contact.company,
-        Contact.language,
-        Contact.salutation,
-        Contact.salesperson,
-        Contact.territory,
-        Contact.exclude_from_segment,
-        Contact.privacy_blocked,
-        Contact.created_at,
-        Contact.created_by,
-    ]
-    contact_rows = [(*values, created_at, user) for values in _contact_values(rows)]
-    # Companies come before their persons in the file, so every batch satisfies the
-    # company_no foreign key.
-    _insert_rows(Contact, fields, contact_rows)
-
-    for column, link_model, field_name, code_model in CLASSIFICATION_LINKS:
-        known = _existing_codes(code_model)
-        links = []
-        for line, row in enumerate(rows, start=2):
-            for code in row[column].split(";"):
-                if not code:
-                    continue
-                if code not in known:
-                    raise _invalid_value(
-                        "contacts.csv",
-                        line,
-                        column,
-                        code,
-                        _("Add the code to the setup files or remove it."),
-                    )
-                links.append((row["no"], code))
-        link_fields = [link_model.contact, getattr(link_model, field_name)]
-        _insert_rows(link_model, link_fields, links)
-
-
-def _contact_values(rows: list[dict[str, str]]) -> Iterator[tuple[Any, ...]]:
-    """Check each row of contacts.csv and return its values in insert order.
-
-    The values are the text columns, the company number and setup codes (None when
-    blank) and the two flags.
-    """
-    file_name = "contacts.csv"
-    known_codes = {
-        column: _existing_codes(model) for column, model in CONTACT_CODE_COLUMNS.items()
-    }
-    company_numbers: set[str] = set()
-    for line, row in enumerate(rows, start=2):
-        if row["type"] not in tuple(ContactType):
-            raise _invalid_value(
-                file_name, line, "type", row["type"], _("Use company or person.")
-            )
-        if row["correspondence_type"] not in tuple(CorrespondenceType):
-            raise _invalid_value(
-                file_name,
-                line,
-                "correspondence_type",
-                row["correspondence_type"],
-                _("Use hard_copy, email or leave it blank."),
-            )
-        if row["type"] == ContactType.COMPANY:
-            company_numbers.add(row["no"])
-        if row["company_no"] and row["company_no"] not in company_numbers:
-            raise _invalid_value(
-                file_name,
-                line,
-                "company_no",
-                row["company_no"],
-                _("Use the number of a company listed on an earlier line."),
-            )
-        for column, codes in known_codes.items():
-            if row[column] and row[column] not in codes:
-                raise _invalid_value(
-                    file_name,
-                    line,
-                    column,
-                    row[column],
-                    _("Add the code to the setup files or correct the contact."),
-                )
-        yield (
-            *(row[column] for column in CONTACT_TEXT_COLUMNS),
-            row["company_no"] or None,
-            *(row[column] or None for column in CONTACT_CODE_COLUMNS),
-            _parse_bool(
-                row["exclude_from_segment"], file_name, line, "exclude_from_segment"
-            ),
-            _parse_bool(row["privacy_blocked"], file_name, line, "privacy_blocked"),
-        )
 
 
 def _existing_codes(model: Any) -> set[str]:

@@ -8,7 +8,7 @@ bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from peewee import JOIN, fn
@@ -250,6 +250,11 @@ def replay_action(
             segment_no,
             int(options.get("logged_segment", 0)),
             allow_existing=bool(options.get("allow_existing")),
+            non_responders_since=(
+                date.fromisoformat(options["non_responders_since"])
+                if options.get("non_responders_since")
+                else None
+            ),
             user=user,
         )
         replay.results.append(ActionResult(result.action_id, inserted=result.inserted))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from peewee import Field, Value, fn
@@ -502,13 +503,20 @@ class ReuseResult:
 
 
 def reuse_logged_segment(
-    no: str, logged_segment_no: int, *, allow_existing: bool = False, user: str
+    no: str,
+    logged_segment_no: int,
+    *,
+    allow_existing: bool = False,
+    non_responders_since: date | None = None,
+    user: str,
 ) -> ReuseResult:
     """Add the contacts of a logged segment's entries to a segment.
 
     A contact already on the segment is added again only with ``allow_existing``.
     Exclusion is ignored, because these contacts were chosen already; privacy-blocked
     contacts are never added. Contacts deleted since logging are skipped and named.
+    With ``non_responders_since`` only the contacts that did not respond since that
+    date are added (see ``insert_logged_contacts``).
     """
     require(user, Permission.MARKETING, _("change segment lines"))
     with write_transaction():
@@ -520,15 +528,19 @@ def reuse_logged_segment(
             raise NotFoundError(
                 _("Logged segment {no} does not exist.").format(no=logged_segment_no)
             )
-        action = record_action(
-            segment,
-            "reuse_logged",
-            {},
-            {"logged_segment": logged_segment_no, "allow_existing": allow_existing},
-            user,
-        )
+        options: dict[str, Any] = {
+            "logged_segment": logged_segment_no,
+            "allow_existing": allow_existing,
+        }
+        if non_responders_since is not None:
+            options["non_responders_since"] = non_responders_since.isoformat()
+        action = record_action(segment, "reuse_logged", {}, options, user)
         return insert_logged_contacts(
-            segment, action, logged_segment_no, allow_existing
+            segment,
+            action,
+            logged_segment_no,
+            allow_existing,
+            non_responders_since=non_responders_since,
         )
 
 
@@ -537,10 +549,21 @@ def insert_logged_contacts(
     action: SegmentCriteriaAction,
     logged_segment_no: int,
     allow_existing: bool,
+    non_responders_since: date | None = None,
 ) -> ReuseResult:
+    """Insert lines for the contacts of a logged segment's entries.
+
+    With ``non_responders_since``, a contact is left out when an entry that is not
+    canceled, dated on or after that date, records its campaign response. When the
+    logged segment's entries belong to campaigns, only responses to those count.
+    """
     entry = InteractionLogEntry
     of_logged = entry.logged_segment == logged_segment_no
     contacts = entry.select(entry.contact_no).where(of_logged)
+    if non_responders_since is not None:
+        contacts = contacts.where(
+            entry.contact_no.not_in(responders(logged_segment_no, non_responders_since))
+        )
     missing = [
         (row[0], row[1])
         for row in entry.select(entry.contact_no, fn.MAX(entry.contact_name))
@@ -555,6 +578,24 @@ def insert_logged_contacts(
     ).condition()
     inserted = insert_lines(segment, action, condition)
     return ReuseResult(action.id, inserted, missing)
+
+
+def responders(logged_segment_no: int, since: date) -> Any:
+    """Select the contacts with a campaign response dated ``since`` or later."""
+    entry = InteractionLogEntry
+    response = entry.alias("response")
+    logged = entry.alias("logged")
+    campaigns = logged.select(logged.campaign_no).where(
+        (logged.logged_segment == logged_segment_no) & (logged.campaign_no != "")
+    )
+    condition = (
+        (response.campaign_response == True)  # noqa: E712
+        & (response.canceled == False)  # noqa: E712
+        & (response.date >= since)
+    )
+    if campaigns.exists():
+        condition = condition & response.campaign_no.in_(campaigns)
+    return response.select(response.contact_no).where(condition)
 
 
 # Replaying manual line changes, for saved criteria.

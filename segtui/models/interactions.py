@@ -156,6 +156,9 @@ class InteractionLogEntry(BaseModel):
     document_path = TextField(default="")
     canceled = BooleanField(default=False)
     user_id = CharField(max_length=100, default="")
+    # Added in schema version 3: whether an Email entry's message carries the merged
+    # .docx as an attachment, or only its text as the body.
+    send_as_attachment = BooleanField(default=True)
 
     class Meta:
         indexes = ((("logged_segment", "entry_no"), False),)

@@ -4,51 +4,121 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from segtui.domain import delivery, logged_segments
+from segtui.domain import clock, delivery, history, logged_segments
 from segtui.i18n import _
 from segtui.models import InteractionLogEntry
-from segtui.ui.screens.base import BaseScreen
-from segtui.ui.screens.dialogs import ConfirmDialog, MessageDialog
-from segtui.ui.text import correspondence_label, delivery_label, display, plain
+from segtui.ui.screens.dialogs import ConfirmDialog
+from segtui.ui.screens.history import (
+    entry_state,
+    save_letter,
+    show_letter,
+    toggle_entry_canceled,
+)
+from segtui.ui.screens.listing import ListScreen, new_table, selected_key
+from segtui.ui.screens.logged_actions import (
+    offer_cancel,
+    offer_delete_canceled,
+    offer_follow_up,
+    offer_non_responders,
+)
+from segtui.ui.screens.timeline import Timeline
+from segtui.ui.text import correspondence_label, display, plain
+
+__all__ = [
+    "LoggedSegmentListScreen",
+    "LoggedSegmentScreen",
+    "logged_status",
+    "offer_follow_up",
+]
+
+# Entries read per page of a logged segment.
+PAGE_SIZE = 500
+# The mark of a logged segment picked for canceling, shown in its own column.
+MARK = "*"
 
 
-class LoggedSegmentListScreen(BaseScreen):
+def logged_status(summary: logged_segments.LoggedSegmentSummary) -> str:
+    """Return a logged segment's state as words: canceled, failed letters, or done."""
+    if summary.canceled:
+        return _("CANCELED")
+    if summary.failed:
+        return _("{count} failed").format(count=summary.failed)
+    if summary.unfinished:
+        return _("{count} open").format(count=summary.unfinished)
+    return _("done")
+
+
+class LoggedSegmentListScreen(ListScreen):
     SCREEN_TITLE = _("Logged segments")
     HELP = _(
-        "Every logging run, newest first: which segment was logged, when, by whom and "
-        "with how many interactions. Enter shows its interaction log entries."
+        "Every logging run, newest first: which segment was logged, when, and with "
+        "how many interactions that count (canceled ones do not). Enter shows its "
+        "interaction log entries. m marks or unmarks a logged segment; x cancels "
+        "the marked ones (or the selected one) with all their entries after one "
+        "question, u un-cancels them. ctrl+d deletes every canceled logged segment "
+        "and entry (admin only). f creates a follow-up segment, n one of the "
+        "contacts that did not respond."
     )
 
-    MARKETING_ACTIONS = frozenset({"follow_up"})
+    MARKETING_ACTIONS = frozenset({"follow_up", "non_responders", "cancel", "uncancel"})
+    ADMIN_ACTIONS = frozenset({"delete_canceled"})
 
     BINDINGS = [
         Binding("enter", "open", _("Open"), tooltip=_("Show the entries")),
+        Binding("m", "mark", _("Mark"), tooltip=_("Mark or unmark for canceling")),
+        Binding("x", "cancel", _("Cancel"), tooltip=_("Cancel the marked or selected")),
+        Binding(
+            "u",
+            "uncancel",
+            _("Un-cancel"),
+            tooltip=_("Un-cancel the marked or selected"),
+        ),
         Binding(
             "f", "follow_up", _("Follow-up"), tooltip=_("Create a follow-up segment")
+        ),
+        Binding(
+            "n",
+            "non_responders",
+            _("Non-responders"),
+            show=False,
+            tooltip=_("Create a segment of the contacts that did not respond"),
+        ),
+        Binding(
+            "ctrl+d",
+            "delete_canceled",
+            _("Delete canceled"),
+            show=False,
+            tooltip=_("Delete every canceled logged segment and entry"),
         ),
         Binding("r,f5", "refresh", _("Refresh"), tooltip=_("Read the list again")),
         Binding("escape", "back", _("Back"), tooltip=_("Back")),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.marked: set[int] = set()
+        self.summaries: dict[int, logged_segments.LoggedSegmentSummary] = {}
+
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
-        table: DataTable[Any] = DataTable(
-            id="logged", cursor_type="row", zebra_stripes=True
+        yield new_table(
+            "logged",
+            [
+                (_("M"), "mark", 1),
+                (_("Entry"), "entry_no", 6),
+                (_("Segment"), "segment_no", 9),
+                (_("Description"), "description", 17),
+                (_("Logged at"), "created_at", 16),
+                (_("Inter."), "interactions", 6),
+                (_("Status"), "status", 9),
+            ],
         )
-        table.add_column(_("Entry"), key="entry_no", width=6)
-        table.add_column(_("Segment"), key="segment_no", width=9)
-        table.add_column(_("Description"), key="description", width=22)
-        table.add_column(_("Logged at"), key="created_at", width=16)
-        table.add_column(_("Inter."), key="interactions", width=6)
-        table.add_column(_("Status"), key="status", width=9)
-        yield table
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -67,9 +137,13 @@ class LoggedSegmentListScreen(BaseScreen):
 
     def show(self, rows: list[logged_segments.LoggedSegmentSummary]) -> None:
         table = self.query_one("#logged", DataTable)
+        current = selected_key(table)
         table.clear()
+        self.summaries = {row.entry_no: row for row in rows}
+        self.marked &= set(self.summaries)
         for row in rows:
             table.add_row(
+                plain(MARK if row.entry_no in self.marked else ""),
                 plain(row.entry_no),
                 plain(row.segment_no),
                 plain(row.description),
@@ -78,15 +152,20 @@ class LoggedSegmentListScreen(BaseScreen):
                 plain(logged_status(row)),
                 key=str(row.entry_no),
             )
+        self.restore_cursor(table, current)
         self.set_title(_("Logged segments ({count})").format(count=len(rows)))
         table.focus()
 
     def selected_entry(self) -> int | None:
-        table = self.query_one("#logged", DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return int(key.value) if key.value is not None else None
+        key = selected_key(self.query_one("#logged", DataTable))
+        return int(key) if key is not None else None
+
+    def chosen_entries(self) -> list[int]:
+        """Return the marked logged segments, or else the selected one."""
+        if self.marked:
+            return sorted(self.marked)
+        selected = self.selected_entry()
+        return [selected] if selected is not None else []
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -97,64 +176,99 @@ class LoggedSegmentListScreen(BaseScreen):
         if entry_no is not None:
             self.app.push_screen(LoggedSegmentScreen(entry_no))
 
+    def action_mark(self) -> None:
+        entry_no = self.selected_entry()
+        if entry_no is None:
+            return
+        self.marked ^= {entry_no}
+        table = self.query_one("#logged", DataTable)
+        table.update_cell(
+            str(entry_no), "mark", plain(MARK if entry_no in self.marked else "")
+        )
+        if table.cursor_row < table.row_count - 1:
+            table.move_cursor(row=table.cursor_row + 1)
+
+    def after_cancel(self) -> None:
+        self.marked.clear()
+        self.action_refresh()
+
+    def action_cancel(self) -> None:
+        numbers = [n for n in self.chosen_entries() if not self.summaries[n].canceled]
+        if not numbers:
+            self.notify(
+                _("The chosen logged segments are canceled already."), markup=False
+            )
+            return
+        offer_cancel(self, numbers, True, self.after_cancel)
+
+    def action_uncancel(self) -> None:
+        numbers = [n for n in self.chosen_entries() if self.summaries[n].canceled]
+        if not numbers:
+            self.notify(
+                _("None of the chosen logged segments is canceled."), markup=False
+            )
+            return
+        offer_cancel(self, numbers, False, self.after_cancel)
+
+    def action_delete_canceled(self) -> None:
+        offer_delete_canceled(self, self.after_cancel)
+
     def action_follow_up(self) -> None:
         entry_no = self.selected_entry()
         if entry_no is not None:
             offer_follow_up(self, entry_no)
 
+    def action_non_responders(self) -> None:
+        entry_no = self.selected_entry()
+        if entry_no is not None:
+            since = self.summaries[entry_no].created_at.date()
+            offer_non_responders(self, entry_no, since)
+
     def action_back(self) -> None:
         self.dismiss(None)
-
-
-def logged_status(summary: logged_segments.LoggedSegmentSummary) -> str:
-    """Return a logged segment's state as words: canceled, failed letters, or done."""
-    if summary.canceled:
-        return _("canceled")
-    if summary.failed:
-        return _("{count} failed").format(count=summary.failed)
-    if summary.unfinished:
-        return _("{count} open").format(count=summary.unfinished)
-    return _("done")
-
-
-def offer_follow_up(screen: BaseScreen, entry_no: int) -> None:
-    """Ask, then create a follow-up segment from a logged segment and open it."""
-
-    def answered(yes: bool | None) -> None:
-        if not yes:
-            return
-        user = screen.app.user  # type: ignore[attr-defined]
-        screen.run(
-            lambda: logged_segments.create_follow_up_segment(entry_no, user=user).no,
-            lambda no: screen.app.open_worksheet(no),  # type: ignore[attr-defined]
-        )
-
-    screen.app.push_screen(
-        ConfirmDialog(
-            _("Follow-up segment"),
-            _("Create a new segment with the contacts of logged segment {no}?").format(
-                no=entry_no
-            ),
-            default=True,
-        ),
-        answered,
-    )
 
 
 @dataclass
 class LoggedSegmentData:
     summary: logged_segments.LoggedSegmentSummary
     entries: list[InteractionLogEntry]
+    totals: history.Totals
+    months: list[history.MonthCount]
 
 
-class LoggedSegmentScreen(BaseScreen):
-    HELP = _(
-        "One logged segment: an interaction log entry per contact, with its delivery "
-        "status and the file of its letter. v shows an entry's letter as text; f "
-        "creates a follow-up segment with the same contacts."
+def load_logged(entry_no: int, limit: int) -> LoggedSegmentData:
+    of_logged = InteractionLogEntry.logged_segment == entry_no
+    entries = logged_segments.logged_entries(entry_no, 0, limit)
+    last = max((entry.date for entry in entries), default=None)
+    return LoggedSegmentData(
+        logged_segments.get_logged_segment(entry_no),
+        entries,
+        history.totals(of_logged),
+        history.timeline(of_logged, end=max(last, clock.today()) if last else None),
     )
 
-    MARKETING_ACTIONS = frozenset({"follow_up", "send_again"})
+
+class LoggedSegmentScreen(ListScreen):
+    HELP = _(
+        "One logged segment: an interaction log entry per contact, with its delivery "
+        "status and the file of its letter, a chart of its interactions per month "
+        "and their totals. Canceled entries show CANCELED and are not counted. v "
+        "shows an entry's letter as text and w saves it as a Word file; f creates a "
+        "follow-up segment with the same contacts, n one of the contacts that did "
+        "not respond; x cancels the logged segment with all its entries, u "
+        "un-cancels it; t cancels or un-cancels the selected entry alone."
+    )
+
+    MARKETING_ACTIONS = frozenset(
+        {
+            "follow_up",
+            "send_again",
+            "cancel",
+            "uncancel",
+            "toggle_entry",
+            "non_responders",
+        }
+    )
 
     BINDINGS = [
         Binding(
@@ -164,7 +278,32 @@ class LoggedSegmentScreen(BaseScreen):
             tooltip=_("Show the entry's letter as text"),
         ),
         Binding(
+            "w",
+            "save_letter",
+            _("Save .docx"),
+            show=False,
+            tooltip=_("Write the letter as a Word file"),
+        ),
+        Binding(
             "f", "follow_up", _("Follow-up"), tooltip=_("Create a follow-up segment")
+        ),
+        Binding(
+            "n",
+            "non_responders",
+            _("Non-resp."),
+            show=False,
+            tooltip=_("Create a segment of the contacts that did not respond"),
+        ),
+        Binding("x", "cancel", _("Cancel"), tooltip=_("Cancel the logged segment")),
+        Binding(
+            "u", "uncancel", _("Un-cancel"), tooltip=_("Un-cancel the logged segment")
+        ),
+        Binding(
+            "t",
+            "toggle_entry",
+            _("Cancel entry"),
+            show=False,
+            tooltip=_("Cancel or un-cancel the selected entry alone"),
         ),
         Binding(
             "s",
@@ -180,6 +319,9 @@ class LoggedSegmentScreen(BaseScreen):
         super().__init__()
         self.entry_no = entry_no
         self.message = message
+        self.data: LoggedSegmentData | None = None
+        self.entries: dict[str, InteractionLogEntry] = {}
+        self.page_pending = False
 
     def title_text(self) -> str:
         return _("Logged segment {no}").format(no=self.entry_no)
@@ -187,16 +329,18 @@ class LoggedSegmentScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
         yield Static("", id="logged-summary", markup=False)
-        table: DataTable[Any] = DataTable(
-            id="entries", cursor_type="row", zebra_stripes=True
+        yield Timeline(id="timeline")
+        yield new_table(
+            "entries",
+            [
+                (_("Entry"), "entry_no", 6),
+                (_("Contact"), "contact_no", 8),
+                (_("Name"), "name", 18),
+                (_("Corr."), "corr", 9),
+                (_("Status"), "status", 13),
+                (_("Company"), "company", 12),
+            ],
         )
-        table.add_column(_("Entry"), key="entry_no", width=6)
-        table.add_column(_("Contact"), key="contact_no", width=8)
-        table.add_column(_("Name"), key="name", width=18)
-        table.add_column(_("Corr."), key="corr", width=9)
-        table.add_column(_("Delivery"), key="status", width=13)
-        table.add_column(_("Company"), key="company", width=14)
-        yield table
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -204,16 +348,15 @@ class LoggedSegmentScreen(BaseScreen):
 
     def action_refresh(self) -> None:
         entry_no = self.entry_no
-
-        def load() -> LoggedSegmentData:
-            return LoggedSegmentData(
-                logged_segments.get_logged_segment(entry_no),
-                logged_segments.logged_entries(entry_no),
-            )
-
-        self.run(load, self.show, group="load", exclusive=True)
+        self.run(
+            lambda: load_logged(entry_no, PAGE_SIZE),
+            self.show,
+            group="load",
+            exclusive=True,
+        )
 
     def show(self, data: LoggedSegmentData) -> None:
+        self.data = data
         summary = data.summary
         self.set_title(
             _("Logged segment {no}  {description}").format(
@@ -228,10 +371,8 @@ class LoggedSegmentScreen(BaseScreen):
         text.append(summary.segment_no)
         text.append("   " + _("Logged: "), style="bold")
         text.append(f"{display(summary.created_at)} {summary.user_id}")
-        text.append("   " + _("Entries: "), style="bold")
-        text.append(str(summary.interactions))
         if summary.canceled:
-            text.append("   " + _("CANCELED"), style="bold")
+            text.append("   " + _("CANCELED"), style="bold reverse")
         if summary.failed or summary.unfinished:
             text.append("\n")
             text.append(
@@ -248,57 +389,88 @@ class LoggedSegmentScreen(BaseScreen):
             text.append("\n")
             text.append(self.message)
         self.query_one("#logged-summary", Static).update(text)
+        self.query_one("#timeline", Timeline).show(data.months, data.totals)
 
         table = self.query_one("#entries", DataTable)
+        current = selected_key(table)
         table.clear()
-        for entry in data.entries:
+        self.entries = {}
+        self.page_pending = False
+        self.append(data.entries)
+        self.restore_cursor(table, current)
+        table.focus()
+
+    def append(self, entries: list[InteractionLogEntry]) -> None:
+        table = self.query_one("#entries", DataTable)
+        for entry in entries:
+            key = str(entry.entry_no)
+            self.entries[key] = entry
             table.add_row(
                 plain(entry.entry_no),
                 plain(entry.contact_no),
                 plain(entry.contact_name),
                 plain(correspondence_label(entry.correspondence_type)),
-                plain(delivery_label(entry.delivery_status)),
+                plain(entry_state(entry)),
                 plain(
                     entry.contact_company_name
                     if entry.contact_company_no != entry.contact_no
                     else ""
                 ),
-                key=str(entry.entry_no),
+                key=key,
             )
-        table.focus()
 
-    def selected_entry(self) -> int | None:
-        table = self.query_one("#entries", DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return int(key.value) if key.value is not None else None
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if self.data is None or self.page_pending:
+            return
+        loaded = len(self.entries)
+        total = self.data.summary.interactions + self.data.summary.canceled_entries
+        if loaded < total and event.cursor_row >= loaded - 20:
+            self.page_pending = True
+            entry_no = self.entry_no
+            self.run(
+                lambda: logged_segments.logged_entries(entry_no, loaded, PAGE_SIZE),
+                self.append_page,
+                group="page",
+            )
+
+    def append_page(self, entries: list[InteractionLogEntry]) -> None:
+        self.page_pending = False
+        self.append(entries)
+
+    def selected(self) -> InteractionLogEntry | None:
+        key = selected_key(self.query_one("#entries", DataTable))
+        return self.entries.get(key) if key is not None else None
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_view_letter()
 
     def action_view_letter(self) -> None:
-        entry_no = self.selected_entry()
-        if entry_no is None:
+        entry = self.selected()
+        if entry is not None:
+            show_letter(self, entry.entry_no)
+
+    def action_save_letter(self) -> None:
+        entry = self.selected()
+        if entry is not None:
+            save_letter(self, entry.entry_no)
+
+    def action_cancel(self) -> None:
+        if self.data is not None and self.data.summary.canceled:
+            self.notify(_("This logged segment is canceled already."), markup=False)
             return
+        offer_cancel(self, [self.entry_no], True, self.action_refresh)
 
-        def shown(result: tuple[str | None, str]) -> None:
-            text, error = result
-            if text is None:
-                self.notify(_("This entry has no letter."), markup=False)
-                return
-            if error:
-                text = _("Delivery failed: {error}").format(error=error) + "\n\n" + text
-            self.app.push_screen(
-                MessageDialog(_("Letter of entry {no}").format(no=entry_no), text)
-            )
+    def action_uncancel(self) -> None:
+        if self.data is not None and not self.data.summary.canceled:
+            self.notify(_("This logged segment is not canceled."), markup=False)
+            return
+        offer_cancel(self, [self.entry_no], False, self.action_refresh)
 
-        def load() -> tuple[str | None, str]:
-            entry = InteractionLogEntry.get_by_id(entry_no)
-            return logged_segments.entry_letter_text(entry_no), entry.delivery_error
-
-        self.run(load, shown)
+    def action_toggle_entry(self) -> None:
+        entry = self.selected()
+        if entry is not None:
+            toggle_entry_canceled(self, entry, self.action_refresh)
 
     def action_send_again(self) -> None:
         entry_no = self.entry_no
@@ -336,6 +508,10 @@ class LoggedSegmentScreen(BaseScreen):
 
     def action_follow_up(self) -> None:
         offer_follow_up(self, self.entry_no)
+
+    def action_non_responders(self) -> None:
+        since = self.data.summary.created_at.date() if self.data else clock.today()
+        offer_non_responders(self, self.entry_no, since)
 
     def action_back(self) -> None:
         self.dismiss(None)

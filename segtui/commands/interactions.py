@@ -1,0 +1,380 @@
+"""`segtui interactions ...`, `segtui campaign ...` and `segtui codes ...`.
+
+Interaction log entries with their letters, cancellation and campaign responses;
+campaigns with their counts; and the code tables contacts are classified by.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from segtui.commands.common import Context, handle_errors, print_json
+from segtui.domain.text import printable
+from segtui.i18n import _
+
+ENTRY_FILTER_HELP = (
+    "Filter as KEY=EXPR, repeatable, in Business Central's syntax. Keys: contact, "
+    "company, date, template, group, salesperson, campaign, segment, "
+    "logged-segment, canceled, delivery-status, correspondence-type, evaluation, "
+    "campaign-response, ... For example date=2026-01-01.. canceled=no."
+)
+
+
+@click.group()
+def interactions() -> None:
+    """Interaction log entries: the history of what was sent to whom."""
+
+
+def entry_condition_from(filters: tuple[str, ...]) -> Any:
+    from segtui.domain.history import entry_condition, entry_filters_from_pairs
+
+    return entry_condition(entry_filters_from_pairs(filters))
+
+
+@interactions.command("list")
+@click.option(
+    "--filter", "filters", multiple=True, metavar="KEY=EXPR", help=ENTRY_FILTER_HELP
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+@handle_errors
+def interactions_list(
+    context: Context, filters: tuple[str, ...], as_json: bool
+) -> None:
+    """List interaction log entries, newest first, with their totals on stderr.
+
+    Canceled entries are listed and marked, but not counted in the totals.
+    """
+    from segtui.commands.contacts import entry_data
+    from segtui.domain.history import list_entries, totals
+
+    context.open()
+    condition = entry_condition_from(filters)
+    entries = list_entries(condition)
+    if as_json:
+        print_json([entry_data(entry) for entry in entries])
+    else:
+        for entry in entries:
+            state = _("canceled") if entry.canceled else entry.delivery_status
+            click.echo(
+                printable(
+                    f"{entry.entry_no:>7}  {entry.date}  {entry.contact_no:<10} "
+                    f"{entry.contact_name[:24]:<24} {entry.template_code:<8} "
+                    f"{entry.campaign_no:<8} {state}"
+                ).rstrip()
+            )
+    counted = totals(condition)
+    click.echo(
+        _(
+            "{count} interactions, cost {cost}, duration {duration} min; "
+            "{canceled} canceled not counted."
+        ).format(
+            count=counted.interactions,
+            cost=counted.cost,
+            duration=counted.duration,
+            canceled=counted.canceled,
+        ),
+        err=True,
+    )
+
+
+@interactions.command("show")
+@click.argument("entry_no", type=int, metavar="ENTRY_NO")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.pass_obj
+@handle_errors
+def interactions_show(context: Context, entry_no: int, as_json: bool) -> None:
+    """Show an interaction log entry and its letter as text."""
+    from segtui.commands.contacts import entry_data
+    from segtui.domain.history import get_entry
+    from segtui.domain.logged_segments import entry_letter_text
+
+    context.open()
+    entry = get_entry(entry_no)
+    data = entry_data(entry)
+    data["delivery_error"] = entry.delivery_error
+    data["letter"] = entry_letter_text(entry_no)
+    if as_json:
+        print_json(data)
+        return
+    for key, value in data.items():
+        if key != "letter":
+            click.echo(printable(f"{key:<20} {'' if value is None else value}"))
+    if data["letter"]:
+        click.echo("")
+        click.echo(data["letter"])
+
+
+@interactions.command("document")
+@click.argument("entry_no", type=int, metavar="ENTRY_NO")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The Word file to write, ending in .docx.",
+)
+@click.option("--overwrite", is_flag=True, help="Replace the file if it exists.")
+@click.pass_obj
+@handle_errors
+def interactions_document(
+    context: Context, entry_no: int, output: Path, overwrite: bool
+) -> None:
+    """Write an entry's letter as a Word file, made again from its template."""
+    from segtui.domain.history import export_document
+
+    context.open()
+    path = export_document(entry_no, output, overwrite=overwrite)
+    click.echo(
+        _("Letter of entry {no} written to {path}.").format(no=entry_no, path=path),
+        err=True,
+    )
+
+
+@interactions.command("cancel")
+@click.argument("entry_nos", type=int, nargs=-1, required=True, metavar="ENTRY_NO...")
+@click.pass_obj
+@handle_errors
+def interactions_cancel(context: Context, entry_nos: tuple[int, ...]) -> None:
+    """Cancel single interaction log entries."""
+    from segtui.domain.cancellation import set_entries_canceled
+
+    context.open()
+    changed = set_entries_canceled(entry_nos, True, user=context.user)
+    click.echo(_("{count} entries canceled.").format(count=changed), err=True)
+
+
+@interactions.command("uncancel")
+@click.argument("entry_nos", type=int, nargs=-1, required=True, metavar="ENTRY_NO...")
+@click.pass_obj
+@handle_errors
+def interactions_uncancel(context: Context, entry_nos: tuple[int, ...]) -> None:
+    """Un-cancel single entries whose logged segment is not canceled."""
+    from segtui.domain.cancellation import set_entries_canceled
+
+    context.open()
+    changed = set_entries_canceled(entry_nos, False, user=context.user)
+    click.echo(_("{count} entries un-canceled.").format(count=changed), err=True)
+
+
+@interactions.command("respond")
+@click.argument("contact_no", metavar="CONTACT_NO")
+@click.option(
+    "--campaign",
+    "campaign_no",
+    required=True,
+    metavar="NO",
+    help="The campaign responded to.",
+)
+@click.option(
+    "--date",
+    "response_date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date of the response (YYYY-MM-DD); default today.",
+)
+@click.option(
+    "--template",
+    "template_code",
+    default="",
+    metavar="CODE",
+    help="Interaction template for group, cost and duration.",
+)
+@click.option(
+    "--description", default="", help="Description; default 'Response to campaign NO'."
+)
+@click.option("--evaluation", default="", help="Evaluation, such as positive.")
+@click.pass_obj
+@handle_errors
+def interactions_respond(
+    context: Context,
+    contact_no: str,
+    campaign_no: str,
+    response_date: datetime | None,
+    template_code: str,
+    description: str,
+    evaluation: str,
+) -> None:
+    """Log a contact's response to a campaign; prints the new entry's number."""
+    from segtui.domain.campaigns import log_response
+
+    context.open()
+    entry = log_response(
+        contact_no,
+        campaign_no,
+        user=context.user,
+        response_date=response_date.date() if response_date else None,
+        template_code=template_code,
+        description=description,
+        evaluation=evaluation,
+    )
+    click.echo(entry.entry_no)
+
+
+@click.group()
+def campaign() -> None:
+    """Campaigns with their target and response counts."""
+
+
+def campaign_data(row: Any) -> dict[str, Any]:
+    return dict(row.__dict__)
+
+
+@campaign.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+@handle_errors
+def campaign_list(context: Context, as_json: bool) -> None:
+    """List the campaigns with their targets, responses and interactions."""
+    from segtui.domain.campaigns import list_campaigns
+
+    context.open()
+    rows = list_campaigns()
+    if as_json:
+        print_json([campaign_data(row) for row in rows])
+        return
+    for row in rows:
+        click.echo(
+            printable(
+                f"{row.no:<10} {row.description[:26]:<26} {row.starting_date or '':<10} "
+                f"{row.ending_date or '':<10} {row.status:<8} {row.targets:>6} "
+                f"{row.responses:>6} {row.interactions:>6}"
+            ).rstrip()
+        )
+
+
+@campaign.command("set")
+@click.argument("no", metavar="NO")
+@click.option("--description", default=None, help="What the campaign is.")
+@click.option(
+    "--start",
+    "starting_date",
+    default=None,
+    metavar="DATE",
+    help="Starting date, YYYY-MM-DD.",
+)
+@click.option(
+    "--end",
+    "ending_date",
+    default=None,
+    metavar="DATE",
+    help="Ending date, YYYY-MM-DD.",
+)
+@click.option(
+    "--salesperson", default=None, metavar="CODE", help="Salesperson responsible."
+)
+@click.option("--status", default=None, help="Status, such as PLANNED, ACTIVE or DONE.")
+@click.pass_obj
+@handle_errors
+def campaign_set(context: Context, no: str, **values: Any) -> None:
+    """Create a campaign, or change the values given of an existing one (admin)."""
+    from segtui.domain.campaigns import get_campaign, save_campaign
+    from segtui.domain.errors import NotFoundError
+
+    context.open()
+    try:
+        current = get_campaign(no).__dict__
+        new = False
+    except NotFoundError:
+        current = {}
+        new = True
+    merged = {
+        "description": current.get("description", ""),
+        "starting_date": current.get("starting_date"),
+        "ending_date": current.get("ending_date"),
+        "salesperson": current.get("salesperson_code", ""),
+        "status": current.get("status", ""),
+    }
+    merged.update({key: value for key, value in values.items() if value is not None})
+    saved = save_campaign(
+        no,
+        description=merged["description"],
+        starting_date=merged["starting_date"],
+        ending_date=merged["ending_date"],
+        salesperson_code=merged["salesperson"] or "",
+        status=merged["status"],
+        user=context.user,
+        new=new,
+    )
+    click.echo(_("Campaign {no} saved.").format(no=saved), err=True)
+
+
+@campaign.command("delete")
+@click.argument("no", metavar="NO")
+@click.pass_obj
+@handle_errors
+def campaign_delete(context: Context, no: str) -> None:
+    """Delete a campaign that nothing refers to (admin)."""
+    from segtui.domain.campaigns import delete_campaign
+
+    context.open()
+    delete_campaign(no, user=context.user)
+    click.echo(_("Campaign {no} deleted.").format(no=no.upper()), err=True)
+
+
+TABLE_HELP = (
+    "TABLE is mailing-group, industry-group, business-relation, job-responsibility "
+    "or territory."
+)
+
+
+@click.group()
+def codes() -> None:
+    """Code tables of contacts: classifications and territories."""
+
+
+@codes.command("list")
+@click.argument("table", metavar="TABLE")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+@handle_errors
+def codes_list(context: Context, table: str, as_json: bool) -> None:
+    """List a table's codes with the number of contacts that have each."""
+    from segtui.domain.classifications import list_codes
+
+    context.open()
+    rows = list_codes(table)
+    if as_json:
+        print_json([row.__dict__ for row in rows])
+        return
+    for row in rows:
+        click.echo(printable(f"{row.code:<20} {row.contacts:>6}  {row.text}"))
+
+
+codes_list.help = (codes_list.help or "") + "\n\n" + TABLE_HELP
+
+
+@codes.command("set")
+@click.argument("table", metavar="TABLE")
+@click.argument("code", metavar="CODE")
+@click.argument("description", metavar="DESCRIPTION")
+@click.pass_obj
+@handle_errors
+def codes_set(context: Context, table: str, code: str, description: str) -> None:
+    """Create a code or change its description (admin)."""
+    from segtui.domain.classifications import list_codes, save_code
+
+    context.open()
+    exists = any(row.code == code.strip().upper() for row in list_codes(table))
+    saved = save_code(table, code, description, user=context.user, new=not exists)
+    click.echo(_("{code} saved.").format(code=saved), err=True)
+
+
+@codes.command("delete")
+@click.argument("table", metavar="TABLE")
+@click.argument("code", metavar="CODE")
+@click.pass_obj
+@handle_errors
+def codes_delete(context: Context, table: str, code: str) -> None:
+    """Delete a code that no contact has (admin)."""
+    from segtui.domain.classifications import delete_code
+
+    context.open()
+    delete_code(table, code, user=context.user)
+    click.echo(_("{code} deleted.").format(code=code.upper()), err=True)
+
+
+COMMANDS = [interactions, campaign, codes]

@@ -1,0 +1,268 @@
+"""The fields of a contact by their CSV column names, and how typed values are read.
+
+The contact form, the command line and the CSV import and export all name a
+contact's fields as the columns of ``contacts.csv`` (``language_code``,
+``company_no``, ...), and all read a typed value with ``parse_value``, so a value
+that one accepts the others accept too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from peewee import CharField
+
+from segtui.domain.errors import InvalidValueError
+from segtui.domain.filters import FALSE_WORDS, TRUE_WORDS
+from segtui.domain.text import clean_line
+from segtui.i18n import _
+from segtui.models import (
+    Contact,
+    ContactType,
+    CorrespondenceType,
+    Language,
+    Salesperson,
+    Salutation,
+    Territory,
+)
+
+# Columns stored as text, in the order of contacts.csv.
+TEXT_COLUMNS = (
+    "name",
+    "first_name",
+    "middle_name",
+    "surname",
+    "address",
+    "address_2",
+    "post_code",
+    "city",
+    "county",
+    "country_code",
+    "phone",
+    "mobile_phone",
+    "email",
+    "job_title",
+)
+
+# Columns that name a setup record, with the model field and the code table.
+CODE_COLUMNS: dict[str, tuple[str, Any]] = {
+    "language_code": ("language", Language),
+    "salutation_code": ("salutation", Salutation),
+    "salesperson_code": ("salesperson", Salesperson),
+    "territory_code": ("territory", Territory),
+}
+
+BOOLEAN_COLUMNS = ("exclude_from_segment", "privacy_blocked")
+
+# Every contact column in the order of contacts.csv.
+CONTACT_COLUMNS = (
+    "no",
+    "type",
+    "name",
+    "first_name",
+    "middle_name",
+    "surname",
+    "company_no",
+    "address",
+    "address_2",
+    "post_code",
+    "city",
+    "county",
+    "country_code",
+    "phone",
+    "mobile_phone",
+    "email",
+    "language_code",
+    "salutation_code",
+    "salesperson_code",
+    "territory_code",
+    "correspondence_type",
+    "job_title",
+    "exclude_from_segment",
+    "privacy_blocked",
+)
+
+# A person's fields that it takes from its company. A person's value follows its
+# company's while the two are equal: when the person moves to another company, and
+# when the company's value changes.
+INHERITED_COLUMNS = (
+    "address",
+    "address_2",
+    "post_code",
+    "city",
+    "county",
+    "country_code",
+    "phone",
+    "language_code",
+    "salesperson_code",
+    "territory_code",
+)
+
+# One address, one "@", and a domain with a dot; no spaces or control characters.
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+
+CORRESPONDENCE_WORDS = {
+    CorrespondenceType.BLANK: ("", "blank", "none"),
+    CorrespondenceType.HARD_COPY: ("hard_copy", "hard copy", "letter", "brief"),
+    CorrespondenceType.EMAIL: ("email", "e-mail", "e_mail", "mail"),
+}
+
+TYPE_WORDS = {
+    ContactType.COMPANY: ("company", "firma", "unternehmen"),
+    ContactType.PERSON: ("person",),
+}
+
+
+def model_field(column: str) -> str:
+    """Return the Contact field name of a column: ``language_code`` is ``language``."""
+    if column in CODE_COLUMNS:
+        return CODE_COLUMNS[column][0]
+    if column == "company_no":
+        return "company"
+    return column
+
+
+def max_length(column: str) -> int | None:
+    field = getattr(Contact, model_field(column))
+    return field.max_length if isinstance(field, CharField) else None
+
+
+def column_value(contact: Contact, column: str) -> Any:
+    """Return a contact's value of a column, a code as text and blank as ""."""
+    if column in CODE_COLUMNS or column == "company_no":
+        field = getattr(Contact, model_field(column))
+        return contact.__data__.get(field.name) or ""
+    if column in BOOLEAN_COLUMNS:
+        return bool(getattr(contact, column))
+    return getattr(contact, column) or ""
+
+
+def parse_value(column: str, raw: Any, codes: Mapping[str, set[str]]) -> Any:
+    """Read a typed or imported value of a column and return it as stored.
+
+    Text is cleaned to one NFC line; codes and numbers are upper-cased. ``codes``
+    holds the existing codes of each code column, as ``known_codes`` returns them.
+    Raises InvalidValueError with a message that names the value and the fix; the
+    caller adds the field or column. A company number is only upper-cased here,
+    because whether it exists depends on the other contacts.
+    """
+    if isinstance(raw, bool) and column in BOOLEAN_COLUMNS:
+        return raw
+    text = clean_line(raw)
+    limit = max_length(column)
+    if limit is not None and len(text) > limit:
+        raise InvalidValueError(
+            _("{value!r} is longer than {limit} characters; shorten it.").format(
+                value=text, limit=limit
+            )
+        )
+    if column in ("no", "company_no"):
+        return text.upper()
+    if column == "type":
+        return _pick_word(text, TYPE_WORDS, _("Use company or person."))
+    if column == "correspondence_type":
+        return _pick_word(
+            text, CORRESPONDENCE_WORDS, _("Use hard_copy, email or leave it blank.")
+        )
+    if column in BOOLEAN_COLUMNS:
+        return parse_boolean(text)
+    if column == "email":
+        if text and not EMAIL_PATTERN.match(text):
+            raise InvalidValueError(
+                _(
+                    "invalid email address {value!r}; write it as name@example.com "
+                    "or leave it blank."
+                ).format(value=text)
+            )
+        return text
+    if column == "country_code":
+        return text.upper()
+    if column in CODE_COLUMNS:
+        code = text.upper()
+        if code and code not in codes.get(column, set()):
+            listing = ", ".join(sorted(codes.get(column, set()))[:20]) or _("none")
+            raise InvalidValueError(
+                _("unknown {what} {value!r}; the codes are: {codes}.").format(
+                    what=code_label(column), value=code, codes=listing
+                )
+            )
+        return code
+    return text
+
+
+def parse_boolean(text: str) -> bool:
+    word = text.strip().casefold()
+    if word in TRUE_WORDS or word == "x":
+        return True
+    if word in FALSE_WORDS or word == "":
+        return False
+    raise InvalidValueError(
+        _("{value!r} is not yes or no; use yes or no.").format(value=text)
+    )
+
+
+def _pick_word(text: str, words: Mapping[str, tuple[str, ...]], hint: str) -> str:
+    wanted = text.casefold()
+    for stored, accepted in words.items():
+        if wanted == stored or wanted in accepted:
+            return stored
+    raise InvalidValueError(
+        _("{value!r} is not a valid value. {hint}").format(value=text, hint=hint)
+    )
+
+
+def code_label(column: str) -> str:
+    labels = {
+        "language_code": _("language"),
+        "salutation_code": _("salutation"),
+        "salesperson_code": _("salesperson"),
+        "territory_code": _("territory"),
+    }
+    return labels.get(column, column)
+
+
+def known_codes() -> dict[str, set[str]]:
+    """Return the existing codes of every code column, one small query per table."""
+    codes: dict[str, set[str]] = {}
+    for column, (_field, model) in CODE_COLUMNS.items():
+        key = model._meta.primary_key
+        codes[column] = {row[0] for row in model.select(key).tuples()}
+    return codes
+
+
+def composed_name(first_name: str, middle_name: str, surname: str) -> str:
+    """Return a person's name from its parts, as Business Central builds it."""
+    return " ".join(part for part in (first_name, middle_name, surname) if part)
+
+
+def column_label(column: str) -> str:
+    """Return a column's name as the contact form shows it."""
+    labels = {
+        "no": _("No."),
+        "type": _("Type"),
+        "name": _("Name"),
+        "first_name": _("First name"),
+        "middle_name": _("Middle name"),
+        "surname": _("Surname"),
+        "company_no": _("Company No."),
+        "address": _("Address"),
+        "address_2": _("Address 2"),
+        "post_code": _("Post code"),
+        "city": _("City"),
+        "county": _("County"),
+        "country_code": _("Country"),
+        "phone": _("Phone"),
+        "mobile_phone": _("Mobile phone"),
+        "email": _("Email"),
+        "language_code": _("Language"),
+        "salutation_code": _("Salutation"),
+        "salesperson_code": _("Salesperson"),
+        "territory_code": _("Territory"),
+        "correspondence_type": _("Correspondence type"),
+        "job_title": _("Job title"),
+        "exclude_from_segment": _("Exclude from segment"),
+        "privacy_blocked": _("Privacy blocked"),
+    }
+    return labels.get(column, column)

@@ -1,0 +1,789 @@
+"""Importing contacts and their classifications from a CSV file, all rows or none.
+
+The header row names the columns; names match ignoring case, spaces and hyphens,
+in any order, and only the columns present are imported. Every row is checked
+before anything is written, and every problem is reported as "line N, column C:
+problem". Then one write transaction inserts and updates the contacts with
+batched statements. A contact whose number exists is updated only with
+``update``; a blank number takes the next number of the CONTACT series.
+
+Classification columns list codes separated by ``;``: ``mailing_groups``,
+``industry_groups`` and ``business_relations`` (companies), ``job_responsibilities``
+(persons) and ``profile_answers`` as ``QUESTIONNAIRE:ANSWER``. A column present
+replaces the contact's codes of that kind. ``created_at`` and ``modified_at`` are
+ISO dates or date-times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from segtui.db import write_transaction
+from segtui.domain import clock
+from segtui.domain.classifications import (
+    applies_to,
+    classification_kinds,
+    wrong_type_message,
+)
+from segtui.domain.contact_fields import (
+    BOOLEAN_COLUMNS,
+    CODE_COLUMNS,
+    CONTACT_COLUMNS,
+    INHERITED_COLUMNS,
+    composed_name,
+    known_codes,
+    model_field,
+    parse_value,
+)
+from segtui.domain.contacts import contact_values
+from segtui.domain.csv_format import CsvError, CsvProblem, read_csv
+from segtui.domain.errors import InvalidValueError
+from segtui.domain.numbering import CONTACT_SERIES, increment
+from segtui.domain.text import clean_line
+from segtui.domain.users import Permission, require
+from segtui.i18n import _, ngettext
+from segtui.models import (
+    Contact,
+    ContactProfileAnswer,
+    ContactType,
+    NumberSeries,
+    ProfileAnswer,
+    SegmentLine,
+)
+
+PROFILE_COLUMN = "profile_answers"
+# The classification columns, each with its kind key; profile answers have none.
+CLASSIFICATION_COLUMNS = (
+    "mailing_groups",
+    "industry_groups",
+    "business_relations",
+    "job_responsibilities",
+    PROFILE_COLUMN,
+)
+AUDIT_COLUMNS = ("created_at", "created_by", "modified_at", "modified_by")
+IMPORT_COLUMNS = CONTACT_COLUMNS + CLASSIFICATION_COLUMNS + AUDIT_COLUMNS
+
+# Other names users give columns, after normalising.
+COLUMN_ALIASES = {
+    "e_mail": "email",
+    "contact_no": "no",
+    "number": "no",
+    "country": "country_code",
+    "language": "language_code",
+    "salutation": "salutation_code",
+    "salesperson": "salesperson_code",
+    "territory": "territory_code",
+    "zip": "post_code",
+    "mobile": "mobile_phone",
+}
+
+# The type of a row whose type cell is invalid, for the rows that refer to it.
+UNKNOWN_TYPE = "?"
+
+# Rows per INSERT or DELETE: a contact row has fewer than 40 values, so a batch stays
+# well below SQLite's 32,766 bound parameters.
+BATCH_SIZE = 500
+
+
+@dataclass
+class ImportResult:
+    """The counts of an import, or of the import a dry run checked."""
+
+    created: int
+    updated: int
+    unchanged: int
+    dry_run: bool
+
+    def message(self) -> str:
+        if self.dry_run:
+            text = _(
+                "Checked: {created} contacts would be created, {updated} updated, "
+                "{unchanged} unchanged. Nothing was written."
+            )
+        else:
+            text = _(
+                "Imported: {created} contacts created, {updated} updated, "
+                "{unchanged} unchanged."
+            )
+        return text.format(
+            created=self.created, updated=self.updated, unchanged=self.unchanged
+        )
+
+
+@dataclass
+class Row:
+    """One row of the file, checked, with its values by column."""
+
+    line: int
+    values: dict[str, Any]
+    codes: dict[str, list[str]] = field(default_factory=dict)
+    old: dict[str, Any] | None = None
+    # The codes an existing contact has, for each classification column present.
+    old_codes: dict[str, set[str]] = field(default_factory=dict)
+    # True when the type cell was invalid, so checks that depend on it are skipped.
+    bad_type: bool = False
+
+    def contact_changed(self) -> bool:
+        if self.old is None:
+            return True
+        return any(
+            self.values.get(column, self.old[column]) != self.old[column]
+            for column in CONTACT_COLUMNS
+        )
+
+    def codes_changed(self, column: str) -> bool:
+        if column not in self.codes:
+            return False
+        return self.old is None or set(self.codes[column]) != self.old_codes.get(
+            column, set()
+        )
+
+    def changed(self) -> bool:
+        return self.contact_changed() or any(
+            self.codes_changed(column) for column in self.codes
+        )
+
+    @property
+    def no(self) -> str:
+        return str(self.values.get("no", ""))
+
+
+def normalize_column(name: str) -> str:
+    key = clean_line(name).casefold().replace("-", "_").replace(" ", "_")
+    return COLUMN_ALIASES.get(key, key)
+
+
+def import_contacts(
+    data: bytes,
+    *,
+    user: str,
+    update: bool = False,
+    dry_run: bool = False,
+    source: str = "contacts.csv",
+) -> ImportResult:
+    """Check a whole CSV file of contacts, then import all its rows or none.
+
+    Raises CsvError listing every problem, each with its line and column, when any
+    row is invalid; nothing is written then.
+    """
+    require(user, Permission.MARKETING, _("import contacts"))
+    table = read_csv(data, source)
+    importer = _Importer(table.header, update, source)
+    if dry_run:
+        return importer.result(importer.check(table.rows), dry_run=True)
+    with write_transaction():
+        # Checked inside the transaction, so a contact that another user creates
+        # meanwhile cannot be overwritten.
+        rows = importer.check(table.rows)
+        result = importer.result(rows, dry_run=False)
+        importer.write(rows, user)
+    return result
+
+
+class _Importer:
+    def __init__(self, header: list[str], update: bool, source: str) -> None:
+        self.update = update
+        self.source = source
+        self.problems: list[CsvProblem] = []
+        self.columns: dict[int, str] = {}
+        self.labels: dict[str, str] = {}
+        self.map_header(header)
+
+    # The header.
+
+    def map_header(self, header: list[str]) -> None:
+        seen: dict[str, str] = {}
+        for index, name in enumerate(header):
+            column = normalize_column(name)
+            if not name.strip():
+                self.problem(
+                    1,
+                    _("column {n} has no name; name it or delete it.").format(
+                        n=index + 1
+                    ),
+                )
+                continue
+            if column not in IMPORT_COLUMNS:
+                self.problem(
+                    1,
+                    _("unknown column; the columns are: {known}.").format(
+                        known=", ".join(IMPORT_COLUMNS)
+                    ),
+                    name,
+                )
+                continue
+            if column in seen:
+                self.problem(
+                    1,
+                    _("the column appears twice, also as {other!r}; keep one.").format(
+                        other=seen[column]
+                    ),
+                    name,
+                )
+                continue
+            seen[column] = name
+            self.columns[index] = column
+            self.labels[column] = name
+        if not ({"no", "name", "first_name", "surname"} & set(seen)):
+            self.problem(
+                1,
+                _(
+                    "the header has neither a no column nor a name column, so no row "
+                    "can name a contact; add one of them."
+                ),
+            )
+        if self.problems:
+            self.fail()
+
+    def problem(self, line: int, text: str, column: str = "") -> None:
+        self.problems.append(CsvProblem(text, line_no=line, column=column))
+
+    def fail(self) -> None:
+        count = len(self.problems)
+        raise CsvError(
+            ngettext(
+                "{file} has {count} problem; nothing was imported. Correct it and "
+                "import the file again.",
+                "{file} has {count} problems; nothing was imported. Correct them and "
+                "import the file again.",
+                count,
+            ).format(file=self.source, count=count),
+            self.problems,
+        )
+
+    # Checking the rows.
+
+    def check(self, records: list[tuple[int, list[str]]]) -> list[Row]:
+        self.problems = []
+        self.codes = known_codes()
+        kinds = classification_kinds().values()
+        self.kind_codes = {
+            kind.column: {
+                row[0]
+                for row in kind.code_model.select(
+                    kind.code_model._meta.primary_key
+                ).tuples()
+            }
+            for kind in kinds
+        }
+        self.kinds = {kind.column: kind for kind in kinds}
+        self.answers = {
+            f"{questionnaire}:{code}": answer_id
+            for answer_id, questionnaire, code in ProfileAnswer.select(
+                ProfileAnswer.id, ProfileAnswer.questionnaire, ProfileAnswer.code
+            ).tuples()
+        }
+        rows = [self.parse_row(line, cells) for line, cells in records]
+        self.check_numbers(rows)
+        existing = _read_contacts(
+            [row.no for row in rows if row.no]
+            + [
+                str(row.values.get("company_no", ""))
+                for row in rows
+                if row.values.get("company_no")
+            ]
+        )
+        on_segments = _contacts_on_segments([row.no for row in rows if row.no])
+        file_types = {
+            row.no: UNKNOWN_TYPE if row.bad_type else row.values.get("type", "")
+            for row in rows
+            if row.no
+        }
+        for row in rows:
+            row.old = existing.get(row.no) if row.no else None
+            self.check_row(row, existing, file_types, on_segments)
+        _read_old_codes([row for row in rows if row.old is not None], self.kinds)
+        if self.problems:
+            self.fail()
+        return rows
+
+    def parse_row(self, line: int, cells: list[str]) -> Row:
+        row = Row(line, {})
+        for index, cell in enumerate(cells):
+            column = self.columns.get(index)
+            if column is not None:
+                self.parse_cell(row, column, cell)
+            elif cell.strip():
+                self.problem(
+                    line,
+                    _(
+                        "the row has {count} cells, more than the {columns} columns of "
+                        "the header; quote cells that contain the delimiter."
+                    ).format(count=len(cells), columns=len(self.columns)),
+                )
+                break
+        return row
+
+    def parse_cell(self, row: Row, column: str, cell: str) -> None:
+        label = self.labels[column]
+        try:
+            if column in CONTACT_COLUMNS:
+                row.values[column] = parse_value(column, cell, self.codes)
+            elif column in CLASSIFICATION_COLUMNS:
+                row.codes[column] = self.parse_codes(column, cell)
+            elif column in ("created_at", "modified_at"):
+                row.values[column] = _parse_timestamp(cell)
+            else:
+                row.values[column] = clean_line(cell)[:100]
+        except InvalidValueError as error:
+            self.problem(row.line, error.message, label)
+            if column == "type":
+                row.bad_type = True
+
+    def parse_codes(self, column: str, cell: str) -> list[str]:
+        codes = []
+        for part in cell.split(";"):
+            code = clean_line(part).upper()
+            if not code or code in codes:
+                continue
+            if column == PROFILE_COLUMN:
+                if code not in self.answers:
+                    raise InvalidValueError(
+                        _(
+                            "unknown profile answer {code!r}; write "
+                            "QUESTIONNAIRE:ANSWER with codes of the profile "
+                            "questionnaires."
+                        ).format(code=code)
+                    )
+            elif code not in self.kind_codes[column]:
+                kind = self.kinds[column]
+                listing = ", ".join(sorted(self.kind_codes[column])[:20]) or _("none")
+                raise InvalidValueError(
+                    _("unknown {kind} {code!r}; the codes are: {codes}.").format(
+                        kind=kind.label.lower(), code=code, codes=listing
+                    )
+                )
+            codes.append(code)
+        return codes
+
+    def check_numbers(self, rows: list[Row]) -> None:
+        first_line: dict[str, int] = {}
+        for row in rows:
+            if not row.no:
+                continue
+            if row.no in first_line:
+                self.problem(
+                    row.line,
+                    _("contact {no} is on line {first} already; keep one row.").format(
+                        no=row.no, first=first_line[row.no]
+                    ),
+                    self.labels.get("no", "no"),
+                )
+            else:
+                first_line[row.no] = row.line
+
+    def check_row(
+        self,
+        row: Row,
+        existing: dict[str, dict[str, Any]],
+        file_types: dict[str, str],
+        on_segments: dict[str, list[str]],
+    ) -> None:
+        values = row.values
+        label = self.labels.get
+        if row.bad_type:
+            # The type is reported already; the checks below would only repeat it.
+            return
+        if row.old is not None and not self.update:
+            self.problem(
+                row.line,
+                _(
+                    "contact {no} exists already; import with --update to update it, "
+                    "or remove the row."
+                ).format(no=row.no),
+                label("no", "no"),
+            )
+            return
+        contact_type = values.get("type") or (
+            row.old["type"] if row.old else ContactType.PERSON
+        )
+        if row.old is not None and contact_type != row.old["type"]:
+            self.problem(
+                row.line,
+                _(
+                    "contact {no} is a {old}; an import cannot change its type. "
+                    "Change it on the contact card."
+                ).format(no=row.no, old=row.old["type"]),
+                label("type", "type"),
+            )
+        values["type"] = contact_type
+        company_no = values.get("company_no", "")
+        if contact_type == ContactType.COMPANY:
+            if company_no and company_no != row.no:
+                self.problem(
+                    row.line,
+                    _(
+                        "a company's company number is its own number {no}; leave it "
+                        "blank or write {no}."
+                    ).format(no=row.no or _("(blank)")),
+                    label("company_no"),
+                )
+        elif company_no:
+            company_type = file_types.get(company_no) or (
+                existing[company_no]["type"] if company_no in existing else ""
+            )
+            if company_type == UNKNOWN_TYPE:
+                pass
+            elif not company_type:
+                self.problem(
+                    row.line,
+                    _(
+                        "company {no!r} does not exist; give the number of a company "
+                        "in the database or in this file, or leave it blank."
+                    ).format(no=company_no),
+                    label("company_no"),
+                )
+            elif company_type != ContactType.COMPANY:
+                self.problem(
+                    row.line,
+                    _("contact {no} is a person, not a company.").format(no=company_no),
+                    label("company_no"),
+                )
+        if (
+            row.old is not None
+            and "company_no" in values
+            and contact_type == ContactType.PERSON
+            and company_no != row.old["company_no"]
+            and row.no in on_segments
+        ):
+            self.problem(
+                row.line,
+                _(
+                    "contact {no} is on segment {segments}, which is not logged, so it "
+                    "cannot move to another company; remove it from the segment or log "
+                    "the segment first."
+                ).format(no=row.no, segments=", ".join(on_segments[row.no])),
+                label("company_no"),
+            )
+        for column, codes in row.codes.items():
+            kind = self.kinds.get(column)
+            if codes and kind is not None and not applies_to(kind, contact_type):
+                self.problem(row.line, wrong_type_message(kind), label(column))
+        name = values.get("name") or (row.old["name"] if row.old else "")
+        if not name and contact_type == ContactType.PERSON:
+            name = composed_name(
+                values.get("first_name", ""),
+                values.get("middle_name", ""),
+                values.get("surname", ""),
+            )
+        if not name:
+            self.problem(
+                row.line,
+                _("a contact needs a name; fill in name, or first name or surname."),
+                label("name") or label("surname") or label("no", "no"),
+            )
+
+    def result(self, rows: list[Row], *, dry_run: bool) -> ImportResult:
+        created = sum(1 for row in rows if row.old is None)
+        changed = sum(1 for row in rows if row.old is not None and row.changed())
+        return ImportResult(
+            created=created,
+            updated=changed,
+            unchanged=len(rows) - created - changed,
+            dry_run=dry_run,
+        )
+
+    # Writing.
+
+    def write(self, rows: list[Row], user: str) -> None:
+        now = clock.now()
+        _number_new_rows(rows)
+        companies = {
+            row.no: row for row in rows if row.values["type"] == ContactType.COMPANY
+        }
+        for row in rows:
+            _complete_row(row, companies, self.columns.values())
+        _propagate_company_changes(
+            [row for row in rows if row.old is not None and row.no in companies],
+            self.columns.values(),
+            user,
+        )
+        ordered = sorted(
+            rows, key=lambda row: row.values["type"] != ContactType.COMPANY
+        )
+        new_rows = [row for row in ordered if row.old is None]
+        changed_rows = [
+            row for row in ordered if row.old is not None and row.contact_changed()
+        ]
+        _insert_contacts(new_rows, user, now)
+        _update_contacts(changed_rows, user, now)
+        _replace_classifications(rows, self.kinds)
+        _advance_contact_series([row.no for row in rows])
+
+
+def _parse_timestamp(text: str) -> datetime | None:
+    text = clean_line(text)
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=None)
+    except ValueError:
+        raise InvalidValueError(
+            _(
+                "{value!r} is not an ISO date; write it as YYYY-MM-DD or "
+                "YYYY-MM-DDTHH:MM:SS."
+            ).format(value=text)
+        ) from None
+
+
+def _chunks(items: Sequence[Any], size: int = BATCH_SIZE) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _read_contacts(numbers: list[str]) -> dict[str, dict[str, Any]]:
+    """Read the existing contacts among ``numbers``, all columns, in batches."""
+    found: dict[str, dict[str, Any]] = {}
+    unique = sorted(set(numbers))
+    for chunk in _chunks(unique):
+        for contact in Contact.select().where(Contact.no.in_(list(chunk))):
+            found[contact.no] = contact_values(contact)
+    return found
+
+
+def _contacts_on_segments(numbers: list[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for chunk in _chunks(sorted(set(numbers))):
+        query = (
+            SegmentLine.select(SegmentLine.contact, SegmentLine.segment)
+            .where(SegmentLine.contact.in_(list(chunk)))
+            .distinct()
+            .order_by(SegmentLine.contact, SegmentLine.segment)
+            .tuples()
+        )
+        for contact_no, segment_no in query:
+            found.setdefault(contact_no, []).append(segment_no)
+    return found
+
+
+def _read_old_codes(rows: list[Row], kinds: dict[str, Any]) -> None:
+    """Read the codes existing contacts have, for the classification columns given."""
+    by_no = {row.no: row for row in rows}
+    for column in CLASSIFICATION_COLUMNS:
+        numbers = sorted(row.no for row in rows if column in row.codes)
+        for row_no in numbers:
+            by_no[row_no].old_codes[column] = set()
+        for chunk in _chunks(numbers):
+            if column == PROFILE_COLUMN:
+                query = (
+                    ContactProfileAnswer.select(
+                        ContactProfileAnswer.contact,
+                        ProfileAnswer.questionnaire.concat(":").concat(
+                            ProfileAnswer.code
+                        ),
+                    )
+                    .join(ProfileAnswer)
+                    .where(ContactProfileAnswer.contact.in_(list(chunk)))
+                )
+            else:
+                kind = kinds[column]
+                query = kind.link_model.select(
+                    kind.link_model.contact, kind.link_code()
+                ).where(kind.link_model.contact.in_(list(chunk)))
+            for contact_no, code in query.tuples():
+                by_no[contact_no].old_codes[column].add(code)
+
+
+def _number_new_rows(rows: list[Row]) -> None:
+    """Give each row without a number the next numbers of the CONTACT series.
+
+    A number that a contact already has is skipped, so numbers typed by hand
+    earlier cannot collide.
+    """
+    unnumbered = [row for row in rows if not row.no]
+    if not unnumbered:
+        return
+    from segtui.domain.numbering import next_number
+
+    number = next_number(CONTACT_SERIES)
+    taken = {row.no for row in rows if row.no}
+    for row in unnumbered:
+        while number in taken or Contact.select().where(Contact.no == number).exists():
+            number = increment(number)
+        row.values["no"] = number
+        if row.values["type"] == ContactType.COMPANY:
+            row.values["company_no"] = number
+        taken.add(number)
+        last = number
+        number = increment(number)
+    NumberSeries.update(last_no_used=last).where(
+        NumberSeries.code == CONTACT_SERIES
+    ).execute()
+
+
+def _complete_row(row: Row, companies: dict[str, Row], present: Any) -> None:
+    """Fill a row's final values: the old ones, inherited ones and the name."""
+    present = set(present)
+    values = dict(row.old) if row.old is not None else _blank_contact()
+    given = {
+        column: value
+        for column, value in row.values.items()
+        if column in CONTACT_COLUMNS
+    }
+    values.update(given)
+    if values["type"] == ContactType.COMPANY:
+        values["company_no"] = values["no"]
+    elif values["company_no"] and (
+        row.old is None or values["company_no"] != row.old["company_no"]
+    ):
+        company = _company_values(values["company_no"], companies)
+        old_company = (
+            _company_values(row.old["company_no"], companies)
+            if row.old is not None and row.old["company_no"]
+            else None
+        )
+        for column in INHERITED_COLUMNS:
+            if row.old is None:
+                # A new person takes the company's value where its own is blank.
+                if not values[column]:
+                    values[column] = company.get(column, "")
+            elif column not in present:
+                old_value = old_company.get(column, "") if old_company else ""
+                if values[column] == old_value:
+                    values[column] = company.get(column, "")
+    if values["type"] == ContactType.PERSON and not values["name"]:
+        values["name"] = composed_name(
+            values["first_name"], values["middle_name"], values["surname"]
+        )
+    for column in ("created_at", "created_by", "modified_at", "modified_by"):
+        if column in row.values and row.old is None:
+            values[column] = row.values[column]
+    row.values = values
+
+
+def _company_values(no: str, companies: dict[str, Row]) -> dict[str, Any]:
+    if no in companies:
+        row = companies[no]
+        merged = dict(row.old) if row.old is not None else {}
+        merged.update(row.values)
+        return merged
+    contact = Contact.get_or_none(Contact.no == no)
+    return contact_values(contact) if contact is not None else {}
+
+
+def _blank_contact() -> dict[str, Any]:
+    values: dict[str, Any] = {column: "" for column in CONTACT_COLUMNS}
+    values.update({column: False for column in BOOLEAN_COLUMNS})
+    return values
+
+
+def _stored_row(values: dict[str, Any]) -> dict[str, Any]:
+    stored = {}
+    for column in CONTACT_COLUMNS:
+        value = values[column]
+        if column in CODE_COLUMNS or column == "company_no":
+            value = value or None
+        stored[model_field(column)] = value
+    return stored
+
+
+def _insert_contacts(rows: list[Row], user: str, now: datetime) -> None:
+    records = []
+    for row in rows:
+        record = _stored_row(row.values)
+        record["created_at"] = row.values.get("created_at") or now
+        record["created_by"] = row.values.get("created_by") or user
+        record["modified_at"] = row.values.get("modified_at")
+        record["modified_by"] = row.values.get("modified_by") or ""
+        record["version"] = 1
+        records.append(record)
+    for chunk in _chunks(records):
+        Contact.insert_many(list(chunk)).execute()
+
+
+def _update_contacts(rows: list[Row], user: str, now: datetime) -> None:
+    """Write changed contacts as batched upserts; each one's version goes up by one."""
+    fields = [getattr(Contact, model_field(column)) for column in CONTACT_COLUMNS]
+    records = []
+    for row in rows:
+        record = _stored_row(row.values)
+        record["modified_at"] = now
+        record["modified_by"] = user
+        records.append(record)
+    for chunk in _chunks(records):
+        (
+            Contact.insert_many(list(chunk))
+            .on_conflict(
+                conflict_target=[Contact.no],
+                preserve=[*fields, Contact.modified_at, Contact.modified_by],
+                update={Contact.version: Contact.version + 1},
+            )
+            .execute()
+        )
+
+
+def _propagate_company_changes(
+    company_rows: list[Row], present: Any, user: str
+) -> None:
+    """Let the persons of updated companies follow their changed inherited values."""
+    from segtui.domain.contacts import propagate_to_persons
+
+    present = set(present)
+    for row in company_rows:
+        assert row.old is not None
+        changed = {
+            column: row.values[column]
+            for column in INHERITED_COLUMNS
+            if column in present and row.values[column] != row.old[column]
+        }
+        if changed:
+            propagate_to_persons(row.no, row.old, changed, user)
+
+
+def _replace_classifications(rows: list[Row], kinds: dict[str, Any]) -> None:
+    """Replace the codes of each classification column present, in batches."""
+    for column in CLASSIFICATION_COLUMNS:
+        having = [row for row in rows if row.codes_changed(column)]
+        if not having:
+            continue
+        if column == PROFILE_COLUMN:
+            link_model = ContactProfileAnswer
+            answers = {
+                f"{questionnaire}:{code}": answer_id
+                for answer_id, questionnaire, code in ProfileAnswer.select(
+                    ProfileAnswer.id, ProfileAnswer.questionnaire, ProfileAnswer.code
+                ).tuples()
+            }
+            code_field = ContactProfileAnswer.answer
+            links = [
+                (row.no, answers[code]) for row in having for code in row.codes[column]
+            ]
+        else:
+            kind = kinds[column]
+            link_model = kind.link_model
+            code_field = kind.link_code()
+            links = [(row.no, code) for row in having for code in row.codes[column]]
+        existing = [row.no for row in having if row.old is not None]
+        for chunk in _chunks(existing):
+            link_model.delete().where(link_model.contact.in_(list(chunk))).execute()
+        for chunk in _chunks(links):
+            link_model.insert_many(
+                list(chunk), fields=[link_model.contact, code_field]
+            ).execute()
+
+
+def _advance_contact_series(numbers: list[str]) -> None:
+    """Move the CONTACT series past the highest imported number of its pattern."""
+    series = NumberSeries.get_or_none(NumberSeries.code == CONTACT_SERIES)
+    if series is None:
+        return
+    last = series.last_no_used or ""
+    reference = last or series.starting_no
+    pattern = _pattern(reference)
+    matching = [no for no in numbers if _pattern(no) == pattern]
+    if not matching:
+        return
+    highest = max(matching)
+    if not last or highest > last:
+        NumberSeries.update(last_no_used=highest).where(
+            NumberSeries.code == CONTACT_SERIES
+        ).execute()
+
+
+def _pattern(number: str) -> tuple[str, int]:
+    """Return a number's letters before its digits and its length: ``CT``, 8."""
+    prefix = number.rstrip("0123456789")
+    return prefix, len(number)

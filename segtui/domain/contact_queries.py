@@ -1,0 +1,205 @@
+"""Reading contacts: the searchable, sortable list and a contact's whole card."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from peewee import JOIN, Select
+
+from segtui.db import casefold, fold, is_sqlite
+from segtui.domain import history
+from segtui.domain.classifications import Tag, contact_tags
+from segtui.domain.contacts import get_contact
+from segtui.domain.criteria import Filters, clean_filters, matching_condition
+from segtui.domain.errors import InvalidValueError
+from segtui.domain.profiles import ContactAnswer, contact_answers
+from segtui.i18n import _
+from segtui.models import Contact, InteractionLogEntry, SegmentHeader, SegmentLine
+
+# Sort keys of the contact list with their columns; the number breaks ties.
+SORT_COLUMNS = {
+    "no": Contact.no,
+    "name": Contact.name,
+    "city": Contact.city,
+    "post_code": Contact.post_code,
+    "country": Contact.country_code,
+}
+
+
+def sort_labels() -> dict[str, str]:
+    return {
+        "no": _("Number"),
+        "name": _("Name"),
+        "city": _("City"),
+        "post_code": _("Post code"),
+        "country": _("Country"),
+    }
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    no: str
+    type: str
+    name: str
+    company_no: str
+    company_name: str
+    post_code: str
+    city: str
+    country_code: str
+    email: str
+    phone: str
+
+
+def search_condition(text: str) -> Any:
+    """Match contacts whose number, name, city or email contains every word, any case."""
+    conditions = []
+    for word in text.split():
+        if is_sqlite():
+            folded = casefold(word) or ""
+            columns = [fold(column) for column in _search_columns()]
+        else:
+            # ILIKE folds case on PostgreSQL, umlauts included.
+            folded = word
+            columns = list(_search_columns())
+        matches = [column.contains(folded) for column in columns]
+        any_column = matches[0]
+        for match in matches[1:]:
+            any_column = any_column | match
+        conditions.append(any_column)
+    if not conditions:
+        return None
+    result = conditions[0]
+    for condition in conditions[1:]:
+        result = result & condition
+    return result
+
+
+def _search_columns() -> Sequence[Any]:
+    return (Contact.no, Contact.name, Contact.city, Contact.email)
+
+
+def contact_query(
+    search: str = "", filters: Filters | None = None, sort: str = "no"
+) -> Select:
+    """Select the contacts that match the search text and the criteria filters.
+
+    Raises InvalidValueError for an unknown sort key and FilterSyntaxError for an
+    invalid filter.
+    """
+    if sort not in SORT_COLUMNS:
+        raise InvalidValueError(
+            _("Unknown sort {sort!r}; sort by one of: {keys}.").format(
+                sort=sort, keys=", ".join(SORT_COLUMNS)
+            )
+        )
+    company = Contact.alias("company")
+    query = Contact.select(
+        Contact.no,
+        Contact.type,
+        Contact.name,
+        Contact.company,
+        company.name.alias("company_name"),
+        Contact.post_code,
+        Contact.city,
+        Contact.country_code,
+        Contact.email,
+        Contact.phone,
+    ).join(company, JOIN.LEFT_OUTER, on=(Contact.company == company.no))
+    condition = search_condition(search)
+    if condition is not None:
+        query = query.where(condition)
+    if filters:
+        matching = matching_condition(clean_filters(filters))
+        if matching is not None:
+            query = query.where(matching)
+    order = [SORT_COLUMNS[sort]] if sort != "no" else []
+    return query.order_by(*order, Contact.no)
+
+
+def list_contacts(
+    search: str = "",
+    filters: Filters | None = None,
+    sort: str = "no",
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[ContactRow]:
+    query = contact_query(search, filters, sort).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        ContactRow(
+            no=row.no,
+            type=row.type,
+            name=row.name,
+            company_no=row.company_no or "",
+            company_name=(row.company_name or "") if row.company_no != row.no else "",
+            post_code=row.post_code,
+            city=row.city,
+            country_code=row.country_code,
+            email=row.email,
+            phone=row.phone,
+        )
+        for row in query.objects()
+    ]
+
+
+def count_contacts(search: str = "", filters: Filters | None = None) -> int:
+    return contact_query(search, filters).order_by().count()
+
+
+@dataclass
+class ContactCard:
+    """Everything the contact card shows about one contact."""
+
+    contact: Contact
+    company: Contact | None
+    # The persons of a company; empty for a person.
+    persons: list[Contact]
+    tags: list[Tag]
+    answers: list[ContactAnswer]
+    # Unlogged segments with a line for the contact: number and description.
+    segments: list[tuple[str, str]]
+    recent: list[InteractionLogEntry]
+    totals: history.Totals
+    timeline: list[history.MonthCount]
+
+
+# Entries the card lists; the interaction history screen shows the rest.
+CARD_ENTRIES = 50
+
+
+def contact_card(no: str) -> ContactCard:
+    contact = get_contact(no)
+    company = None
+    if contact.company_no and contact.company_no != contact.no:
+        company = Contact.get_or_none(Contact.no == contact.company_no)
+    persons: list[Contact] = []
+    if contact.is_company:
+        persons = list(
+            Contact.select()
+            .where((Contact.company == contact.no) & (Contact.no != contact.no))
+            .order_by(Contact.name, Contact.no)
+        )
+    segments = [
+        (row[0], row[1])
+        for row in SegmentLine.select(SegmentHeader.no, SegmentHeader.description)
+        .join(SegmentHeader)
+        .where(SegmentLine.contact == contact.no)
+        .distinct()
+        .order_by(SegmentHeader.no)
+        .tuples()
+    ]
+    of_contact = InteractionLogEntry.contact_no == contact.no
+    return ContactCard(
+        contact=contact,
+        company=company,
+        persons=persons,
+        tags=contact_tags(contact.no),
+        answers=contact_answers(contact.no),
+        segments=segments,
+        recent=history.list_entries(of_contact, 0, CARD_ENTRIES),
+        totals=history.totals(of_contact),
+        timeline=history.timeline(of_contact),
+    )

@@ -1,0 +1,487 @@
+"""Setup of contact codes: classification tables, territories, profile questionnaires."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Button, DataTable, Input, Static
+
+from segtui.domain import classifications, profiles
+from segtui.i18n import _
+from segtui.ui.screens.dialogs import ConfirmDialog
+from segtui.ui.screens.listing import ListScreen, new_table, selected_key
+from segtui.ui.screens.navigation import FieldNavigation
+from segtui.ui.screens.segment_dialogs import FormDialog, form_row
+from segtui.ui.text import plain
+from segtui.ui.widgets.typeahead import TypeAheadInput
+from segtui.ui.worker import run_job
+
+SETUP_ACTIONS = frozenset({"new", "edit", "delete"})
+
+
+class CodeDialog(FieldNavigation, FormDialog):
+    """Create a code or change its description; ``save`` runs in a worker."""
+
+    SUBMIT_INPUTS = frozenset({"text"})
+
+    def __init__(
+        self,
+        title: str,
+        save: Callable[[str, str], Any],
+        code: str = "",
+        text: str = "",
+        text_label: str = "",
+    ) -> None:
+        super().__init__(title)
+        self.save_function = save
+        self.code = code
+        self.text = text
+        self.text_label = text_label or _("Description")
+
+    def compose_body(self) -> ComposeResult:
+        code = TypeAheadInput(self.code, id="code", compact=True, max_length=20)
+        code.disabled = bool(self.code)
+        yield form_row(_("Code"), code)
+        yield form_row(
+            self.text_label, TypeAheadInput(self.text, id="text", compact=True)
+        )
+        yield Static("", id="error", markup=False)
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button(_("Save (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#error", Static).display = False
+        self.query_one("#text" if self.code else "#code", Input).focus()
+
+    @on(Input.Submitted, "#text")
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        code = self.query_one("#code", Input).value
+        text = self.query_one("#text", Input).value
+        run_job(
+            self,
+            lambda: self.save_function(code, text),
+            self.dismiss,
+            on_error=self.report,
+        )
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+
+class CodeTableScreen(ListScreen):
+    """One code table: its codes, their descriptions and how many contacts have each."""
+
+    HELP = _(
+        "A table of codes that contacts are classified by. n creates a code, e or "
+        "Enter changes its description, d deletes a code that no contact has. "
+        "Changing setup needs the admin role."
+    )
+
+    ADMIN_ACTIONS = SETUP_ACTIONS
+
+    BINDINGS = [
+        Binding("n", "new", _("New"), tooltip=_("Create a code")),
+        Binding("e,enter", "edit", _("Edit"), tooltip=_("Change the description")),
+        Binding("d,delete", "delete", _("Delete"), tooltip=_("Delete the code")),
+        Binding(
+            "f5", "refresh", _("Refresh"), show=False, tooltip=_("Read the table again")
+        ),
+        Binding("escape", "back", _("Back"), tooltip=_("Back")),
+    ]
+
+    TABLE = ""
+
+    def __init__(self, table: str = "") -> None:
+        super().__init__()
+        self.table = classifications.find_code_table(table or self.TABLE)
+
+    def title_text(self) -> str:
+        return self.table.label
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_title()
+        yield new_table(
+            "codes",
+            [
+                (_("Code"), "code", 20),
+                (_("Description"), "text", 40),
+                (_("Contacts"), "uses", 9),
+            ],
+        )
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        key = self.table.key
+        self.run(
+            lambda: classifications.list_codes(key),
+            self.show,
+            group="load",
+            exclusive=True,
+        )
+
+    def show(self, rows: list[classifications.CodeRow]) -> None:
+        table = self.query_one("#codes", DataTable)
+        current = selected_key(table)
+        table.clear()
+        for row in rows:
+            table.add_row(
+                plain(row.code),
+                plain(row.text),
+                plain(f"{row.contacts:>7}"),
+                key=row.code,
+            )
+        self.restore_cursor(table, current)
+        self.set_title(f"{self.table.label} ({len(rows)})")
+        table.focus()
+
+    def saved(self, code: str | None) -> None:
+        if code:
+            self.notify(_("{code} saved.").format(code=code), markup=False)
+            self.action_refresh()
+
+    def action_new(self) -> None:
+        key, user = self.table.key, self.app.user  # type: ignore[attr-defined]
+        self.app.push_screen(
+            CodeDialog(
+                _("New: {table}").format(table=self.table.label),
+                lambda code, text: classifications.save_code(
+                    key, code, text, user=user, new=True
+                ),
+                text_label=_("Name") if self.table.text_field == "name" else "",
+            ),
+            self.saved,
+        )
+
+    def action_edit(self) -> None:
+        table = self.query_one("#codes", DataTable)
+        code = selected_key(table)
+        if code is None:
+            return
+        text = table.get_row(code)[1].plain
+        key, user = self.table.key, self.app.user  # type: ignore[attr-defined]
+        self.app.push_screen(
+            CodeDialog(
+                _("{table} {code}").format(table=self.table.label, code=code),
+                lambda _code, new_text: classifications.save_code(
+                    key, code, new_text, user=user, new=False
+                ),
+                code=code,
+                text=text,
+            ),
+            self.saved,
+        )
+
+    def action_delete(self) -> None:
+        code = selected_key(self.query_one("#codes", DataTable))
+        if code is None:
+            return
+        key, user = self.table.key, self.app.user  # type: ignore[attr-defined]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run(
+                    lambda: classifications.delete_code(key, code, user=user),
+                    lambda _result: self.action_refresh(),
+                )
+
+        self.app.push_screen(
+            ConfirmDialog(
+                _("Delete code"),
+                _("Delete {table} {code}?").format(table=self.table.label, code=code),
+            ),
+            answered,
+        )
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+class MailingGroupScreen(CodeTableScreen):
+    TABLE = "mailing_group"
+
+
+class IndustryGroupScreen(CodeTableScreen):
+    TABLE = "industry_group"
+
+
+class BusinessRelationScreen(CodeTableScreen):
+    TABLE = "business_relation"
+
+
+class JobResponsibilityScreen(CodeTableScreen):
+    TABLE = "job_responsibility"
+
+
+class TerritoryScreen(CodeTableScreen):
+    TABLE = "territory"
+
+
+class QuestionnaireScreen(ListScreen):
+    SCREEN_TITLE = _("Profile questionnaires")
+    HELP = _(
+        "Profile questionnaires: questions with fixed answers that contacts are "
+        "classified by, such as company size. Enter shows a questionnaire's "
+        "questions and answers; n creates a questionnaire, e changes its "
+        "description, d deletes one that no contact has answered."
+    )
+
+    ADMIN_ACTIONS = frozenset({"new", "edit", "delete"})
+
+    BINDINGS = [
+        Binding(
+            "enter", "open", _("Open"), tooltip=_("Show the questions and answers")
+        ),
+        Binding("n", "new", _("New"), tooltip=_("Create a questionnaire")),
+        Binding("e", "edit", _("Edit"), tooltip=_("Change the description")),
+        Binding(
+            "d,delete", "delete", _("Delete"), tooltip=_("Delete the questionnaire")
+        ),
+        Binding("escape", "back", _("Back"), tooltip=_("Back")),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_title()
+        yield new_table(
+            "questionnaires",
+            [
+                (_("Code"), "code", 20),
+                (_("Description"), "text", 40),
+                (_("Questions"), "n", 9),
+            ],
+        )
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        self.action_refresh()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self.run(profiles.list_questionnaires, self.show, group="load", exclusive=True)
+
+    def show(self, rows: list[profiles.QuestionnaireRow]) -> None:
+        table = self.query_one("#questionnaires", DataTable)
+        current = selected_key(table)
+        table.clear()
+        for row in rows:
+            table.add_row(
+                plain(row.code),
+                plain(row.description),
+                plain(f"{row.questions:>7}"),
+                key=row.code,
+            )
+        self.restore_cursor(table, current)
+        table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        code = selected_key(self.query_one("#questionnaires", DataTable))
+        if code is not None:
+            self.app.push_screen(QuestionnaireLinesScreen(code))
+
+    def action_new(self) -> None:
+        user = self.app.user  # type: ignore[attr-defined]
+        self.app.push_screen(
+            CodeDialog(
+                _("New questionnaire"),
+                lambda code, text: profiles.save_questionnaire(
+                    code, text, user=user, new=True
+                ),
+            ),
+            lambda code: self.action_refresh() if code else None,
+        )
+
+    def action_edit(self) -> None:
+        table = self.query_one("#questionnaires", DataTable)
+        code = selected_key(table)
+        if code is None:
+            return
+        user = self.app.user  # type: ignore[attr-defined]
+        self.app.push_screen(
+            CodeDialog(
+                _("Questionnaire {code}").format(code=code),
+                lambda _code, text: profiles.save_questionnaire(
+                    code, text, user=user, new=False
+                ),
+                code=code,
+                text=table.get_row(code)[1].plain,
+            ),
+            lambda saved: self.action_refresh() if saved else None,
+        )
+
+    def action_delete(self) -> None:
+        code = selected_key(self.query_one("#questionnaires", DataTable))
+        if code is None:
+            return
+        user = self.app.user  # type: ignore[attr-defined]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run(
+                    lambda: profiles.delete_questionnaire(code, user=user),
+                    lambda _result: self.action_refresh(),
+                )
+
+        self.app.push_screen(
+            ConfirmDialog(
+                _("Delete questionnaire"),
+                _("Delete questionnaire {code} with its questions and answers?").format(
+                    code=code
+                ),
+            ),
+            answered,
+        )
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+class QuestionnaireLinesScreen(ListScreen):
+    HELP = _(
+        "A questionnaire's questions and their answers. q adds a question (or "
+        "changes the description of one with the same code), a adds an answer to "
+        "the selected question, d deletes the selected answer, or the question when "
+        "it has no answers."
+    )
+
+    ADMIN_ACTIONS = frozenset({"question", "answer", "delete"})
+
+    BINDINGS = [
+        Binding("q", "question", _("Question"), tooltip=_("Add or change a question")),
+        Binding(
+            "a",
+            "answer",
+            _("Answer"),
+            tooltip=_("Add an answer to the selected question"),
+        ),
+        Binding(
+            "d,delete",
+            "delete",
+            _("Delete"),
+            tooltip=_("Delete the answer or question"),
+        ),
+        Binding("escape", "back", _("Back"), tooltip=_("Back")),
+    ]
+
+    def __init__(self, questionnaire: str) -> None:
+        super().__init__()
+        self.questionnaire = questionnaire
+        self.rows: dict[str, profiles.AnswerRow] = {}
+
+    def title_text(self) -> str:
+        return _("Questionnaire {code}").format(code=self.questionnaire)
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_title()
+        yield new_table(
+            "lines",
+            [
+                (_("Question"), "question", 12),
+                (_("Question text"), "question_text", 24),
+                (_("Answer"), "answer", 12),
+                (_("Answer text"), "answer_text", 24),
+            ],
+        )
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        code = self.questionnaire
+        self.run(
+            lambda: profiles.questionnaire_lines(code),
+            self.show,
+            group="load",
+            exclusive=True,
+        )
+
+    def show(self, rows: list[profiles.AnswerRow]) -> None:
+        table = self.query_one("#lines", DataTable)
+        current = selected_key(table)
+        table.clear()
+        self.rows = {}
+        for row in rows:
+            key = f"{row.question_id}:{row.id}"
+            self.rows[key] = row
+            table.add_row(
+                plain(row.question_code),
+                plain(row.question),
+                plain(row.code or "-"),
+                plain(row.description),
+                key=key,
+            )
+        self.restore_cursor(table, current)
+        if not rows:
+            self.notify(_("No questions yet; press q to add one."), markup=False)
+        table.focus()
+
+    def selected(self) -> profiles.AnswerRow | None:
+        key = selected_key(self.query_one("#lines", DataTable))
+        return self.rows.get(key) if key else None
+
+    def action_question(self) -> None:
+        code, user = self.questionnaire, self.app.user  # type: ignore[attr-defined]
+        self.app.push_screen(
+            CodeDialog(
+                _("Question of {code}").format(code=code),
+                lambda question, text: profiles.save_question(
+                    code, question, text, user=user
+                ),
+            ),
+            lambda saved: self.action_refresh() if saved else None,
+        )
+
+    def action_answer(self) -> None:
+        row = self.selected()
+        if row is None:
+            self.notify(_("Add a question first with q."), markup=False)
+            return
+        user = self.app.user  # type: ignore[attr-defined]
+        self.app.push_screen(
+            CodeDialog(
+                _("Answer to {question}").format(question=row.question_code),
+                lambda answer, text: profiles.save_answer(
+                    row.question_id, answer, text, user=user
+                ),
+            ),
+            lambda saved: self.action_refresh() if saved else None,
+        )
+
+    def action_delete(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        user = self.app.user  # type: ignore[attr-defined]
+        if row.id:
+            what = _("answer {code}").format(code=row.code)
+            job: Callable[[], Any] = lambda: profiles.delete_answer(row.id, user=user)  # noqa: E731
+        else:
+            what = _("question {code}").format(code=row.question_code)
+            job = lambda: profiles.delete_question(row.question_id, user=user)  # noqa: E731
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run(job, lambda _result: self.action_refresh())
+
+        self.app.push_screen(
+            ConfirmDialog(_("Delete"), _("Delete {what}?").format(what=what)), answered
+        )
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,393 @@
+"""The contact list: type to search, sort, filter by criteria, and open a card."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.timer import Timer
+from textual.widgets import Checkbox, DataTable, Input, Static
+
+from segtui.domain import contact_queries, contacts
+from segtui.domain.criteria import Filters, clean_filters, describe_filters
+from segtui.domain.criteria_sources import EXISTS_FIELD
+from segtui.i18n import _, ngettext
+from segtui.ui.screens.criteria import CriteriaBuilderScreen
+from segtui.ui.screens.criteria_form import (
+    FILTER_HELP,
+    Outcome,
+    find_invalid_filter,
+    input_id,
+    none_tick_id,
+)
+from segtui.ui.screens.dialogs import ChoiceDialog, ConfirmDialog
+from segtui.ui.screens.listing import ListScreen, new_table, selected_key
+from segtui.ui.text import plain
+from segtui.ui.widgets.typeahead import TypeAheadInput
+
+# Rows read per page; the next page is read when the cursor nears the last row.
+PAGE_SIZE = 200
+# Seconds after the last key in the search field before the list is read again.
+SEARCH_DELAY = 0.3
+
+
+@dataclass
+class ContactPage:
+    rows: list[contact_queries.ContactRow]
+    total: int
+
+
+def type_label(value: str) -> str:
+    return _("Company") if value == "company" else _("Person")
+
+
+def type_letter(value: str) -> str:
+    """Return C for a company and P for a person, for a narrow column."""
+    return _("C") if value == "company" else _("P")
+
+
+class ContactListScreen(ListScreen):
+    SCREEN_TITLE = _("Contacts")
+    HELP = _(
+        "All contacts, companies and persons. Type in the search field to find "
+        "contacts whose number, name, city or email contain every word you type; "
+        "Enter or the down arrow moves to the list. In the list, Enter opens the "
+        "contact's card, f filters by criteria (country, mailing group, "
+        "interactions, ...), c clears the filters, o changes the sort order, n "
+        "creates a contact and d deletes one. s goes back to the search field. "
+        "Column T shows C for a company and P for a person."
+    )
+
+    MARKETING_ACTIONS = frozenset({"new", "edit", "delete"})
+
+    BINDINGS = [
+        Binding("enter", "open", _("Open"), tooltip=_("Open the contact's card")),
+        Binding("n", "new", _("New"), tooltip=_("Create a contact")),
+        Binding("e", "edit", _("Edit"), show=False, tooltip=_("Edit the contact")),
+        Binding("d,delete", "delete", _("Delete"), tooltip=_("Delete the contact")),
+        Binding(
+            "f", "filter", _("Filter"), tooltip=_("Filter the contacts by criteria")
+        ),
+        Binding("c", "clear_filter", _("Clear"), tooltip=_("Remove the filters")),
+        Binding("o", "sort", _("Sort"), tooltip=_("Choose the sort order")),
+        Binding(
+            "s,ctrl+f",
+            "search",
+            _("Search"),
+            tooltip=_("Move to the search field"),
+        ),
+        Binding(
+            "down",
+            "to_list",
+            _("To list"),
+            show=False,
+            tooltip=_("Move from the search field to the list"),
+        ),
+        Binding(
+            "f5", "refresh", _("Refresh"), show=False, tooltip=_("Read the list again")
+        ),
+        Binding("escape", "back", _("Back"), tooltip=_("Back")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filters: Filters = {}
+        self.sort = "no"
+        self.total = 0
+        self.loaded = 0
+        self.page_pending = False
+        self.search_timer: Timer | None = None
+        # Raised by every reload; a page for an older reload is dropped.
+        self.generation = 0
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_title()
+        yield TypeAheadInput(
+            placeholder=_("Search: number, name, city or email"),
+            id="search",
+            compact=True,
+        )
+        yield Static("", id="list-status", markup=False)
+        yield new_table(
+            "contacts",
+            [
+                (_("No."), "no", 8),
+                (_("Name"), "name", 24),
+                (_("T"), "type", 1),
+                (_("City"), "city", 13),
+                (_("Ctry"), "country", 4),
+                (_("Email"), "email", 16),
+            ],
+        )
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#search", Input).focus()
+        self.action_refresh()
+
+    def on_screen_resume(self) -> None:
+        if self.loaded:
+            self.action_refresh()
+
+    @on(Input.Changed, "#search")
+    def search_changed(self) -> None:
+        if self.search_timer is not None:
+            self.search_timer.stop()
+        self.search_timer = self.set_timer(SEARCH_DELAY, self.action_refresh)
+
+    @on(Input.Submitted, "#search")
+    def search_submitted(self) -> None:
+        self.action_to_list()
+
+    def action_to_list(self) -> None:
+        self.query_one("#contacts", DataTable).focus()
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_refresh(self) -> None:
+        self.generation += 1
+        generation = self.generation
+        search = self.query_one("#search", Input).value
+        filters, sort = self.filters, self.sort
+
+        def load() -> ContactPage:
+            return ContactPage(
+                contact_queries.list_contacts(search, filters, sort, 0, PAGE_SIZE),
+                contact_queries.count_contacts(search, filters),
+            )
+
+        self.run(
+            load, lambda page: self.show(generation, page), group="load", exclusive=True
+        )
+
+    def show(self, generation: int, page: ContactPage) -> None:
+        if generation != self.generation:
+            return
+        table = self.query_one("#contacts", DataTable)
+        current = selected_key(table)
+        table.clear()
+        self.loaded = 0
+        self.page_pending = False
+        self.total = page.total
+        self.append(page.rows)
+        self.restore_cursor(table, current)
+        self.show_status()
+
+    def show_status(self) -> None:
+        labels = contact_queries.sort_labels()
+        text = ngettext("{count} contact", "{count} contacts", self.total).format(
+            count=self.total
+        )
+        text += "  " + _("sorted by {sort}").format(sort=labels[self.sort])
+        if self.filters:
+            text += "  " + _("filter: {filters}").format(
+                filters=describe_filters(self.filters)
+            )
+        self.query_one("#list-status", Static).update(Text(text, no_wrap=True))
+        self.set_title(_("Contacts ({count})").format(count=self.total))
+
+    def append(self, rows: list[contact_queries.ContactRow]) -> None:
+        table = self.query_one("#contacts", DataTable)
+        for row in rows:
+            table.add_row(
+                plain(row.no),
+                plain(row.name),
+                plain(type_letter(row.type)),
+                plain(row.city),
+                plain(row.country_code),
+                plain(row.email),
+                key=row.no,
+            )
+        self.loaded += len(rows)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if self.page_pending or self.loaded >= self.total:
+            return
+        if event.cursor_row >= self.loaded - 20:
+            self.page_pending = True
+            generation = self.generation
+            search = self.query_one("#search", Input).value
+            filters, sort, offset = self.filters, self.sort, self.loaded
+            self.run(
+                lambda: contact_queries.list_contacts(
+                    search, filters, sort, offset, PAGE_SIZE
+                ),
+                lambda rows: self.append_page(generation, rows),
+                group="page",
+            )
+
+    def append_page(self, generation: int, rows: list[Any]) -> None:
+        if generation != self.generation:
+            return
+        self.page_pending = False
+        self.append(rows)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def selected(self) -> str | None:
+        return selected_key(self.query_one("#contacts", DataTable))
+
+    def action_open(self) -> None:
+        if isinstance(self.focused, Input):
+            self.action_to_list()
+            return
+        no = self.selected()
+        if no is not None:
+            from segtui.ui.screens.contact_card import ContactCardScreen
+
+            self.app.push_screen(ContactCardScreen(no))
+
+    def action_new(self) -> None:
+        from segtui.ui.screens.contact_dialogs import open_contact_form
+
+        def created(no: str | None) -> None:
+            if no:
+                from segtui.ui.screens.contact_card import ContactCardScreen
+
+                self.app.push_screen(ContactCardScreen(no))
+
+        open_contact_form(self, None, created)
+
+    def action_edit(self) -> None:
+        from segtui.ui.screens.contact_dialogs import open_contact_form
+
+        no = self.selected()
+        if no is not None:
+            open_contact_form(self, no, lambda _saved: self.action_refresh())
+
+    def action_delete(self) -> None:
+        no = self.selected()
+        if no is not None:
+            confirm_delete(self, no, self.action_refresh)
+
+    def action_filter(self) -> None:
+        def chosen(filters: Filters | None) -> None:
+            if filters is not None:
+                self.filters = filters
+                self.action_refresh()
+
+        self.app.push_screen(ContactFilterScreen(self.filters), chosen)
+
+    def action_clear_filter(self) -> None:
+        if self.filters:
+            self.filters = {}
+            self.action_refresh()
+
+    def action_sort(self) -> None:
+        def chosen(sort: str | None) -> None:
+            if sort:
+                self.sort = sort
+                self.action_refresh()
+
+        choices = list(contact_queries.sort_labels().items())
+        self.app.push_screen(ChoiceDialog(_("Sort by"), choices, self.sort), chosen)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+def confirm_delete(screen: ListScreen, no: str, done: Callable[[], None]) -> None:
+    """Ask, then delete a contact; the question's default is No."""
+
+    def answered(yes: bool | None) -> None:
+        if not yes:
+            return
+        user = screen.app.user  # type: ignore[attr-defined]
+        screen.run(
+            lambda: contacts.delete_contact(no, user=user),
+            lambda _result: deleted(),
+        )
+
+    def deleted() -> None:
+        screen.notify(_("Contact {no} deleted.").format(no=no), markup=False)
+        done()
+
+    screen.app.push_screen(
+        ConfirmDialog(
+            _("Delete contact"),
+            _(
+                "Delete contact {no} with its classifications? Its interaction log "
+                "entries stay."
+            ).format(no=no),
+        ),
+        answered,
+    )
+
+
+class ContactFilterScreen(CriteriaBuilderScreen):
+    """The criteria form, used to filter the contact list instead of a segment."""
+
+    ACTION_TITLE = _("Filter contacts")
+    APPLY_LABEL = _("Filter (ctrl+s)")
+    HELP = (
+        _(
+            "Filter the contact list: fill in filters, watch how many contacts they "
+            "select, and press ctrl+s. Escape closes without changing the filter."
+        )
+        + "\n\n"
+        + FILTER_HELP
+    )
+
+    BINDINGS = [
+        Binding(
+            "ctrl+s",
+            "apply",
+            _("Filter"),
+            tooltip=_("Show only the contacts that match"),
+        ),
+    ]
+
+    def __init__(self, filters: Filters) -> None:
+        super().__init__("")
+        self.initial = filters
+
+    def title_text(self) -> str:
+        return self.ACTION_TITLE
+
+    def on_mount(self) -> None:
+        for source, fields in self.initial.items():
+            for field, expression in fields.items():
+                if field == EXISTS_FIELD:
+                    found = self.query(f"#{none_tick_id(source)}")
+                    if found:
+                        found.first(Checkbox).value = True
+                    continue
+                inputs = self.query(f"#{input_id(source, field)}")
+                if inputs:
+                    inputs.first(Input).value = expression
+        super().on_mount()
+
+    def count_job(self) -> Callable[[], Outcome]:
+        filters = self.filters()
+
+        def count() -> Outcome:
+            invalid = find_invalid_filter(filters)
+            if invalid is not None:
+                return invalid
+            return Outcome(contact_queries.count_contacts("", filters))
+
+        return count
+
+    def count_text(self, count: Any) -> str:
+        return ngettext(
+            "{count} contact matches.", "{count} contacts match.", count
+        ).format(count=count)
+
+    def apply_job(self) -> Callable[[], Outcome]:
+        filters = self.filters()
+
+        def apply() -> Outcome:
+            invalid = find_invalid_filter(filters)
+            if invalid is not None:
+                return invalid
+            return Outcome(clean_filters(filters))
+
+        return apply

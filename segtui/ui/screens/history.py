@@ -1,0 +1,362 @@
+"""The interaction history: log entries by filters, their chart, totals and letters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Button, DataTable, Input, Static
+
+from segtui.domain import cancellation, history, logged_segments
+from segtui.domain.history import EntryFilters
+from segtui.i18n import _, ngettext
+from segtui.models import InteractionLogEntry
+from segtui.ui.screens.dialogs import ConfirmDialog, InputDialog, MessageDialog
+from segtui.ui.screens.listing import ListScreen, new_table, selected_key
+from segtui.ui.screens.navigation import FieldNavigation
+from segtui.ui.screens.segment_dialogs import FormDialog, form_row
+from segtui.ui.screens.timeline import Timeline
+from segtui.ui.text import delivery_label, plain
+from segtui.ui.widgets.typeahead import TypeAheadInput
+from segtui.ui.worker import run_job
+
+PAGE_SIZE = 200
+
+# The keys the filter dialog offers, in order, with an example each.
+FILTER_FIELDS = (
+    ("contact", "CT000001|CT000002"),
+    ("company", "CT000001"),
+    ("date", "2026-01-01..2026-06-30"),
+    ("template", "LETTER"),
+    ("group", "LETTER|EMAIL"),
+    ("salesperson", "JO"),
+    ("campaign", "SPRING"),
+    ("segment", "SEG00001"),
+    ("logged_segment", "12"),
+    ("canceled", "no"),
+    ("delivery_status", "failed"),
+)
+
+
+def entry_state(entry: InteractionLogEntry) -> str:
+    """Return an entry's state as a word: CANCELED, or its delivery status."""
+    if entry.canceled:
+        return _("CANCELED")
+    return delivery_label(entry.delivery_status)
+
+
+def describe_entry_filters(filters: EntryFilters) -> str:
+    return "; ".join(
+        f"{key.replace('_', '-')}={expression}" for key, expression in filters.items()
+    )
+
+
+@dataclass
+class HistoryPage:
+    entries: list[InteractionLogEntry]
+    count: int
+    totals: history.Totals
+    months: list[history.MonthCount]
+
+
+def load_page(filters: EntryFilters, offset: int) -> HistoryPage:
+    condition = history.entry_condition(filters)
+    return HistoryPage(
+        entries=history.list_entries(condition, offset, PAGE_SIZE),
+        count=history.count_entries(condition),
+        totals=history.totals(condition),
+        months=history.timeline(condition),
+    )
+
+
+def show_letter(screen: Any, entry_no: int) -> None:
+    """Produce an entry's letter again and show it as text."""
+
+    def shown(result: tuple[str | None, str]) -> None:
+        text, error = result
+        if text is None:
+            screen.notify(_("This entry has no letter."), markup=False)
+            return
+        if error:
+            text = _("Delivery failed: {error}").format(error=error) + "\n\n" + text
+        screen.app.push_screen(
+            MessageDialog(_("Letter of entry {no}").format(no=entry_no), text)
+        )
+
+    def load() -> tuple[str | None, str]:
+        entry = history.get_entry(entry_no)
+        return logged_segments.entry_letter_text(entry_no), entry.delivery_error
+
+    screen.run(load, shown)
+
+
+def save_letter(screen: Any, entry_no: int) -> None:
+    """Ask for a file name, then write an entry's letter there as a .docx file."""
+
+    def chosen(path: str | None) -> None:
+        if not path:
+            return
+        screen.run(
+            lambda: history.export_document(entry_no, Path(path)),
+            lambda written: screen.notify(
+                _("Letter written to {path}.").format(path=written), markup=False
+            ),
+        )
+
+    screen.app.push_screen(
+        InputDialog(
+            _("Save the letter of entry {no}").format(no=entry_no),
+            _("Word file to write:"),
+            str(Path.cwd() / f"entry-{entry_no}.docx"),
+        ),
+        chosen,
+    )
+
+
+def toggle_entry_canceled(screen: Any, entry: InteractionLogEntry, done: Any) -> None:
+    """Ask, then cancel an entry, or un-cancel a canceled one."""
+    cancel = not entry.canceled
+    question = (
+        _("Cancel entry {no} for {name}? It stays listed but is no longer counted.")
+        if cancel
+        else _("Un-cancel entry {no} for {name}?")
+    ).format(no=entry.entry_no, name=entry.contact_name)
+
+    def answered(yes: bool | None) -> None:
+        if not yes:
+            return
+        user = screen.app.user
+        screen.run(
+            lambda: cancellation.set_entries_canceled(
+                [entry.entry_no], cancel, user=user
+            ),
+            lambda _count: done(),
+        )
+
+    title = _("Cancel entry") if cancel else _("Un-cancel entry")
+    screen.app.push_screen(ConfirmDialog(title, question), answered)
+
+
+class InteractionHistoryScreen(ListScreen):
+    SCREEN_TITLE = _("Interaction log entries")
+    HELP = _(
+        "Interaction log entries, newest first, with a chart of the last twelve "
+        "months and the totals of the entries shown. Canceled entries are listed as "
+        "CANCELED and counted in neither the chart nor the totals. f filters by "
+        "contact, company, date, template, campaign, segment, delivery status and "
+        "more, in the criteria syntax; c clears the filters. Enter shows an entry's "
+        "letter as text, w saves it as a Word file, x cancels or un-cancels it."
+    )
+
+    MARKETING_ACTIONS = frozenset({"toggle_cancel"})
+
+    BINDINGS = [
+        Binding(
+            "enter,v", "view", _("Letter"), tooltip=_("Show the entry's letter as text")
+        ),
+        Binding(
+            "w",
+            "save_letter",
+            _("Save .docx"),
+            tooltip=_("Write the letter as a Word file"),
+        ),
+        Binding(
+            "x",
+            "toggle_cancel",
+            _("Cancel/undo"),
+            tooltip=_("Cancel the entry, or un-cancel it"),
+        ),
+        Binding("f", "filter", _("Filter"), tooltip=_("Filter the entries")),
+        Binding("c", "clear_filter", _("Clear"), tooltip=_("Remove the filters")),
+        Binding(
+            "f5",
+            "refresh",
+            _("Refresh"),
+            show=False,
+            tooltip=_("Read the entries again"),
+        ),
+        Binding("escape", "back", _("Back"), tooltip=_("Back")),
+    ]
+
+    def __init__(self, filters: EntryFilters | None = None, title: str = "") -> None:
+        super().__init__()
+        self.filters: EntryFilters = dict(filters or {})
+        self.custom_title = title
+        self.entries: dict[str, InteractionLogEntry] = {}
+        self.count = 0
+        self.page_pending = False
+
+    def title_text(self) -> str:
+        return self.custom_title or self.SCREEN_TITLE
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_title()
+        yield Static("", id="list-status", markup=False)
+        yield Timeline(id="timeline")
+        yield new_table(
+            "entries",
+            [
+                (_("Entry"), "entry_no", 5),
+                (_("Date"), "date", 10),
+                (_("Contact"), "contact", 8),
+                (_("Name"), "name", 16),
+                (_("Templ."), "template", 6),
+                (_("Camp."), "campaign", 6),
+                (_("Status"), "status", 13),
+            ],
+        )
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        filters = self.filters
+        self.run(lambda: load_page(filters, 0), self.show, group="load", exclusive=True)
+
+    def show(self, page: HistoryPage) -> None:
+        table = self.query_one("#entries", DataTable)
+        current = selected_key(table)
+        table.clear()
+        self.entries = {}
+        self.page_pending = False
+        self.count = page.count
+        self.append(page.entries)
+        self.restore_cursor(table, current)
+        self.query_one("#timeline", Timeline).show(page.months, page.totals)
+        status = ngettext("{count} entry", "{count} entries", page.count).format(
+            count=page.count
+        )
+        if self.filters:
+            status += "  " + _("filter: {filters}").format(
+                filters=describe_entry_filters(self.filters)
+            )
+        self.query_one("#list-status", Static).update(Text(status, no_wrap=True))
+        table.focus()
+
+    def append(self, entries: list[InteractionLogEntry]) -> None:
+        table = self.query_one("#entries", DataTable)
+        for entry in entries:
+            key = str(entry.entry_no)
+            self.entries[key] = entry
+            table.add_row(
+                plain(entry.entry_no),
+                plain(entry.date),
+                plain(entry.contact_no),
+                plain(entry.contact_name),
+                plain(entry.template_code),
+                plain(entry.campaign_no),
+                plain(entry_state(entry)),
+                key=key,
+            )
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        loaded = len(self.entries)
+        if self.page_pending or loaded >= self.count:
+            return
+        if event.cursor_row >= loaded - 20:
+            self.page_pending = True
+            condition_filters = self.filters
+            self.run(
+                lambda: history.list_entries(
+                    history.entry_condition(condition_filters), loaded, PAGE_SIZE
+                ),
+                self.append_page,
+                group="page",
+            )
+
+    def append_page(self, entries: list[InteractionLogEntry]) -> None:
+        self.page_pending = False
+        self.append(entries)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_view()
+
+    def selected(self) -> InteractionLogEntry | None:
+        key = selected_key(self.query_one("#entries", DataTable))
+        return self.entries.get(key) if key is not None else None
+
+    def action_view(self) -> None:
+        entry = self.selected()
+        if entry is not None:
+            show_letter(self, entry.entry_no)
+
+    def action_save_letter(self) -> None:
+        entry = self.selected()
+        if entry is not None:
+            save_letter(self, entry.entry_no)
+
+    def action_toggle_cancel(self) -> None:
+        entry = self.selected()
+        if entry is not None:
+            toggle_entry_canceled(self, entry, self.action_refresh)
+
+    def action_filter(self) -> None:
+        def chosen(filters: EntryFilters | None) -> None:
+            if filters is not None:
+                self.filters = filters
+                self.action_refresh()
+
+        self.app.push_screen(EntryFilterDialog(self.filters), chosen)
+
+    def action_clear_filter(self) -> None:
+        if self.filters:
+            self.filters = {}
+            self.action_refresh()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+class EntryFilterDialog(FieldNavigation, FormDialog):
+    """Filters on interaction log entries, in the criteria expression syntax."""
+
+    def __init__(self, filters: EntryFilters) -> None:
+        super().__init__(_("Filter interaction log entries"))
+        self.filters = filters
+
+    def compose_body(self) -> ComposeResult:
+        fields = history.entry_fields()
+        for key, example in FILTER_FIELDS:
+            yield form_row(
+                fields[key].label,
+                TypeAheadInput(
+                    self.filters.get(key, ""),
+                    id=f"filter-{key}",
+                    compact=True,
+                    placeholder=_("e.g. {example}").format(example=example),
+                ),
+            )
+        yield Static("", id="error", markup=False)
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button(_("Filter (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#error", Static).display = False
+        self.query(Input).first().focus()
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        filters = {
+            key: self.query_one(f"#filter-{key}", Input).value.strip()
+            for key, _example in FILTER_FIELDS
+        }
+        filters = {key: value for key, value in filters.items() if value}
+
+        def check() -> EntryFilters:
+            history.entry_condition(filters)
+            return filters
+
+        run_job(self, check, self.dismiss, on_error=self.report)
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,161 @@
+"""Actions on logged segments: cancel, un-cancel, delete canceled, follow up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from segtui.domain import cancellation, logged_segments
+from segtui.i18n import _, ngettext
+from segtui.ui.screens.dialogs import ConfirmDialog, InputDialog
+
+
+def numbers_text(numbers: list[int]) -> str:
+    return ", ".join(str(number) for number in numbers)
+
+
+def offer_cancel(
+    screen: Any, numbers: list[int], cancel: bool, done: Callable[[], None]
+) -> None:
+    """Ask once, then cancel or un-cancel logged segments with all their entries."""
+    if not numbers:
+        return
+    if cancel:
+        title = _("Cancel logged segments")
+        question = ngettext(
+            "Cancel logged segment {numbers} with all its entries? They stay listed "
+            "as canceled and are no longer counted.",
+            "Cancel the {count} logged segments {numbers} with all their entries? "
+            "They stay listed as canceled and are no longer counted.",
+            len(numbers),
+        )
+    else:
+        title = _("Un-cancel logged segments")
+        question = ngettext(
+            "Un-cancel logged segment {numbers} and all its entries?",
+            "Un-cancel the {count} logged segments {numbers} and all their entries?",
+            len(numbers),
+        )
+    question = question.format(count=len(numbers), numbers=numbers_text(numbers))
+
+    def answered(yes: bool | None) -> None:
+        if not yes:
+            return
+        user = screen.app.user
+
+        def finished(changed: int) -> None:
+            message = (
+                _("{count} entries canceled.")
+                if cancel
+                else _("{count} entries restored.")
+            )
+            screen.notify(message.format(count=changed), markup=False)
+            done()
+
+        screen.run(
+            lambda: cancellation.set_logged_canceled(numbers, cancel, user=user),
+            finished,
+        )
+
+    screen.app.push_screen(ConfirmDialog(title, question), answered)
+
+
+def offer_delete_canceled(screen: Any, done: Callable[[], None]) -> None:
+    """Count, ask, then delete every canceled logged segment and entry."""
+
+    def asked(counts: cancellation.DeletedCounts) -> None:
+        if not counts.logged_segments and not counts.entries:
+            screen.notify(
+                _("Nothing is canceled, so nothing was deleted."), markup=False
+            )
+            return
+        question = _(
+            "Delete {logged} canceled logged segments and {entries} canceled "
+            "interaction log entries for good? Entries that are not canceled are "
+            "kept."
+        ).format(logged=counts.logged_segments, entries=counts.entries)
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            user = screen.app.user
+
+            def deleted(result: cancellation.DeletedCounts) -> None:
+                screen.notify(
+                    _("Deleted {logged} logged segments and {entries} entries.").format(
+                        logged=result.logged_segments, entries=result.entries
+                    ),
+                    markup=False,
+                )
+                done()
+
+            screen.run(lambda: cancellation.delete_canceled(user=user), deleted)
+
+        screen.app.push_screen(ConfirmDialog(_("Delete canceled"), question), answered)
+
+    screen.run(cancellation.count_canceled, asked)
+
+
+def offer_follow_up(screen: Any, entry_no: int) -> None:
+    """Ask, then create a follow-up segment from a logged segment and open it."""
+
+    def answered(yes: bool | None) -> None:
+        if not yes:
+            return
+        user = screen.app.user
+        screen.run(
+            lambda: logged_segments.create_follow_up_segment(entry_no, user=user).no,
+            lambda no: screen.app.open_worksheet(no),
+        )
+
+    screen.app.push_screen(
+        ConfirmDialog(
+            _("Follow-up segment"),
+            _("Create a new segment with the contacts of logged segment {no}?").format(
+                no=entry_no
+            ),
+            default=True,
+        ),
+        answered,
+    )
+
+
+def offer_non_responders(screen: Any, entry_no: int, since: date) -> None:
+    """Ask for a date, then create a segment of the contacts that did not respond."""
+
+    def chosen(text: str | None) -> None:
+        if not text:
+            return
+        try:
+            day = date.fromisoformat(text.strip())
+        except ValueError:
+            screen.notify(
+                _("{value!r} is not a date; write it as YYYY-MM-DD.").format(
+                    value=text
+                ),
+                severity="error",
+                markup=False,
+            )
+            return
+        user = screen.app.user
+        screen.run(
+            lambda: (
+                logged_segments.create_follow_up_segment(
+                    entry_no, user=user, non_responders_since=day
+                ).no
+            ),
+            lambda no: screen.app.open_worksheet(no),
+        )
+
+    screen.app.push_screen(
+        InputDialog(
+            _("Follow-up of non-responders"),
+            _(
+                "Create a segment of the contacts of logged segment {no} without a "
+                "campaign response dated on or after (YYYY-MM-DD):"
+            ).format(no=entry_no),
+            since.isoformat(),
+        ),
+        chosen,
+    )

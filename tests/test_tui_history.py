@@ -1,0 +1,161 @@
+"""Logged segments and the interaction history through Pilot at 80x24."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from segtui.models import InteractionLogEntry, LoggedSegment, Role, UserSetup
+from segtui.ui.app import SegtuiApp
+from segtui.ui.screens.dialogs import ConfirmDialog
+from segtui.ui.screens.history import EntryFilterDialog, InteractionHistoryScreen
+from segtui.ui.screens.logged import LoggedSegmentListScreen, LoggedSegmentScreen
+from tests.conftest import TEST_USER
+from tests.test_cancel_logged import add_logged
+from tests.tui_helpers import settle, table_rows
+
+
+def rendered(widget: Static) -> str:
+    content = widget.render()
+    return getattr(content, "plain", str(content))
+
+
+async def test_cancel_several_with_one_question(world) -> None:
+    add_logged(["IND1", "IND2"])
+    second = add_logged(["CO1P1"])
+    third = add_logged(["CO2P1"])
+    async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, LoggedSegmentListScreen)
+        # Newest first: third, second, first. Mark the first two rows.
+        await pilot.press("m", "m")
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ConfirmDialog)
+        # Escape leaves everything as it was.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not LoggedSegment.select().where(LoggedSegment.canceled == True).exists()  # noqa: E712
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        canceled = {
+            logged.entry_no
+            for logged in LoggedSegment.select().where(LoggedSegment.canceled == True)  # noqa: E712
+        }
+        assert canceled == {second, third}
+        rows = table_rows(pilot, "#logged")
+        assert [row[6] for row in rows] == ["CANCELED", "CANCELED", "done"]
+        assert [row[5].strip() for row in rows] == ["0", "0", "2"]
+        assert not InteractionLogEntry.get(
+            InteractionLogEntry.contact_no == "IND1"
+        ).canceled
+
+
+async def test_logged_screen_chart_and_uncancel(world) -> None:
+    logged_no = add_logged(["IND1", "IND2"], cost="2.00")
+    async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pilot.app.push_screen(LoggedSegmentScreen(logged_no))
+        await settle(pilot)
+        totals = rendered(pilot.app.screen.query_one("#totals", Static))
+        assert "Interactions: 2" in totals
+        assert "Cost: 4.00" in totals
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot, rounds=5)
+        totals = rendered(pilot.app.screen.query_one("#totals", Static))
+        assert "Interactions: 0" in totals
+        assert "2 canceled, not counted" in totals
+        assert [row[4] for row in table_rows(pilot, "#entries")] == ["CANCELED"] * 2
+        # A single entry cannot be un-canceled while its logged segment is.
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert (
+            InteractionLogEntry.select()
+            .where(InteractionLogEntry.canceled == True)  # noqa: E712
+            .count()
+            == 2
+        )
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot, rounds=5)
+        assert not LoggedSegment.get_by_id(logged_no).canceled
+        totals = rendered(pilot.app.screen.query_one("#totals", Static))
+        assert "Interactions: 2" in totals
+
+
+async def test_delete_canceled_only_for_admin(world) -> None:
+    from segtui.domain.users import role_of
+
+    kept = add_logged(["IND1"])
+    gone = add_logged(["IND2"])
+    LoggedSegment.update(canceled=True).where(LoggedSegment.entry_no == gone).execute()
+    InteractionLogEntry.update(canceled=True).where(
+        InteractionLogEntry.logged_segment == gone
+    ).execute()
+    role_of(TEST_USER)
+    UserSetup.create(user_id="marketer", role=Role.MARKETER)
+    async with SegtuiApp(user="marketer").run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, LoggedSegmentListScreen)
+    assert LoggedSegment.select().count() == 2
+    async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+    assert [logged.entry_no for logged in LoggedSegment.select()] == [kept]
+    assert [entry.contact_no for entry in InteractionLogEntry.select()] == ["IND1"]
+
+
+async def test_history_filter_dialog(world) -> None:
+    add_logged(["IND1", "IND2"])
+    add_logged(["CO1P1"])
+    async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pilot.app.push_screen(InteractionHistoryScreen())
+        await settle(pilot)
+        assert len(table_rows(pilot, "#entries")) == 3
+        await pilot.press("f")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, EntryFilterDialog)
+        for character in "IND1|CO1P1":
+            await pilot.press(character)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        rows = table_rows(pilot, "#entries")
+        assert sorted(row[2] for row in rows) == ["CO1P1", "IND1"]
+        status = rendered(pilot.app.screen.query_one("#list-status", Static))
+        assert "contact=IND1|CO1P1" in status
+        # An invalid filter keeps the dialog open with the reason.
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("tab", "tab")
+        for character in "31.12.":
+            await pilot.press(character)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, EntryFilterDialog)
+        error = rendered(pilot.app.screen.query_one("#error", Static))
+        assert "not a date" in error
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(table_rows(pilot, "#entries")) == 2

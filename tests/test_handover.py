@@ -1,0 +1,81 @@
+"""Handing a letter to the user: a browser download under serve, a folder otherwise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.app import App
+
+from segtui.ui.handover import hand_over_file
+
+
+class BrowserApp(App[None]):
+    """An app that reports running in a browser, as under textual-serve."""
+
+    @property
+    def is_web(self) -> bool:
+        return True
+
+
+def notification_texts(app: App[Any]) -> list[str]:
+    return [notification.message for notification in app._notifications]
+
+
+@pytest.fixture
+def letter(tmp_path: Path) -> Path:
+    path = tmp_path / "letters" / "SEG00001" / "CT000001.docx"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"PK\x03\x04 not a real letter")
+    return path
+
+
+async def test_terminal_names_folder(letter: Path) -> None:
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        key = hand_over_file(app, letter)
+        await pilot.pause()
+
+        assert key is None
+        assert notification_texts(app) == [
+            f"CT000001.docx is in the folder {letter.parent}"
+        ]
+
+
+async def test_browser_gets_download(
+    letter: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = BrowserApp()
+    async with app.run_test() as pilot:
+        sent: list[dict[str, Any]] = []
+
+        def record(binary: Any, **options: Any) -> None:
+            sent.append({"content": binary.read(), **options})
+            binary.close()
+
+        # This replaces the driver's method, which under textual-serve streams the
+        # file to the browser.
+        monkeypatch.setattr(app._driver, "deliver_binary", record)
+        key = hand_over_file(app, letter)
+        await pilot.pause()
+
+        assert key is not None
+        assert len(sent) == 1
+        assert sent[0]["delivery_key"] == key
+        assert sent[0]["content"] == letter.read_bytes()
+        assert sent[0]["save_path"].name == "CT000001.docx"
+        assert sent[0]["open_method"] == "download"
+        assert notification_texts(app) == []
+
+
+async def test_browser_missing_file_notifies(tmp_path: Path) -> None:
+    app = BrowserApp()
+    async with app.run_test() as pilot:
+        key = hand_over_file(app, tmp_path / "gone.docx")
+        await pilot.pause()
+
+        assert key is None
+        [message] = notification_texts(app)
+        assert message.startswith("Failed to send gone.docx to the browser: ")
+        assert "No such file" in message

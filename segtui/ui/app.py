@@ -25,6 +25,7 @@ from segtui.domain.users import ROLE_PERMISSIONS, Permission, role_of
 from segtui.i18n import _
 from segtui.ui.areas import Area
 from segtui.ui.keys import NamedBindings, area_label, read_keymap
+from segtui.ui.screens.base import COMPACT_BELOW
 from segtui.ui.screens.help import HelpScreen, help_text
 from segtui.ui.screens.logged import LoggedSegmentListScreen, LoggedSegmentScreen
 from segtui.ui.screens.menu import GoToDialog
@@ -54,6 +55,8 @@ class SegtuiApp(NamedBindings, App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "segtui"
     ENABLE_COMMAND_PALETTE = True
+    # Screens narrower than 100 columns get the -compact class and a compact footer.
+    HORIZONTAL_BREAKPOINTS = [(0, "-compact"), (COMPACT_BELOW, "-wide")]
 
     BINDINGS = [
         Binding(

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -16,6 +17,9 @@ from segtui.i18n import _
 from segtui.ui.keys import NamedBindings
 from segtui.ui.screens.dialogs import MessageDialog
 from segtui.ui.worker import run_job
+
+# Terminal width, in columns, below which screens use their compact layout.
+COMPACT_BELOW = 100
 
 
 class BaseScreen(NamedBindings, Screen[Any]):
@@ -46,7 +50,14 @@ class BaseScreen(NamedBindings, Screen[Any]):
         yield Label(Text(self.title_text()), id="screen-title", markup=False)
 
     def compose_footer(self) -> ComposeResult:
-        yield Footer(show_command_palette=False)
+        yield Footer(
+            show_command_palette=False, compact=self.app.size.width < COMPACT_BELOW
+        )
+
+    def on_resize(self, event: events.Resize) -> None:
+        # On a narrow terminal the footer drops its spacing, so more keys fit.
+        for footer in self.query(Footer):
+            footer.compact = event.size.width < COMPACT_BELOW
 
     def title_text(self) -> str:
         return self.SCREEN_TITLE

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
+from docx import Document
 from textual.app import App
 
+from segtui.ui.app import SegtuiApp
 from segtui.ui.handover import hand_over_file
+from segtui.ui.screens.logged import LoggedSegmentScreen
+from tests.conftest import TEST_USER
+from tests.test_cancel_logged import entries_of, log_world_segment
+from tests.tui_helpers import settle
 
 
 class BrowserApp(App[None]):
@@ -79,3 +86,39 @@ async def test_browser_missing_file_notifies(tmp_path: Path) -> None:
         [message] = notification_texts(app)
         assert message.startswith("Failed to send gone.docx to the browser: ")
         assert "No such file" in message
+
+
+class BrowserSegtui(SegtuiApp):
+    """segtui as textual-serve runs it: in a browser."""
+
+    @property
+    def is_web(self) -> bool:
+        return True
+
+
+async def test_saved_letter_downloads_in_browser(
+    world, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logged_no = log_world_segment(tmp_path / "letters")
+    first = entries_of(logged_no)[0]
+    app = BrowserSegtui(user=TEST_USER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        sent: list[dict[str, Any]] = []
+
+        def record(binary: Any, **options: Any) -> None:
+            sent.append({"content": binary.read(), **options})
+            binary.close()
+
+        monkeypatch.setattr(app._driver, "deliver_binary", record)
+        app.push_screen(LoggedSegmentScreen(logged_no))
+        await settle(pilot)
+        # The browser user is asked for no server path: w sends the letter at once.
+        await pilot.press("w")
+        await settle(pilot, rounds=6)
+
+        assert [type(screen) for screen in app.screen_stack][-1] is LoggedSegmentScreen
+        assert len(sent) == 1
+        assert sent[0]["save_path"].name == f"entry-{first.entry_no}.docx"
+        letter = Document(io.BytesIO(sent[0]["content"]))
+        text = "\n".join(paragraph.text for paragraph in letter.paragraphs)
+        assert first.contact_name in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from segtui.domain import cancellation, history, logged_segments
 from segtui.domain.history import EntryFilters
 from segtui.i18n import _, ngettext
 from segtui.models import InteractionLogEntry
+from segtui.ui.handover import hand_over_file
 from segtui.ui.screens.dialogs import ConfirmDialog, InputDialog, MessageDialog
 from segtui.ui.screens.listing import ListScreen, new_table, selected_key
 from segtui.ui.screens.navigation import FieldNavigation
@@ -96,7 +98,20 @@ def show_letter(screen: Any, entry_no: int) -> None:
 
 
 def save_letter(screen: Any, entry_no: int) -> None:
-    """Ask for a file name, then write an entry's letter there as a .docx file."""
+    """Ask for a file name, then write an entry's letter there as a .docx file.
+
+    In the browser demo the server's file system is out of the user's reach, so the
+    letter is written to a temporary folder and sent to the browser as a download.
+    """
+    if screen.app.is_web:
+        folder = Path(tempfile.mkdtemp(prefix="segtui-letter-"))
+        screen.run(
+            lambda: history.export_document(
+                entry_no, folder / f"entry-{entry_no}.docx"
+            ),
+            lambda written: hand_over_file(screen.app, Path(written)),
+        )
+        return
 
     def chosen(path: str | None) -> None:
         if not path:

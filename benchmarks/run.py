@@ -19,6 +19,8 @@ docs/benchmarks.md, with a recorded run.
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import os
 import shutil
@@ -266,14 +268,14 @@ def measure_log(base: Path, folder: Path, lines: int, repeat: int) -> None:
                 "unit_cost, unit_duration, salesperson_code, campaign_no, campaign_target, "
                 "campaign_response, evaluation, attempt_failed, segment_no, "
                 "logged_segment_entry_no, merge_values, delivery_status, delivery_error, "
-                "document_path, canceled, user_id) "
+                "document_path, canceled, user_id, send_as_attachment) "
                 "SELECT l.contact_no, c.name, COALESCE(c.company_no, ''), '', l.date, "
                 "'2026-12-04 00:00:00', l.description, l.subject, "
                 "COALESCE(l.interaction_template_code, ''), '', COALESCE(l.language_code, ''), "
                 "l.correspondence_type, l.information_flow, l.initiated_by, l.unit_cost, "
                 "l.unit_duration, COALESCE(l.salesperson_code, ''), '', 0, 0, '', 0, "
                 f"l.segment_no, {logged}, json_object('name', c.name), 'not_delivered', "
-                "'', '', 0, 'bench' "
+                "'', '', 0, 'bench', 0 "
                 "FROM segment_line l JOIN contact c ON c.no = l.contact_no "
                 f"WHERE l.segment_no = '{reference_no}' ORDER BY l.line_no"
             )
@@ -392,6 +394,102 @@ def measure_open_worksheet(base: Path, folder: Path, lines: int, repeat: int) ->
     report("open-worksheet", ours, reference)
 
 
+# Contacts to import: persons with an address and one mailing group each.
+IMPORT_HEADER = [
+    "no",
+    "type",
+    "name",
+    "address",
+    "post_code",
+    "city",
+    "country_code",
+    "email",
+    "mailing_groups",
+]
+
+
+def import_file(count: int) -> bytes:
+    """Return a CSV file of ``count`` new contacts, numbered apart from the base's."""
+    stream = io.StringIO()
+    writer = csv.writer(stream)
+    writer.writerow(IMPORT_HEADER)
+    for index in range(1, count + 1):
+        writer.writerow(
+            [
+                f"IM{index:07d}",
+                "person",
+                f"Imported Person {index}",
+                f"Street {index % 997}",
+                f"{10000 + index % 89999}",
+                f"City {index % 500}",
+                "DE",
+                f"person{index}@example.com",
+                "NEWS",
+            ]
+        )
+    return stream.getvalue().encode("utf-8")
+
+
+def import_by_hand(path: Path, data: bytes) -> None:
+    """Insert the file's contacts and links with the csv module and executemany."""
+    reader = csv.DictReader(io.StringIO(data.decode("utf-8")))
+    now = time.strftime("%Y-%m-%d %H:%M:%S")
+    contacts = []
+    links = []
+    for row in reader:
+        contacts.append(
+            (
+                row["no"],
+                row["type"],
+                row["name"],
+                row["address"],
+                row["post_code"],
+                row["city"],
+                row["country_code"],
+                row["email"],
+                now,
+                USER,
+            )
+        )
+        for code in row["mailing_groups"].split(";"):
+            links.append((row["no"], code))
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.executemany(
+            "INSERT INTO contact (no, type, name, first_name, middle_name, surname, "
+            "address, address_2, post_code, city, county, country_code, phone, "
+            "mobile_phone, email, correspondence_type, job_title, "
+            "exclude_from_segment, privacy_blocked, created_at, created_by, "
+            "modified_by, version) VALUES (?, ?, ?, '', '', '', ?, '', ?, ?, '', ?, "
+            "'', '', ?, '', '', 0, 0, ?, ?, '', 1)",
+            contacts,
+        )
+        connection.executemany(
+            "INSERT INTO contact_mailing_group (contact_no, mailing_group_code) "
+            "VALUES (?, ?)",
+            links,
+        )
+    connection.close()
+
+
+def measure_import(base: Path, folder: Path, count: int, repeat: int) -> None:
+    from segtui.domain.contact_import import import_contacts
+
+    data = import_file(count)
+    ours = []
+    reference = []
+    for round_no in range(repeat):
+        path = copy_of(base, folder, f"import-{round_no}")
+        database = open_segtui(path)
+        ours.append(timed(lambda: import_contacts(data, user=USER)))
+        database.close()
+        path.unlink()
+        path = copy_of(base, folder, f"import-reference-{round_no}")
+        reference.append(timed(lambda path=path: import_by_hand(path, data)))
+        path.unlink()
+    report("import", ours, reference)
+
+
 STARTUP_OURS = """
 import time
 start = time.perf_counter()
@@ -505,7 +603,10 @@ def main() -> None:
         "--contacts", type=int, default=1_000_000, help="contacts in the database"
     )
     parser.add_argument(
-        "--lines", type=int, default=100_000, help="lines of the large segment"
+        "--lines",
+        type=int,
+        default=100_000,
+        help="lines of the large segment, and contacts imported from CSV",
     )
     parser.add_argument("--letters", type=int, default=1_000, help="letters to merge")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measure")
@@ -525,6 +626,7 @@ def main() -> None:
         measure_count(base, folder, arguments.repeat)
         measure_log(base, folder, arguments.lines, arguments.repeat)
         measure_letters(base, folder, arguments.letters, arguments.repeat)
+        measure_import(base, folder, arguments.lines, arguments.repeat)
         measure_open_worksheet(base, folder, arguments.lines, arguments.repeat)
         measure_startup(base, folder, arguments.repeat)
         measure_memory(base, folder, max(1, arguments.lines // 10), arguments.lines)

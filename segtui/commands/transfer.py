@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,35 +17,38 @@ from segtui.commands.common import Context, handle_errors
 from segtui.i18n import _
 
 
-@click.group("import")
+@click.group("import", help=_("Import data from CSV files."))
 def import_group() -> None:
-    """Import data from CSV files."""
+    pass
 
 
-@import_group.command("contacts")
+@import_group.command(
+    "contacts",
+    help=_(
+        "Import contacts and their classifications from a CSV file, all rows or none.\n"
+        "\n"
+        "The first row names the columns (those of `segtui export contacts`), in any\n"
+        "order and case. Cells are separated by comma, semicolon or tab. The file is\n"
+        "UTF-8, with or without the byte order mark Excel writes. Every problem is\n"
+        'listed as "line N, column C: problem", and then nothing is imported.'
+    ),
+)
 @click.argument(
     "path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.csv"
 )
 @click.option(
     "--update",
     is_flag=True,
-    help="Update contacts whose number exists; without it such a row is an error.",
+    help=_("Update contacts whose number exists; without it such a row is an error."),
 )
 @click.option(
-    "--dry-run", is_flag=True, help="Check the whole file and report; write nothing."
+    "--dry-run", is_flag=True, help=_("Check the whole file and report; write nothing.")
 )
 @click.pass_obj
 @handle_errors
 def import_contacts_command(
     context: Context, path: Path, update: bool, dry_run: bool
 ) -> None:
-    """Import contacts and their classifications from a CSV file, all rows or none.
-
-    The first row names the columns (those of `segtui export contacts`), in any
-    order and case. Cells are separated by comma, semicolon or tab. The file is
-    UTF-8, with or without the byte order mark Excel writes. Every problem is
-    listed as "line N, column C: problem", and then nothing is imported.
-    """
     from segtui.domain.contact_import import import_contacts
     from segtui.domain.errors import NotFoundError
 
@@ -56,18 +61,69 @@ def import_contacts_command(
             )
         ) from None
     context.open()
-    result = import_contacts(
-        data, user=context.user, update=update, dry_run=dry_run, source=str(path)
-    )
+    with cancel_on_interrupt() as cancel:
+        try:
+            result = import_contacts(
+                data,
+                user=context.user,
+                update=update,
+                dry_run=dry_run,
+                source=str(path),
+                progress=progress_printer(str(path)),
+                cancel=cancel,
+            )
+        finally:
+            if sys.stderr.isatty():
+                click.echo("", err=True)
     click.echo(result.message(), err=True)
 
 
-@click.group("export")
+@contextmanager
+def cancel_on_interrupt() -> Iterator[threading.Event]:
+    """Turn Ctrl+C into a cancel request that the import checks after each batch.
+
+    Outside the main thread, where Python cannot install signal handlers, Ctrl+C
+    keeps its default behaviour.
+    """
+    cancel = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield cancel
+        return
+
+    def interrupted(_signal_number: int, _frame: Any) -> None:
+        cancel.set()
+
+    previous = signal.signal(signal.SIGINT, interrupted)
+    try:
+        yield cancel
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def progress_printer(source: str) -> Callable[[int, int], None] | None:
+    """Return a function that shows the import's progress on stderr, if a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        percent = done * 100 // total if total else 100
+        text = _("Importing {source}: {percent}% (Ctrl+C cancels)").format(
+            source=source, percent=percent
+        )
+        click.echo("\r" + text, err=True, nl=False)
+
+    return show
+
+
+@click.group(
+    "export",
+    help=_("Export data to CSV files (UTF-8, ISO dates, a fixed column order)."),
+)
 def export_group() -> None:
-    """Export data to CSV files (UTF-8, ISO dates, a fixed column order)."""
+    pass
 
 
-OUTPUT_HELP = "File to write, or - for stdout (the default)."
+OUTPUT_HELP = _("File to write, or - for stdout (the default).")
 
 
 @contextmanager
@@ -103,20 +159,24 @@ def output_options(function: Any) -> Any:
     function = click.option(
         "--bom",
         is_flag=True,
-        help="Start the file with a UTF-8 byte order mark, so Excel opens it as UTF-8.",
+        help=_(
+            "Start the file with a UTF-8 byte order mark, so Excel opens it as UTF-8."
+        ),
     )(function)
     return click.option(
         "-o", "--output", default="-", metavar="FILE|-", help=OUTPUT_HELP
     )(function)
 
 
-@export_group.command("contacts")
+@export_group.command(
+    "contacts", help=_("Export contacts with their classifications, in number order.")
+)
 @click.option(
     "--filter",
     "filters",
     multiple=True,
     metavar="KEY=EXPR",
-    help="Only the contacts that match, as in `segtui contacts list --filter`.",
+    help=_("Only the contacts that match, as in `segtui contacts list --filter`."),
 )
 @output_options
 @click.pass_obj
@@ -124,7 +184,6 @@ def output_options(function: Any) -> Any:
 def export_contacts_command(
     context: Context, filters: tuple[str, ...], output: str, bom: bool
 ) -> None:
-    """Export contacts with their classifications, in number order."""
     from segtui.domain.criteria import (
         clean_filters,
         filters_from_pairs,
@@ -137,7 +196,7 @@ def export_contacts_command(
     export_to(output, bom, lambda stream: export_contacts(stream, condition))
 
 
-@export_group.command("segment")
+@export_group.command("segment", help=_("Export a segment's lines in line order."))
 @click.argument("segment_no", metavar="SEG")
 @output_options
 @click.pass_obj
@@ -145,20 +204,22 @@ def export_contacts_command(
 def export_segment_command(
     context: Context, segment_no: str, output: str, bom: bool
 ) -> None:
-    """Export a segment's lines in line order."""
     from segtui.domain.csv_export import export_segment
 
     context.open()
     export_to(output, bom, lambda stream: export_segment(stream, segment_no))
 
 
-@export_group.command("interactions")
+@export_group.command(
+    "interactions",
+    help=_("Export interaction log entries in entry order, canceled ones marked."),
+)
 @click.option(
     "--filter",
     "filters",
     multiple=True,
     metavar="KEY=EXPR",
-    help="Only the entries that match, as in `segtui interactions list --filter`.",
+    help=_("Only the entries that match, as in `segtui interactions list --filter`."),
 )
 @output_options
 @click.pass_obj
@@ -166,7 +227,6 @@ def export_segment_command(
 def export_interactions_command(
     context: Context, filters: tuple[str, ...], output: str, bom: bool
 ) -> None:
-    """Export interaction log entries in entry order, canceled ones marked."""
     from segtui.domain.csv_export import export_interactions
     from segtui.domain.history import entry_condition, entry_filters_from_pairs
 

@@ -26,11 +26,12 @@ from segtui.ui.screens.criteria_form import (
     none_tick_id,
 )
 from segtui.ui.screens.dialogs import ChoiceDialog, ConfirmDialog
-from segtui.ui.screens.listing import ListScreen, new_table, selected_key
-from segtui.ui.text import plain
+from segtui.ui.screens.listing import ListScreen, selected_key
+from segtui.ui.text import format_count, plain
 from segtui.ui.widgets.typeahead import TypeAheadInput
+from segtui.ui.widgets.virtual_table import WindowRow, WindowTable
 
-# Rows read per page; the next page is read when the cursor nears the last row.
+# Contacts read per page. The table keeps at most two pages, whatever the count.
 PAGE_SIZE = 200
 # Seconds after the last key in the search field before the list is read again.
 SEARCH_DELAY = 0.3
@@ -38,8 +39,30 @@ SEARCH_DELAY = 0.3
 
 @dataclass
 class ContactPage:
-    rows: list[contact_queries.ContactRow]
+    # The index of the first row read, and the rows from there on.
+    offset: int
+    rows: list[WindowRow]
     total: int
+
+
+def contact_rows(
+    search: str, filters: Filters, sort: str, offset: int, limit: int
+) -> list[WindowRow]:
+    """Read a page of the contact list as table rows."""
+    return [
+        WindowRow(
+            key=row.no,
+            cells=(
+                plain(row.no),
+                plain(row.name),
+                plain(type_letter(row.type)),
+                plain(row.city),
+                plain(row.country_code),
+                plain(row.email),
+            ),
+        )
+        for row in contact_queries.list_contacts(search, filters, sort, offset, limit)
+    ]
 
 
 def type_label(value: str) -> str:
@@ -76,6 +99,13 @@ class ContactListScreen(ListScreen):
         Binding("c", "clear_filter", _("Clear"), tooltip=_("Remove the filters")),
         Binding("o", "sort", _("Sort"), tooltip=_("Choose the sort order")),
         Binding(
+            "y",
+            "copy_no",
+            _("Copy No."),
+            show=False,
+            tooltip=_("Copy the contact number to the clipboard"),
+        ),
+        Binding(
             "s,ctrl+f",
             "search",
             _("Search"),
@@ -99,8 +129,8 @@ class ContactListScreen(ListScreen):
         self.filters: Filters = {}
         self.sort = "no"
         self.total = 0
-        self.loaded = 0
-        self.page_pending = False
+        # The search, filters and sort of the rows on screen; None before the first.
+        self.shown_query: tuple[str, str, str] | None = None
         self.search_timer: Timer | None = None
         # Raised by every reload; a page for an older reload is dropped.
         self.generation = 0
@@ -113,17 +143,17 @@ class ContactListScreen(ListScreen):
             compact=True,
         )
         yield Static("", id="list-status", markup=False)
-        yield new_table(
-            "contacts",
-            [
-                (_("No."), "no", 8),
-                (_("Name"), "name", 24),
-                (_("T"), "type", 1),
-                (_("City"), "city", 13),
-                (_("Ctry"), "country", 4),
-                (_("Email"), "email", 16),
-            ],
-        )
+        table = WindowTable(id="contacts", page_rows=PAGE_SIZE)
+        for label, key, width in [
+            (_("No."), "no", 8),
+            (_("Name"), "name", 24),
+            (_("T"), "type", 1),
+            (_("City"), "city", 13),
+            (_("Ctry"), "country", 4),
+            (_("Email"), "email", 16),
+        ]:
+            table.add_column(label, key=key, width=width)
+        yield table
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -131,7 +161,7 @@ class ContactListScreen(ListScreen):
         self.action_refresh()
 
     def on_screen_resume(self) -> None:
-        if self.loaded:
+        if self.shown_query is not None:
             self.action_refresh()
 
     @on(Input.Changed, "#search")
@@ -155,34 +185,49 @@ class ContactListScreen(ListScreen):
         generation = self.generation
         search = self.query_one("#search", Input).value
         filters, sort = self.filters, self.sort
+        query = (search, repr(filters), sort)
+        table = self.query_one("#contacts", WindowTable)
+        # The same list read again keeps its place; a new search starts at the top.
+        offset, limit = table.reload_span()
+        if query != self.shown_query:
+            offset = 0
 
         def load() -> ContactPage:
-            return ContactPage(
-                contact_queries.list_contacts(search, filters, sort, 0, PAGE_SIZE),
-                contact_queries.count_contacts(search, filters),
-            )
+            total = contact_queries.count_contacts(search, filters)
+            start = max(0, min(offset, total - limit))
+            rows = contact_rows(search, filters, sort, start, limit)
+            return ContactPage(start, rows, total)
+
+        def fetch(offset: int, limit: int) -> list[WindowRow]:
+            return contact_rows(search, filters, sort, offset, limit)
 
         self.run(
-            load, lambda page: self.show(generation, page), group="load", exclusive=True
+            load,
+            lambda page: self.show(generation, query, page, fetch),
+            group="load",
+            exclusive=True,
         )
 
-    def show(self, generation: int, page: ContactPage) -> None:
+    def show(
+        self,
+        generation: int,
+        query: tuple[str, str, str],
+        page: ContactPage,
+        fetch: Callable[[int, int], list[WindowRow]],
+    ) -> None:
         if generation != self.generation:
             return
-        table = self.query_one("#contacts", DataTable)
+        table = self.query_one("#contacts", WindowTable)
         current = selected_key(table)
-        table.clear()
-        self.loaded = 0
-        self.page_pending = False
+        self.shown_query = query
         self.total = page.total
-        self.append(page.rows)
-        self.restore_cursor(table, current)
+        table.show_rows(page.total, page.offset, page.rows, fetch, keep=current)
         self.show_status()
 
     def show_status(self) -> None:
         labels = contact_queries.sort_labels()
         text = ngettext("{count} contact", "{count} contacts", self.total).format(
-            count=self.total
+            count=format_count(self.total)
         )
         text += "  " + _("sorted by {sort}").format(sort=labels[self.sort])
         if self.filters:
@@ -190,43 +235,7 @@ class ContactListScreen(ListScreen):
                 filters=describe_filters(self.filters)
             )
         self.query_one("#list-status", Static).update(Text(text, no_wrap=True))
-        self.set_title(_("Contacts ({count})").format(count=self.total))
-
-    def append(self, rows: list[contact_queries.ContactRow]) -> None:
-        table = self.query_one("#contacts", DataTable)
-        for row in rows:
-            table.add_row(
-                plain(row.no),
-                plain(row.name),
-                plain(type_letter(row.type)),
-                plain(row.city),
-                plain(row.country_code),
-                plain(row.email),
-                key=row.no,
-            )
-        self.loaded += len(rows)
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if self.page_pending or self.loaded >= self.total:
-            return
-        if event.cursor_row >= self.loaded - 20:
-            self.page_pending = True
-            generation = self.generation
-            search = self.query_one("#search", Input).value
-            filters, sort, offset = self.filters, self.sort, self.loaded
-            self.run(
-                lambda: contact_queries.list_contacts(
-                    search, filters, sort, offset, PAGE_SIZE
-                ),
-                lambda rows: self.append_page(generation, rows),
-                group="page",
-            )
-
-    def append_page(self, generation: int, rows: list[Any]) -> None:
-        if generation != self.generation:
-            return
-        self.page_pending = False
-        self.append(rows)
+        self.set_title(_("Contacts ({count})").format(count=format_count(self.total)))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -244,6 +253,11 @@ class ContactListScreen(ListScreen):
             from segtui.ui.screens.contact_card import ContactCardScreen
 
             self.app.push_screen(ContactCardScreen(no))
+
+    def action_copy_no(self) -> None:
+        no = self.selected()
+        if no is not None:
+            self.app.copy_value(_("contact number"), no)  # type: ignore[attr-defined]
 
     def action_new(self) -> None:
         from segtui.ui.screens.contact_dialogs import open_contact_form

@@ -19,14 +19,16 @@ from segtui.i18n import _, ngettext
 from segtui.models import InteractionLogEntry
 from segtui.ui.handover import hand_over_file
 from segtui.ui.screens.dialogs import ConfirmDialog, InputDialog, MessageDialog
-from segtui.ui.screens.listing import ListScreen, new_table, selected_key
+from segtui.ui.screens.listing import ListScreen, selected_key
 from segtui.ui.screens.navigation import FieldNavigation
 from segtui.ui.screens.segment_dialogs import FormDialog, form_row
 from segtui.ui.screens.timeline import Timeline
-from segtui.ui.text import delivery_label, plain
+from segtui.ui.text import delivery_label, format_count, plain
 from segtui.ui.widgets.typeahead import TypeAheadInput
+from segtui.ui.widgets.virtual_table import WindowRow, WindowTable
 from segtui.ui.worker import run_job
 
+# Entries read per page. The table keeps at most two pages, whatever the count.
 PAGE_SIZE = 200
 
 # The keys the filter dialog offers, in order, with an example each.
@@ -60,17 +62,44 @@ def describe_entry_filters(filters: EntryFilters) -> str:
 
 @dataclass
 class HistoryPage:
-    entries: list[InteractionLogEntry]
+    # The index of the first entry read, and the entries from there on.
+    offset: int
+    entries: list[WindowRow]
     count: int
     totals: history.Totals
     months: list[history.MonthCount]
 
 
-def load_page(filters: EntryFilters, offset: int) -> HistoryPage:
+def entry_rows(filters: EntryFilters, offset: int, limit: int) -> list[WindowRow]:
+    """Read a page of entries as table rows, each row carrying its entry."""
     condition = history.entry_condition(filters)
+    return [
+        WindowRow(
+            key=str(entry.entry_no),
+            cells=(
+                plain(entry.entry_no),
+                plain(entry.date),
+                plain(entry.contact_no),
+                plain(entry.contact_name),
+                plain(entry.template_code),
+                plain(entry.campaign_no),
+                plain(entry_state(entry)),
+            ),
+            value=entry,
+        )
+        for entry in history.list_entries(condition, offset, limit)
+    ]
+
+
+def load_page(filters: EntryFilters, offset: int, limit: int) -> HistoryPage:
+    """Read the count, totals, chart and ``limit`` entries from ``offset`` on."""
+    condition = history.entry_condition(filters)
+    count = history.count_entries(condition)
+    offset = max(0, min(offset, count - limit))
     return HistoryPage(
-        entries=history.list_entries(condition, offset, PAGE_SIZE),
-        count=history.count_entries(condition),
+        offset=offset,
+        entries=entry_rows(filters, offset, limit),
+        count=count,
         totals=history.totals(condition),
         months=history.timeline(condition),
     )
@@ -202,9 +231,9 @@ class InteractionHistoryScreen(ListScreen):
         super().__init__()
         self.filters: EntryFilters = dict(filters or {})
         self.custom_title = title
-        self.entries: dict[str, InteractionLogEntry] = {}
         self.count = 0
-        self.page_pending = False
+        # The filters of the entries on screen; None before the first read.
+        self.shown_filters: EntryFilters | None = None
 
     def title_text(self) -> str:
         return self.custom_title or self.SCREEN_TITLE
@@ -213,18 +242,18 @@ class InteractionHistoryScreen(ListScreen):
         yield from self.compose_title()
         yield Static("", id="list-status", markup=False)
         yield Timeline(id="timeline")
-        yield new_table(
-            "entries",
-            [
-                (_("Entry"), "entry_no", 5),
-                (_("Date"), "date", 10),
-                (_("Contact"), "contact", 8),
-                (_("Name"), "name", 16),
-                (_("Templ."), "template", 6),
-                (_("Camp."), "campaign", 6),
-                (_("Status"), "status", 13),
-            ],
-        )
+        table = WindowTable(id="entries", page_rows=PAGE_SIZE)
+        for label, key, width in [
+            (_("Entry"), "entry_no", 5),
+            (_("Date"), "date", 10),
+            (_("Contact"), "contact", 8),
+            (_("Name"), "name", 16),
+            (_("Templ."), "template", 6),
+            (_("Camp."), "campaign", 6),
+            (_("Status"), "status", 13),
+        ]:
+            table.add_column(label, key=key, width=width)
+        yield table
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -232,20 +261,32 @@ class InteractionHistoryScreen(ListScreen):
 
     def action_refresh(self) -> None:
         filters = self.filters
-        self.run(lambda: load_page(filters, 0), self.show, group="load", exclusive=True)
+        # The same entries read again keep their place; new filters start at the top.
+        offset, limit = self.query_one("#entries", WindowTable).reload_span()
+        if filters != self.shown_filters:
+            offset = 0
+        self.run(
+            lambda: load_page(filters, offset, limit),
+            lambda page: self.show(filters, page),
+            group="load",
+            exclusive=True,
+        )
 
-    def show(self, page: HistoryPage) -> None:
-        table = self.query_one("#entries", DataTable)
+    def show(self, filters: EntryFilters, page: HistoryPage) -> None:
+        table = self.query_one("#entries", WindowTable)
         current = selected_key(table)
-        table.clear()
-        self.entries = {}
-        self.page_pending = False
+        self.shown_filters = dict(filters)
         self.count = page.count
-        self.append(page.entries)
-        self.restore_cursor(table, current)
+        table.show_rows(
+            page.count,
+            page.offset,
+            page.entries,
+            lambda offset, limit: entry_rows(filters, offset, limit),
+            keep=current,
+        )
         self.query_one("#timeline", Timeline).show(page.months, page.totals)
         status = ngettext("{count} entry", "{count} entries", page.count).format(
-            count=page.count
+            count=format_count(page.count)
         )
         if self.filters:
             status += "  " + _("filter: {filters}").format(
@@ -254,48 +295,13 @@ class InteractionHistoryScreen(ListScreen):
         self.query_one("#list-status", Static).update(Text(status, no_wrap=True))
         table.focus()
 
-    def append(self, entries: list[InteractionLogEntry]) -> None:
-        table = self.query_one("#entries", DataTable)
-        for entry in entries:
-            key = str(entry.entry_no)
-            self.entries[key] = entry
-            table.add_row(
-                plain(entry.entry_no),
-                plain(entry.date),
-                plain(entry.contact_no),
-                plain(entry.contact_name),
-                plain(entry.template_code),
-                plain(entry.campaign_no),
-                plain(entry_state(entry)),
-                key=key,
-            )
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        loaded = len(self.entries)
-        if self.page_pending or loaded >= self.count:
-            return
-        if event.cursor_row >= loaded - 20:
-            self.page_pending = True
-            condition_filters = self.filters
-            self.run(
-                lambda: history.list_entries(
-                    history.entry_condition(condition_filters), loaded, PAGE_SIZE
-                ),
-                self.append_page,
-                group="page",
-            )
-
-    def append_page(self, entries: list[InteractionLogEntry]) -> None:
-        self.page_pending = False
-        self.append(entries)
-
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_view()
 
     def selected(self) -> InteractionLogEntry | None:
-        key = selected_key(self.query_one("#entries", DataTable))
-        return self.entries.get(key) if key is not None else None
+        entry = self.query_one("#entries", WindowTable).cursor_value
+        return entry if isinstance(entry, InteractionLogEntry) else None
 
     def action_view(self) -> None:
         entry = self.selected()

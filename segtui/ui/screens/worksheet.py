@@ -31,9 +31,11 @@ from segtui.ui.screens.segment_dialogs import (
     LogDialog,
 )
 from segtui.ui.text import correspondence_label, display, plain
+from segtui.ui.widgets.virtual_table import WindowRow, WindowTable
 
-# Lines read per page; the table asks for the next page when the cursor nears its end.
-PAGE_SIZE = 500
+# Lines read per page, and the max lines the table keeps, whatever the segment's size.
+PAGE_SIZE = 100
+WINDOW_SIZE = 500
 
 
 @dataclass
@@ -41,17 +43,44 @@ class WorksheetData:
     header: SegmentHeader
     template_description: str
     line_count: int
-    lines: list[segmentation.LineRow]
+    # The index of the first line read, and the lines from there on.
+    offset: int
+    lines: list[WindowRow]
 
 
-def load_worksheet(no: str, limit: int) -> WorksheetData:
+def line_rows(no: str, offset: int, limit: int) -> list[WindowRow]:
+    """Read a page of a segment's lines as table rows, in line order."""
+    return [
+        WindowRow(
+            key=str(line.line_no),
+            cells=(
+                plain(line.contact_no),
+                plain(line.contact_name),
+                plain(line.company_name),
+                plain(correspondence_label(line.correspondence_type)),
+                plain(line.language_code),
+                plain(line.salesperson_code),
+            ),
+        )
+        for line in segmentation.segment_lines(no, offset, limit)
+    ]
+
+
+def load_worksheet(no: str, offset: int, limit: int) -> WorksheetData:
+    """Read the header, the line count and ``limit`` lines from ``offset`` on.
+
+    An offset past the last page, after lines were removed, reads the last page.
+    """
     header = segmentation.get_segment(no)
     template = header.interaction_template
+    line_count = segmentation.count_lines(no)
+    offset = max(0, min(offset, line_count - limit))
     return WorksheetData(
         header=header,
         template_description=template.description if template else "",
-        line_count=segmentation.count_lines(no),
-        lines=segmentation.segment_lines(no, 0, limit),
+        line_count=line_count,
+        offset=offset,
+        lines=line_rows(no, offset, limit),
     )
 
 
@@ -188,8 +217,6 @@ class WorksheetScreen(BaseScreen):
         super().__init__()
         self.segment_no = segment_no
         self.data: WorksheetData | None = None
-        self.loaded = 0
-        self.page_pending = False
         self.away = False
 
     def title_text(self) -> str:
@@ -198,9 +225,7 @@ class WorksheetScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
         yield Static("", id="header-summary", markup=False)
-        table: DataTable[Any] = DataTable(
-            id="lines", cursor_type="row", zebra_stripes=True
-        )
+        table = WindowTable(id="lines", page_rows=PAGE_SIZE, max_rows=WINDOW_SIZE)
         table.add_column(_("Contact"), key="contact_no", width=8)
         table.add_column(_("Name"), key="name", width=24)
         table.add_column(_("Company"), key="company", width=17)
@@ -215,8 +240,9 @@ class WorksheetScreen(BaseScreen):
 
     def action_refresh(self) -> None:
         no = self.segment_no
+        offset, limit = self.query_one("#lines", WindowTable).reload_span()
         self.run(
-            lambda: load_worksheet(no, PAGE_SIZE),
+            lambda: load_worksheet(no, offset, limit),
             self.show,
             group="load",
             exclusive=True,
@@ -255,50 +281,17 @@ class WorksheetScreen(BaseScreen):
             summary.append(header.subject)
         self.query_one("#header-summary", Static).update(summary)
 
-        table = self.query_one("#lines", DataTable)
+        table = self.query_one("#lines", WindowTable)
         selected = self.selected_line()
-        table.clear()
-        self.loaded = 0
-        self.page_pending = False
-        self.append_lines(data.lines)
-        if selected is not None and str(selected) in table.rows:
-            table.move_cursor(row=table.get_row_index(str(selected)))
+        no = self.segment_no
+        table.show_rows(
+            data.line_count,
+            data.offset,
+            data.lines,
+            lambda offset, limit: line_rows(no, offset, limit),
+            keep=str(selected) if selected is not None else None,
+        )
         table.focus()
-
-    def append_lines(self, lines: list[segmentation.LineRow]) -> None:
-        table = self.query_one("#lines", DataTable)
-        for line in lines:
-            table.add_row(
-                plain(line.contact_no),
-                plain(line.contact_name),
-                plain(line.company_name),
-                plain(correspondence_label(line.correspondence_type)),
-                plain(line.language_code),
-                plain(line.salesperson_code),
-                key=str(line.line_no),
-            )
-        self.loaded += len(lines)
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        # Read the next page when the cursor comes near the last loaded line.
-        if (
-            self.data is None
-            or self.page_pending
-            or self.loaded >= self.data.line_count
-        ):
-            return
-        if event.cursor_row >= self.loaded - 20:
-            self.page_pending = True
-            no, offset = self.segment_no, self.loaded
-            self.run(
-                lambda: segmentation.segment_lines(no, offset, PAGE_SIZE),
-                self.append_page,
-                group="page",
-            )
-
-    def append_page(self, lines: list[segmentation.LineRow]) -> None:
-        self.page_pending = False
-        self.append_lines(lines)
 
     def selected_line(self) -> int | None:
         table = self.query_one("#lines", DataTable)

@@ -253,3 +253,18 @@ def test_cli_cancel_uncancel_delete(sample_database_path) -> None:
     remaining = run_segtui(sample_database_path, "logged", "list", "--json").stdout
     assert f'"entry_no": {second}' in remaining
     assert f'"entry_no": {first}' not in remaining
+
+
+def test_count_canceled_alone(world) -> None:
+    from segtui.domain.cancellation import count_canceled_alone
+
+    first = add_logged(["IND1", "IND2"])
+    second = add_logged(["CO1P1"])
+    assert count_canceled_alone([first, second]) == 0
+    alone = entries_of(first)[0].entry_no
+    set_entries_canceled([alone], True, user=TEST_USER)
+    assert count_canceled_alone([first, second]) == 1
+    assert count_canceled_alone([second]) == 0
+    # Once the logged segment is canceled, its entries no longer count as alone.
+    set_logged_canceled([first], True, user=TEST_USER)
+    assert count_canceled_alone([first]) == 0

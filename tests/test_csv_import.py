@@ -383,3 +383,39 @@ def test_formula_escape_round_trip(text) -> None:
     escaped = escape_cell(text)
     assert not escaped.startswith(("=", "+", "-", "@", "\t"))
     assert unescape_cell(escaped) == text
+
+
+def test_invalid_type_keeps_other_problems(world) -> None:
+    data = (
+        b"no,type,name,company_no\n"
+        b"NEW3,company,X,CT999999\n"
+        b"NEW4,person,Y,CT999999\n"
+        b"NEW5,persn,Z,CT999999\n"
+        b"NEW6,persn,,\n"
+    )
+    with pytest.raises(CsvError) as caught:
+        imported(data)
+    problems = [str(problem) for problem in caught.value.problems]
+    assert len(problems) == 6
+    assert [problem.split(":")[0] for problem in problems] == [
+        "line 2, column company_no",
+        "line 3, column company_no",
+        "line 4, column type",
+        "line 4, column company_no",
+        "line 5, column type",
+        "line 5, column name",
+    ]
+    assert "company 'CT999999' does not exist" in problems[3]
+    assert "needs a name" in problems[5]
+    assert not Contact.select().where(Contact.no.startswith("NEW")).exists()
+
+
+def test_invalid_type_of_existing_contact(world) -> None:
+    data = b"no,type,name\nIND1,persn,Max Keller\n"
+    with pytest.raises(CsvError) as caught:
+        imported(data)
+    problems = [str(problem) for problem in caught.value.problems]
+    assert len(problems) == 2
+    assert problems[0].startswith("line 2, column type:")
+    assert problems[1].startswith("line 2, column no:")
+    assert "exists already" in problems[1]

@@ -156,3 +156,35 @@ def test_cancel_records_written_letters(sample_database, tmp_path: Path) -> None
         "Letters sent again - LETTER DE.docx",
         "Letters sent again - LETTER EN.docx",
     ]
+
+
+def test_resend_rewrites_deleted_letter(world, tmp_path: Path) -> None:
+    no = letter_segment({"contact": {"no": "CO1P1|IND1"}})
+    update_header(
+        no,
+        {"correspondence_type": "hard_copy", "ignore_contact_corresp_type": True},
+        user=TEST_USER,
+    )
+    folder = tmp_path / "letters"
+    result = log_segment(
+        no, LogOptions(deliver=True, output_folder=folder), user=TEST_USER
+    )
+    deleted = Path(entries()[0].document_path)
+    kept = Path(entries()[1].document_path)
+    kept_written = kept.stat().st_mtime_ns
+    deleted.unlink()
+    logged_no = result.logged_segment_no
+    assert count_to_resend(logged_no) == 1
+    # --failed-only takes failed entries alone, as before.
+    assert count_to_resend(logged_no, failed_only=True) == 0
+    report = resend_logged_segment(logged_no, user=TEST_USER, failed_only=True)
+    assert report.letters == []
+    assert not deleted.exists()
+
+    report = resend_logged_segment(logged_no, user=TEST_USER)
+    assert report.letters == [deleted]
+    assert deleted.exists()
+    assert kept.stat().st_mtime_ns == kept_written
+    assert [entry.document_path for entry in entries()] == [str(deleted), str(kept)]
+    assert {entry.delivery_status for entry in entries()} == {"sent"}
+    assert count_to_resend(logged_no) == 0

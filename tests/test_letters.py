@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email
 import io
+import os
 import socket
 import zipfile
 from collections.abc import Iterator
@@ -1147,3 +1148,220 @@ def test_line_correspondence_type(
         )
     add_contacts(no, {"contact": {"no": "IND2"}}, AddOptions(), user=TEST_USER)
     assert line_of(no, "IND2").correspondence_type == expected
+
+
+# SMTP settings and headers.
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("sender", "marketing at example"),
+        ("sender", "Marketing <marketing@@example.com>"),
+        ("host", "mail server.example.com"),
+    ],
+)
+def test_smtp_address_setting_rejected(world, name: str, value: str) -> None:
+    from segtui.domain.email_delivery import save_smtp_settings
+    from segtui.models import Setting
+
+    with pytest.raises(InvalidValueError) as caught:
+        save_smtp_settings({"host": "127.0.0.1", name: value}, user=TEST_USER)
+    assert repr(value) in caught.value.message
+    assert "write it as" in caught.value.message
+    assert Setting.select().count() == 0
+
+
+def test_smtp_sender_with_name_accepted(world) -> None:
+    from segtui.domain.email_delivery import save_smtp_settings, smtp_settings
+
+    save_smtp_settings(
+        {"host": "mail.example.com", "sender": " Cronus <sales@cronus.example> "},
+        user=TEST_USER,
+    )
+    settings = smtp_settings()
+    assert settings is not None
+    assert settings.sender == "Cronus <sales@cronus.example>"
+    assert settings.host == "mail.example.com"
+
+
+def test_smtp_sender_from_environment_checked(world, monkeypatch) -> None:
+    from segtui.domain.email_delivery import smtp_settings
+
+    monkeypatch.setenv("SEGTUI_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SEGTUI_SMTP_FROM", "marketing at example")
+    with pytest.raises(InvalidValueError) as caught:
+        smtp_settings()
+    assert "'marketing at example'" in caught.value.message
+    assert "SEGTUI_SMTP_FROM" in caught.value.message
+
+
+def test_email_has_date_and_message_id(
+    world, tmp_path: Path, mailbox, monkeypatch
+) -> None:
+    monkeypatch.setenv("SEGTUI_SMTP_FROM", "sales@cronus.example")
+    no = new_segment(
+        "CO2P1|IND1", correspondence_type="email", ignore_contact_corresp_type=True
+    )
+    log_segment(
+        no, LogOptions(deliver=True, output_folder=tmp_path / "mail"), user=TEST_USER
+    )
+    messages = list(mailbox.messages().values())
+    assert len(messages) == 2
+    ids = set()
+    for message in messages:
+        assert message["From"] == "sales@cronus.example"
+        assert message["Date"] is not None
+        assert message["Date"].datetime is not None
+        message_id = message["Message-ID"]
+        assert message_id is not None
+        assert message_id.startswith("<")
+        assert message_id.endswith("@cronus.example>")
+        ids.add(message_id)
+    assert len(ids) == 2
+
+
+def test_cli_resend_email(cli_url: str, tmp_path: Path, mailbox, monkeypatch) -> None:  # noqa: F811
+    from segtui.db import open_database
+
+    open_database(cli_url)
+    no = new_segment(
+        "CO2P1|IND1", correspondence_type="email", ignore_contact_corresp_type=True
+    )
+    mailbox_port = os.environ["SEGTUI_SMTP_PORT"]
+    # Nothing listens on this port, so every email fails.
+    monkeypatch.setenv("SEGTUI_SMTP_PORT", str(free_port()))
+    code, out, err = run_cli(
+        cli_url, "segment", "log", no, "--deliver", "--output", str(tmp_path / "mail")
+    )
+    assert code == 1, err
+    logged_no = out.strip()
+    open_database(cli_url)
+    assert {entry.delivery_status for entry in entries()} == {"failed"}
+    assert mailbox.envelopes == []
+
+    monkeypatch.setenv("SEGTUI_SMTP_PORT", mailbox_port)
+    code, _out, err = run_cli(cli_url, "logged", "resend", logged_no, "--failed-only")
+    assert code == 0, err
+    open_database(cli_url)
+    assert {entry.delivery_status for entry in entries()} == {"sent"}
+    messages = mailbox.messages()
+    assert sorted(messages) == ["co2p1@example.com", "ind1@example.com"]
+    for recipient, message in messages.items():
+        contact_no = recipient.split("@")[0].upper()
+        assert f"Ref. {contact_no}" in document_text(attached_letter(message))
+
+    # Every letter is sent, so only a chosen entry goes out again.
+    mailbox.envelopes.clear()
+    code, _out, err = run_cli(cli_url, "logged", "resend", logged_no)
+    assert code == 0
+    assert "Nothing to send again" in err
+    assert mailbox.envelopes == []
+    chosen = next(entry for entry in entries() if entry.contact_no == "IND1")
+    code, _out, err = run_cli(
+        cli_url, "logged", "resend", logged_no, "--entry", str(chosen.entry_no)
+    )
+    assert code == 0, err
+    assert [envelope.rcpt_tos for envelope in mailbox.envelopes] == [
+        ["ind1@example.com"]
+    ]
+
+
+def test_cli_resend_entry_and_failed_only(cli_url: str) -> None:  # noqa: F811
+    code, _out, err = run_cli(
+        cli_url, "logged", "resend", "1", "--entry", "2", "--failed-only"
+    )
+    assert code == 2
+    assert "--entry and --failed-only cannot be combined" in err
+
+
+def test_cli_resend_entry_of_other_segment(cli_url: str, tmp_path: Path) -> None:  # noqa: F811
+    from segtui.db import open_database
+
+    open_database(cli_url)
+    first = log_segment(
+        new_segment("CO1"), LogOptions(output_folder=tmp_path / "a"), user=TEST_USER
+    )
+    log_segment(
+        new_segment("IND2"), LogOptions(output_folder=tmp_path / "b"), user=TEST_USER
+    )
+    other = entries()[-1].entry_no
+    code, _out, err = run_cli(
+        cli_url,
+        "logged",
+        "resend",
+        str(first.logged_segment_no),
+        "--entry",
+        str(other),
+    )
+    assert code == 1
+    assert f"has no entry {other}" in err
+
+
+def test_line_without_language_hint(world, tmp_path: Path) -> None:
+    no = new_segment(
+        "IND1", correspondence_type="hard_copy", ignore_contact_corresp_type=True
+    )
+    update_line(no, 10000, {"language": ""}, user=TEST_USER)
+    assert line_of(no, "IND1").language_code is None
+    with pytest.raises(NotFoundError) as caught:
+        line_letter_text(no, 10000)
+    message = caught.value.message
+    assert "(no language)" not in message
+    assert "has no language" in message
+    assert "choose one of DE, EN on the line (Enter on the line, then Language)" in (
+        message
+    )
+    assert f"`segtui segment line {no} 10000 language=DE`" in message
+
+    with pytest.raises(ValidationError) as logged:
+        log_segment(no, LogOptions(output_folder=tmp_path), user=TEST_USER)
+    problem = logged.value.problems[0].text
+    assert "(no language)" not in problem
+    assert "the line has no language" in problem
+    assert "Enter on the line, then Language" in problem
+
+
+def test_cli_hint_command_runs(cli_url: str) -> None:  # noqa: F811
+    from segtui.db import open_database
+
+    open_database(cli_url)
+    no = new_segment("IND1")
+    update_line(no, 10000, {"language": ""}, user=TEST_USER)
+    code, _out, err = run_cli(cli_url, "segment", "preview", no, "10000")
+    assert code == 1
+    command = err.split("`")[1]
+    assert command.startswith("segtui segment line ")
+    code, _out, err = run_cli(cli_url, *command.split()[1:])
+    assert code == 0, err
+    code, out, err = run_cli(cli_url, "segment", "preview", no, "10000")
+    assert code == 0, err
+    assert "Ref. IND1" in out
+
+
+def test_note_without_field_warned(world) -> None:
+    from segtui.domain.line_letters import personal_note_warning
+
+    second_template()
+    no = new_segment("IND2", template="OFFER")
+    assert personal_note_warning(no, 10000) == ""
+    update_line(no, 10000, {"personal_note": "See you at the fair!"}, user=TEST_USER)
+    assert line_of(no, "IND2").personal_note == "See you at the fair!"
+    warning = personal_note_warning(no, 10000)
+    assert "template OFFER in language EN" in warning
+    assert "no PersonalNote merge field" in warning
+    assert "Add a PersonalNote field to the Word file" in warning
+
+    import_line_letter(
+        no, 10000, word_file(["Subject"], None), "own.docx", user=TEST_USER
+    )
+    own = personal_note_warning(no, 10000)
+    assert "own letter own.docx has no PersonalNote merge field" in own
+
+
+def test_note_with_field_not_warned(world) -> None:
+    from segtui.domain.line_letters import personal_note_warning
+
+    no = new_segment("CO1P1")
+    update_line(no, 10000, {"personal_note": "Danke!"}, user=TEST_USER)
+    assert personal_note_warning(no, 10000) == ""

@@ -19,9 +19,9 @@ from segtui.commands.common import (
 from segtui.i18n import _
 
 
-@click.group()
+@click.group(help=_("Logged segments and their interaction log entries."))
 def logged() -> None:
-    """Logged segments and their interaction log entries."""
+    pass
 
 
 def logged_segment_data(summary: Any) -> dict[str, Any]:
@@ -37,12 +37,13 @@ def logged_segment_data(summary: Any) -> dict[str, Any]:
     }
 
 
-@logged.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@logged.command("list", help=_("List the logged segments, newest first."))
+@click.option(
+    "--json", "as_json", is_flag=True, help=_("Print JSON instead of a table.")
+)
 @click.pass_obj
 @handle_errors
 def logged_list(context: Context, as_json: bool) -> None:
-    """List the logged segments, newest first."""
     from segtui.domain.logged_segments import list_logged_segments
 
     context.open()
@@ -58,13 +59,14 @@ def logged_list(context: Context, as_json: bool) -> None:
         )
 
 
-@logged.command("show")
+@logged.command(
+    "show", help=_("Show a logged segment and its interaction log entries.")
+)
 @click.argument("entry_no", type=int, metavar="ENTRY_NO")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON instead of text."))
 @click.pass_obj
 @handle_errors
 def logged_show(context: Context, entry_no: int, as_json: bool) -> None:
-    """Show a logged segment and its interaction log entries."""
     from segtui.domain.logged_segments import get_logged_segment, logged_entries
 
     context.open()
@@ -105,23 +107,28 @@ def canceled_word(canceled: bool) -> str:
     return _("canceled") + "  " if canceled else ""
 
 
-@logged.command("follow-up")
+@logged.command(
+    "follow-up",
+    help=_(
+        "Create a follow-up segment with the contacts of a logged segment.\n"
+        "\n"
+        "Prints the new segment's number."
+    ),
+)
 @click.argument("entry_no", type=int, metavar="ENTRY_NO")
 @click.option(
     "--non-responders-since",
     "since",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     metavar="DATE",
-    help="Only the contacts with no campaign response dated DATE (YYYY-MM-DD) or "
-    "later; when the logged segment has a campaign, only responses to it count.",
+    help=_(
+        "Only the contacts with no campaign response dated DATE (YYYY-MM-DD) or "
+        "later; when the logged segment has a campaign, only responses to it count."
+    ),
 )
 @click.pass_obj
 @handle_errors
 def logged_follow_up(context: Context, entry_no: int, since: datetime | None) -> None:
-    """Create a follow-up segment with the contacts of a logged segment.
-
-    Prints the new segment's number.
-    """
     from segtui.domain.logged_segments import create_follow_up_segment
 
     context.open()
@@ -133,12 +140,13 @@ def logged_follow_up(context: Context, entry_no: int, since: datetime | None) ->
     click.echo(segment.no)
 
 
-@logged.command("cancel")
+@logged.command(
+    "cancel", help=_("Cancel logged segments with all their interaction log entries.")
+)
 @click.argument("entry_nos", type=int, nargs=-1, required=True, metavar="ENTRY_NO...")
 @click.pass_obj
 @handle_errors
 def logged_cancel(context: Context, entry_nos: tuple[int, ...]) -> None:
-    """Cancel logged segments with all their interaction log entries."""
     from segtui.domain.cancellation import set_logged_canceled
 
     context.open()
@@ -151,12 +159,14 @@ def logged_cancel(context: Context, entry_nos: tuple[int, ...]) -> None:
     )
 
 
-@logged.command("uncancel")
+@logged.command(
+    "uncancel",
+    help=_("Un-cancel logged segments, restoring all their interaction log entries."),
+)
 @click.argument("entry_nos", type=int, nargs=-1, required=True, metavar="ENTRY_NO...")
 @click.pass_obj
 @handle_errors
 def logged_uncancel(context: Context, entry_nos: tuple[int, ...]) -> None:
-    """Un-cancel logged segments, restoring all their interaction log entries."""
     from segtui.domain.cancellation import set_logged_canceled
 
     context.open()
@@ -169,14 +179,17 @@ def logged_uncancel(context: Context, entry_nos: tuple[int, ...]) -> None:
     )
 
 
-@logged.command("delete-canceled")
+@logged.command(
+    "delete-canceled",
+    help=_(
+        "Delete every canceled logged segment and every canceled entry (admin only).\n"
+        "\n"
+        "Entries that are not canceled are never deleted."
+    ),
+)
 @click.pass_obj
 @handle_errors
 def logged_delete_canceled(context: Context) -> None:
-    """Delete every canceled logged segment and every canceled entry (admin only).
-
-    Entries that are not canceled are never deleted.
-    """
     from segtui.domain.cancellation import delete_canceled
 
     context.open()
@@ -189,22 +202,45 @@ def logged_delete_canceled(context: Context) -> None:
     )
 
 
-@logged.command("resend")
+@logged.command(
+    "resend",
+    help=_(
+        "Write and deliver again the letters of logged segment ENTRY_NO that failed, "
+        "were never written or were deleted from disk, or the entries named with "
+        "--entry."
+    ),
+)
 @click.argument("entry_no", type=int, metavar="ENTRY_NO")
 @click.option(
-    "--failed-only", is_flag=True, help="Only the entries whose delivery failed."
+    "--failed-only", is_flag=True, help=_("Only the entries whose delivery failed.")
+)
+@click.option(
+    "--entry",
+    "entry_nos",
+    type=int,
+    multiple=True,
+    metavar="N",
+    help=_(
+        "An interaction log entry to write and deliver again whatever its status; "
+        "repeat for several."
+    ),
 )
 @click.option(
     "--output",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the letters (default: the folder of the segment's other letters).",
+    help=_(
+        "Folder for the letters (default: the folder of the segment's other letters)."
+    ),
 )
 @click.pass_obj
 @handle_errors
 def logged_resend(
-    context: Context, entry_no: int, failed_only: bool, output: Path | None
+    context: Context,
+    entry_no: int,
+    failed_only: bool,
+    entry_nos: tuple[int, ...],
+    output: Path | None,
 ) -> None:
-    """Write and deliver again the letters that failed or were never written."""
     from segtui.domain.delivery import (
         count_to_resend,
         letters_folder,
@@ -212,8 +248,24 @@ def logged_resend(
     )
     from segtui.domain.logged_segments import get_logged_segment
 
+    if entry_nos and failed_only:
+        raise click.UsageError(
+            _(
+                "--entry and --failed-only cannot be combined: name the failed "
+                "entries with --entry, or use --failed-only alone."
+            )
+        )
     context.open()
     get_logged_segment(entry_no)
+    if entry_nos:
+        folder = output or letters_folder(entry_no)
+        report = resend_logged_segment(
+            entry_no, user=context.user, folder=folder, entry_nos=entry_nos
+        )
+        finish_delivery(report, folder, entry_no)
+        if not delivery_succeeded(report):
+            sys.exit(1)
+        return
     if count_to_resend(entry_no, failed_only) == 0:
         click.echo(
             _("Nothing to send again: every letter was written and delivered."),

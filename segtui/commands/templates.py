@@ -12,37 +12,43 @@ from segtui.domain.text import printable
 from segtui.i18n import _
 
 
-@click.group()
+@click.group(
+    help=_("Interaction templates, their languages and their Word attachments.")
+)
 def template() -> None:
-    """Interaction templates, their languages and their Word attachments."""
+    pass
 
 
 def template_field_options(function: Any) -> Any:
     """Add an option for every template field a user may set."""
     options = [
-        ("--group", "CODE", "Interaction group code."),
-        ("--description", "TEXT", "What the interaction is."),
+        ("--group", "CODE", _("Interaction group code.")),
+        ("--description", "TEXT", _("What the interaction is.")),
         (
             "--correspondence-type",
             "TYPE",
-            "hard_copy, email or blank: how the document reaches the contact.",
+            _("hard_copy, email or blank: how the document reaches the contact."),
         ),
         (
             "--ignore-contact-type",
             "YES|NO",
-            "Whether the template's correspondence type overrides the contact's.",
+            _("Whether the template's correspondence type overrides the contact's."),
         ),
-        ("--unit-cost", "AMOUNT", "Cost of one interaction."),
-        ("--unit-duration", "MINUTES", "Duration of one interaction in minutes."),
-        ("--information-flow", "FLOW", "outbound, inbound or blank."),
-        ("--initiated-by", "WHO", "us, them or blank."),
-        ("--language", "CODE", "Default language; '' for none."),
-        ("--campaign", "NO", "Campaign number; '' for none."),
-        ("--campaign-target", "YES|NO", "Count the interactions as campaign target."),
+        ("--unit-cost", "AMOUNT", _("Cost of one interaction.")),
+        ("--unit-duration", "MINUTES", _("Duration of one interaction in minutes.")),
+        ("--information-flow", "FLOW", _("outbound, inbound or blank.")),
+        ("--initiated-by", "WHO", _("us, them or blank.")),
+        ("--language", "CODE", _("Default language; '' for none.")),
+        ("--campaign", "NO", _("Campaign number; '' for none.")),
+        (
+            "--campaign-target",
+            "YES|NO",
+            _("Count the interactions as campaign target."),
+        ),
         (
             "--campaign-response",
             "YES|NO",
-            "Count the interactions as campaign response.",
+            _("Count the interactions as campaign response."),
         ),
     ]
     for flag, metavar, text in reversed(options):
@@ -74,12 +80,15 @@ def _changes(options: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@template.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@template.command(
+    "list", help=_("List the interaction templates with their languages.")
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help=_("Print JSON instead of a table.")
+)
 @click.pass_obj
 @handle_errors
 def template_list(context: Context, as_json: bool) -> None:
-    """List the interaction templates with their languages."""
     from segtui.domain.templates import list_templates
 
     context.open()
@@ -102,6 +111,12 @@ def template_list(context: Context, as_json: bool) -> None:
         return
     if not rows:
         click.echo(_("No interaction templates."), err=True)
+        return
+    # A language code ending in "-" has no Word attachment yet.
+    click.echo(
+        f"{_('Code'):<10} {_('Group'):<10} {_('Corr. type'):<10} "
+        f"{_('Languages'):<12} {_('Description')}"
+    )
     for row in rows:
         languages = " ".join(
             [*row.languages, *(f"{code}-" for code in row.languages_without_attachment)]
@@ -114,13 +129,15 @@ def template_list(context: Context, as_json: bool) -> None:
         )
 
 
-@template.command("show")
+@template.command(
+    "show",
+    help=_("Show a template's fields and its languages with their merge fields."),
+)
 @click.argument("code")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON instead of text."))
 @click.pass_obj
 @handle_errors
 def template_show(context: Context, code: str, as_json: bool) -> None:
-    """Show a template's fields and its languages with their merge fields."""
     from segtui.domain.templates import get_template, template_languages
 
     context.open()
@@ -159,13 +176,12 @@ def template_show(context: Context, code: str, as_json: bool) -> None:
             click.echo(printable(f"    {language['error']}"))
 
 
-@template.command("new")
+@template.command("new", help=_("Create an interaction template; --group is required."))
 @click.argument("code")
 @template_field_options
 @click.pass_obj
 @handle_errors
 def template_new(context: Context, code: str, **options: Any) -> None:
-    """Create an interaction template; --group is required."""
     from segtui.domain.templates import save_template
 
     context.open()
@@ -173,13 +189,12 @@ def template_new(context: Context, code: str, **options: Any) -> None:
     click.echo(saved["code"])
 
 
-@template.command("set")
+@template.command("set", help=_("Change fields of an interaction template."))
 @click.argument("code")
 @template_field_options
 @click.pass_obj
 @handle_errors
 def template_set(context: Context, code: str, **options: Any) -> None:
-    """Change fields of an interaction template."""
     from segtui.domain.templates import save_template
 
     changes = _changes(options)
@@ -192,12 +207,13 @@ def template_set(context: Context, code: str, **options: Any) -> None:
     click.echo(_("Template {code} changed.").format(code=code.upper()), err=True)
 
 
-@template.command("delete")
+@template.command(
+    "delete", help=_("Delete a template and its languages, unless a segment uses it.")
+)
 @click.argument("code")
 @click.pass_obj
 @handle_errors
 def template_delete(context: Context, code: str) -> None:
-    """Delete a template and its languages, unless a segment uses it."""
     from segtui.domain.templates import delete_template
 
     context.open()
@@ -231,14 +247,21 @@ def warn_unmatched(code: str, language: str, unmatched: list[str]) -> None:
     )
 
 
-@template.command("import")
+@template.command(
+    "import",
+    help=_(
+        "Store a Word file as the template's attachment in LANGUAGE.\n"
+        "\n"
+        "Prints the file's merge fields and the merge field each matches."
+    ),
+)
 @click.argument("code")
 @click.argument("language")
 @click.argument(
     "file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.docx"
 )
-@click.option("--subject", help="The subject of the template in this language.")
-@click.option("--json", "as_json", is_flag=True, help="Print the fields as JSON.")
+@click.option("--subject", help=_("The subject of the template in this language."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print the fields as JSON."))
 @click.pass_obj
 @handle_errors
 def template_import(
@@ -249,10 +272,6 @@ def template_import(
     subject: str | None,
     as_json: bool,
 ) -> None:
-    """Store a Word file as the template's attachment in LANGUAGE.
-
-    Prints the file's merge fields and the merge field each matches.
-    """
     from segtui.domain.line_letters import read_word_file
     from segtui.domain.templates import import_template_attachment
 
@@ -273,17 +292,21 @@ def template_import(
     warn_unmatched(result.template_code, result.language_code, result.unmatched)
 
 
-@template.command("export")
+@template.command(
+    "export",
+    help=_(
+        "Write the template's Word attachment in LANGUAGE to FILE (or into a folder)."
+    ),
+)
 @click.argument("code")
 @click.argument("language")
 @click.argument("file", type=click.Path(path_type=Path), metavar="FILE.docx")
-@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.option("--force", is_flag=True, help=_("Replace FILE if it exists."))
 @click.pass_obj
 @handle_errors
 def template_export(
     context: Context, code: str, language: str, file: Path, force: bool
 ) -> None:
-    """Write the template's Word attachment in LANGUAGE to FILE (or into a folder)."""
     from segtui.domain.errors import InvalidValueError
     from segtui.domain.letter_jobs import write_file
     from segtui.domain.templates import export_template_attachment
@@ -306,21 +329,32 @@ def template_export(
     click.echo(str(target))
 
 
-@template.command("fields")
+@template.command(
+    "fields",
+    help=_("List the merge fields of a Word file and the merge field each matches."),
+)
 @click.argument(
     "file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.docx"
 )
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON instead of text."))
 @handle_errors
 def template_fields(file: Path, as_json: bool) -> None:
-    """List the merge fields of a Word file and the merge field each matches."""
     from segtui.domain.line_letters import read_word_file
     from segtui.domain.templates import file_fields
 
     print_fields(file_fields(read_word_file(file), file.name), as_json)
 
 
-@template.command("map")
+@template.command(
+    "map",
+    help=_(
+        "Map merge fields of the template's Word file to segtui merge fields.\n"
+        "\n"
+        "FIELD is a field as the file writes it; MERGE_FIELD is a segtui merge field by\n"
+        "its key or any of its names (see `segtui template merge-fields`). FIELD= with\n"
+        "nothing after it removes the mapping."
+    ),
+)
 @click.argument("code")
 @click.argument("language")
 @click.argument("pairs", nargs=-1, required=True, metavar="FIELD=MERGE_FIELD ...")
@@ -329,12 +363,6 @@ def template_fields(file: Path, as_json: bool) -> None:
 def template_map(
     context: Context, code: str, language: str, pairs: tuple[str, ...]
 ) -> None:
-    """Map merge fields of the template's Word file to segtui merge fields.
-
-    FIELD is a field as the file writes it; MERGE_FIELD is a segtui merge field by
-    its key or any of its names (see `segtui template merge-fields`). FIELD= with
-    nothing after it removes the mapping.
-    """
     from segtui.domain.templates import map_template_fields
 
     mapping: dict[str, str | None] = {}
@@ -357,11 +385,13 @@ def template_map(
     )
 
 
-@template.command("merge-fields")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@template.command(
+    "merge-fields",
+    help=_("List segtui's merge fields with the names a Word file may use for each."),
+)
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON instead of text."))
 @handle_errors
 def template_merge_fields(as_json: bool) -> None:
-    """List segtui's merge fields with the names a Word file may use for each."""
     from segtui.domain.documents import MERGE_FIELDS
 
     if as_json:
@@ -373,17 +403,23 @@ def template_merge_fields(as_json: bool) -> None:
         click.echo(printable(f"{key:<24} {', '.join(names)}"))
 
 
-@template.command("language")
+@template.command(
+    "language",
+    help=_("Add a language to a template, change its subject, or remove it."),
+)
 @click.argument("code")
 @click.argument("language")
-@click.option("--subject", help="The subject of letters and emails in this language.")
-@click.option("--remove", is_flag=True, help="Remove the language from the template.")
+@click.option(
+    "--subject", help=_("The subject of letters and emails in this language.")
+)
+@click.option(
+    "--remove", is_flag=True, help=_("Remove the language from the template.")
+)
 @click.pass_obj
 @handle_errors
 def template_language(
     context: Context, code: str, language: str, subject: str | None, remove: bool
 ) -> None:
-    """Add a language to a template, change its subject, or remove it."""
     from segtui.domain.templates import (
         remove_template_language,
         set_template_language,

@@ -66,6 +66,25 @@ def set_logged_canceled(numbers: Iterable[int], canceled: bool, *, user: str) ->
         )
 
 
+def count_canceled_alone(numbers: Iterable[int]) -> int:
+    """Count the canceled entries of logged segments that are not canceled.
+
+    Canceling such a logged segment and un-canceling it later restores these
+    entries too, because segtui does not record why an entry was canceled.
+    """
+    entry = InteractionLogEntry
+    return (
+        entry.select()
+        .join(LoggedSegment)
+        .where(
+            entry.logged_segment.in_(_unique(numbers))
+            & (entry.canceled == True)  # noqa: E712
+            & (LoggedSegment.canceled == False)  # noqa: E712
+        )
+        .count()
+    )
+
+
 def set_entries_canceled(numbers: Iterable[int], canceled: bool, *, user: str) -> int:
     """Cancel or un-cancel single interaction log entries.
 

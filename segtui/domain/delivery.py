@@ -486,7 +486,51 @@ def count_to_resend(
     failed_only: bool = False,
     entry_nos: Iterable[int] | None = None,
 ) -> int:
-    return _count_letters(logged_segment_no, resend_condition(failed_only, entry_nos))
+    """Count the letters a resend writes, with the ones deleted from disk."""
+    count = _count_letters(logged_segment_no, resend_condition(failed_only, entry_nos))
+    if entry_nos is None and not failed_only:
+        count += len(_missing_letters(logged_segment_no))
+    return count
+
+
+def _missing_letters(logged_segment_no: int) -> list[int]:
+    """Return the delivered entries whose recorded letter file no longer exists.
+
+    Entries still to deliver are left out: a resend takes them anyway.
+    """
+    entry = InteractionLogEntry
+    rows = (
+        entry.select(entry.entry_no, entry.document_path)
+        .where(
+            (entry.logged_segment == logged_segment_no)
+            & entry.attachment.is_null(False)
+            & (entry.document_path != "")
+            & entry.delivery_status.not_in(list(TO_DELIVER))
+            & (entry.canceled == False)  # noqa: E712
+        )
+        .tuples()
+    )
+    return [no for no, path in rows if not Path(path).exists()]
+
+
+def _forget_missing_letters(logged_segment_no: int) -> None:
+    """Clear the document path of entries whose letter file was deleted.
+
+    A resend then counts them as never written and writes them again. Their
+    delivery status stays as it is, so a sent email is not sent twice.
+    """
+    missing = _missing_letters(logged_segment_no)
+    for start in range(0, len(missing), CHUNK_SIZE):
+        with write_transaction():
+            (
+                InteractionLogEntry.update(document_path="")
+                .where(
+                    InteractionLogEntry.entry_no.in_(
+                        missing[start : start + CHUNK_SIZE]
+                    )
+                )
+                .execute()
+            )
 
 
 def letters_folder(logged_segment_no: int) -> Path:
@@ -522,8 +566,9 @@ def resend_logged_segment(
 ) -> DeliveryReport:
     """Write and deliver again the letters that failed or were never written.
 
-    With ``entry_nos`` exactly those entries are delivered again, and each must
-    belong to the logged segment. The letters go to ``folder``, by default the
+    A letter whose file was deleted from disk counts as never written, unless
+    ``failed_only`` is set. With ``entry_nos`` exactly those entries are delivered
+    again, and each must belong to the logged segment. The letters go to ``folder``, by default the
     folder of the segment's other letters; their print file is named "Letters sent
     again".
     """
@@ -531,6 +576,8 @@ def resend_logged_segment(
     if entry_nos is not None:
         entry_nos = _check_resend_entries(logged_segment_no, entry_nos)
     target = folder or letters_folder(logged_segment_no)
+    if entry_nos is None and not failed_only:
+        _forget_missing_letters(logged_segment_no)
     only = resend_condition(failed_only, entry_nos)
     if entry_nos is not None:
         _mark_pending(logged_segment_no, entry_nos)

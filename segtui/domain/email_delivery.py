@@ -9,11 +9,13 @@ file named by ``SEGTUI_SMTP_PASSWORD_FILE`` or by the password file setting.
 from __future__ import annotations
 
 import os
+import re
 import smtplib
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 
 from segtui.domain.errors import InvalidValueError
@@ -38,6 +40,10 @@ SMTP_SETTINGS = {
     "ca_file": ("smtp_ca_file", "SEGTUI_SMTP_CA_FILE"),
 }
 PASSWORD_ENV = "SEGTUI_SMTP_PASSWORD"
+
+# A host name, an IPv4 address or an IPv6 address: letters, digits, dots, hyphens
+# and colons. Whether the server exists shows only when mail is sent.
+HOST_PATTERN = re.compile(r"^[A-Za-z0-9._:-]+$")
 
 
 @dataclass(frozen=True)
@@ -80,13 +86,14 @@ def effective_smtp_values() -> dict[str, tuple[str, str]]:
 def smtp_settings() -> SmtpSettings | None:
     """Return the SMTP settings in force, or None when no server is set.
 
-    Raises InvalidValueError for a security mode, port or password file that cannot
-    be used, naming the value and where to change it.
+    Raises InvalidValueError for a server, security mode, port, sender or password
+    file that cannot be used, naming the value and where to change it.
     """
     values = {name: value for name, (value, _source) in effective_smtp_values().items()}
     host = values["host"]
     if not host:
         return None
+    host = check_host(host)
     security = check_security(values["security"] or "none")
     port = check_port(values["port"]) if values["port"] else DEFAULT_PORTS[security]
     password = os.environ.get(PASSWORD_ENV, "")
@@ -98,9 +105,39 @@ def smtp_settings() -> SmtpSettings | None:
         security=security,
         user=values["user"],
         password=password,
-        sender=values["sender"],
+        sender=check_sender(values["sender"]) if values["sender"] else "",
         ca_file=values["ca_file"],
     )
+
+
+def check_host(value: str) -> str:
+    host = value.strip()
+    if not HOST_PATTERN.match(host) or host.startswith(("-", ".")):
+        raise InvalidValueError(
+            _(
+                "SMTP server {value!r} is not a host name or IP address; write it as "
+                "smtp.example.com or 192.0.2.25 in the email settings or "
+                "SEGTUI_SMTP_HOST."
+            ).format(value=value)
+        )
+    return host
+
+
+def check_sender(value: str) -> str:
+    """Return the sender address, plain or as ``Name <address>``, stripped."""
+    from segtui.domain.contact_fields import EMAIL_PATTERN
+
+    sender = value.strip()
+    _name, address = parseaddr(sender)
+    if not EMAIL_PATTERN.match(address):
+        raise InvalidValueError(
+            _(
+                "Sender address {value!r} is not a valid email address; write it as "
+                "name@example.com or Name <name@example.com> in the email settings "
+                "or SEGTUI_SMTP_FROM."
+            ).format(value=value)
+        )
+    return sender
 
 
 def check_security(value: str) -> str:
@@ -172,6 +209,10 @@ def save_smtp_settings(values: Mapping[str, str], *, user: str) -> None:
         cleaned["security"] = check_security(cleaned["security"])
     if cleaned.get("port"):
         cleaned["port"] = str(check_port(cleaned["port"]))
+    if cleaned.get("host"):
+        cleaned["host"] = check_host(cleaned["host"])
+    if cleaned.get("sender"):
+        cleaned["sender"] = check_sender(cleaned["sender"])
     require(user, Permission.ADMINISTRATION, _("change setup"))
     with write_transaction():
         for name, value in cleaned.items():
@@ -218,12 +259,26 @@ def letter_message(
 
     content = letter.read_bytes()
     message = EmailMessage()
-    message["From"] = settings.sender or sender or settings.user
+    from_address = settings.sender or sender or settings.user
+    message["From"] = from_address
     message["To"] = recipient
     message["Subject"] = subject
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain=message_id_domain(from_address))
     message.set_content(document_text(content))
     if as_attachment:
         message.add_attachment(
             content, maintype=DOCX_TYPE[0], subtype=DOCX_TYPE[1], filename=letter.name
         )
     return message
+
+
+def message_id_domain(from_address: str) -> str:
+    """Return the domain of the sender's address for Message-ID, or ``segtui``.
+
+    Passing a domain keeps make_msgid from looking up this machine's host name,
+    which can take seconds on a host without DNS.
+    """
+    _name, address = parseaddr(from_address)
+    domain = address.rpartition("@")[2]
+    return domain if address and domain else "segtui"

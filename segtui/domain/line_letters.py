@@ -17,8 +17,10 @@ from segtui.domain import clock
 from segtui.domain.attachments import create_attachment, delete_unused_attachments
 from segtui.domain.documents import (
     document_text,
+    match_field,
     read_merge_fields,
     render_letter,
+    stored_field_map,
     unmatched_fields,
 )
 from segtui.domain.errors import InvalidValueError, NotFoundError
@@ -56,7 +58,17 @@ def line_letter_source(no: str, line_no: int) -> tuple[Attachment, dict[str, Any
                     "set a template on the line or the header."
                 ).format(line=line_no)
             )
-        language = line.language_code or _("(no language)")
+        language = line.language_code
+        if not language:
+            from segtui.domain.segment_logging import no_language_hint
+
+            raise NotFoundError(
+                _("Line {line} of segment {no} has no letter: {reason}.").format(
+                    line=line_no,
+                    no=segment.no,
+                    reason=no_language_hint(template, segment.no, line_no),
+                )
+            )
         raise NotFoundError(
             _(
                 "Template {template} has no Word attachment in language {language}, "
@@ -66,6 +78,41 @@ def line_letter_source(no: str, line_no: int) -> tuple[Attachment, dict[str, Any
         )
     attachment = Attachment.get_by_id(source["attachment_id"])
     return attachment, source["merge_values"]
+
+
+def personal_note_warning(no: str, line_no: int) -> str:
+    """Return a warning when a line's personal note has no place in its letter.
+
+    Returns "" when the line has no note, no letter, or a letter with a merge
+    field that the note fills.
+    """
+    line = get_line(no, line_no)
+    if not (line.personal_note or "").strip():
+        return ""
+    try:
+        attachment, values = line_letter_source(no, line_no)
+    except NotFoundError:
+        return ""
+    field_map = stored_field_map(values)
+    fields = read_merge_fields(bytes(attachment.content), attachment.file_name)
+    if any(match_field(name, field_map) == "personal_note" for name in fields):
+        return ""
+    if line.attachment_id is not None:
+        return _(
+            "The personal note of line {line} is not in its letter: the line's own "
+            "letter {file} has no PersonalNote merge field. Add a PersonalNote field "
+            "to that Word file and import it again, or remove the line's own letter."
+        ).format(line=line_no, file=attachment.file_name)
+    return _(
+        "The personal note of line {line} is not in its letter: the Word file of "
+        "template {template} in language {language} has no PersonalNote merge "
+        "field. Add a PersonalNote field to the Word file and import it again with "
+        "`segtui template import {template} {language} FILE.docx`."
+    ).format(
+        line=line_no,
+        template=line.interaction_template_code,
+        language=line.language_code,
+    )
 
 
 def line_letter(no: str, line_no: int) -> bytes:

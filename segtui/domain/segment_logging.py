@@ -388,8 +388,10 @@ def _problems_of_line(row: dict[str, Any], options: LogOptions) -> list[str]:
         and not row["attachment"]
         and not row["template_attachment"]
     ):
-        language = row["language"] or _("(no language)")
-        if row["template_attachments"]:
+        language = row["language"]
+        if not language:
+            texts.append(no_language_hint(row["interaction_template"]))
+        elif row["template_attachments"]:
             texts.append(
                 _(
                     "template {template} has no attachment in language {language}; "
@@ -411,6 +413,51 @@ def _problems_of_line(row: dict[str, Any], options: LogOptions) -> list[str]:
                 )
             )
     return texts
+
+
+def attachment_languages(template_code: str) -> list[str]:
+    """Return the languages in which a template has a Word attachment, sorted."""
+    return [
+        code
+        for (code,) in InteractionTemplateLanguage.select(
+            InteractionTemplateLanguage.language
+        )
+        .where(
+            (InteractionTemplateLanguage.template == template_code)
+            & InteractionTemplateLanguage.attachment.is_null(False)
+        )
+        .order_by(InteractionTemplateLanguage.language)
+        .tuples()
+    ]
+
+
+def no_language_hint(
+    template_code: str, segment_no: str = "SEGMENT", line_no: int | str = "LINE_NO"
+) -> str:
+    """Return the problem of a line without a language, and how to give it one.
+
+    Problems of several lines are counted by their text, so logging leaves the
+    segment and line number as placeholders; the message names the line already.
+    """
+    languages = attachment_languages(template_code)
+    if not languages:
+        return _(
+            "the line has no language, and template {template} has no Word "
+            "attachment in any language; import one with `segtui template import "
+            "{template} LANGUAGE FILE.docx`, then choose that language on the line "
+            "(Enter on the line, then Language)"
+        ).format(template=template_code)
+    return _(
+        "the line has no language, so template {template} has no attachment for it; "
+        "choose one of {languages} on the line (Enter on the line, then Language) "
+        "or run `segtui segment line {segment} {line} language={language}`"
+    ).format(
+        template=template_code,
+        languages=", ".join(languages),
+        language=languages[0],
+        segment=segment_no,
+        line=line_no,
+    )
 
 
 def correspondence_label(value: str) -> str:

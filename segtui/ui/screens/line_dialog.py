@@ -23,9 +23,12 @@ from segtui.ui.screens.segment_dialogs import (
     form_row,
     select_options,
 )
-from segtui.ui.text import display
+from segtui.ui.text import editable_amount
 from segtui.ui.widgets.typeahead import TypeAheadInput
 from segtui.ui.worker import run_job
+
+# Changes after which the dialog checks that the letter has a place for the note.
+NOTE_CHANGES = {"personal_note", "interaction_template", "language", "contact"}
 
 
 @dataclass
@@ -122,12 +125,16 @@ class LineDialog(FieldNavigation, FormDialog):
         )
         yield form_row(
             _("Unit cost"),
-            TypeAheadInput(display(values["unit_cost"]), id="unit_cost", compact=True),
+            TypeAheadInput(
+                editable_amount(values["unit_cost"]), id="unit_cost", compact=True
+            ),
         )
         yield form_row(
             _("Duration (min)"),
             TypeAheadInput(
-                display(values["unit_duration"]), id="unit_duration", compact=True
+                editable_amount(values["unit_duration"]),
+                id="unit_duration",
+                compact=True,
             ),
         )
         yield form_row(
@@ -196,14 +203,22 @@ class LineDialog(FieldNavigation, FormDialog):
         line = self.form.line
         no, line_no, version = line.segment_no, line.line_no, line.version
         user = self.app.user  # type: ignore[attr-defined]
-        run_job(
-            self,
-            lambda: line_editing.update_line(
+        check_note = bool(NOTE_CHANGES & set(changes))
+
+        def save() -> str:
+            line_editing.update_line(
                 no, line_no, changes, user=user, expected_version=version
-            ),
-            lambda _line: self.dismiss(True),
-            on_error=self.report,
-        )
+            )
+            if not check_note:
+                return ""
+            return line_letters.personal_note_warning(no, line_no)
+
+        def saved(warning: str) -> None:
+            if warning:
+                self.notify(warning, severity="warning", markup=False, timeout=15)
+            self.dismiss(True)
+
+        run_job(self, save, saved, on_error=self.report)
 
     @on(Button.Pressed, "#cancel")
     def cancel_pressed(self) -> None:

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from segtui.domain import clock, delivery, history, logged_segments
-from segtui.i18n import _
+from segtui.i18n import _, ngettext, pgettext
 from segtui.models import InteractionLogEntry
 from segtui.ui.screens.dialogs import ConfirmDialog
 from segtui.ui.screens.history import (
@@ -22,13 +22,14 @@ from segtui.ui.screens.history import (
 )
 from segtui.ui.screens.listing import ListScreen, new_table, selected_key
 from segtui.ui.screens.logged_actions import (
+    numbers_text,
     offer_cancel,
     offer_delete_canceled,
     offer_follow_up,
     offer_non_responders,
 )
 from segtui.ui.screens.timeline import Timeline
-from segtui.ui.text import correspondence_label, display, plain
+from segtui.ui.text import correspondence_label, display, format_count, plain
 
 __all__ = [
     "LoggedSegmentListScreen",
@@ -72,7 +73,12 @@ class LoggedSegmentListScreen(ListScreen):
     BINDINGS = [
         Binding("enter", "open", _("Open"), tooltip=_("Show the entries")),
         Binding("m", "mark", _("Mark"), tooltip=_("Mark or unmark for canceling")),
-        Binding("x", "cancel", _("Cancel"), tooltip=_("Cancel the marked or selected")),
+        Binding(
+            "x",
+            "cancel",
+            pgettext("logged segment", "Cancel"),
+            tooltip=_("Cancel the marked or selected"),
+        ),
         Binding(
             "u",
             "uncancel",
@@ -148,7 +154,7 @@ class LoggedSegmentListScreen(ListScreen):
                 plain(row.segment_no),
                 plain(row.description),
                 plain(row.created_at),
-                plain(f"{row.interactions:>5}"),
+                plain(format_count(row.interactions).rjust(5)),
                 plain(logged_status(row)),
                 key=str(row.entry_no),
             )
@@ -256,13 +262,17 @@ class LoggedSegmentScreen(ListScreen):
         "shows an entry's letter as text and w saves it as a Word file; f creates a "
         "follow-up segment with the same contacts, n one of the contacts that did "
         "not respond; x cancels the logged segment with all its entries, u "
-        "un-cancels it; t cancels or un-cancels the selected entry alone."
+        "un-cancels it; t cancels or un-cancels the selected entry alone. s writes "
+        "and delivers the letters that failed or were not written; m marks an entry "
+        "(* before its number) and e writes and delivers the marked entries, or the "
+        "selected one, again whatever their status."
     )
 
     MARKETING_ACTIONS = frozenset(
         {
             "follow_up",
             "send_again",
+            "send_entries",
             "cancel",
             "uncancel",
             "toggle_entry",
@@ -294,7 +304,12 @@ class LoggedSegmentScreen(ListScreen):
             show=False,
             tooltip=_("Create a segment of the contacts that did not respond"),
         ),
-        Binding("x", "cancel", _("Cancel"), tooltip=_("Cancel the logged segment")),
+        Binding(
+            "x",
+            "cancel",
+            pgettext("logged segment", "Cancel"),
+            tooltip=_("Cancel the logged segment"),
+        ),
         Binding(
             "u", "uncancel", _("Un-cancel"), tooltip=_("Un-cancel the logged segment")
         ),
@@ -311,7 +326,37 @@ class LoggedSegmentScreen(ListScreen):
             _("Send again"),
             tooltip=_("Write and deliver the letters that failed or were not written"),
         ),
-        Binding("r,f5", "refresh", _("Refresh"), tooltip=_("Read the entries again")),
+        Binding(
+            "m",
+            "mark",
+            _("Mark"),
+            show=False,
+            tooltip=_("Mark or unmark the entry for sending again"),
+        ),
+        Binding(
+            "y",
+            "copy_folder",
+            _("Copy folder"),
+            show=False,
+            tooltip=_("Copy the folder of the letters to the clipboard"),
+        ),
+        Binding(
+            "e",
+            "send_entries",
+            _("Send entries"),
+            show=False,
+            tooltip=_(
+                "Write and deliver the marked entries, or the selected one, again"
+            ),
+        ),
+        # Not shown in the footer, so Back still fits at 80 columns; F1 lists it.
+        Binding(
+            "r,f5",
+            "refresh",
+            _("Refresh"),
+            show=False,
+            tooltip=_("Read the entries again"),
+        ),
         Binding("escape", "back", _("Back"), tooltip=_("Back")),
     ]
 
@@ -322,6 +367,10 @@ class LoggedSegmentScreen(ListScreen):
         self.data: LoggedSegmentData | None = None
         self.entries: dict[str, InteractionLogEntry] = {}
         self.page_pending = False
+        # Entry numbers marked for sending again with e.
+        self.marked: set[int] = set()
+        # The folders the entries' letters were written to, for copying with y.
+        self.letter_folders: list[str] = []
 
     def title_text(self) -> str:
         return _("Logged segment {no}").format(no=self.entry_no)
@@ -381,6 +430,7 @@ class LoggedSegmentScreen(ListScreen):
                 ).format(failed=summary.failed, open=summary.unfinished),
                 style="bold",
             )
+        self.letter_folders = sorted(folders)
         if folders:
             text.append("\n")
             text.append(_("Letters in: "), style="bold")
@@ -406,7 +456,7 @@ class LoggedSegmentScreen(ListScreen):
             key = str(entry.entry_no)
             self.entries[key] = entry
             table.add_row(
-                plain(entry.entry_no),
+                plain(self.entry_label(entry.entry_no)),
                 plain(entry.contact_no),
                 plain(entry.contact_name),
                 plain(correspondence_label(entry.correspondence_type)),
@@ -418,6 +468,9 @@ class LoggedSegmentScreen(ListScreen):
                 ),
                 key=key,
             )
+
+    def entry_label(self, entry_no: int) -> str:
+        return f"{MARK}{entry_no}" if entry_no in self.marked else str(entry_no)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if self.data is None or self.page_pending:
@@ -436,6 +489,18 @@ class LoggedSegmentScreen(ListScreen):
     def append_page(self, entries: list[InteractionLogEntry]) -> None:
         self.page_pending = False
         self.append(entries)
+
+    def action_copy_folder(self) -> None:
+        """Copy the folder of the selected entry's letter, or the only folder."""
+        entry = self.selected()
+        if entry is not None and entry.document_path:
+            folder = str(Path(entry.document_path).parent)
+        elif len(self.letter_folders) == 1:
+            folder = self.letter_folders[0]
+        else:
+            self.notify(_("Select an entry with a letter first."), markup=False)
+            return
+        self.app.copy_value(_("letter folder"), folder)  # type: ignore[attr-defined]
 
     def selected(self) -> InteractionLogEntry | None:
         key = selected_key(self.query_one("#entries", DataTable))
@@ -499,6 +564,53 @@ class LoggedSegmentScreen(ListScreen):
             )
 
         self.run(lambda: delivery.count_to_resend(entry_no), asked)
+
+    def action_mark(self) -> None:
+        entry = self.selected()
+        if entry is None:
+            return
+        self.marked ^= {entry.entry_no}
+        table = self.query_one("#entries", DataTable)
+        table.update_cell(
+            str(entry.entry_no), "entry_no", plain(self.entry_label(entry.entry_no))
+        )
+        if table.cursor_row < table.row_count - 1:
+            table.move_cursor(row=table.cursor_row + 1)
+
+    def action_send_entries(self) -> None:
+        """Ask, then write and deliver the marked entries, or the selected one."""
+        if self.marked:
+            chosen = sorted(self.marked)
+        else:
+            entry = self.selected()
+            if entry is None:
+                return
+            chosen = [entry.entry_no]
+        entry_no = self.entry_no
+
+        def start(yes: bool | None) -> None:
+            if not yes:
+                return
+            self.notify(_("Writing and sending the letters again ..."), markup=False)
+            user = self.app.user  # type: ignore[attr-defined]
+            self.marked.clear()
+            self.run(
+                lambda: delivery.resend_logged_segment(
+                    entry_no, user=user, entry_nos=chosen
+                ),
+                self.resent,
+            )
+
+        question = ngettext(
+            "Write and deliver the letter of entry {numbers} again, whatever its "
+            "status?",
+            "Write and deliver the letters of the {count} entries {numbers} again, "
+            "whatever their status?",
+            len(chosen),
+        ).format(count=len(chosen), numbers=numbers_text(chosen))
+        self.app.push_screen(
+            ConfirmDialog(_("Send entries again"), question, default=True), start
+        )
 
     def resent(self, report: delivery.DeliveryReport) -> None:
         folder = report.letters[0].parent if report.letters else Path()

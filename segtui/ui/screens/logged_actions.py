@@ -7,8 +7,10 @@ from datetime import date
 from typing import Any
 
 from segtui.domain import cancellation, logged_segments
+from segtui.domain.dates import date_forms, invalid_date_message, read_date
 from segtui.i18n import _, ngettext
 from segtui.ui.screens.dialogs import ConfirmDialog, InputDialog
+from segtui.ui.text import format_date
 
 
 def numbers_text(numbers: list[int]) -> str:
@@ -22,6 +24,23 @@ def offer_cancel(
     if not numbers:
         return
     if cancel:
+        screen.run(
+            lambda: cancellation.count_canceled_alone(numbers),
+            lambda alone: ask_cancel(screen, numbers, cancel, done, alone),
+        )
+    else:
+        ask_cancel(screen, numbers, cancel, done, 0)
+
+
+def ask_cancel(
+    screen: Any,
+    numbers: list[int],
+    cancel: bool,
+    done: Callable[[], None],
+    canceled_alone: int,
+) -> None:
+    """Ask the question of offer_cancel, then cancel or un-cancel."""
+    if cancel:
         title = _("Cancel logged segments")
         question = ngettext(
             "Cancel logged segment {numbers} with all its entries? They stay listed "
@@ -30,14 +49,28 @@ def offer_cancel(
             "They stay listed as canceled and are no longer counted.",
             len(numbers),
         )
+        if canceled_alone:
+            question += " " + ngettext(
+                "{alone} entry is canceled on its own already; un-canceling the "
+                "logged segment later restores it too.",
+                "{alone} entries are canceled on their own already; un-canceling "
+                "the logged segment later restores them too.",
+                canceled_alone,
+            )
     else:
         title = _("Un-cancel logged segments")
+        # NOTE: segtui does not record which entries were canceled on their own
+        # before their logged segment, so this question cannot count them.
         question = ngettext(
-            "Un-cancel logged segment {numbers} and all its entries?",
-            "Un-cancel the {count} logged segments {numbers} and all their entries?",
+            "Un-cancel logged segment {numbers} and all its entries? Entries that "
+            "were canceled on their own before are restored too.",
+            "Un-cancel the {count} logged segments {numbers} and all their entries? "
+            "Entries that were canceled on their own before are restored too.",
             len(numbers),
         )
-    question = question.format(count=len(numbers), numbers=numbers_text(numbers))
+    question = question.format(
+        count=len(numbers), numbers=numbers_text(numbers), alone=canceled_alone
+    )
 
     def answered(yes: bool | None) -> None:
         if not yes:
@@ -127,16 +160,9 @@ def offer_non_responders(screen: Any, entry_no: int, since: date) -> None:
     def chosen(text: str | None) -> None:
         if not text:
             return
-        try:
-            day = date.fromisoformat(text.strip())
-        except ValueError:
-            screen.notify(
-                _("{value!r} is not a date; write it as YYYY-MM-DD.").format(
-                    value=text
-                ),
-                severity="error",
-                markup=False,
-            )
+        day = read_date(text)
+        if day is None:
+            screen.notify(invalid_date_message(text), severity="error", markup=False)
             return
         user = screen.app.user
         screen.run(
@@ -153,9 +179,9 @@ def offer_non_responders(screen: Any, entry_no: int, since: date) -> None:
             _("Follow-up of non-responders"),
             _(
                 "Create a segment of the contacts of logged segment {no} without a "
-                "campaign response dated on or after (YYYY-MM-DD):"
-            ).format(no=entry_no),
-            since.isoformat(),
+                "campaign response dated on or after ({forms}):"
+            ).format(no=entry_no, forms=date_forms()),
+            format_date(since),
         ),
         chosen,
     )

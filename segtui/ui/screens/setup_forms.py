@@ -23,7 +23,7 @@ from segtui.models import Role
 from segtui.ui.screens.base import BaseScreen
 from segtui.ui.screens.navigation import FieldNavigation
 from segtui.ui.screens.segment_dialogs import FormDialog, form_row, select_options
-from segtui.ui.text import display
+from segtui.ui.text import display, editable_amount
 from segtui.ui.widgets.tick import Tick
 from segtui.ui.widgets.typeahead import TypeAheadInput
 from segtui.ui.worker import run_job
@@ -161,7 +161,7 @@ class SetupCardDialog(FieldNavigation, FormDialog):
                 prompt=_("(none)"),
                 value=value if known else Select.NULL,
             )
-        text = display(value) if isinstance(value, Decimal) else (value or "")
+        text = editable_amount(value) if isinstance(value, Decimal) else (value or "")
         return TypeAheadInput(
             str(text), id=widget_id, compact=True, max_length=spec.max_length
         )
@@ -201,7 +201,7 @@ class SetupCardDialog(FieldNavigation, FormDialog):
         for name, value in values.items():
             before = self.values.get(name)
             if isinstance(before, Decimal):
-                before = display(before)
+                before = editable_amount(before)
             if isinstance(before, bool) or isinstance(value, bool):
                 if bool(before) != bool(value):
                     changed[name] = value
@@ -218,6 +218,10 @@ class SetupCardDialog(FieldNavigation, FormDialog):
         if self.values is not None and not changes and not self.extra_changes():
             self.dismiss(None)
             return
+        empty = self.empty_amounts(changes)
+        if empty:
+            self.show_problem(_("Not saved:"), empty)
+            return
         user = self.app.user  # type: ignore[attr-defined]
         create = self.values is None
         save = self.save_function
@@ -228,6 +232,18 @@ class SetupCardDialog(FieldNavigation, FormDialog):
             self.dismiss,
             on_error=self.report,
         )
+
+    def empty_amounts(self, changes: dict[str, Any]) -> list[str]:
+        """Return a message for each amount field left empty."""
+        return [
+            _("{field} is empty; enter an amount such as 1.20, or 0 for none.").format(
+                field=spec.label()
+            )
+            for spec in self.input_fields()
+            if spec.kind == "amount"
+            and spec.name in changes
+            and not str(changes[spec.name] or "").strip()
+        ]
 
     def extra_changes(self) -> bool:
         return False

@@ -1,8 +1,8 @@
 """A small chart of interactions per month, with their totals in words.
 
 Textual's Sparkline draws one bar per month; its height reads without colour. The
-line under it names the first and last month, the busiest month's count, and the
-totals, so the numbers do not depend on the chart at all.
+line under it names the first and last month, the busiest month with its count, and
+the totals, so the numbers do not depend on the chart at all.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from textual.widgets import Sparkline, Static
 
 from segtui.domain.history import MonthCount, Totals
 from segtui.i18n import _
+from segtui.ui.text import format_amount, format_count, format_month
 
 # Cells per month in the chart.
 CELLS_PER_MONTH = 3
@@ -54,19 +55,36 @@ class Timeline(Vertical):
         data = [0.0, *counts]
         chart.styles.width = len(data) * CELLS_PER_MONTH
         chart.data = data
+
         scale = ""
         if months:
-            scale = _("{first}..{last}, busiest month {most}").format(
-                first=months[0].month.strftime("%Y-%m"),
-                last=months[-1].month.strftime("%Y-%m"),
-                most=int(max(counts)),
-            )
+            first = format_month(months[0].month)
+            last = format_month(months[-1].month)
+            # The latest of the busiest months, named with its year so that a
+            # count is not read as a month number.
+            peak = max(reversed(months), key=lambda month: month.interactions)
+            if peak.interactions:
+                scale = _("{first}..{last}, peak {month}: {count}").format(
+                    first=first,
+                    last=last,
+                    month=format_month(peak.month),
+                    count=format_count(peak.interactions),
+                )
+            else:
+                scale = _("{first}..{last}, no interactions").format(
+                    first=first, last=last
+                )
         self.query_one("#chart-scale", Static).update(Text(scale, no_wrap=True))
+
         text = _(
             "Interactions: {count}   Cost: {cost}   Duration: {duration} min"
-        ).format(count=totals.interactions, cost=totals.cost, duration=totals.duration)
+        ).format(
+            count=format_count(totals.interactions),
+            cost=format_amount(totals.cost),
+            duration=format_amount(totals.duration),
+        )
         if totals.canceled:
             text += "   " + _("({count} canceled, not counted)").format(
-                count=totals.canceled
+                count=format_count(totals.canceled)
             )
         self.query_one("#totals", Static).update(Text(text))

@@ -321,11 +321,114 @@ def test_tui_refuses_non_utf8_locale(cli_database: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 1
-    assert "ISO-8859-1, not UTF-8" in result.stderr
-    assert "LANG" in result.stderr
+    # LANG asks for German, so the message is in German.
+    assert "ISO-8859-1, nicht UTF-8" in result.stderr
+    assert "de_DE.UTF-8" in result.stderr
 
 
 def test_unknown_language_rejected(cli_database: Path) -> None:
     result = run_segtui(cli_database, "--lang", "xx", "segment", "list", check=False)
     assert result.returncode == 2
     assert "'xx'" in result.stderr
+
+
+def test_template_list_has_header(cli_database: Path) -> None:
+    lines = run_segtui(cli_database, "template", "list").stdout.splitlines()
+    assert lines[0].split() == [
+        "Code",
+        "Group",
+        "Corr.",
+        "type",
+        "Languages",
+        "Description",
+    ]
+    assert len(lines) > 1
+    assert all(not line.startswith("Code ") for line in lines[1:])
+
+
+def new_cli_segment(database: Path, contacts: str) -> str:
+    number = run_segtui(
+        database,
+        "segment",
+        "new",
+        "--description",
+        "CLI gaps",
+        "--template",
+        "LETTER",
+        "--salesperson",
+        "JO",
+    ).stdout.strip()
+    run_segtui(database, "segment", "add", number, "--filter", f"no={contacts}")
+    return number
+
+
+def test_export_segment_to_file_and_stdout(cli_database: Path, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    number = new_cli_segment(cli_database, "CT000002|CT000003|CT000005")
+    target = tmp_path / "segment.csv"
+    written = run_segtui(cli_database, "export", "segment", number, "-o", str(target))
+    assert "3 rows written" in written.stderr
+    from_file = target.read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(from_file)))
+    assert [row["contact_no"] for row in rows] == ["CT000002", "CT000003", "CT000005"]
+    assert [row["line_no"] for row in rows] == ["10000", "20000", "30000"]
+    assert {row["segment_no"] for row in rows} == {number}
+
+    to_stdout = run_segtui(cli_database, "export", "segment", number, "-o", "-")
+    assert to_stdout.stdout == from_file
+    assert to_stdout.stderr == ""
+    default = run_segtui(cli_database, "export", "segment", number)
+    assert default.stdout == from_file
+
+    missing = run_segtui(cli_database, "export", "segment", "SEG99999", check=False)
+    assert missing.returncode == 1
+    assert "SEG99999" in missing.stderr
+
+
+def test_import_contacts_update_writes(cli_database: Path, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    exported = run_segtui(
+        cli_database, "export", "contacts", "--filter", "no=CT000002|CT000003"
+    ).stdout
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    assert [row["no"] for row in rows] == ["CT000002", "CT000003"]
+    rows[0]["city"] = "Neustadt an der Weinstraße"
+    rows[1]["phone"] = "+49 30 1234567"
+    changed = tmp_path / "changed.csv"
+    with changed.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+    result = run_segtui(cli_database, "import", "contacts", str(changed), "--update")
+    assert "2 updated" in result.stderr
+    shown = json.loads(
+        run_segtui(cli_database, "contacts", "show", "CT000002", "--json").stdout
+    )
+    assert shown["fields"]["city"] == "Neustadt an der Weinstraße"
+    shown = json.loads(
+        run_segtui(cli_database, "contacts", "show", "CT000003", "--json").stdout
+    )
+    assert shown["fields"]["phone"] == "+49 30 1234567"
+    again = run_segtui(cli_database, "import", "contacts", str(changed), "--update")
+    assert "2 unchanged" in again.stderr
+
+
+def test_follow_up_keeps_contacts(cli_database: Path, tmp_path: Path) -> None:
+    contacts = ["CT000002", "CT000003", "CT000005"]
+    number = new_cli_segment(cli_database, "|".join(contacts))
+    logged_no = run_segtui(
+        cli_database, "segment", "log", number, "--output", str(tmp_path / "letters")
+    ).stdout.strip()
+    follow_up = run_segtui(cli_database, "logged", "follow-up", logged_no)
+    new_number = follow_up.stdout.strip()
+    assert new_number.startswith("SEG")
+    assert new_number != number
+    shown = json.loads(
+        run_segtui(cli_database, "segment", "show", new_number, "--json").stdout
+    )
+    assert sorted(line["contact_no"] for line in shown["lines"]) == contacts

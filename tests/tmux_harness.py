@@ -134,3 +134,60 @@ def terminal_modes(pane: Tmux) -> str:
         pane.name,
         "#{alternate_on}#{mouse_any_flag}#{mouse_button_flag}#{mouse_sgr_flag}#{cursor_flag}",
     ).strip()
+
+
+def process_tree(pid: int) -> set[int]:
+    """Return ``pid`` and the ids of all its descendants that run now."""
+    found = {pid}
+    waiting = [pid]
+    while waiting:
+        children = subprocess.run(
+            ["pgrep", "-P", str(waiting.pop())], capture_output=True, text=True
+        )
+        for line in children.stdout.split():
+            found.add(int(line))
+            waiting.append(int(line))
+    return found
+
+
+def descendant_pid(pane: Tmux, name: str = "segtui") -> int:
+    """Return the id of the process below the pane whose command line has ``name``."""
+    shell = int(pane.tmux("display", "-p", "-t", pane.name, "#{pane_pid}").strip())
+    for pid in sorted(process_tree(shell) - {shell}):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+        except FileNotFoundError:
+            continue
+        if name.encode() in command:
+            return pid
+    raise AssertionError(f"no process with {name!r} runs in the pane")
+
+
+def shell_pane(
+    env: dict[str, str] | None = None, width: int = 80, height: int = 24
+) -> Tmux:
+    """Return a pane running an interactive shell with the prompt "shell-prompt$ ", mouse on.
+
+    Commands started from that shell hand the pane back to it when they end, as
+    for a user, so the terminal state they leave behind can be read.
+    """
+    pane = Tmux(
+        ["sh", "-i"], width, height, env={**(env or {}), "PS1": "shell-prompt$ "}
+    )
+    pane.tmux("set-option", "-g", "mouse", "on")
+    return pane
+
+
+def terminal_exit_modes(pane: Tmux) -> str:
+    """Return tmux's mouse any/button/standard/SGR flags and alternate screen flag.
+
+    "00000" means a program left no mouse reporting and no alternate screen on.
+    """
+    return pane.tmux(
+        "display",
+        "-p",
+        "-t",
+        pane.name,
+        "#{mouse_any_flag}#{mouse_button_flag}#{mouse_standard_flag}"
+        "#{mouse_sgr_flag}#{alternate_on}",
+    ).strip()

@@ -8,7 +8,9 @@ visitor leaves. With ``--db`` every visitor's process opens that one database.
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import io
 import ipaddress
 import os
 import shlex
@@ -16,6 +18,7 @@ import shutil
 import socket
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -193,34 +196,40 @@ def make_server(command: str, host: str, port: int, public: bool) -> Server:
     return VisitorServer()
 
 
-@click.command()
+@click.command(
+    help=_("Serve the TUI in a web browser, on a new demo database for each visitor.")
+)
 @click.option(
     "--host",
     default=DEFAULT_HOST,
     show_default=True,
     metavar="ADDRESS",
-    help="Address to listen on. An address other than loopback needs --public.",
+    help=_("Address to listen on. An address other than loopback needs --public."),
 )
 @click.option(
     "--port",
     type=click.IntRange(1, 65535),
     default=DEFAULT_PORT,
     show_default=True,
-    help="TCP port to listen on.",
+    help=_("TCP port to listen on."),
 )
 @click.option(
     "--public",
     is_flag=True,
-    help="Allow a --host other than loopback, and requests for any host name, as "
-    "through a reverse proxy. There is no login, so anyone who reaches the server "
-    "can use segtui.",
+    help=_(
+        "Allow a --host other than loopback, and requests for any host name, as "
+        "through a reverse proxy. There is no login, so anyone who reaches the server "
+        "can use segtui."
+    ),
 )
 @click.option(
     "--db",
     "database",
     metavar="PATH|URL",
-    help="Let every visitor work on this database instead of on a new demo "
-    "database each.",
+    help=_(
+        "Let every visitor work on this database instead of on a new demo "
+        "database each."
+    ),
 )
 @click.pass_context
 @handle_errors
@@ -231,7 +240,6 @@ def serve(
     public: bool,
     database: str | None,
 ) -> None:
-    """Serve the TUI in a web browser, on a new demo database for each visitor."""
     context: Context = click_context.obj
     language: str | None = click_context.find_root().params.get("language")
     if not public and not is_loopback(host):
@@ -270,6 +278,15 @@ def serve(
         ),
         err=True,
     )
+    if is_loopback(host):
+        click.echo(
+            _(
+                "The server listens on loopback only, so only this machine can "
+                "connect. From another machine, forward the port with "
+                "ssh -L {port}:{host}:{port} and open the same address there."
+            ).format(host=url_host(host), port=port),
+            err=True,
+        )
     click.echo(_("Press Ctrl+C to stop the server."), err=True)
 
     server = make_server(command, host, port, public)
@@ -300,8 +317,8 @@ COMMANDS = [serve]
 
 
 @click.command()
-@click.option("--db", "database", metavar="URL", help="Open this shared database.")
-@click.option("--user", "user", metavar="LOGIN", help="Act as this user.")
+@click.option("--db", "database", metavar="URL", help=_("Open this shared database."))
+@click.option("--user", "user", metavar="LOGIN", help=_("Act as this user."))
 @click.option("--lang", "language", type=click.Choice(["en", "de"]))
 @handle_errors
 def visitor_session(
@@ -320,6 +337,10 @@ def visitor_session(
     if terminal_encoding().lower().replace("-", "") != "utf8":
         os.environ["LC_ALL"] = "C.UTF-8"
     if database is not None:
+        problem = startup_problem(Context(database, user).open)
+        if problem is not None:
+            show_startup_problem(problem)
+            sys.exit(1)
         run_tui(Context(database, user))
         return
 
@@ -330,7 +351,10 @@ def visitor_session(
         # visitor go to the data folder of the server's user and stay there.
         os.environ["XDG_DATA_HOME"] = str(folder / "data")
         database_path = folder / "demo.sqlite3"
-        create_visitor_database(database_path, user)
+        problem = startup_problem(lambda: create_visitor_database(database_path, user))
+        if problem is not None:
+            show_startup_problem(problem)
+            sys.exit(1)
         run_tui(Context(str(database_path), user))
     finally:
         # textual-serve passes this process's stderr on to the server's output.
@@ -343,6 +367,48 @@ def visitor_session(
                 ),
                 err=True,
             )
+
+
+def startup_problem(step: Callable[[], object]) -> str | None:
+    """Run a step that prepares the visitor's TUI; return its error message or None.
+
+    The message is what segtui prints on stderr for the error. A visitor process
+    that exits before its TUI starts leaves textual-serve's page on its splash
+    screen, so the caller shows the message in the browser instead.
+    """
+    output = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(output):
+            handle_errors(step)()
+    except SystemExit:
+        return output.getvalue().strip() or _("segtui failed to start.")
+    finally:
+        # The server's log keeps the message as well.
+        sys.stderr.write(output.getvalue())
+    return None
+
+
+def show_startup_problem(message: str) -> None:
+    """Show ``message`` in the visitor's browser until the visitor closes it."""
+    from rich.text import Text
+    from textual.app import App, ComposeResult
+    from textual.binding import Binding
+    from textual.widgets import Footer, Static
+
+    class StartupProblemApp(App[None]):
+        """A screen with the error that kept segtui from starting."""
+
+        TITLE = "segtui"
+        BINDINGS = [
+            Binding("escape,q,enter", "quit", _("Close"), tooltip=_("End the session"))
+        ]
+
+        def compose(self) -> ComposeResult:
+            yield Static(Text(_("segtui could not start:"), style="bold"), markup=False)
+            yield Static(Text(message), markup=False, id="startup-problem")
+            yield Footer()
+
+    StartupProblemApp().run()
 
 
 def create_visitor_database(path: Path, user: str | None) -> None:

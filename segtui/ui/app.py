@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
+import gc
 import logging
 import os
 import signal
+import sys
+import time
 from collections.abc import Iterable, Mapping
 from functools import partial
 from pathlib import Path
@@ -20,20 +24,26 @@ from textual.screen import Screen
 from segtui import paths
 from segtui.db import interrupt_all
 from segtui.domain.delivery import describe_report
+from segtui.domain.errors import SegtuiError
 from segtui.domain.segment_logging import LogResult
 from segtui.domain.users import ROLE_PERMISSIONS, Permission, role_of
 from segtui.i18n import _
 from segtui.ui.areas import Area
-from segtui.ui.keys import NamedBindings, area_label, read_keymap
+from segtui.ui.keys import N_, NamedBindings, area_label, read_keymap
 from segtui.ui.screens.base import COMPACT_BELOW
+from segtui.ui.screens.dialogs import ConfirmDialog
 from segtui.ui.screens.help import HelpScreen, help_text
 from segtui.ui.screens.logged import LoggedSegmentListScreen, LoggedSegmentScreen
 from segtui.ui.screens.menu import GoToDialog
 from segtui.ui.screens.saved_criteria import SavedCriteriaScreen
 from segtui.ui.screens.segments import SegmentListScreen
 from segtui.ui.screens.worksheet import WorksheetScreen
+from segtui.ui.worker import running_jobs
 
 log = logging.getLogger("segtui.ui")
+
+# How long quitting waits for running jobs to end before it asks whether to cancel them.
+QUIT_GRACE_SECONDS = 0.3
 
 
 def animation_level(environment: Mapping[str, str]) -> AnimationLevel:
@@ -48,6 +58,35 @@ def animation_level(environment: Mapping[str, str]) -> AnimationLevel:
     if environment.get("SSH_CONNECTION") or environment.get("SSH_TTY"):
         return "none"
     return "full"
+
+
+def require_utf8_output() -> None:
+    """Raise SegtuiError unless the stream Textual draws on encodes UTF-8.
+
+    PYTHONIOENCODING can set another encoding for that stream even under a UTF-8
+    locale, and Textual would then fail on the first box-drawing character.
+    """
+    stream = sys.__stderr__
+    encoding = getattr(stream, "encoding", None) or "UTF-8"
+    if codecs.lookup(encoding).name != "utf-8":
+        raise SegtuiError(
+            _(
+                "The terminal encoding is {encoding}, not UTF-8, so segtui cannot draw "
+                "its screens; set LANG to a UTF-8 locale such as en_US.UTF-8 or "
+                "de_DE.UTF-8 and start it again."
+            ).format(encoding=encoding)
+        )
+
+
+# Textual's own palette commands that segtui keeps, by title. N_ marks their titles
+# and help texts (as Textual 8 writes them) for translation.
+TEXTUAL_COMMANDS = (N_("Theme"), N_("Keys"), N_("Screenshot"))
+TEXTUAL_COMMAND_HELP = (
+    N_("Change the current theme"),
+    N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Save an SVG 'screenshot' of the current screen"),
+)
 
 
 class SegtuiApp(NamedBindings, App[None]):
@@ -112,7 +151,21 @@ class SegtuiApp(NamedBindings, App[None]):
         self.may_change = Permission.MARKETING in ROLE_PERMISSIONS[self.role]
         # Set when a signal ends segtui; background jobs then stop reporting back.
         self.stopping = False
+        # True from ctrl+q until the "cancel the running job and quit?" question
+        # is answered.
+        self.quit_question_open = False
         self.animation_level = animation_level(os.environ)
+
+    def run(self, *args: Any, **kwargs: Any) -> None:
+        """Run the app in the terminal; raise SegtuiError if its output is not UTF-8."""
+        require_utf8_output()
+        try:
+            return super().run(*args, **kwargs)
+        finally:
+            # The process ends next. Freezing the objects left spares the interpreter
+            # its garbage collection at exit, a few tenths of a second with segtui's
+            # modules loaded, so a quit that cancels a job ends within a second.
+            gc.freeze()
 
     def on_mount(self) -> None:
         # Textual 8.2.8 restores the terminal only on its own exit path, so hangup and
@@ -158,8 +211,8 @@ class SegtuiApp(NamedBindings, App[None]):
                 title, help_text, partial(self.run_from_palette, binding, active.node)
             )
         for command in super().get_system_commands(screen):
-            if command.title in ("Theme", "Keys", "Screenshot"):
-                yield command
+            if command.title in TEXTUAL_COMMANDS:
+                yield command._replace(title=_(command.title), help=_(command.help))
 
     def run_from_palette(self, binding: Binding, node: DOMNode) -> None:
         self.call_later(self.run_action, binding.action, node)
@@ -172,6 +225,10 @@ class SegtuiApp(NamedBindings, App[None]):
         for it to finish.
         """
         log.info("exiting on signal %s", signal_number)
+        self.stop_jobs_and_exit(return_code=128 + signal_number)
+
+    def stop_jobs_and_exit(self, return_code: int = 0) -> None:
+        """Cancel the running jobs, roll back their statements, and exit."""
         self.stopping = True
         for screen in self.screen_stack:
             cancel = getattr(screen, "cancel_event", None)
@@ -179,7 +236,22 @@ class SegtuiApp(NamedBindings, App[None]):
                 cancel.set()
         stopped = interrupt_all()
         log.info("interrupted %s database job(s)", stopped)
-        self.exit(return_code=128 + signal_number)
+        self.exit(return_code=return_code)
+
+    def copy_value(self, label: str, value: str) -> None:
+        """Copy ``value`` to the clipboard of the user's terminal and show it.
+
+        Textual sends the text as an OSC 52 escape sequence, so copying works over
+        SSH without a clipboard program on the server. tmux passes the sequence on
+        only with ``set -g set-clipboard on``, so the notification shows the value
+        for selecting it by hand.
+        """
+        self.copy_to_clipboard(value)
+        self.notify(
+            _("Copied {what}: {value}").format(what=label, value=value),
+            markup=False,
+            timeout=10,
+        )
 
     def call_from_thread(self, callback: Any, *args: Any, **kwargs: Any) -> Any:
         """Run ``callback`` on the UI thread, unless segtui is ending on a signal.
@@ -192,17 +264,40 @@ class SegtuiApp(NamedBindings, App[None]):
         return super().call_from_thread(callback, *args, **kwargs)
 
     async def action_quit(self) -> None:
-        """Quit, unless letters are being written: that has to finish or be stopped."""
-        if any(getattr(screen, "running", False) for screen in self.screen_stack):
-            self.notify(
-                _(
-                    "Logging is running. Wait for it, or press Escape to stop the letters."
-                ),
-                severity="warning",
-                markup=False,
-            )
+        """Quit; while a job runs, first ask whether to cancel it.
+
+        A job that ends within QUIT_GRACE_SECONDS, such as a lookup for a form,
+        ends without the question.
+        """
+        if self.quit_question_open:
             return
-        self.exit()
+        # Set before waiting, so a second ctrl+q meanwhile asks no second question.
+        self.quit_question_open = True
+        deadline = time.monotonic() + QUIT_GRACE_SECONDS
+        while running_jobs(self) and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        if not running_jobs(self):
+            self.exit()
+            return
+
+        def answered(cancel_and_quit: bool | None) -> None:
+            self.quit_question_open = False
+            if cancel_and_quit and running_jobs(self):
+                log.info("quitting: canceling %s job(s)", len(running_jobs(self)))
+                self.stop_jobs_and_exit()
+            elif cancel_and_quit:
+                self.exit()
+
+        self.push_screen(
+            ConfirmDialog(
+                _("Quit segtui"),
+                _(
+                    "A job is still running. Cancel it and quit? Its changes not yet "
+                    "saved are rolled back. Press n or Escape to keep it running."
+                ),
+            ),
+            answered,
+        )
 
     def action_go_to(self) -> None:
         """Open an area from the Go to menu, on top of the segment list."""

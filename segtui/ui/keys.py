@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
+from textual.widget import Widget
 
 from segtui.i18n import _
 
@@ -43,6 +44,64 @@ UNREACHABLE_KEYS = frozenset(
 
 # Modifiers that some terminals never send, or send only when set up to.
 UNRELIABLE_MODIFIERS = ("alt+", "meta+", "super+", "hyper+")
+
+
+# Keys whose bytes differ between terminals, tmux and screen. A binding on one of
+# them also needs a key from PORTABLE_KEYS, listed first, so that the footer and
+# F1 show the key that works everywhere.
+NAVIGATION_KEYS = frozenset({"home", "end", "ctrl+home", "ctrl+end"})
+
+
+def first_and_last_bindings() -> list[Binding]:
+    """Return ctrl+a and ctrl+e bindings that move the focused list to an end.
+
+    Textual's DataTable, OptionList and scrolling containers bind only Home, End,
+    ctrl+Home and ctrl+End for this; a screen or dialog adds these as keys that
+    every terminal sends.
+    """
+    return [
+        Binding(
+            "ctrl+a",
+            "first_item",
+            _("First row"),
+            show=False,
+            tooltip=_("Go to the first row of the list (Home where it works)"),
+        ),
+        Binding(
+            "ctrl+e",
+            "last_item",
+            _("Last row"),
+            show=False,
+            tooltip=_("Go to the last row of the list (End where it works)"),
+        ),
+    ]
+
+
+def move_focused_to_end(focused: Widget | None, last: bool) -> None:
+    """Move the focused table or list, or the area that scrolls it, to an end."""
+    from textual.widgets import DataTable, OptionList
+
+    if isinstance(focused, DataTable):
+        if last:
+            focused.action_scroll_bottom()
+        else:
+            focused.action_scroll_top()
+        return
+    if isinstance(focused, OptionList):
+        if last:
+            focused.action_last()
+        else:
+            focused.action_first()
+        return
+    node = focused
+    while isinstance(node, Widget):
+        if node.allow_vertical_scroll:
+            if last:
+                node.scroll_end(animate=False)
+            else:
+                node.scroll_home(animate=False)
+            return
+        node = node.parent
 
 
 def N_(message: str) -> str:
@@ -145,6 +204,11 @@ def key_problem(key: str) -> str | None:
         return _(
             "{key} needs alt or meta, which many terminals do not send; "
             "use a letter, a digit, F1-F10 or ctrl with a letter"
+        ).format(key=key)
+    if re.fullmatch(r"(ctrl|shift)\+(enter|return)", key):
+        return _(
+            "{key} arrives as plain Enter in most terminals; "
+            "use ctrl with a letter or F1-F10"
         ).format(key=key)
     if key in UNREACHABLE_KEYS:
         return _(

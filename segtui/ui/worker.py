@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from textual.app import App
 from textual.screen import Screen
 from textual.worker import Worker
 
@@ -17,6 +18,10 @@ from segtui.db import current_database, interruptible
 from segtui.domain.errors import SegtuiError
 
 log = logging.getLogger("segtui.ui")
+
+# The name of every worker run_job starts, so quitting can find the jobs still running
+# among Textual's own workers.
+JOB_WORKER_NAME = "segtui-job"
 
 
 def run_job(
@@ -54,5 +59,19 @@ def run_job(
         app.call_from_thread(on_done, result)
 
     return screen.run_worker(
-        job, thread=True, group=group, exclusive=exclusive, exit_on_error=False
+        job,
+        name=JOB_WORKER_NAME,
+        thread=True,
+        group=group,
+        exclusive=exclusive,
+        exit_on_error=False,
     )
+
+
+def running_jobs(app: App[Any]) -> list[Worker[Any]]:
+    """Return the jobs run_job started that have not finished yet."""
+    return [
+        worker
+        for worker in app.workers
+        if worker.name == JOB_WORKER_NAME and not worker.is_finished
+    ]

@@ -14,7 +14,11 @@ from textual.widgets import Footer, Label
 
 from segtui.domain.errors import SegtuiError, ValidationError
 from segtui.i18n import _
-from segtui.ui.keys import NamedBindings
+from segtui.ui.keys import (
+    NamedBindings,
+    first_and_last_bindings,
+    move_focused_to_end,
+)
 from segtui.ui.screens.dialogs import MessageDialog
 from segtui.ui.worker import run_job
 
@@ -39,7 +43,14 @@ class BaseScreen(NamedBindings, Screen[Any]):
             _("Help"),
             tooltip=_("Show the keys and help for this screen"),
         ),
+        *first_and_last_bindings(),
     ]
+
+    def action_first_item(self) -> None:
+        move_focused_to_end(self.focused, last=False)
+
+    def action_last_item(self) -> None:
+        move_focused_to_end(self.focused, last=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide the keys of actions the user's role may not do."""

@@ -75,6 +75,13 @@ class ContactCardScreen(ListScreen):
             "h", "history", _("History"), tooltip=_("Show all interaction log entries")
         ),
         Binding(
+            "y",
+            "copy_email",
+            _("Copy email"),
+            show=False,
+            tooltip=_("Copy the contact's email address to the clipboard"),
+        ),
+        Binding(
             "d", "delete", _("Delete"), show=False, tooltip=_("Delete the contact")
         ),
         Binding(
@@ -181,11 +188,19 @@ class ContactCardScreen(ListScreen):
         self.card = card
         contact = card.contact
         self.contact_no = contact.no
-        self.set_title(
-            _("{type} {no}  {name}").format(
-                type=type_label(contact.type), no=contact.no, name=contact.name
-            )
+        title = _("{type} {no}  {name}").format(
+            type=type_label(contact.type), no=contact.no, name=contact.name
         )
+        # The flags that keep a contact out of segments, in words at the top, since
+        # their fields are far down the card.
+        flags = []
+        if contact.exclude_from_segment:
+            flags.append(_("excluded from segments"))
+        if contact.privacy_blocked:
+            flags.append(_("privacy blocked"))
+        if flags:
+            title += "  (" + ", ".join(flags) + ")"
+        self.set_title(title)
         self.query_one("#fields", Static).update(self.fields_text(card))
         self.show_relations(card)
         self.show_tags(card)
@@ -297,6 +312,15 @@ class ContactCardScreen(ListScreen):
             show_letter(self, int(key))
         elif table_id == "segments":
             self.app.open_worksheet(str(key))  # type: ignore[attr-defined]
+
+    def action_copy_email(self) -> None:
+        if self.card is None:
+            return
+        email = self.card.contact.email or ""
+        if not email:
+            self.notify(_("The contact has no email address."), markup=False)
+            return
+        self.app.copy_value(_("email address"), email)  # type: ignore[attr-defined]
 
     def action_edit(self) -> None:
         open_contact_form(self, self.contact_no, lambda _saved: self.action_refresh())

@@ -20,7 +20,11 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from segtui.i18n import _
-from segtui.ui.keys import NamedBindings
+from segtui.ui.keys import (
+    NamedBindings,
+    first_and_last_bindings,
+    move_focused_to_end,
+)
 
 
 class Dialog(NamedBindings, ModalScreen[Any]):
@@ -33,6 +37,7 @@ class Dialog(NamedBindings, ModalScreen[Any]):
             _("Cancel"),
             tooltip=_("Close without changing anything"),
         ),
+        *first_and_last_bindings(),
     ]
 
     def __init__(self, title: str) -> None:
@@ -55,6 +60,12 @@ class Dialog(NamedBindings, ModalScreen[Any]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_first_item(self) -> None:
+        move_focused_to_end(self.focused, last=False)
+
+    def action_last_item(self) -> None:
+        move_focused_to_end(self.focused, last=True)
 
 
 class ConfirmDialog(Dialog):

@@ -65,6 +65,12 @@ def help_text(screen: Screen[object]) -> str:
             _("Moving around:"),
             "  " + _("Tab, shift+Tab   next and previous field"),
             "  " + _("arrows, PageUp, PageDown   move in lists and tables"),
+            "  "
+            + _(
+                "ctrl+a, ctrl+e   first and last row of a list, start and end of "
+                "a text field (Home and End where the terminal sends them)"
+            ),
+            "  " + _("ctrl+u, ctrl+d   page up and down in long lists"),
             "  " + _("Escape           close a dialog without changing anything"),
         ]
     )

@@ -22,8 +22,10 @@ class TypeAheadInput(Input):
         if not bindings:
             return
 
-        # Stops Input's own handler and the bubbling to the app, which would run
-        # the binding a second time.
-        event.stop()
-        event.prevent_default()
-        await self.run_action(bindings[0].action)
+        # An action that skips, such as the scroll binding on Down that an input
+        # inherits, leaves the key to the screen: Down in a search field moves to
+        # the list. A handled key is stopped here, so that bubbling to the app
+        # does not run the binding a second time.
+        if await self.app.run_action(bindings[0].action, self):
+            event.stop()
+            event.prevent_default()

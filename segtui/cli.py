@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from segtui import paths
+from segtui.click_messages import translate_click
 from segtui.commands.common import Context, handle_errors
 from segtui.i18n import _
 
@@ -21,20 +22,31 @@ from segtui.i18n import _
 DEMO_APPLICATION_ID = 0x53454744
 
 
-@click.group(invoke_without_command=True)
+@click.group(
+    invoke_without_command=True,
+    help=_(
+        "Segments, interactions and merged Word letters in the terminal.\n"
+        "\n"
+        "Without a command, segtui opens the TUI on the configured database."
+    ),
+)
 @click.option(
     "--db",
     "database",
     metavar="PATH|URL",
-    help="Database file or URL (sqlite:///PATH, postgresql://USER@HOST/NAME). "
-    "Overrides SEGTUI_DATABASE.",
+    help=_(
+        "Database file or URL (sqlite:///PATH, postgresql://USER@HOST/NAME). "
+        "Overrides SEGTUI_DATABASE."
+    ),
 )
-@click.option("--user", "user", metavar="LOGIN", help="Act as this user (for scripts).")
+@click.option(
+    "--user", "user", metavar="LOGIN", help=_("Act as this user (for scripts).")
+)
 @click.option(
     "--lang",
     "language",
     type=click.Choice(["en", "de"], case_sensitive=False),
-    help="User interface language.",
+    help=_("User interface language."),
 )
 @click.version_option(package_name="segtui")
 @click.pass_context
@@ -44,10 +56,6 @@ def cli(
     user: str | None,
     language: str | None,
 ) -> None:
-    """Segments, interactions and merged Word letters in the terminal.
-
-    Without a command, segtui opens the TUI on the configured database.
-    """
     if language:
         from segtui.i18n import set_language
 
@@ -109,14 +117,15 @@ def run_tui(context: Context) -> None:
     start()
 
 
-@cli.command()
+@cli.command(
+    help=_("Create a fresh demo database with sample data and open the TUI on it.")
+)
 @click.option(
-    "--db", "database", metavar="PATH", help="Where to create the demo database."
+    "--db", "database", metavar="PATH", help=_("Where to create the demo database.")
 )
 @click.pass_obj
 @handle_errors
 def demo(context: Context, database: str | None) -> None:
-    """Create a fresh demo database with sample data and open the TUI on it."""
     target = Path(database or context.database_option or paths.demo_database_path())
     create_demo_database(target, context.user)
     context.database_option = str(target)
@@ -159,21 +168,22 @@ def create_demo_database(target: Path, user: str) -> None:
     load_sample_data(user)
 
 
-@cli.command()
+@cli.command(help=_("Create the database, optionally with the sample data."))
 @click.option(
-    "--sample", is_flag=True, help="Load the sample contacts, templates and letters."
+    "--sample", is_flag=True, help=_("Load the sample contacts, templates and letters.")
 )
 @click.option(
     "--contacts",
     type=click.IntRange(min=1),
     metavar="N",
-    help="With --sample: generate N contacts with classifications and history "
-    "instead of the 2,000 shipped ones, for tests at scale.",
+    help=_(
+        "With --sample: generate N contacts with classifications and history "
+        "instead of the 2,000 shipped ones, for tests at scale."
+    ),
 )
 @click.pass_obj
 @handle_errors
 def init(context: Context, sample: bool, contacts: int | None) -> None:
-    """Create the database, optionally with the sample data."""
     from segtui.domain.errors import InvalidValueError
     from segtui.models import Contact
 
@@ -190,7 +200,8 @@ def init(context: Context, sample: bool, contacts: int | None) -> None:
             from segtui.domain.large_sample import load_large_sample
 
             def progress(done: int, total: int) -> None:
-                click.echo(f"\r{done:,} / {total:,} contacts", err=True, nl=False)
+                text = _("{done:,} / {total:,} contacts").format(done=done, total=total)
+                click.echo("\r" + text, err=True, nl=False)
 
             made = load_large_sample(context.user, contacts, progress=progress)
             click.echo(
@@ -205,10 +216,11 @@ def init(context: Context, sample: bool, contacts: int | None) -> None:
     click.echo(_("Database ready: {url}").format(url=context.url), err=True)
 
 
-@cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@cli.command(help=_("List every key binding id with its keys, for the keymap file."))
+@click.option(
+    "--json", "as_json", is_flag=True, help=_("Print JSON instead of a table.")
+)
 def keys(as_json: bool) -> None:
-    """List every key binding id with its keys, for the keymap file."""
     from segtui.commands.common import print_json
     from segtui.ui.catalog import binding_catalog
 
@@ -275,4 +287,5 @@ def main() -> None:
     # Text output on a terminal that is not UTF-8 shows escapes instead of failing.
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="backslashreplace")
+    translate_click()
     cli(prog_name="segtui")

@@ -69,7 +69,10 @@ def create_database(url: str) -> Database:
             path = parsed.netloc + path
         if not path or path == "/":
             raise DatabaseUrlError(
-                f"Database URL {url!r} names no file; use sqlite:///PATH/TO/FILE.sqlite3."
+                _(
+                    "Database URL {url!r} names no file; "
+                    "use sqlite:///PATH/TO/FILE.sqlite3."
+                ).format(url=url)
             )
         if path != ":memory:":
             _create_private_file(Path(path))
@@ -88,8 +91,10 @@ def create_database(url: str) -> Database:
         )
 
     raise DatabaseUrlError(
-        f"Database URL {url!r} has an unknown scheme {scheme!r}; "
-        "use a file path, sqlite:///PATH or postgresql://USER@HOST/NAME."
+        _(
+            "Database URL {url!r} has an unknown scheme {scheme!r}; "
+            "use a file path, sqlite:///PATH or postgresql://USER@HOST/NAME."
+        ).format(url=url, scheme=scheme)
     )
 
 

@@ -16,13 +16,31 @@ _translation: gettext.NullTranslations = gettext.translation(
 )
 
 
+def _catalog_language(languages: list[str] | None) -> str:
+    """Return the language of the catalog gettext picks, or ``en`` when it has none.
+
+    With ``languages`` None, gettext reads LANGUAGE, LC_ALL, LC_MESSAGES and LANG.
+    """
+    found = gettext.find("segtui", localedir=LOCALE_DIR, languages=languages)
+    return Path(found).parent.parent.name if found else "en"
+
+
+_language = _catalog_language(None)
+
+
 def set_language(language: str | None) -> None:
     """Switch the user interface language, for example to ``de``; None uses LANG."""
-    global _translation
+    global _translation, _language
     languages = [language] if language else None
     _translation = gettext.translation(
         "segtui", localedir=LOCALE_DIR, languages=languages, fallback=True
     )
+    _language = _catalog_language(languages)
+
+
+def language() -> str:
+    """Return the language of the user interface text, such as ``de`` or ``en``."""
+    return _language
 
 
 def _(message: str) -> str:
@@ -31,3 +49,20 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, count: int) -> str:
     return _translation.ngettext(singular, plural, count)
+
+
+def inside_sentence(label: str) -> str:
+    """Return a label as it reads inside a sentence of the user interface language.
+
+    English lowercases a label such as "Mailing group" there; German keeps the
+    capital, since its nouns are always capitalised.
+    """
+    return label if _language == "de" else label.lower()
+
+
+def pgettext(context: str, message: str) -> str:
+    """Translate a message that needs another word in another ``context``.
+
+    "Cancel" is "Abbrechen" on a dialog button but "Stornieren" for a logged segment.
+    """
+    return _translation.pgettext(context, message)

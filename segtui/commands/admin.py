@@ -10,17 +10,18 @@ from segtui.domain.text import printable
 from segtui.i18n import _
 
 
-@click.group()
+@click.group(help=_("Users of the database and their roles: viewer, marketer, admin."))
 def user() -> None:
-    """Users of the database and their roles: viewer, marketer, admin."""
+    pass
 
 
-@user.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@user.command("list", help=_("List the users with their role and salesperson."))
+@click.option(
+    "--json", "as_json", is_flag=True, help=_("Print JSON instead of a table.")
+)
 @click.pass_obj
 @handle_errors
 def user_list(context: Context, as_json: bool) -> None:
-    """List the users with their role and salesperson."""
     from segtui.domain.users import list_users
 
     context.open()
@@ -41,22 +42,21 @@ def user_list(context: Context, as_json: bool) -> None:
         click.echo(printable(f"{u.user_id:<20} {u.role:<9} {u.salesperson_code or ''}"))
 
 
-@user.command("set")
+@user.command("set", help=_("Give a user a role or a salesperson; only an admin may."))
 @click.argument("login")
 @click.option(
     "--role",
     type=click.Choice(["viewer", "marketer", "admin"]),
-    help="The user's role.",
+    help=_("The user's role."),
 )
 @click.option(
-    "--salesperson", metavar="CODE", help="The user's salesperson; '' for none."
+    "--salesperson", metavar="CODE", help=_("The user's salesperson; '' for none.")
 )
 @click.pass_obj
 @handle_errors
 def user_set(
     context: Context, login: str, role: str | None, salesperson: str | None
 ) -> None:
-    """Give a user a role or a salesperson; only an admin may."""
     from segtui.domain.users import set_user
 
     context.open()
@@ -69,16 +69,20 @@ def user_set(
     )
 
 
-@click.group()
+@click.group(
+    help=_("The database itself: upgrade its schema, copy it to another database.")
+)
 def db() -> None:
-    """The database itself: upgrade its schema, copy it to another database."""
+    pass
 
 
-@db.command("migrate")
+@db.command(
+    "migrate",
+    help=_("Upgrade a database made by an earlier segtui to this version's schema."),
+)
 @click.pass_obj
 @handle_errors
 def db_migrate(context: Context) -> None:
-    """Upgrade a database made by an earlier segtui to this version's schema."""
     from segtui.db import create_database
     from segtui.models.migrations import LATEST_VERSION, current_version, migrate
 
@@ -103,13 +107,17 @@ def db_migrate(context: Context) -> None:
         )
 
 
-@db.command("copy")
+@db.command(
+    "copy",
+    help=_(
+        "Copy a whole database into a new, empty one, for example SQLite to PostgreSQL."
+    ),
+)
 @click.argument("source", metavar="SOURCE_URL")
 @click.argument("target", metavar="TARGET_URL")
 @click.pass_obj
 @handle_errors
 def db_copy(context: Context, source: str, target: str) -> None:
-    """Copy a whole database into a new, empty one, for example SQLite to PostgreSQL."""
     from segtui.domain.transfer import copy_database
 
     counts = copy_database(paths.to_database_url(source), paths.to_database_url(target))

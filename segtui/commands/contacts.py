@@ -10,19 +10,21 @@ from segtui.commands.common import Context, handle_errors, print_json
 from segtui.domain.text import printable
 from segtui.i18n import _
 
-FILTER_HELP = (
+FILTER_HELP = _(
     "Filter as KEY=EXPR, repeatable: a contact field (country=DE|AT), "
     "mailing-group=NEWS, profile=QUESTIONNAIRE:ANSWER, interaction.date=2026-01-01.., "
     "has-mailing-group=no. The syntax is Business Central's."
 )
 
 
-@click.group()
+@click.group(help=_("Contacts: companies and persons."))
 def contacts() -> None:
-    """Contacts: companies and persons."""
+    pass
 
 
-@contacts.command("list")
+@contacts.command(
+    "list", help=_("List contacts, optionally filtered, in number order.")
+)
 @click.option(
     "--filter", "filters", multiple=True, metavar="KEY=EXPR", help=FILTER_HELP
 )
@@ -30,22 +32,23 @@ def contacts() -> None:
     "--search",
     default="",
     metavar="TEXT",
-    help="Only contacts whose number, name, city or email contain every word.",
+    help=_("Only contacts whose number, name, city or email contain every word."),
 )
 @click.option(
     "--sort",
     type=click.Choice(["no", "name", "city", "post_code", "country"]),
     default="no",
     show_default=True,
-    help="Sort order.",
+    help=_("Sort order."),
 )
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--json", "as_json", is_flag=True, help=_("Print JSON instead of a table.")
+)
 @click.pass_obj
 @handle_errors
 def contacts_list(
     context: Context, filters: tuple[str, ...], search: str, sort: str, as_json: bool
 ) -> None:
-    """List contacts, optionally filtered, in number order."""
     from segtui.domain.contact_queries import list_contacts
     from segtui.domain.criteria import filters_from_pairs
 
@@ -63,13 +66,15 @@ def contacts_list(
         )
 
 
-@contacts.command("show")
+@contacts.command(
+    "show",
+    help=_("Show a contact's fields, classifications, segments and interactions."),
+)
 @click.argument("contact_no", metavar="NO")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON instead of text."))
 @click.pass_obj
 @handle_errors
 def contacts_show(context: Context, contact_no: str, as_json: bool) -> None:
-    """Show a contact's fields, classifications, segments and interactions."""
     from segtui.domain.contact_queries import contact_card
 
     context.open()
@@ -194,16 +199,19 @@ def parse_assignments(pairs: tuple[str, ...]) -> dict[str, str]:
     return values
 
 
-@contacts.command("new")
+@contacts.command(
+    "new",
+    help=_(
+        'Create a contact from column values, such as type=person name="Ann Lee".\n'
+        "\n"
+        "The fields are the columns of contacts.csv; a blank no takes the next number.\n"
+        "Prints the new contact's number."
+    ),
+)
 @click.argument("assignments", nargs=-1, metavar="FIELD=VALUE...")
 @click.pass_obj
 @handle_errors
 def contacts_new(context: Context, assignments: tuple[str, ...]) -> None:
-    """Create a contact from column values, such as type=person name="Ann Lee".
-
-    The fields are the columns of contacts.csv; a blank no takes the next number.
-    Prints the new contact's number.
-    """
     from segtui.domain.contacts import create_contact
 
     values = parse_assignments(assignments)
@@ -211,7 +219,9 @@ def contacts_new(context: Context, assignments: tuple[str, ...]) -> None:
     click.echo(create_contact(values, user=context.user).no)
 
 
-@contacts.command("set")
+@contacts.command(
+    "set", help=_("Change a contact's fields, such as city=Berlin company_no=CT000010.")
+)
 @click.argument("contact_no", metavar="NO")
 @click.argument("assignments", nargs=-1, required=True, metavar="FIELD=VALUE...")
 @click.pass_obj
@@ -219,7 +229,6 @@ def contacts_new(context: Context, assignments: tuple[str, ...]) -> None:
 def contacts_set(
     context: Context, contact_no: str, assignments: tuple[str, ...]
 ) -> None:
-    """Change a contact's fields, such as city=Berlin company_no=CT000010."""
     from segtui.domain.contacts import update_contact
 
     values = parse_assignments(assignments)
@@ -228,18 +237,22 @@ def contacts_set(
     click.echo(_("Contact {no} saved.").format(no=contact.no), err=True)
 
 
-@contacts.command("tag")
+@contacts.command(
+    "tag",
+    help=_(
+        "Add or remove a classification: KIND is mailing-group, industry-group,\n"
+        "business-relation, job-responsibility or profile (CODE as QUESTIONNAIRE:ANSWER)."
+    ),
+)
 @click.argument("contact_no", metavar="NO")
 @click.argument("kind", metavar="KIND")
 @click.argument("code", metavar="CODE")
-@click.option("--remove", is_flag=True, help="Remove the code instead of adding it.")
+@click.option("--remove", is_flag=True, help=_("Remove the code instead of adding it."))
 @click.pass_obj
 @handle_errors
 def contacts_tag(
     context: Context, contact_no: str, kind: str, code: str, remove: bool
 ) -> None:
-    """Add or remove a classification: KIND is mailing-group, industry-group,
-    business-relation, job-responsibility or profile (CODE as QUESTIONNAIRE:ANSWER)."""
     from segtui.domain import classifications, profiles
 
     context.open()
@@ -260,12 +273,11 @@ def contacts_tag(
     )
 
 
-@contacts.command("delete")
+@contacts.command("delete", help=_("Delete a contact that is on no unlogged segment."))
 @click.argument("contact_no", metavar="NO")
 @click.pass_obj
 @handle_errors
 def contacts_delete(context: Context, contact_no: str) -> None:
-    """Delete a contact that is on no unlogged segment."""
     from segtui.domain.contacts import delete_contact
 
     context.open()

@@ -9,24 +9,23 @@ from segtui.domain.text import printable
 from segtui.i18n import _
 
 
-@click.group()
+@click.group(help=_("Saved criteria: a segment's actions kept under a code."))
 def criteria() -> None:
-    """Saved criteria: a segment's actions kept under a code."""
+    pass
 
 
-@criteria.command("save")
+@criteria.command("save", help=_("Save a segment's criteria actions under CODE."))
 @click.argument("segment_no", metavar="SEG")
 @click.argument("code")
-@click.option("--description", required=True, help="What the criteria select.")
+@click.option("--description", required=True, help=_("What the criteria select."))
 @click.option(
-    "--replace", is_flag=True, help="Replace saved criteria with the same code."
+    "--replace", is_flag=True, help=_("Replace saved criteria with the same code.")
 )
 @click.pass_obj
 @handle_errors
 def criteria_save(
     context: Context, segment_no: str, code: str, description: str, replace: bool
 ) -> None:
-    """Save a segment's criteria actions under CODE."""
     from segtui.domain.saved_criteria import save_criteria
 
     context.open()
@@ -36,12 +35,13 @@ def criteria_save(
     click.echo(_("Criteria saved as {code}.").format(code=saved.code), err=True)
 
 
-@criteria.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@criteria.command("list", help=_("List the saved criteria."))
+@click.option(
+    "--json", "as_json", is_flag=True, help=_("Print JSON instead of a table.")
+)
 @click.pass_obj
 @handle_errors
 def criteria_list(context: Context, as_json: bool) -> None:
-    """List the saved criteria."""
     from segtui.domain.saved_criteria import list_saved_criteria
 
     context.open()
@@ -66,12 +66,11 @@ def criteria_list(context: Context, as_json: bool) -> None:
         click.echo(printable(f"{s.code:<20} {s.actions:>4}  {s.description}"))
 
 
-@criteria.command("show")
+@criteria.command("show", help=_("Show the actions of saved criteria in order."))
 @click.argument("code")
 @click.pass_obj
 @handle_errors
 def criteria_show(context: Context, code: str) -> None:
-    """Show the actions of saved criteria in order."""
     from segtui.domain.saved_criteria import describe_saved
 
     context.open()
@@ -79,13 +78,15 @@ def criteria_show(context: Context, code: str) -> None:
         click.echo(printable(f"{number:>3}  {line}"))
 
 
-@criteria.command("reuse")
+@criteria.command(
+    "reuse",
+    help=_("Replay saved criteria on a segment, each action recorded as its own."),
+)
 @click.argument("code")
 @click.argument("segment_no", metavar="SEG")
 @click.pass_obj
 @handle_errors
 def criteria_reuse(context: Context, code: str, segment_no: str) -> None:
-    """Replay saved criteria on a segment, each action recorded as its own."""
     from segtui.domain.saved_criteria import reuse_criteria
 
     context.open()
@@ -100,12 +101,11 @@ def criteria_reuse(context: Context, code: str, segment_no: str) -> None:
         click.echo(printable(message), err=True)
 
 
-@criteria.command("delete")
+@criteria.command("delete", help=_("Delete saved criteria."))
 @click.argument("code")
 @click.pass_obj
 @handle_errors
 def criteria_delete(context: Context, code: str) -> None:
-    """Delete saved criteria."""
     from segtui.domain.saved_criteria import delete_saved_criteria
 
     context.open()

@@ -16,7 +16,7 @@ from segtui.commands.common import Context, handle_errors, print_json
 from segtui.domain.text import printable
 from segtui.i18n import _
 
-ENTRY_FILTER_HELP = (
+ENTRY_FILTER_HELP = _(
     "Filter as KEY=EXPR, repeatable, in Business Central's syntax. Keys: contact, "
     "company, date, template, group, salesperson, campaign, segment, "
     "logged-segment, canceled, delivery-status, correspondence-type, evaluation, "
@@ -24,9 +24,9 @@ ENTRY_FILTER_HELP = (
 )
 
 
-@click.group()
+@click.group(help=_("Interaction log entries: the history of what was sent to whom."))
 def interactions() -> None:
-    """Interaction log entries: the history of what was sent to whom."""
+    pass
 
 
 def entry_condition_from(filters: tuple[str, ...]) -> Any:
@@ -35,20 +35,25 @@ def entry_condition_from(filters: tuple[str, ...]) -> Any:
     return entry_condition(entry_filters_from_pairs(filters))
 
 
-@interactions.command("list")
+@interactions.command(
+    "list",
+    help=_(
+        "List interaction log entries, newest first, with their totals on stderr.\n"
+        "\n"
+        "Canceled entries are listed and marked, but not counted in the totals."
+    ),
+)
 @click.option(
     "--filter", "filters", multiple=True, metavar="KEY=EXPR", help=ENTRY_FILTER_HELP
 )
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--json", "as_json", is_flag=True, help=_("Print JSON instead of a table.")
+)
 @click.pass_obj
 @handle_errors
 def interactions_list(
     context: Context, filters: tuple[str, ...], as_json: bool
 ) -> None:
-    """List interaction log entries, newest first, with their totals on stderr.
-
-    Canceled entries are listed and marked, but not counted in the totals.
-    """
     from segtui.commands.contacts import entry_data
     from segtui.domain.history import list_entries, totals
 
@@ -82,13 +87,14 @@ def interactions_list(
     )
 
 
-@interactions.command("show")
+@interactions.command(
+    "show", help=_("Show an interaction log entry and its letter as text.")
+)
 @click.argument("entry_no", type=int, metavar="ENTRY_NO")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON instead of text."))
 @click.pass_obj
 @handle_errors
 def interactions_show(context: Context, entry_no: int, as_json: bool) -> None:
-    """Show an interaction log entry and its letter as text."""
     from segtui.commands.contacts import entry_data
     from segtui.domain.history import get_entry
     from segtui.domain.logged_segments import entry_letter_text
@@ -109,22 +115,24 @@ def interactions_show(context: Context, entry_no: int, as_json: bool) -> None:
         click.echo(data["letter"])
 
 
-@interactions.command("document")
+@interactions.command(
+    "document",
+    help=_("Write an entry's letter as a Word file, made again from its template."),
+)
 @click.argument("entry_no", type=int, metavar="ENTRY_NO")
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="The Word file to write, ending in .docx.",
+    help=_("The Word file to write, ending in .docx."),
 )
-@click.option("--overwrite", is_flag=True, help="Replace the file if it exists.")
+@click.option("--overwrite", is_flag=True, help=_("Replace the file if it exists."))
 @click.pass_obj
 @handle_errors
 def interactions_document(
     context: Context, entry_no: int, output: Path, overwrite: bool
 ) -> None:
-    """Write an entry's letter as a Word file, made again from its template."""
     from segtui.domain.history import export_document
 
     context.open()
@@ -135,12 +143,11 @@ def interactions_document(
     )
 
 
-@interactions.command("cancel")
+@interactions.command("cancel", help=_("Cancel single interaction log entries."))
 @click.argument("entry_nos", type=int, nargs=-1, required=True, metavar="ENTRY_NO...")
 @click.pass_obj
 @handle_errors
 def interactions_cancel(context: Context, entry_nos: tuple[int, ...]) -> None:
-    """Cancel single interaction log entries."""
     from segtui.domain.cancellation import set_entries_canceled
 
     context.open()
@@ -148,12 +155,13 @@ def interactions_cancel(context: Context, entry_nos: tuple[int, ...]) -> None:
     click.echo(_("{count} entries canceled.").format(count=changed), err=True)
 
 
-@interactions.command("uncancel")
+@interactions.command(
+    "uncancel", help=_("Un-cancel single entries whose logged segment is not canceled.")
+)
 @click.argument("entry_nos", type=int, nargs=-1, required=True, metavar="ENTRY_NO...")
 @click.pass_obj
 @handle_errors
 def interactions_uncancel(context: Context, entry_nos: tuple[int, ...]) -> None:
-    """Un-cancel single entries whose logged segment is not canceled."""
     from segtui.domain.cancellation import set_entries_canceled
 
     context.open()
@@ -161,32 +169,37 @@ def interactions_uncancel(context: Context, entry_nos: tuple[int, ...]) -> None:
     click.echo(_("{count} entries un-canceled.").format(count=changed), err=True)
 
 
-@interactions.command("respond")
+@interactions.command(
+    "respond",
+    help=_("Log a contact's response to a campaign; prints the new entry's number."),
+)
 @click.argument("contact_no", metavar="CONTACT_NO")
 @click.option(
     "--campaign",
     "campaign_no",
     required=True,
     metavar="NO",
-    help="The campaign responded to.",
+    help=_("The campaign responded to."),
 )
 @click.option(
     "--date",
     "response_date",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Date of the response (YYYY-MM-DD); default today.",
+    help=_("Date of the response (YYYY-MM-DD); default today."),
 )
 @click.option(
     "--template",
     "template_code",
     default="",
     metavar="CODE",
-    help="Interaction template for group, cost and duration.",
+    help=_("Interaction template for group, cost and duration."),
 )
 @click.option(
-    "--description", default="", help="Description; default 'Response to campaign NO'."
+    "--description",
+    default="",
+    help=_("Description; default 'Response to campaign NO'."),
 )
-@click.option("--evaluation", default="", help="Evaluation, such as positive.")
+@click.option("--evaluation", default="", help=_("Evaluation, such as positive."))
 @click.pass_obj
 @handle_errors
 def interactions_respond(
@@ -198,7 +211,6 @@ def interactions_respond(
     description: str,
     evaluation: str,
 ) -> None:
-    """Log a contact's response to a campaign; prints the new entry's number."""
     from segtui.domain.campaigns import log_response
 
     context.open()
@@ -214,21 +226,24 @@ def interactions_respond(
     click.echo(entry.entry_no)
 
 
-@click.group()
+@click.group(help=_("Campaigns with their target and response counts."))
 def campaign() -> None:
-    """Campaigns with their target and response counts."""
+    pass
 
 
 def campaign_data(row: Any) -> dict[str, Any]:
     return dict(row.__dict__)
 
 
-@campaign.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@campaign.command(
+    "list", help=_("List the campaigns with their targets, responses and interactions.")
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help=_("Print JSON instead of a table.")
+)
 @click.pass_obj
 @handle_errors
 def campaign_list(context: Context, as_json: bool) -> None:
-    """List the campaigns with their targets, responses and interactions."""
     from segtui.domain.campaigns import list_campaigns
 
     context.open()
@@ -246,31 +261,35 @@ def campaign_list(context: Context, as_json: bool) -> None:
         )
 
 
-@campaign.command("set")
+@campaign.command(
+    "set",
+    help=_("Create a campaign, or change the values given of an existing one (admin)."),
+)
 @click.argument("no", metavar="NO")
-@click.option("--description", default=None, help="What the campaign is.")
+@click.option("--description", default=None, help=_("What the campaign is."))
 @click.option(
     "--start",
     "starting_date",
     default=None,
     metavar="DATE",
-    help="Starting date, YYYY-MM-DD.",
+    help=_("Starting date, YYYY-MM-DD."),
 )
 @click.option(
     "--end",
     "ending_date",
     default=None,
     metavar="DATE",
-    help="Ending date, YYYY-MM-DD.",
+    help=_("Ending date, YYYY-MM-DD."),
 )
 @click.option(
-    "--salesperson", default=None, metavar="CODE", help="Salesperson responsible."
+    "--salesperson", default=None, metavar="CODE", help=_("Salesperson responsible.")
 )
-@click.option("--status", default=None, help="Status, such as PLANNED, ACTIVE or DONE.")
+@click.option(
+    "--status", default=None, help=_("Status, such as PLANNED, ACTIVE or DONE.")
+)
 @click.pass_obj
 @handle_errors
 def campaign_set(context: Context, no: str, **values: Any) -> None:
-    """Create a campaign, or change the values given of an existing one (admin)."""
     from segtui.domain.campaigns import get_campaign, save_campaign
     from segtui.domain.errors import NotFoundError
 
@@ -302,12 +321,11 @@ def campaign_set(context: Context, no: str, **values: Any) -> None:
     click.echo(_("Campaign {no} saved.").format(no=saved), err=True)
 
 
-@campaign.command("delete")
+@campaign.command("delete", help=_("Delete a campaign that nothing refers to (admin)."))
 @click.argument("no", metavar="NO")
 @click.pass_obj
 @handle_errors
 def campaign_delete(context: Context, no: str) -> None:
-    """Delete a campaign that nothing refers to (admin)."""
     from segtui.domain.campaigns import delete_campaign
 
     context.open()
@@ -315,24 +333,27 @@ def campaign_delete(context: Context, no: str) -> None:
     click.echo(_("Campaign {no} deleted.").format(no=no.upper()), err=True)
 
 
-TABLE_HELP = (
+TABLE_HELP = _(
     "TABLE is mailing-group, industry-group, business-relation, job-responsibility "
     "or territory."
 )
 
 
-@click.group()
+@click.group(help=_("Code tables of contacts: classifications and territories."))
 def codes() -> None:
-    """Code tables of contacts: classifications and territories."""
+    pass
 
 
-@codes.command("list")
+@codes.command(
+    "list", help=_("List a table's codes with the number of contacts that have each.")
+)
 @click.argument("table", metavar="TABLE")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--json", "as_json", is_flag=True, help=_("Print JSON instead of a table.")
+)
 @click.pass_obj
 @handle_errors
 def codes_list(context: Context, table: str, as_json: bool) -> None:
-    """List a table's codes with the number of contacts that have each."""
     from segtui.domain.classifications import list_codes
 
     context.open()
@@ -347,14 +368,13 @@ def codes_list(context: Context, table: str, as_json: bool) -> None:
 codes_list.help = (codes_list.help or "") + "\n\n" + TABLE_HELP
 
 
-@codes.command("set")
+@codes.command("set", help=_("Create a code or change its description (admin)."))
 @click.argument("table", metavar="TABLE")
 @click.argument("code", metavar="CODE")
 @click.argument("description", metavar="DESCRIPTION")
 @click.pass_obj
 @handle_errors
 def codes_set(context: Context, table: str, code: str, description: str) -> None:
-    """Create a code or change its description (admin)."""
     from segtui.domain.classifications import list_codes, save_code
 
     context.open()
@@ -363,13 +383,12 @@ def codes_set(context: Context, table: str, code: str, description: str) -> None
     click.echo(_("{code} saved.").format(code=saved), err=True)
 
 
-@codes.command("delete")
+@codes.command("delete", help=_("Delete a code that no contact has (admin)."))
 @click.argument("table", metavar="TABLE")
 @click.argument("code", metavar="CODE")
 @click.pass_obj
 @handle_errors
 def codes_delete(context: Context, table: str, code: str) -> None:
-    """Delete a code that no contact has (admin)."""
     from segtui.domain.classifications import delete_code
 
     context.open()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,17 +20,18 @@ from segtui.domain.text import printable
 from segtui.i18n import _
 
 
-@click.group()
+@click.group(help=_("Create, fill, show and log segments."))
 def segment() -> None:
-    """Create, fill, show and log segments."""
+    pass
 
 
-@segment.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@segment.command("list", help=_("List the unlogged segments."))
+@click.option(
+    "--json", "as_json", is_flag=True, help=_("Print JSON instead of a table.")
+)
 @click.pass_obj
 @handle_errors
 def segment_list(context: Context, as_json: bool) -> None:
-    """List the unlogged segments."""
     from segtui.domain.segmentation import list_segments
 
     context.open()
@@ -63,18 +63,19 @@ def segment_list(context: Context, as_json: bool) -> None:
         )
 
 
-@segment.command("new")
-@click.option("--description", required=True, help="What the segment is for.")
-@click.option(
-    "--template", "template", metavar="CODE", help="Interaction template code."
+@segment.command(
+    "new", help=_("Create a segment and print its number alone on stdout.")
 )
-@click.option("--salesperson", metavar="CODE", help="Salesperson code.")
+@click.option("--description", required=True, help=_("What the segment is for."))
+@click.option(
+    "--template", "template", metavar="CODE", help=_("Interaction template code.")
+)
+@click.option("--salesperson", metavar="CODE", help=_("Salesperson code."))
 @click.pass_obj
 @handle_errors
 def segment_new(
     context: Context, description: str, template: str | None, salesperson: str | None
 ) -> None:
-    """Create a segment and print its number alone on stdout."""
     from segtui.domain.segmentation import create_segment
 
     context.open()
@@ -87,39 +88,44 @@ def segment_new(
     click.echo(created.no)
 
 
-@segment.command("set")
+@segment.command(
+    "set",
+    help=_("Change a segment's header; its lines follow unless --keep-lines is given."),
+)
 @click.argument("segment_no", metavar="SEG")
-@click.option("--description", help="What the segment is for.")
+@click.option("--description", help=_("What the segment is for."))
 @click.option(
-    "--template", "template", metavar="CODE", help="Interaction template code."
+    "--template", "template", metavar="CODE", help=_("Interaction template code.")
 )
-@click.option("--salesperson", metavar="CODE", help="Salesperson code; '' for none.")
+@click.option("--salesperson", metavar="CODE", help=_("Salesperson code; '' for none."))
 @click.option(
-    "--date", "segment_date", metavar="YYYY-MM-DD", help="The interaction date."
+    "--date", "segment_date", metavar="YYYY-MM-DD", help=_("The interaction date.")
 )
-@click.option("--subject", help="The subject of the letters.")
+@click.option("--subject", help=_("The subject of the letters."))
 @click.option(
     "--correspondence-type",
     type=click.Choice(["hard_copy", "email", "blank"]),
-    help="Override the contacts' correspondence type (with --ignore-contact-type).",
+    help=_("Override the contacts' correspondence type (with --ignore-contact-type)."),
 )
 @click.option(
     "--ignore-contact-type/--use-contact-type",
     default=None,
-    help="Whether the header's correspondence type overrides each contact's.",
+    help=_("Whether the header's correspondence type overrides each contact's."),
 )
-@click.option("--unit-cost", metavar="AMOUNT", help="Cost of one interaction.")
-@click.option("--unit-duration", metavar="MINUTES", help="Duration of one interaction.")
+@click.option("--unit-cost", metavar="AMOUNT", help=_("Cost of one interaction."))
+@click.option(
+    "--unit-duration", metavar="MINUTES", help=_("Duration of one interaction.")
+)
 @click.option(
     "--email-attachment/--email-body",
     "send_as_attachment",
     default=None,
-    help="Attach the merged .docx to each email, or send only its text as the body.",
+    help=_("Attach the merged .docx to each email, or send only its text as the body."),
 )
 @click.option(
     "--keep-lines",
     is_flag=True,
-    help="Change the header only; by default the lines take the new values too.",
+    help=_("Change the header only; by default the lines take the new values too."),
 )
 @click.pass_obj
 @handle_errors
@@ -138,8 +144,7 @@ def segment_set(
     send_as_attachment: bool | None,
     keep_lines: bool,
 ) -> None:
-    """Change a segment's header; its lines follow unless --keep-lines is given."""
-    from segtui.domain.errors import InvalidValueError
+    from segtui.domain.dates import parse_date
     from segtui.domain.segmentation import update_header
 
     changes: dict[str, Any] = {}
@@ -150,14 +155,7 @@ def segment_set(
     if salesperson is not None:
         changes["salesperson"] = salesperson or None
     if segment_date is not None:
-        try:
-            changes["date"] = date.fromisoformat(segment_date) if segment_date else None
-        except ValueError:
-            raise InvalidValueError(
-                _("Date {value!r} is not a date; write it as YYYY-MM-DD.").format(
-                    value=segment_date
-                )
-            ) from None
+        changes["date"] = parse_date(segment_date, _("Date")) if segment_date else None
     if subject is not None:
         changes["subject"] = subject
     if correspondence_type is not None:
@@ -185,27 +183,29 @@ def segment_set(
 def add_option_flags(function: F) -> F:
     for flag, text in reversed(
         [
-            ("--allow-existing", "Add contacts that already have a line."),
+            ("--allow-existing", _("Add contacts that already have a line.")),
             (
                 "--expand-companies",
-                "A matching contact brings its company and all its persons.",
+                _("A matching contact brings its company and all its persons."),
             ),
-            ("--allow-related-companies", "A matching person brings its company."),
-            ("--ignore-exclusion", "Include contacts marked exclude from segment."),
+            ("--allow-related-companies", _("A matching person brings its company.")),
+            ("--ignore-exclusion", _("Include contacts marked exclude from segment.")),
         ]
     ):
         function = click.option(flag, is_flag=True, help=text)(function)
     return function
 
 
-@segment.command("add")
+@segment.command(
+    "add", help=_("Add Contacts: insert a line for every contact the filters select.")
+)
 @click.argument("segment_no", metavar="SEG")
 @click.option(
     "--filter",
     "filters",
     multiple=True,
     metavar="KEY=EXPR",
-    help="A filter such as country=DE|AT or mailing-group=NEWS; repeat for more.",
+    help=_("A filter such as country=DE|AT or mailing-group=NEWS; repeat for more."),
 )
 @add_option_flags
 @click.pass_obj
@@ -219,7 +219,6 @@ def segment_add(
     allow_related_companies: bool,
     ignore_exclusion: bool,
 ) -> None:
-    """Add Contacts: insert a line for every contact the filters select."""
     from segtui.domain.criteria import AddOptions, filters_from_pairs
     from segtui.domain.segment_actions import add_contacts, added_message
 
@@ -246,13 +245,15 @@ FILTER_OPTION = click.option(
     "filters",
     multiple=True,
     metavar="KEY=EXPR",
-    help="A filter such as country=DE|AT, mailing-group=NEWS, has-industry-group=no "
-    "or interaction.date=2026-01-01..; repeat for more.",
+    help=_(
+        "A filter such as country=DE|AT, mailing-group=NEWS, has-industry-group=no "
+        "or interaction.date=2026-01-01..; repeat for more."
+    ),
 )
 ENTIRE_COMPANIES_OPTION = click.option(
     "--entire-companies",
     is_flag=True,
-    help="Act on every contact of a matching contact's company.",
+    help=_("Act on every contact of a matching contact's company."),
 )
 
 
@@ -265,7 +266,10 @@ def print_change(result: Any) -> None:
         click.echo(_("No line changed."), err=True)
 
 
-@segment.command("reduce")
+@segment.command(
+    "reduce",
+    help=_("Reduce Contacts: remove the lines whose contacts match the filters."),
+)
 @click.argument("segment_no", metavar="SEG")
 @FILTER_OPTION
 @ENTIRE_COMPANIES_OPTION
@@ -274,7 +278,6 @@ def print_change(result: Any) -> None:
 def segment_reduce(
     context: Context, segment_no: str, filters: tuple[str, ...], entire_companies: bool
 ) -> None:
-    """Reduce Contacts: remove the lines whose contacts match the filters."""
     from segtui.domain.criteria import filters_from_pairs
     from segtui.domain.segment_actions import reduce_contacts
 
@@ -289,7 +292,10 @@ def segment_reduce(
     )
 
 
-@segment.command("refine")
+@segment.command(
+    "refine",
+    help=_("Refine Contacts: keep only the lines whose contacts match the filters."),
+)
 @click.argument("segment_no", metavar="SEG")
 @FILTER_OPTION
 @ENTIRE_COMPANIES_OPTION
@@ -298,7 +304,6 @@ def segment_reduce(
 def segment_refine(
     context: Context, segment_no: str, filters: tuple[str, ...], entire_companies: bool
 ) -> None:
-    """Refine Contacts: keep only the lines whose contacts match the filters."""
     from segtui.domain.criteria import filters_from_pairs
     from segtui.domain.segment_actions import refine_contacts
 
@@ -313,7 +318,10 @@ def segment_refine(
     )
 
 
-@segment.command("count")
+@segment.command(
+    "count",
+    help=_("Print how many contacts Add Contacts would put on an empty segment."),
+)
 @FILTER_OPTION
 @add_option_flags
 @click.pass_obj
@@ -326,7 +334,6 @@ def segment_count(
     allow_related_companies: bool,
     ignore_exclusion: bool,
 ) -> None:
-    """Print how many contacts Add Contacts would put on an empty segment."""
     from segtui.domain.criteria import AddOptions, filters_from_pairs
     from segtui.domain.segment_actions import count_add_contacts
 
@@ -337,13 +344,15 @@ def segment_count(
     click.echo(str(count_add_contacts(filters_from_pairs(filters), options)))
 
 
-@segment.command("criteria")
+@segment.command(
+    "criteria",
+    help=_("List a segment's criteria actions in order; undone ones are marked."),
+)
 @click.argument("segment_no", metavar="SEG")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON instead of text."))
 @click.pass_obj
 @handle_errors
 def segment_criteria(context: Context, segment_no: str, as_json: bool) -> None:
-    """List a segment's criteria actions in order; undone ones are marked."""
     from segtui.domain.criteria import describe_action
     from segtui.domain.segmentation import criteria_actions, get_segment
 
@@ -383,42 +392,46 @@ def segment_criteria(context: Context, segment_no: str, as_json: bool) -> None:
         click.echo(printable(f"{action.sequence:>3}  {text}{state}"))
 
 
-@segment.command("go-back")
+@segment.command(
+    "go-back", help=_("Undo the last criteria action, restoring the lines exactly.")
+)
 @click.argument("segment_no", metavar="SEG")
 @click.pass_obj
 @handle_errors
 def segment_go_back(context: Context, segment_no: str) -> None:
-    """Undo the last criteria action, restoring the lines exactly."""
     from segtui.domain.segment_actions import go_back
 
     context.open()
     print_change(go_back(segment_no, user=context.user))
 
 
-@segment.command("go-forward")
+@segment.command(
+    "go-forward", help=_("Redo the criteria action that Go Back undid last.")
+)
 @click.argument("segment_no", metavar="SEG")
 @click.pass_obj
 @handle_errors
 def segment_go_forward(context: Context, segment_no: str) -> None:
-    """Redo the criteria action that Go Back undid last."""
     from segtui.domain.segment_actions import go_forward
 
     context.open()
     print_change(go_forward(segment_no, user=context.user))
 
 
-@segment.command("reuse-logged")
+@segment.command(
+    "reuse-logged",
+    help=_("Add the contacts of a logged segment's entries to a segment."),
+)
 @click.argument("entry_no", type=int, metavar="ENTRY_NO")
 @click.argument("segment_no", metavar="SEG")
 @click.option(
-    "--allow-existing", is_flag=True, help="Add contacts that already have a line."
+    "--allow-existing", is_flag=True, help=_("Add contacts that already have a line.")
 )
 @click.pass_obj
 @handle_errors
 def segment_reuse_logged(
     context: Context, entry_no: int, segment_no: str, allow_existing: bool
 ) -> None:
-    """Add the contacts of a logged segment's entries to a segment."""
     from segtui.domain.segment_actions import reuse_logged_segment
 
     context.open()
@@ -428,13 +441,12 @@ def segment_reuse_logged(
     click.echo(printable(result.message()), err=True)
 
 
-@segment.command("show")
+@segment.command("show", help=_("Show a segment's header and lines."))
 @click.argument("segment_no", metavar="SEG")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON instead of text."))
 @click.pass_obj
 @handle_errors
 def segment_show(context: Context, segment_no: str, as_json: bool) -> None:
-    """Show a segment's header and lines."""
     from segtui.domain.segmentation import get_segment, segment_lines
 
     context.open()
@@ -482,27 +494,34 @@ def segment_show(context: Context, segment_no: str, as_json: bool) -> None:
         )
 
 
-@segment.command("log")
+@segment.command(
+    "log",
+    help=_(
+        "Log a segment: entries, a logged segment, letters, and optionally a follow-up."
+    ),
+)
 @click.argument("segment_no", metavar="SEG")
 @click.option(
     "--deliver",
     is_flag=True,
-    help="Send email lines and mark hard copies as delivered.",
+    help=_("Send email lines and mark hard copies as delivered."),
 )
 @click.option(
     "--follow-up",
     is_flag=True,
-    help="Create a follow-up segment with the same contacts.",
+    help=_("Create a follow-up segment with the same contacts."),
 )
 @click.option(
     "--output",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the letters (default: the letters folder of the data directory).",
+    help=_(
+        "Folder for the letters (default: the letters folder of the data directory)."
+    ),
 )
 @click.option(
     "--pdf",
     is_flag=True,
-    help="Convert the print files to PDF as well (needs LibreOffice).",
+    help=_("Convert the print files to PDF as well (needs LibreOffice)."),
 )
 @click.pass_obj
 @handle_errors
@@ -514,7 +533,6 @@ def segment_log(
     output: Path | None,
     pdf: bool,
 ) -> None:
-    """Log a segment: entries, a logged segment, letters, and optionally a follow-up."""
     from segtui.domain.segment_logging import LogOptions, log_segment
 
     context.open()
@@ -543,7 +561,14 @@ def segment_log(
 # One line: its values and its letter.
 
 
-@segment.command("line")
+@segment.command(
+    "line",
+    help=_(
+        "Change one line: contact, template, language, subject, personal_note, ...\n"
+        "\n"
+        'For example: segment line SEG00001 10000 language=DE personal_note="Thank you!"'
+    ),
+)
 @click.argument("segment_no", metavar="SEG")
 @click.argument("line_no", type=int, metavar="LINE_NO")
 @click.argument("pairs", nargs=-1, required=True, metavar="FIELD=VALUE ...")
@@ -552,10 +577,6 @@ def segment_log(
 def segment_line(
     context: Context, segment_no: str, line_no: int, pairs: tuple[str, ...]
 ) -> None:
-    """Change one line: contact, template, language, subject, personal_note, ...
-
-    For example: segment line SEG00001 10000 language=DE personal_note="Thank you!"
-    """
     from segtui.domain.line_editing import LINE_FIELDS, update_line
 
     changes: dict[str, Any] = {}
@@ -581,13 +602,15 @@ def segment_line(
     )
 
 
-@segment.command("preview")
+@segment.command(
+    "preview",
+    help=_("Print the line's merged letter as text, as logging would merge it."),
+)
 @click.argument("segment_no", metavar="SEG")
 @click.argument("line_no", type=int, metavar="LINE_NO")
 @click.pass_obj
 @handle_errors
 def segment_preview(context: Context, segment_no: str, line_no: int) -> None:
-    """Print the line's merged letter as text, as logging would merge it."""
     from segtui.domain.line_letters import line_letter_text
 
     context.open()
@@ -599,24 +622,29 @@ def printable_text(text: str) -> str:
     return "\n".join(printable(line.replace("\t", "    ")) for line in text.split("\n"))
 
 
-@segment.command("export-letter")
+@segment.command(
+    "export-letter",
+    help=_("Write the line's merged letter as a .docx to edit elsewhere."),
+)
 @click.argument("segment_no", metavar="SEG")
 @click.argument("line_no", type=int, metavar="LINE_NO")
 @click.argument("target", type=click.Path(path_type=Path), metavar="FILE.docx|FOLDER")
-@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@click.option("--force", is_flag=True, help=_("Replace the file if it exists."))
 @click.pass_obj
 @handle_errors
 def segment_export_letter(
     context: Context, segment_no: str, line_no: int, target: Path, force: bool
 ) -> None:
-    """Write the line's merged letter as a .docx to edit elsewhere."""
     from segtui.domain.line_letters import export_line_letter
 
     context.open()
     click.echo(str(export_line_letter(segment_no, line_no, target, overwrite=force)))
 
 
-@segment.command("import-letter")
+@segment.command(
+    "import-letter",
+    help=_("Make an edited .docx the line's own letter; logging sends it as it is."),
+)
 @click.argument("segment_no", metavar="SEG")
 @click.argument("line_no", type=int, metavar="LINE_NO")
 @click.argument(
@@ -627,7 +655,6 @@ def segment_export_letter(
 def segment_import_letter(
     context: Context, segment_no: str, line_no: int, file: Path
 ) -> None:
-    """Make an edited .docx the line's own letter; logging sends it as it is."""
     from segtui.domain.line_letters import import_line_letter, read_word_file
 
     content = read_word_file(file)
@@ -641,13 +668,15 @@ def segment_import_letter(
     )
 
 
-@segment.command("remove-letter")
+@segment.command(
+    "remove-letter",
+    help=_("Drop the line's own letter; the line uses its template's again."),
+)
 @click.argument("segment_no", metavar="SEG")
 @click.argument("line_no", type=int, metavar="LINE_NO")
 @click.pass_obj
 @handle_errors
 def segment_remove_letter(context: Context, segment_no: str, line_no: int) -> None:
-    """Drop the line's own letter; the line uses its template's again."""
     from segtui.domain.line_letters import remove_line_letter
 
     context.open()

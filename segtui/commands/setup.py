@@ -17,9 +17,13 @@ from segtui.i18n import _
 TABLE_NAMES = ["salesperson", "language", "salutation", "interaction-group"]
 
 
-@click.group()
+@click.group(
+    help=_(
+        "Salespeople, languages, salutations, interaction groups and email settings."
+    )
+)
 def setup() -> None:
-    """Salespeople, languages, salutations, interaction groups and email settings."""
+    pass
 
 
 def _pairs(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -34,13 +38,14 @@ def _pairs(pairs: tuple[str, ...]) -> dict[str, str]:
     return values
 
 
-@setup.command("list")
+@setup.command("list", help=_("List the records of a setup TABLE."))
 @click.argument("table", type=click.Choice(TABLE_NAMES), metavar="TABLE")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--json", "as_json", is_flag=True, help=_("Print JSON instead of a table.")
+)
 @click.pass_obj
 @handle_errors
 def setup_list(context: Context, table: str, as_json: bool) -> None:
-    """List the records of a setup TABLE."""
     from segtui.domain.setup_tables import list_records, salutation_formulas
 
     context.open()
@@ -65,17 +70,20 @@ def setup_list(context: Context, table: str, as_json: bool) -> None:
             click.echo(printable(f"    {key:<12} {text}"))
 
 
-@setup.command("set")
+@setup.command(
+    "set",
+    help=_(
+        "Create a record of TABLE, or change its fields.\n"
+        "\n"
+        'For example: setup set salesperson JD name="Jo Doe" email=jo@example.com'
+    ),
+)
 @click.argument("table", type=click.Choice(TABLE_NAMES), metavar="TABLE")
 @click.argument("code")
 @click.argument("pairs", nargs=-1, metavar="FIELD=VALUE ...")
 @click.pass_obj
 @handle_errors
 def setup_set(context: Context, table: str, code: str, pairs: tuple[str, ...]) -> None:
-    """Create a record of TABLE, or change its fields.
-
-    For example: setup set salesperson JD name="Jo Doe" email=jo@example.com
-    """
     from segtui.domain.setup_tables import save_record
 
     context.open()
@@ -83,13 +91,12 @@ def setup_set(context: Context, table: str, code: str, pairs: tuple[str, ...]) -
     click.echo(saved["code"])
 
 
-@setup.command("delete")
+@setup.command("delete", help=_("Delete a record of TABLE that nothing uses."))
 @click.argument("table", type=click.Choice(TABLE_NAMES), metavar="TABLE")
 @click.argument("code")
 @click.pass_obj
 @handle_errors
 def setup_delete(context: Context, table: str, code: str) -> None:
-    """Delete a record of TABLE that nothing uses."""
     from segtui.domain.setup_tables import delete_record
 
     context.open()
@@ -97,7 +104,15 @@ def setup_delete(context: Context, table: str, code: str) -> None:
     click.echo(_("{code} deleted.").format(code=code.upper()), err=True)
 
 
-@setup.command("formula")
+@setup.command(
+    "formula",
+    help=_(
+        "Set a salutation's greeting in LANGUAGE; '' removes it.\n"
+        "\n"
+        "TEXT may use {first_name}, {middle_name}, {surname}, {name}, {job_title} and\n"
+        '{company_name}, such as "Sehr geehrter Herr {surname},".'
+    ),
+)
 @click.argument("salutation")
 @click.argument("language")
 @click.argument("kind", type=click.Choice(["formal", "informal"]))
@@ -107,11 +122,6 @@ def setup_delete(context: Context, table: str, code: str) -> None:
 def setup_formula(
     context: Context, salutation: str, language: str, kind: str, text: str
 ) -> None:
-    """Set a salutation's greeting in LANGUAGE; '' removes it.
-
-    TEXT may use {first_name}, {middle_name}, {surname}, {name}, {job_title} and
-    {company_name}, such as "Sehr geehrter Herr {surname},".
-    """
     from segtui.domain.setup_tables import set_salutation_formula
 
     context.open()
@@ -119,31 +129,38 @@ def setup_formula(
     click.echo(_("Salutation {code} saved.").format(code=salutation.upper()), err=True)
 
 
-@setup.command("smtp")
-@click.option("--host", help="SMTP server name or address; '' removes it.")
-@click.option("--port", help="SMTP port, such as 587.")
+@setup.command(
+    "smtp",
+    help=_(
+        "Show the SMTP settings, or store those given as options.\n"
+        "\n"
+        "SEGTUI_SMTP_* environment variables override the stored settings; the password\n"
+        "comes from SEGTUI_SMTP_PASSWORD or the password file."
+    ),
+)
+@click.option("--host", help=_("SMTP server name or address; '' removes it."))
+@click.option("--port", help=_("SMTP port, such as 587."))
 @click.option(
     "--security",
     type=click.Choice(["none", "starttls", "tls"]),
-    help="STARTTLS on a plain connection, TLS from the start, or none.",
+    help=_("STARTTLS on a plain connection, TLS from the start, or none."),
 )
-@click.option("--user", "smtp_user", help="SMTP login name.")
-@click.option("--from", "sender", help="Sender address; default the salesperson's.")
+@click.option("--user", "smtp_user", help=_("SMTP login name."))
+@click.option("--from", "sender", help=_("Sender address; default the salesperson's."))
 @click.option(
     "--password-file",
-    help="File whose first line is the SMTP password; the password itself is "
-    "never stored.",
+    help=_(
+        "File whose first line is the SMTP password; the password itself is "
+        "never stored."
+    ),
 )
-@click.option("--ca-file", help="PEM file of extra certificate authorities to trust.")
-@click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON.")
+@click.option(
+    "--ca-file", help=_("PEM file of extra certificate authorities to trust.")
+)
+@click.option("--json", "as_json", is_flag=True, help=_("Print the settings as JSON."))
 @click.pass_obj
 @handle_errors
 def setup_smtp(context: Context, as_json: bool, **options: Any) -> None:
-    """Show the SMTP settings, or store those given as options.
-
-    SEGTUI_SMTP_* environment variables override the stored settings; the password
-    comes from SEGTUI_SMTP_PASSWORD or the password file.
-    """
     from segtui.domain.email_delivery import effective_smtp_values, save_smtp_settings
 
     names = {"smtp_user": "user"}

@@ -15,7 +15,7 @@ from typing import Any
 from peewee import JOIN, Case, fn
 
 from segtui.db import write_transaction
-from segtui.domain import clock
+from segtui.domain import clock, dates
 from segtui.domain.classifications import check_code
 from segtui.domain.contacts import get_contact
 from segtui.domain.errors import InvalidValueError, NotFoundError
@@ -113,20 +113,13 @@ def get_campaign(no: str) -> CampaignRow:
 
 
 def parse_date(label: str, value: Any) -> date | None:
-    """Read an ISO date, blank as None, or raise naming the field and the value."""
+    """Read a typed date, blank as None, or raise naming the field and the value."""
     if isinstance(value, date) or value is None:
         return value
     text = clean_line(value)
     if not text:
         return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidValueError(
-            _("{field} {value!r} is not a date; write it as YYYY-MM-DD.").format(
-                field=label, value=text
-            )
-        ) from None
+    return dates.parse_date(text, label)
 
 
 def save_campaign(

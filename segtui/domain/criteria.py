@@ -36,7 +36,7 @@ from segtui.domain.filters import (
     matches,
     validate_expression,
 )
-from segtui.i18n import _
+from segtui.i18n import _, inside_sentence
 from segtui.models import (
     Contact,
     ContactType,
@@ -276,11 +276,11 @@ def describe_filters(filters: Filters) -> str:
             if source.key == "contact":
                 label = key
             elif key == EXISTS_FIELD:
-                label = _("has {source}").format(source=source.label.lower())
+                label = _("has {source}").format(source=inside_sentence(source.label))
             elif len(own_fields) == 1:
-                label = source.label.lower()
+                label = inside_sentence(source.label)
             else:
-                label = f"{source.label.lower()} {key}"
+                label = f"{inside_sentence(source.label)} {key}"
             parts.append(f"{label}={expression}")
     return "; ".join(parts)
 

@@ -15,7 +15,7 @@ from peewee import Field, Model
 
 from segtui.domain.errors import InvalidValueError
 from segtui.domain.filters import FieldKind, FieldSpec
-from segtui.i18n import _
+from segtui.i18n import _, inside_sentence
 from segtui.models import (
     BusinessRelation,
     Campaign,
@@ -191,7 +191,7 @@ def _contact_fields() -> tuple[FilterField, ...]:
 def _exists_field(label: str) -> FilterField:
     return FilterField(
         EXISTS_FIELD,
-        _("Has any {source}").format(source=label.lower()),
+        _("Has any {source}").format(source=inside_sentence(label)),
         None,
         BOOLEAN,
         aliases=("has", "any"),

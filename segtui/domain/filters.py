@@ -9,6 +9,7 @@ Syntax, loosest binding first:
 - ``''`` blank; ``'a|b'`` a quoted value with special characters, ``''`` inside
   quotes stands for one quote.
 - ``@müller`` compares without regard to case, umlauts included.
+- Dates are ISO (``2026-03-05``); when the interface is German, ``05.03.2026`` too.
 
 Blank and NULL are one value: ``''`` matches both, ``<>X`` matches blank and NULL
 values, and a yes/no field treats NULL as no. On text and codes, blank sorts before
@@ -28,7 +29,6 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
@@ -36,6 +36,7 @@ from typing import Any
 from peewee import Expression, Field, NodeList, Value
 
 from segtui.db import fold, is_sqlite
+from segtui.domain.dates import date_forms, read_date
 from segtui.domain.errors import InvalidValueError
 from segtui.domain.text import CONTROL_CHARACTERS
 from segtui.i18n import _
@@ -382,13 +383,15 @@ def convert_value(
         from segtui.domain.clock import today
 
         return today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
+    day = read_date(text)
+    if day is None:
         raise fail(
-            _("{value!r} is not a date; write it as YYYY-MM-DD").format(value=text),
+            _("{value!r} is not a date; write it as {forms}").format(
+                value=text, forms=date_forms()
+            ),
             term.position,
-        ) from None
+        )
+    return day
 
 
 def _match_option(

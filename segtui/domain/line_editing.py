@@ -18,6 +18,7 @@ from typing import Any
 
 from segtui.db import write_transaction
 from segtui.domain import clock
+from segtui.domain.dates import parse_date
 from segtui.domain.errors import InvalidValueError, NotFoundError
 from segtui.domain.propagation import (
     correspondence_type_expression,
@@ -136,14 +137,7 @@ def _check_line_value(name: str, value: Any) -> Any:
     if name == "date":
         if value is None or isinstance(value, date):
             return value
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            raise InvalidValueError(
-                _("Date {value!r} is not a date; write it as YYYY-MM-DD.").format(
-                    value=value
-                )
-            ) from None
+        return parse_date(str(value), _("Date"))
     if name == "interaction_template":
         return value or None
     if name == "contact":

@@ -8,19 +8,20 @@ from textual.binding import Binding
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from segtui.domain import campaigns, lookups
+from segtui.domain.dates import date_hint
 from segtui.i18n import _
 from segtui.ui.screens.dialogs import ConfirmDialog
 from segtui.ui.screens.history import InteractionHistoryScreen
 from segtui.ui.screens.listing import ListScreen, new_table, selected_key
 from segtui.ui.screens.navigation import FieldNavigation
 from segtui.ui.screens.segment_dialogs import FormDialog, form_row, select_options
-from segtui.ui.text import display, plain
+from segtui.ui.text import display, format_count, plain
 from segtui.ui.widgets.typeahead import TypeAheadInput
 from segtui.ui.worker import run_job
 
 
 class CampaignDialog(FieldNavigation, FormDialog):
-    """Create a campaign or change one; dates are YYYY-MM-DD."""
+    """Create a campaign or change one."""
 
     def __init__(
         self, row: campaigns.CampaignRow | None, salespeople: list[tuple[str, str]]
@@ -51,7 +52,7 @@ class CampaignDialog(FieldNavigation, FormDialog):
             yield form_row(
                 label,
                 TypeAheadInput(
-                    display(value), id=name, compact=True, placeholder="YYYY-MM-DD"
+                    display(value), id=name, compact=True, placeholder=date_hint()
                 ),
             )
         salesperson: Select[str] = Select(
@@ -180,9 +181,9 @@ class CampaignListScreen(ListScreen):
                 plain(row.starting_date),
                 plain(row.ending_date),
                 plain(row.status),
-                plain(f"{row.targets:>5}"),
-                plain(f"{row.responses:>5}"),
-                plain(f"{row.interactions:>5}"),
+                plain(format_count(row.targets).rjust(5)),
+                plain(format_count(row.responses).rjust(5)),
+                plain(format_count(row.interactions).rjust(5)),
                 key=row.no,
             )
         self.restore_cursor(table, current)

@@ -16,7 +16,7 @@ from segtui.ui.screens.dialogs import ConfirmDialog
 from segtui.ui.screens.listing import ListScreen, new_table, selected_key
 from segtui.ui.screens.navigation import FieldNavigation
 from segtui.ui.screens.segment_dialogs import FormDialog, form_row
-from segtui.ui.text import plain
+from segtui.ui.text import format_count, plain
 from segtui.ui.widgets.typeahead import TypeAheadInput
 from segtui.ui.worker import run_job
 
@@ -138,7 +138,7 @@ class CodeTableScreen(ListScreen):
             table.add_row(
                 plain(row.code),
                 plain(row.text),
-                plain(f"{row.contacts:>7}"),
+                plain(format_count(row.contacts).rjust(7)),
                 key=row.code,
             )
         self.restore_cursor(table, current)
@@ -279,7 +279,7 @@ class QuestionnaireScreen(ListScreen):
             table.add_row(
                 plain(row.code),
                 plain(row.description),
-                plain(f"{row.questions:>7}"),
+                plain(format_count(row.questions).rjust(7)),
                 key=row.code,
             )
         self.restore_cursor(table, current)

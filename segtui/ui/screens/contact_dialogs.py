@@ -17,6 +17,7 @@ from segtui.domain.contact_fields import (
     CONTACT_COLUMNS,
     column_label,
 )
+from segtui.domain.dates import date_hint
 from segtui.i18n import _
 from segtui.models import ContactType, Salutation
 from segtui.ui.screens.base import BaseScreen
@@ -322,7 +323,9 @@ class ResponseDialog(FieldNavigation, FormDialog):
         yield form_row(
             _("Date"),
             TypeAheadInput(
-                id="date", compact=True, placeholder=_("YYYY-MM-DD, blank: today")
+                id="date",
+                compact=True,
+                placeholder=_("{form}, blank: today").format(form=date_hint()),
             ),
         )
         yield form_row(

@@ -16,7 +16,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from segtui.domain import segment_actions, segmentation
 from segtui.domain.criteria import AddOptions, Filters
 from segtui.domain.criteria_sources import EXISTS_FIELD
-from segtui.i18n import _, ngettext
+from segtui.i18n import _, inside_sentence, ngettext
 from segtui.ui.screens.base import BaseScreen
 from segtui.ui.screens.criteria_form import (
     FILTER_HELP,
@@ -28,6 +28,7 @@ from segtui.ui.screens.criteria_form import (
     none_tick_id,
 )
 from segtui.ui.screens.navigation import FieldNavigation
+from segtui.ui.text import RULE
 from segtui.ui.widgets.tick import Tick
 from segtui.ui.widgets.typeahead import TypeAheadInput
 
@@ -46,7 +47,7 @@ def heading(label: str) -> Label:
     """Return a section heading drawn as a rule, so it reads without colour."""
     # The rule is longer than any terminal line, and the stylesheet crops it.
     return Label(
-        Text("── " + label + " " + "─" * 80), classes="form-heading", markup=False
+        Text(f"{RULE * 2} {label} {RULE * 80}"), classes="form-heading", markup=False
     )
 
 
@@ -119,7 +120,7 @@ class CriteriaBuilderScreen(FieldNavigation, BaseScreen):
             with Horizontal(classes="options-row"):
                 yield Tick(
                     _("None: contacts with no matching {source}").format(
-                        source=section.label.lower()
+                        source=inside_sentence(section.label)
                     ),
                     False,
                     id=none_tick_id(section.source),

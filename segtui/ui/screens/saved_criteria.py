@@ -12,7 +12,7 @@ from segtui.domain import saved_criteria
 from segtui.i18n import _
 from segtui.ui.screens.base import BaseScreen
 from segtui.ui.screens.dialogs import ConfirmDialog, MessageDialog
-from segtui.ui.text import display, plain
+from segtui.ui.text import display, format_count, plain
 
 
 class SavedCriteriaScreen(BaseScreen):
@@ -69,7 +69,7 @@ class SavedCriteriaScreen(BaseScreen):
             table.add_row(
                 plain(row.code),
                 plain(row.description),
-                plain(f"{row.actions:>6}"),
+                plain(format_count(row.actions).rjust(6)),
                 plain(row.created_by),
                 key=row.code,
             )

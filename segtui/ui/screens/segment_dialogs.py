@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static
 
 from segtui.domain import lookups, segment_actions, segmentation
+from segtui.domain.dates import date_hint, invalid_date_message, read_date
 from segtui.domain.delivery import pdf_converter
 from segtui.domain.errors import ConflictError, SegtuiError, ValidationError
 from segtui.domain.segment_logging import (
@@ -28,7 +28,7 @@ from segtui.domain.text import clean_line
 from segtui.i18n import _
 from segtui.models import CorrespondenceType, SegmentHeader
 from segtui.ui.screens.dialogs import ConfirmDialog, Dialog
-from segtui.ui.text import display
+from segtui.ui.text import display, editable_amount
 from segtui.ui.widgets.tick import Tick
 from segtui.ui.worker import run_job
 
@@ -241,7 +241,7 @@ class HeaderDialog(FormDialog):
                 display(values["date"]),
                 id="date",
                 compact=True,
-                placeholder="YYYY-MM-DD",
+                placeholder=date_hint(),
             ),
         )
         yield form_row(
@@ -279,11 +279,15 @@ class HeaderDialog(FormDialog):
         )
         yield form_row(
             _("Unit cost"),
-            Input(display(values["unit_cost"]), id="unit_cost", compact=True),
+            Input(editable_amount(values["unit_cost"]), id="unit_cost", compact=True),
         )
         yield form_row(
             _("Duration (min)"),
-            Input(display(values["unit_duration"]), id="unit_duration", compact=True),
+            Input(
+                editable_amount(values["unit_duration"]),
+                id="unit_duration",
+                compact=True,
+            ),
         )
         yield form_row(
             "",
@@ -321,14 +325,9 @@ class HeaderDialog(FormDialog):
         if not values["description"]:
             problems.append(_("A segment needs a description; type one and try again."))
         text = self.query_one("#date", Input).value.strip()
-        try:
-            values["date"] = date.fromisoformat(text) if text else None
-        except ValueError:
-            problems.append(
-                _("Date {value!r} is not a date; write it as YYYY-MM-DD.").format(
-                    value=text
-                )
-            )
+        values["date"] = read_date(text) if text else None
+        if text and values["date"] is None:
+            problems.append(invalid_date_message(text, _("Date")))
         for name in ("salesperson", "interaction_template", "language"):
             values[name] = self.query_one(f"#{name}", Select).selection
         values["subject"] = clean_line(self.query_one("#subject", Input).value)

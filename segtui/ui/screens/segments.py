@@ -13,7 +13,7 @@ from segtui.i18n import _
 from segtui.ui.screens.base import BaseScreen
 from segtui.ui.screens.dialogs import ConfirmDialog
 from segtui.ui.screens.segment_dialogs import NewSegmentDialog
-from segtui.ui.text import plain
+from segtui.ui.text import format_count, plain
 
 
 class SegmentListScreen(BaseScreen):
@@ -86,7 +86,7 @@ class SegmentListScreen(BaseScreen):
                 plain(row.description),
                 plain(row.date),
                 plain(row.salesperson_code),
-                plain(f"{row.lines:>6}"),
+                plain(format_count(row.lines).rjust(6)),
                 key=row.no,
             )
         if current is not None and current in table.rows:

@@ -53,16 +53,45 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("SEGTUI_TODAY", "2026-12-04")
 
 
+# Test modules of the terminal front end: screen layout, keys, terminal modes,
+# translations and the browser demo. They run against SQLite files or no database
+# at all, so a second run on PostgreSQL would repeat them without testing anything
+# new, and would double the time CI takes.
+FRONT_END_MODULES = {
+    "test_copy",
+    "test_keys",
+    "test_layout",
+    "test_serve_browser",
+    "test_serve_forwarding",
+    "test_snapshots",
+    "test_terminal_exit",
+    "test_terminal_keys",
+    "test_terminal_locale",
+    "test_terminal_settings",
+    "test_terminal_text_cases",
+    "test_tmux_main_job",
+    "test_translations",
+    "test_window_table",
+}
+
+
 def pytest_collection_modifyitems(
     config: pytest.Config, items: list[pytest.Item]
 ) -> None:
-    """Skip the tests of SQLite's own behaviour when the suite runs on PostgreSQL."""
+    """Skip SQLite's own tests and the front end's tests on PostgreSQL."""
     if not POSTGRES:
         return
     skip = pytest.mark.skip(reason="tests SQLite itself; this run uses PostgreSQL")
+    skip_front_end = pytest.mark.skip(
+        reason="tests the terminal front end, which the SQLite run covers"
+    )
     for item in items:
         if item.get_closest_marker("sqlite_only"):
             item.add_marker(skip)
+        elif item.module is not None and (
+            item.module.__name__.rsplit(".", 1)[-1] in FRONT_END_MODULES
+        ):
+            item.add_marker(skip_front_end)
 
 
 @pytest.fixture

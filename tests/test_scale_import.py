@@ -20,6 +20,7 @@ from segtui.domain.contact_import import (
 )
 from segtui.domain.users import Permission, require
 from segtui.models import ALL_MODELS, Contact, ContactMailingGroup
+from tests.backends import POSTGRES, worker_database_url
 from tests.conftest import TEST_USER
 
 # Four batches of rows, so a cancel can come after some are written.
@@ -175,7 +176,11 @@ def test_cli_import_canceled_by_ctrl_c(world, tmp_path, monkeypatch) -> None:
             signal.raise_signal(signal.SIGINT)
 
     monkeypatch.setattr(contact_import, "_insert_rows", insert_then_interrupt)
-    database_url = str(contact_import.Contact._meta.database.database)
+    database_url = (
+        worker_database_url()
+        if POSTGRES
+        else str(contact_import.Contact._meta.database.database)
+    )
     result = CliRunner().invoke(
         cli,
         ["--db", database_url, "import", "contacts", str(path)],

@@ -19,6 +19,7 @@ from segtui.domain.segment_logging import LogOptions, log_segment
 from segtui.models import DeliveryStatus, InteractionLogEntry, LoggedSegment
 from segtui.ui.app import SegtuiApp
 from segtui.ui.screens.contact_card import ContactCardScreen
+from segtui.ui.screens.contacts import ContactListScreen
 from segtui.ui.screens.history import InteractionHistoryScreen
 from segtui.ui.screens.logged import LoggedSegmentScreen
 from tests.test_layout import build_screens_world
@@ -145,3 +146,16 @@ async def test_contact_card_without_flags(states: States) -> None:
         title = line_with(pilot, "Person CO1P1")
         assert "excluded" not in title
         assert "blocked" not in title
+
+
+async def test_contact_list_flags_excluded(states: States) -> None:
+    app = SegtuiApp(user="tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_app(pilot)
+        await app.push_screen(ContactListScreen())
+        await settle(pilot)
+
+        excluded = line_with(pilot, states.world.person_excluded)
+        included = line_with(pilot, states.world.person)
+        assert " X " in excluded
+        assert " X " not in included

@@ -159,7 +159,7 @@ async def test_filter_screen_filters_list(world) -> None:
         await settle(pilot)
         assert isinstance(pilot.app.screen, ContactListScreen)
         rows = table_rows(pilot, "#contacts")
-        assert {row[4] for row in rows} == {"DE", "AT"}
+        assert {row[5] for row in rows} == {"DE", "AT"}
         await pilot.press("escape")
 
 

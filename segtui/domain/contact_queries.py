@@ -50,6 +50,9 @@ class ContactRow:
     country_code: str
     email: str
     phone: str
+    # Left out of every segment, and blocked for privacy reasons.
+    excluded: bool = False
+    privacy_blocked: bool = False
 
 
 def search_condition(text: str) -> Any:
@@ -106,6 +109,8 @@ def contact_query(
         Contact.country_code,
         Contact.email,
         Contact.phone,
+        Contact.exclude_from_segment,
+        Contact.privacy_blocked,
     ).join(company, JOIN.LEFT_OUTER, on=(Contact.company == company.no))
     condition = search_condition(search)
     if condition is not None:
@@ -140,6 +145,8 @@ def list_contacts(
             country_code=row.country_code,
             email=row.email,
             phone=row.phone,
+            excluded=bool(row.exclude_from_segment),
+            privacy_blocked=bool(row.privacy_blocked),
         )
         for row in query.objects()
     ]

@@ -56,6 +56,7 @@ def contact_rows(
                 plain(row.no),
                 plain(row.name),
                 plain(type_letter(row.type)),
+                plain(flag_letter(row)),
                 plain(row.city),
                 plain(row.country_code),
                 plain(row.email),
@@ -67,6 +68,13 @@ def contact_rows(
 
 def type_label(value: str) -> str:
     return _("Company") if value == "company" else _("Person")
+
+
+def flag_letter(row: contact_queries.ContactRow) -> str:
+    """Return X for a contact excluded from segments, B for a privacy block."""
+    if row.privacy_blocked:
+        return _("B")
+    return _("X") if row.excluded else ""
 
 
 def type_letter(value: str) -> str:
@@ -83,7 +91,8 @@ class ContactListScreen(ListScreen):
         "contact's card, f filters by criteria (country, mailing group, "
         "interactions, ...), c clears the filters, o changes the sort order, n "
         "creates a contact and d deletes one. s goes back to the search field. "
-        "Column T shows C for a company and P for a person."
+        "Column T shows C for a company and P for a person. Column ! shows X for a "
+        "contact excluded from segments and B for one blocked for privacy reasons."
     )
 
     MARKETING_ACTIONS = frozenset({"new", "edit", "delete"})
@@ -148,9 +157,10 @@ class ContactListScreen(ListScreen):
             (_("No."), "no", 8),
             (_("Name"), "name", 24),
             (_("T"), "type", 1),
+            ("!", "flag", 1),
             (_("City"), "city", 13),
             (_("Ctry"), "country", 4),
-            (_("Email"), "email", 16),
+            (_("Email"), "email", 14),
         ]:
             table.add_column(label, key=key, width=width)
         yield table

@@ -672,7 +672,7 @@ class TemplateFieldsScreen(SetupScreen):
         table.clear()
         for field in info.fields:
             if field.matched is None:
-                match_kind = _("NONE")
+                match_kind = _("not mapped")
             elif field.name in info.field_map:
                 match_kind = _("mapped")
             else:

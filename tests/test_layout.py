@@ -20,7 +20,7 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Label
+from textual.widgets import Button, DataTable, Footer, Label
 from textual.widgets._footer import FooterKey
 
 from segtui.domain import segment_actions, segmentation
@@ -216,6 +216,14 @@ async def check_fits(
 
         assert await cut_off_widgets(pilot) == []
         assert title_problems(screen) == []
+        # A table wider than the screen hides its last columns behind a scrollbar
+        # that costs a row, and a keyboard user scrolls sideways blind.
+        wide = [
+            str(table)
+            for table in screen.query(DataTable)
+            if table.show_horizontal_scrollbar
+        ]
+        assert wide == [], "tables scroll sideways"
 
         if isinstance(screen, base_screen):
             assert screen.query(Footer), "the screen has no footer"

@@ -160,7 +160,7 @@ class ContactListScreen(ListScreen):
             ("!", "flag", 1),
             (_("City"), "city", 13),
             (_("Ctry"), "country", 4),
-            (_("Email"), "email", 14),
+            (_("Email"), "email", 13),
         ]:
             table.add_column(label, key=key, width=width)
         yield table

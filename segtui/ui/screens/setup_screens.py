@@ -59,8 +59,15 @@ class SetupListScreen(SetupScreen):
         table: DataTable[Any] = DataTable(
             id="records", cursor_type="row", zebra_stripes=True
         )
-        for spec in self.table.fields:
-            width = 10 if spec.kind in ("code", "locale") else 24
+        fields = self.table.fields
+        codes = sum(1 for spec in fields if spec.kind in ("code", "locale"))
+        texts = len(fields) - codes
+        # Text columns share the room that code columns and cell padding leave, so
+        # the table fits the terminal without scrolling sideways.
+        room = self.app.size.width - 4 - 10 * codes - 2 * len(fields)
+        text_width = max(10, min(24, room // texts)) if texts else 24
+        for spec in fields:
+            width = 10 if spec.kind in ("code", "locale") else text_width
             table.add_column(spec.label(), key=spec.name, width=width)
         yield table
         yield from self.compose_footer()

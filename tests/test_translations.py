@@ -3,6 +3,7 @@ language is chosen by LANG or --lang, on screen and in the command line help."""
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
@@ -166,3 +167,21 @@ def test_click_texts_in_german() -> None:
     assert "Aufruf:" in german
     assert "Optionen" in german
     assert "Usage:" not in german
+
+
+def test_no_translation_inside_fstrings() -> None:
+    """The extractor cannot see a message inside an f-string, so it goes untranslated."""
+    hidden = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for inner in ast.walk(node):
+                if (
+                    isinstance(inner, ast.Call)
+                    and isinstance(inner.func, ast.Name)
+                    and inner.func.id in KEYWORDS
+                ):
+                    hidden.append(f"{path.relative_to(PACKAGE)}:{inner.lineno}")
+    assert hidden == []

@@ -113,10 +113,12 @@ def template_list(context: Context, as_json: bool) -> None:
         click.echo(_("No interaction templates."), err=True)
         return
     # A language code ending in "-" has no Word attachment yet.
-    click.echo(
-        f"{_('Code'):<10} {_('Group'):<10} {_('Corr. type'):<10} "
-        f"{_('Languages'):<12} {_('Description')}"
-    )
+    headings = [_("Code"), _("Group"), _("Corr. type"), _("Languages")]
+    widths = [10, 10, 10, 12]
+    cells = [
+        heading.ljust(width) for heading, width in zip(headings, widths, strict=True)
+    ]
+    click.echo(" ".join([*cells, _("Description")]))
     for row in rows:
         languages = " ".join(
             [*row.languages, *(f"{code}-" for code in row.languages_without_attachment)]
@@ -163,11 +165,9 @@ def template_show(context: Context, code: str, as_json: bool) -> None:
         click.echo(printable(f"{key:<28} {'' if value is None else value}"))
     for language in languages:
         click.echo("")
+        file_name = language["file_name"] or _("(no file)")
         click.echo(
-            printable(
-                f"{language['language']}  {language['file_name'] or _('(no file)')}"
-                f"  {language['subject']}"
-            )
+            printable(f"{language['language']}  {file_name}  {language['subject']}")
         )
         for field in language["fields"]:
             matched = field["matched"] or _("MATCHES NOTHING")

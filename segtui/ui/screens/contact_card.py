@@ -234,9 +234,9 @@ class ContactCardScreen(ListScreen):
                 value = type_label(str(value))
             text.append(f"{column_label(column):<22}", style="bold")
             text.append(display(value) + "\n")
-        text.append(f"{_('Created'):<22}", style="bold")
+        text.append(_("Created").ljust(22), style="bold")
         text.append(f"{display(contact.created_at)} {contact.created_by}\n")
-        text.append(f"{_('Modified'):<22}", style="bold")
+        text.append(_("Modified").ljust(22), style="bold")
         text.append(f"{display(contact.modified_at)} {contact.modified_by}\n")
         return text
 

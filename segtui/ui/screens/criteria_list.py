@@ -72,10 +72,10 @@ def action_line(row: ActionRow) -> Text:
 
 def heading_line() -> Text:
     """Return the column names above the lines that action_line renders."""
+    number, state, added = _("No."), _("State"), _("Added")
+    removed, action = _("Removed"), _("Action")
     return Text(
-        f"{_('No.'):>3}  {_('State'):<6}  {_('Added'):<7} {_('Removed'):<8} "
-        f"{_('Action')}",
-        style="bold",
+        f"{number:>3}  {state:<6}  {added:<7} {removed:<8} {action}", style="bold"
     )
 
 

@@ -229,7 +229,8 @@ class SalutationCardDialog(SetupCardDialog):
         )
         for code, _name in self.languages:
             for kind in SALUTATION_KINDS:
-                label = f"{code} {_('formal') if kind == 'formal' else _('informal')}"
+                kind_label = _("formal") if kind == "formal" else _("informal")
+                label = f"{code} {kind_label}"
                 yield form_row(
                     label,
                     TypeAheadInput(

@@ -366,7 +366,7 @@ class TemplateLanguagesScreen(SetupScreen):
             return
         self.action_refresh(result.language_code)
         lines = [
-            f"{field.name}: {field.matched or _('MATCHES NOTHING')}"
+            field.name + ": " + (field.matched or _("MATCHES NOTHING"))
             for field in result.fields
         ]
         message = _(

@@ -122,3 +122,29 @@ def test_cli_interactions_list(sample_database_path) -> None:
     )
     assert bad.returncode == 1
     assert "Unknown interaction filter key 'when'" in bad.stderr
+
+
+HUGE = "99999999999999999999999"
+
+
+def test_huge_number_filter_rejected(world) -> None:
+    with pytest.raises(FilterSyntaxError) as caught:
+        history.entry_condition(
+            history.entry_filters_from_pairs([f"logged-segment={HUGE}"])
+        )
+    assert f"'{HUGE}' is too large" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ("logged", "show", HUGE),
+        ("interactions", "show", HUGE),
+        ("interactions", "list", "--filter", f"logged-segment={HUGE}"),
+    ],
+)
+def test_cli_huge_number_explained(sample_database_path, arguments) -> None:
+    result = run_segtui(sample_database_path, *arguments, check=False)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert HUGE in result.stderr

@@ -24,6 +24,10 @@ from segtui.i18n import _
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# Entry and line numbers: whole numbers from 1 up to the largest the databases store.
+# A larger number typed by mistake gets click's range message instead of a crash.
+RECORD_NO = click.IntRange(min=1, max=2**63 - 1)
+
 
 class Context:
     def __init__(self, database: str | None, user: str | None) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from segtui.commands.common import Context, handle_errors, print_json
+from segtui.commands.common import RECORD_NO, Context, handle_errors, print_json
 from segtui.domain.text import printable
 from segtui.i18n import _
 
@@ -90,7 +90,7 @@ def interactions_list(
 @interactions.command(
     "show", help=_("Show an interaction log entry and its letter as text.")
 )
-@click.argument("entry_no", type=int, metavar="ENTRY_NO")
+@click.argument("entry_no", type=RECORD_NO, metavar="ENTRY_NO")
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON instead of text."))
 @click.pass_obj
 @handle_errors
@@ -119,7 +119,7 @@ def interactions_show(context: Context, entry_no: int, as_json: bool) -> None:
     "document",
     help=_("Write an entry's letter as a Word file, made again from its template."),
 )
-@click.argument("entry_no", type=int, metavar="ENTRY_NO")
+@click.argument("entry_no", type=RECORD_NO, metavar="ENTRY_NO")
 @click.option(
     "-o",
     "--output",
@@ -144,7 +144,9 @@ def interactions_document(
 
 
 @interactions.command("cancel", help=_("Cancel single interaction log entries."))
-@click.argument("entry_nos", type=int, nargs=-1, required=True, metavar="ENTRY_NO...")
+@click.argument(
+    "entry_nos", type=RECORD_NO, nargs=-1, required=True, metavar="ENTRY_NO..."
+)
 @click.pass_obj
 @handle_errors
 def interactions_cancel(context: Context, entry_nos: tuple[int, ...]) -> None:
@@ -158,7 +160,9 @@ def interactions_cancel(context: Context, entry_nos: tuple[int, ...]) -> None:
 @interactions.command(
     "uncancel", help=_("Un-cancel single entries whose logged segment is not canceled.")
 )
-@click.argument("entry_nos", type=int, nargs=-1, required=True, metavar="ENTRY_NO...")
+@click.argument(
+    "entry_nos", type=RECORD_NO, nargs=-1, required=True, metavar="ENTRY_NO..."
+)
 @click.pass_obj
 @handle_errors
 def interactions_uncancel(context: Context, entry_nos: tuple[int, ...]) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from segtui.commands.common import (
+    RECORD_NO,
     Context,
     delivery_succeeded,
     finish_delivery,
@@ -62,7 +63,7 @@ def logged_list(context: Context, as_json: bool) -> None:
 @logged.command(
     "show", help=_("Show a logged segment and its interaction log entries.")
 )
-@click.argument("entry_no", type=int, metavar="ENTRY_NO")
+@click.argument("entry_no", type=RECORD_NO, metavar="ENTRY_NO")
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON instead of text."))
 @click.pass_obj
 @handle_errors
@@ -115,7 +116,7 @@ def canceled_word(canceled: bool) -> str:
         "Prints the new segment's number."
     ),
 )
-@click.argument("entry_no", type=int, metavar="ENTRY_NO")
+@click.argument("entry_no", type=RECORD_NO, metavar="ENTRY_NO")
 @click.option(
     "--non-responders-since",
     "since",
@@ -143,7 +144,9 @@ def logged_follow_up(context: Context, entry_no: int, since: datetime | None) ->
 @logged.command(
     "cancel", help=_("Cancel logged segments with all their interaction log entries.")
 )
-@click.argument("entry_nos", type=int, nargs=-1, required=True, metavar="ENTRY_NO...")
+@click.argument(
+    "entry_nos", type=RECORD_NO, nargs=-1, required=True, metavar="ENTRY_NO..."
+)
 @click.pass_obj
 @handle_errors
 def logged_cancel(context: Context, entry_nos: tuple[int, ...]) -> None:
@@ -163,7 +166,9 @@ def logged_cancel(context: Context, entry_nos: tuple[int, ...]) -> None:
     "uncancel",
     help=_("Un-cancel logged segments, restoring all their interaction log entries."),
 )
-@click.argument("entry_nos", type=int, nargs=-1, required=True, metavar="ENTRY_NO...")
+@click.argument(
+    "entry_nos", type=RECORD_NO, nargs=-1, required=True, metavar="ENTRY_NO..."
+)
 @click.pass_obj
 @handle_errors
 def logged_uncancel(context: Context, entry_nos: tuple[int, ...]) -> None:
@@ -210,14 +215,14 @@ def logged_delete_canceled(context: Context) -> None:
         "--entry."
     ),
 )
-@click.argument("entry_no", type=int, metavar="ENTRY_NO")
+@click.argument("entry_no", type=RECORD_NO, metavar="ENTRY_NO")
 @click.option(
     "--failed-only", is_flag=True, help=_("Only the entries whose delivery failed.")
 )
 @click.option(
     "--entry",
     "entry_nos",
-    type=int,
+    type=RECORD_NO,
     multiple=True,
     metavar="N",
     help=_(

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from segtui.commands.common import (
+    RECORD_NO,
     Context,
     F,
     delivery_succeeded,
@@ -422,7 +423,7 @@ def segment_go_forward(context: Context, segment_no: str) -> None:
     "reuse-logged",
     help=_("Add the contacts of a logged segment's entries to a segment."),
 )
-@click.argument("entry_no", type=int, metavar="ENTRY_NO")
+@click.argument("entry_no", type=RECORD_NO, metavar="ENTRY_NO")
 @click.argument("segment_no", metavar="SEG")
 @click.option(
     "--allow-existing", is_flag=True, help=_("Add contacts that already have a line.")
@@ -570,7 +571,7 @@ def segment_log(
     ),
 )
 @click.argument("segment_no", metavar="SEG")
-@click.argument("line_no", type=int, metavar="LINE_NO")
+@click.argument("line_no", type=RECORD_NO, metavar="LINE_NO")
 @click.argument("pairs", nargs=-1, required=True, metavar="FIELD=VALUE ...")
 @click.pass_obj
 @handle_errors
@@ -607,7 +608,7 @@ def segment_line(
     help=_("Print the line's merged letter as text, as logging would merge it."),
 )
 @click.argument("segment_no", metavar="SEG")
-@click.argument("line_no", type=int, metavar="LINE_NO")
+@click.argument("line_no", type=RECORD_NO, metavar="LINE_NO")
 @click.pass_obj
 @handle_errors
 def segment_preview(context: Context, segment_no: str, line_no: int) -> None:
@@ -627,7 +628,7 @@ def printable_text(text: str) -> str:
     help=_("Write the line's merged letter as a .docx to edit elsewhere."),
 )
 @click.argument("segment_no", metavar="SEG")
-@click.argument("line_no", type=int, metavar="LINE_NO")
+@click.argument("line_no", type=RECORD_NO, metavar="LINE_NO")
 @click.argument("target", type=click.Path(path_type=Path), metavar="FILE.docx|FOLDER")
 @click.option("--force", is_flag=True, help=_("Replace the file if it exists."))
 @click.pass_obj
@@ -646,7 +647,7 @@ def segment_export_letter(
     help=_("Make an edited .docx the line's own letter; logging sends it as it is."),
 )
 @click.argument("segment_no", metavar="SEG")
-@click.argument("line_no", type=int, metavar="LINE_NO")
+@click.argument("line_no", type=RECORD_NO, metavar="LINE_NO")
 @click.argument(
     "file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.docx"
 )
@@ -673,7 +674,7 @@ def segment_import_letter(
     help=_("Drop the line's own letter; the line uses its template's again."),
 )
 @click.argument("segment_no", metavar="SEG")
-@click.argument("line_no", type=int, metavar="LINE_NO")
+@click.argument("line_no", type=RECORD_NO, metavar="LINE_NO")
 @click.pass_obj
 @handle_errors
 def segment_remove_letter(context: Context, segment_no: str, line_no: int) -> None:

@@ -367,11 +367,20 @@ def convert_value(
         raise fail(_("a number cannot be blank; use 0"), term.position)
     if spec.kind == FieldKind.INTEGER:
         try:
-            return int(text)
+            number = int(text)
         except ValueError:
             raise fail(
                 _("{value!r} is not a whole number").format(value=text), term.position
             ) from None
+        # The databases store whole numbers of at most 64 bits.
+        if abs(number) >= 2**63:
+            raise fail(
+                _("{value!r} is too large; use a number of at most 18 digits").format(
+                    value=text
+                ),
+                term.position,
+            )
+        return number
     if spec.kind == FieldKind.DECIMAL:
         try:
             return Decimal(text.replace(",", "."))

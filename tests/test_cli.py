@@ -321,7 +321,7 @@ def test_tui_refuses_non_utf8_locale(cli_database: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 1
-    # LANG asks for German, so the message is in German.
+    # LANG selects German, so the message is in German.
     assert "ISO-8859-1, nicht UTF-8" in result.stderr
     assert "de_DE.UTF-8" in result.stderr
 

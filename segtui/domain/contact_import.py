@@ -803,8 +803,8 @@ def _insert_contacts(rows: list[Row], user: str, now: datetime, steps: _Steps) -
 def _insert_rows(fields: list[Any], rows: list[list[Any]]) -> None:
     """Insert rows of values for ``fields`` of one model with one prepared statement.
 
-    Peewee's insert_many builds the SQL text value by value, which took most of the
-    time of an import of 20,000 contacts; executemany reuses a single statement.
+    Peewee's insert_many builds the SQL text value by value, and that took most of
+    the time of an import of 20,000 contacts. executemany reuses one statement.
     """
     model = fields[0].model
     database = model._meta.database

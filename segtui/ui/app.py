@@ -42,7 +42,7 @@ from segtui.ui.worker import running_jobs
 
 log = logging.getLogger("segtui.ui")
 
-# How long quitting waits for running jobs to end before it asks whether to cancel them.
+# Seconds quitting waits for running jobs to end before it offers to cancel them.
 QUIT_GRACE_SECONDS = 0.3
 
 
@@ -271,7 +271,7 @@ class SegtuiApp(NamedBindings, App[None]):
         """
         if self.quit_question_open:
             return
-        # Set before waiting, so a second ctrl+q meanwhile asks no second question.
+        # Set before waiting, so a second ctrl+q meanwhile opens no second question.
         self.quit_question_open = True
         deadline = time.monotonic() + QUIT_GRACE_SECONDS
         while running_jobs(self) and time.monotonic() < deadline:

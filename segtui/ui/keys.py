@@ -56,8 +56,8 @@ def first_and_last_bindings() -> list[Binding]:
     """Return ctrl+a and ctrl+e bindings that move the focused list to an end.
 
     Textual's DataTable, OptionList and scrolling containers bind only Home, End,
-    ctrl+Home and ctrl+End for this; a screen or dialog adds these as keys that
-    every terminal sends.
+    ctrl+Home and ctrl+End for this. Some terminal stacks do not send those keys, so
+    a screen or dialog adds these, which every terminal sends.
     """
     return [
         Binding(

@@ -15,6 +15,7 @@ from segtui.domain.contacts import get_contact
 from segtui.domain.criteria import Filters, clean_filters, matching_condition
 from segtui.domain.errors import InvalidValueError
 from segtui.domain.profiles import ContactAnswer, contact_answers
+from segtui.domain.sql import read_page
 from segtui.i18n import _
 from segtui.models import Contact, InteractionLogEntry, SegmentHeader, SegmentLine
 
@@ -60,8 +61,12 @@ def search_condition(text: str) -> Any:
     conditions = []
     for word in text.split():
         if is_sqlite():
+            # The Python fold function takes most of a search's time, so it folds
+            # the columns joined by spaces, once a row. A match cannot span two
+            # columns, because split() leaves no space in a word and contains()
+            # escapes the LIKE wildcards.
             folded = casefold(word) or ""
-            columns = [fold(column) for column in _search_columns()]
+            columns = [fold(_joined_search_columns())]
         else:
             # ILIKE folds case on PostgreSQL, umlauts included.
             folded = word
@@ -81,6 +86,14 @@ def search_condition(text: str) -> Any:
 
 def _search_columns() -> Sequence[Any]:
     return (Contact.no, Contact.name, Contact.city, Contact.email)
+
+
+def _joined_search_columns() -> Any:
+    columns = list(_search_columns())
+    joined = columns[0]
+    for column in columns[1:]:
+        joined = joined.concat(" ").concat(column)
+    return joined
 
 
 def contact_query(
@@ -112,6 +125,11 @@ def contact_query(
         Contact.exclude_from_segment,
         Contact.privacy_blocked,
     ).join(company, JOIN.LEFT_OUTER, on=(Contact.company == company.no))
+    query = _where_matching(query, search, filters)
+    return query.order_by(*contact_order(sort))
+
+
+def _where_matching(query: Select, search: str, filters: Filters | None) -> Select:
     condition = search_condition(search)
     if condition is not None:
         query = query.where(condition)
@@ -119,8 +137,12 @@ def contact_query(
         matching = matching_condition(clean_filters(filters))
         if matching is not None:
             query = query.where(matching)
-    order = [SORT_COLUMNS[sort]] if sort != "no" else []
-    return query.order_by(*order, Contact.no)
+    return query
+
+
+def contact_order(sort: str) -> list[Any]:
+    """Return the ORDER BY keys of a sort, ending on the unique contact number."""
+    return [SORT_COLUMNS[sort], Contact.no] if sort != "no" else [Contact.no]
 
 
 def list_contacts(
@@ -129,10 +151,15 @@ def list_contacts(
     sort: str = "no",
     offset: int = 0,
     limit: int | None = None,
+    total: int | None = None,
 ) -> list[ContactRow]:
-    query = contact_query(search, filters, sort).offset(offset)
-    if limit is not None:
-        query = query.limit(limit)
+    """Return a page of the contact list.
+
+    With ``total``, the row count from ``count_contacts``, a page near the end is
+    read backwards from the last row, which takes as long as reading the first page.
+    """
+    query = contact_query(search, filters, sort).objects()
+    page = read_page(query, contact_order(sort), offset, limit, total)
     return [
         ContactRow(
             no=row.no,
@@ -148,12 +175,13 @@ def list_contacts(
             excluded=bool(row.exclude_from_segment),
             privacy_blocked=bool(row.privacy_blocked),
         )
-        for row in query.objects()
+        for row in page
     ]
 
 
 def count_contacts(search: str = "", filters: Filters | None = None) -> int:
-    return contact_query(search, filters).order_by().count()
+    """Count the contacts that match, without the list's join for company names."""
+    return _where_matching(Contact.select(), search, filters).count()
 
 
 @dataclass

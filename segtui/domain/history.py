@@ -31,6 +31,7 @@ from segtui.domain.criteria_sources import (
 )
 from segtui.domain.errors import InvalidValueError, NotFoundError
 from segtui.domain.filters import FieldKind, FieldSpec, all_of, compile_expression
+from segtui.domain.sql import read_page
 from segtui.i18n import _
 from segtui.models import DeliveryStatus, InteractionLogEntry
 
@@ -183,18 +184,22 @@ def _where(query: Any, condition: Any) -> Any:
 
 
 def list_entries(
-    condition: Any = None, offset: int = 0, limit: int | None = None
+    condition: Any = None,
+    offset: int = 0,
+    limit: int | None = None,
+    total: int | None = None,
 ) -> list[InteractionLogEntry]:
-    """Return a page of entries, newest first, without their letters."""
+    """Return a page of entries, newest first, without their letters.
+
+    With ``total``, the row count from ``count_entries``, a page near the end is read
+    backwards from the oldest entry, which takes as long as reading the first page.
+    """
     e = InteractionLogEntry
     columns = [field for field in e._meta.sorted_fields if field.name != "letter"]
-    query = _where(e.select(*columns), condition).order_by(
-        e.date.desc(), e.entry_no.desc()
-    )
-    query = query.offset(offset)
-    if limit is not None:
-        query = query.limit(limit)
-    return list(query)
+    query = _where(e.select(*columns), condition)
+    # The unique entry number breaks ties between entries of the same day.
+    order = [e.date.desc(), e.entry_no.desc()]
+    return read_page(query, order, offset, limit, total)
 
 
 def count_entries(condition: Any = None) -> int:

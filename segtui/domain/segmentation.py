@@ -24,6 +24,7 @@ from segtui.domain.propagation import (
     line_columns,
     stored_value,
 )
+from segtui.domain.sql import read_page
 from segtui.domain.text import clean_line
 from segtui.domain.users import Permission, require
 from segtui.domain.versions import check_version
@@ -441,8 +442,14 @@ class LineRow:
     description: str
 
 
-def segment_lines(no: str, offset: int = 0, limit: int | None = None) -> list[LineRow]:
-    """Return a page of a segment's lines with each contact's name and company."""
+def segment_lines(
+    no: str, offset: int = 0, limit: int | None = None, total: int | None = None
+) -> list[LineRow]:
+    """Return a page of a segment's lines with each contact's name and company.
+
+    With ``total``, the segment's line count, a page near the end is read backwards
+    from the last line, which takes as long as reading the first page.
+    """
     company = Contact.alias("company")
     query = (
         SegmentLine.select(
@@ -462,12 +469,10 @@ def segment_lines(no: str, offset: int = 0, limit: int | None = None) -> list[Li
             Contact, company, JOIN.LEFT_OUTER, on=(Contact.company == company.no)
         )
         .where(SegmentLine.segment == no)
-        .order_by(SegmentLine.line_no)
-        .offset(offset)
         .tuples()
     )
-    if limit is not None:
-        query = query.limit(limit)
+    # Line numbers are unique within a segment, so the order is total.
+    page = read_page(query, [SegmentLine.line_no], offset, limit, total)
     rows = []
     for (
         line_no,
@@ -480,7 +485,7 @@ def segment_lines(no: str, offset: int = 0, limit: int | None = None) -> list[Li
         sp,
         template,
         desc,
-    ) in query:
+    ) in page:
         rows.append(
             LineRow(
                 line_no=line_no,

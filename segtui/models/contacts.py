@@ -67,11 +67,14 @@ class Contact(BaseModel):
     version = IntegerField(default=1)
 
     class Meta:
+        # The contact list sorts by these columns and then by number. Since schema
+        # version 4 each index ends on the number, so a page is read by an index walk
+        # and not by sorting the table.
         indexes = (
-            (("name",), False),
-            (("city",), False),
-            (("post_code",), False),
-            (("country_code",), False),
+            (("name", "no"), False),
+            (("city", "no"), False),
+            (("post_code", "no"), False),
+            (("country_code", "no"), False),
             (("email",), False),
         )
 

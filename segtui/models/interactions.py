@@ -161,4 +161,9 @@ class InteractionLogEntry(BaseModel):
     send_as_attachment = BooleanField(default=True)
 
     class Meta:
-        indexes = ((("logged_segment", "entry_no"), False),)
+        indexes = (
+            (("logged_segment", "entry_no"), False),
+            # Added in schema version 4 for the interaction log, which lists entries
+            # newest first by date and then number.
+            (("date", "entry_no"), False),
+        )

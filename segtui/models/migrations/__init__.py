@@ -80,6 +80,24 @@ def _entry_send_as_attachment(database: Database) -> None:
     )
 
 
+def _sorted_page_indexes(database: Database) -> None:
+    """Index the contact list's sort columns with the number, and the log by date.
+
+    A page of a list sorted by an indexed key is then an index walk in either
+    direction, not a sort of the whole table. Each new contact index replaces the
+    one on its sort column alone, which it covers.
+    """
+    from playhouse.migrate import migrate
+
+    migrator = _migrator(database)
+    operations = []
+    for column in ("name", "city", "post_code", "country_code"):
+        operations.append(migrator.drop_index("contact", f"contact_{column}"))
+        operations.append(migrator.add_index("contact", (column, "no")))
+    operations.append(migrator.add_index("interaction_log_entry", ("date", "entry_no")))
+    migrate(*operations)
+
+
 def _migrator(database: Database) -> Any:
     from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
 
@@ -92,6 +110,7 @@ MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _run_sql_file("0001_initial")),
     Migration(2, "who changed a segment line last", _line_modified_by),
     Migration(3, "email letters as attachment or body", _entry_send_as_attachment),
+    Migration(4, "indexes for sorted contact and log pages", _sorted_page_indexes),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

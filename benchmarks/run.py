@@ -132,14 +132,23 @@ def measure_add_contacts(base: Path, folder: Path, repeat: int) -> None:
                 "send_word_docs_as_attachment, created_by, modified_by, version) "
                 "VALUES ('REF', 'Reference', '', '', 0, 0, 0, '', '', 0, 0, 1, '', '', 1)"
             )
+            # The same values segtui gives a line of a LETTER segment: the
+            # template's subject in the contact's language, else in English.
             connection.execute(
-                "INSERT INTO segment_line (segment_no, line_no, contact_no, subject, "
-                "description, correspondence_type, unit_cost, unit_duration, "
+                "INSERT INTO segment_line (segment_no, line_no, contact_no, "
+                "salesperson_code, interaction_template_code, language_code, subject, "
+                "description, correspondence_type, date, unit_cost, unit_duration, "
                 "information_flow, initiated_by, evaluation, campaign_target, "
-                "campaign_response, personal_note, version, modified_by) "
-                "SELECT 'REF', ROW_NUMBER() OVER (ORDER BY c.no) * 10000, c.no, '', '', "
-                "c.correspondence_type, 0, 0, '', '', '', 0, 0, '', 1, '' "
-                f"FROM contact c WHERE {REFERENCE_WHERE}"
+                "campaign_response, personal_note, version, modified_at, modified_by) "
+                "SELECT 'REF', ROW_NUMBER() OVER (ORDER BY c.no) * 10000, c.no, 'JO', "
+                "'LETTER', CASE WHEN c.language_code IN ('EN', 'DE') "
+                "THEN c.language_code ELSE 'EN' END, "
+                "CASE WHEN c.language_code = 'DE' THEN 'Unser neuer Produktkatalog' "
+                "ELSE 'Our new product catalogue' END, 'Product catalogue letter', "
+                "CASE WHEN COALESCE(c.correspondence_type, '') = '' THEN 'hard_copy' "
+                "ELSE c.correspondence_type END, '2026-12-04', '1.20', '5.00', "
+                "'outbound', 'us', '', 0, 0, '', 1, '2026-12-04 00:00:00', 'bench' "
+                f"FROM contact c WHERE {REFERENCE_WHERE} ORDER BY c.no"
             )
             connection.execute("COMMIT")
 
@@ -597,6 +606,19 @@ def measure_memory(base: Path, folder: Path, small: int, large: int) -> None:
     )
 
 
+MEASURES = (
+    "add-contacts",
+    "refine",
+    "count",
+    "log",
+    "letters",
+    "import",
+    "open-worksheet",
+    "startup",
+    "memory-log",
+)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -610,7 +632,19 @@ def main() -> None:
     )
     parser.add_argument("--letters", type=int, default=1_000, help="letters to merge")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measure")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated names of the measures to run (default: all)",
+    )
     arguments = parser.parse_args()
+    only = {name.strip() for name in arguments.only.split(",") if name.strip()}
+    unknown = only - set(MEASURES)
+    if unknown:
+        parser.error(
+            f"--only: unknown measure {', '.join(sorted(unknown))}; "
+            f"choose from {', '.join(MEASURES)}"
+        )
     if arguments.lines > arguments.contacts or arguments.letters > arguments.contacts:
         parser.error("--lines and --letters must not exceed --contacts")
 
@@ -621,15 +655,25 @@ def main() -> None:
         base = build_database(folder, arguments.contacts)
         took = time.perf_counter() - started
         print(f"# database of {arguments.contacts:,} contacts built in {took:.1f} s")
-        measure_add_contacts(base, folder, arguments.repeat)
-        measure_refine(base, folder, arguments.lines, arguments.repeat)
-        measure_count(base, folder, arguments.repeat)
-        measure_log(base, folder, arguments.lines, arguments.repeat)
-        measure_letters(base, folder, arguments.letters, arguments.repeat)
-        measure_import(base, folder, arguments.lines, arguments.repeat)
-        measure_open_worksheet(base, folder, arguments.lines, arguments.repeat)
-        measure_startup(base, folder, arguments.repeat)
-        measure_memory(base, folder, max(1, arguments.lines // 10), arguments.lines)
+        lines, repeat = arguments.lines, arguments.repeat
+        runs = {
+            "add-contacts": lambda: measure_add_contacts(base, folder, repeat),
+            "refine": lambda: measure_refine(base, folder, lines, repeat),
+            "count": lambda: measure_count(base, folder, repeat),
+            "log": lambda: measure_log(base, folder, lines, repeat),
+            "letters": lambda: measure_letters(base, folder, arguments.letters, repeat),
+            "import": lambda: measure_import(base, folder, lines, repeat),
+            "open-worksheet": lambda: measure_open_worksheet(
+                base, folder, lines, repeat
+            ),
+            "startup": lambda: measure_startup(base, folder, repeat),
+            "memory-log": lambda: measure_memory(
+                base, folder, max(1, lines // 10), lines
+            ),
+        }
+        for name in MEASURES:
+            if not only or name in only:
+                runs[name]()
 
 
 if __name__ == "__main__":

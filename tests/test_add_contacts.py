@@ -19,9 +19,12 @@ from segtui.domain.errors import InvalidValueError, NotFoundError
 from segtui.domain.segment_actions import (
     LINE_NO_STEP,
     SNAPSHOT_FIELDS,
+    _record_history,
     add_contacts,
     count_add_contacts,
     delete_lines,
+    go_back,
+    go_forward,
     insert_line,
 )
 from segtui.domain.segmentation import create_segment, update_header
@@ -607,22 +610,94 @@ def assert_snapshot_matches(row: SegmentHistory, line: SegmentLine) -> None:
         assert stored == line.__data__[field.name], field.name
 
 
-def test_history_contains_inserted_lines(world):
+def test_insert_records_line_range_not_history(world):
+    no = new_segment(salesperson_code="AH")
+    first = add_contacts(
+        no, {"contact": {"no": "CO1|CO2"}}, AddOptions(), user=TEST_USER
+    )
+    second = add_contacts(
+        no, {"contact": {"country": "DE|AT"}}, AddOptions(), user=TEST_USER
+    )
+    actions = {
+        action.id: action
+        for action in SegmentCriteriaAction.select().where(
+            SegmentCriteriaAction.segment == no
+        )
+    }
+    assert (
+        actions[first.action_id].first_line_no,
+        actions[first.action_id].last_line_no,
+    ) == (
+        LINE_NO_STEP,
+        2 * LINE_NO_STEP,
+    )
+    last = 2 * LINE_NO_STEP + second.inserted * LINE_NO_STEP
+    assert (
+        actions[second.action_id].first_line_no,
+        actions[second.action_id].last_line_no,
+    ) == (3 * LINE_NO_STEP, last)
+    assert SegmentHistory.select().count() == 0
+
+
+def test_go_back_keeps_inserted_lines_as_they_are(world):
     no = new_segment(salesperson_code="AH")
     update_header(no, {"subject": "Winter offer"}, user=TEST_USER)
+    add_contacts(no, {"contact": {"no": "CO1"}}, AddOptions(), user=TEST_USER)
     result = add_contacts(
         no, {"contact": {"country": "DE|AT"}}, AddOptions(), user=TEST_USER
     )
+    SegmentLine.update(personal_note="Met at the fair").where(
+        (SegmentLine.segment == no) & (SegmentLine.line_no == 3 * LINE_NO_STEP)
+    ).execute()
+    lines = [line for line in segment_lines(no) if line.line_no > LINE_NO_STEP]
+    go_back(no, user=TEST_USER)
     rows = list(
         SegmentHistory.select()
         .where(SegmentHistory.action == result.action_id)
         .order_by(SegmentHistory.line_no)
     )
-    lines = segment_lines(no)
-    assert len(rows) == 4
+    assert len(rows) == result.inserted == len(lines)
     assert {row.change for row in rows} == {"inserted"}
     for row, line in zip(rows, lines, strict=True):
         assert_snapshot_matches(row, line)
+    assert [line.line_no for line in segment_lines(no)] == [LINE_NO_STEP]
+
+    go_forward(no, user=TEST_USER)
+    after = [line.__data__ for line in segment_lines(no) if line.line_no > LINE_NO_STEP]
+    assert after == [line.__data__ for line in lines]
+
+    # A second Go Back keeps the lines' newest state, not the first snapshot.
+    SegmentLine.update(personal_note="Called back").where(
+        (SegmentLine.segment == no) & (SegmentLine.line_no == 3 * LINE_NO_STEP)
+    ).execute()
+    go_back(no, user=TEST_USER)
+    go_forward(no, user=TEST_USER)
+    note = SegmentLine.get(
+        (SegmentLine.segment == no) & (SegmentLine.line_no == 3 * LINE_NO_STEP)
+    ).personal_note
+    assert note == "Called back"
+    assert (
+        SegmentHistory.select().where(SegmentHistory.action == result.action_id).count()
+        == result.inserted
+    )
+
+
+def test_go_back_of_action_from_before_line_ranges(world):
+    """An action saved before actions kept line ranges has its history rows."""
+    no = new_segment(salesperson_code="AH")
+    result = add_contacts(
+        no, {"contact": {"country": "DE|AT"}}, AddOptions(), user=TEST_USER
+    )
+    action = SegmentCriteriaAction.get_by_id(result.action_id)
+    _record_history(action, "inserted", SegmentLine.segment == no)
+    SegmentCriteriaAction.update(first_line_no=None, last_line_no=None).where(
+        SegmentCriteriaAction.id == action.id
+    ).execute()
+    lines = [line.__data__ for line in segment_lines(no)]
+    go_back(no, user=TEST_USER)
+    assert segment_lines(no) == []
+    go_forward(no, user=TEST_USER)
+    assert [line.__data__ for line in segment_lines(no)] == lines
 
 
 def test_history_contains_deleted_lines(world):

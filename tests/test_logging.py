@@ -17,19 +17,28 @@ from pathlib import Path
 
 import pytest
 
-from segtui.domain import delivery
+from segtui.domain import delivery, segment_logging
 from segtui.domain.criteria import AddOptions
 from segtui.domain.documents import document_text, leftover_field_codes
 from segtui.domain.errors import NotFoundError, ValidationError
-from segtui.domain.logged_segments import entry_letter_text
-from segtui.domain.segment_actions import add_contacts
+from segtui.domain.logged_segments import (
+    create_follow_up_segment,
+    entry_letter_text,
+    follow_up_notice,
+    follow_up_segments,
+)
+from segtui.domain.segment_actions import add_contacts, go_back, reuse_logged_segment
 from segtui.domain.segment_logging import (
     LogOptions,
     LogResult,
     log_segment,
     validate_segment,
 )
-from segtui.domain.segmentation import create_segment, update_header
+from segtui.domain.segmentation import (
+    create_segment,
+    delete_segment,
+    update_header,
+)
 from segtui.models import (
     Attachment,
     Contact,
@@ -183,6 +192,41 @@ def test_email_line_without_address(world, folder, monkeypatch):
     error = rejected(no, LogOptions(deliver=True, output_folder=folder))
     assert len(error.problems) == 1
     assert "no email address" in problem_texts(error, 20000, "IND2")[0]
+
+
+def test_email_address_of_blanks_only(world, folder, monkeypatch):
+    """An address of a tab and spaces counts as no address."""
+    monkeypatch.setenv("SEGTUI_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SEGTUI_SMTP_PORT", "2525")
+    Contact.update(correspondence_type="email", email="\t  ").where(
+        Contact.no == "IND2"
+    ).execute()
+    no = new_segment(by_no("CO2P1|IND2"))
+    error = rejected(no, LogOptions(deliver=True, output_folder=folder))
+    assert "no email address" in problem_texts(error, 20000, "IND2")[0]
+
+
+def test_checking_reads_only_lines_with_problems(world, folder, monkeypatch):
+    """Checking a segment passes to Python only the lines that have a problem."""
+    checked: list[int] = []
+    original = segment_logging._problems_of_line
+
+    def spy(row, options):
+        checked.append(row["line_no"])
+        return original(row, options)
+
+    monkeypatch.setattr(segment_logging, "_problems_of_line", spy)
+    no = new_segment(by_no("CO1|CO1P1|CO2|IND1"))
+    segment = SegmentHeader.get_by_id(no)
+    assert validate_segment(segment, LogOptions(), folder) == []
+    assert checked == []
+
+    SegmentLine.update(date=None).where(
+        (SegmentLine.segment == no) & (SegmentLine.line_no == 30000)
+    ).execute()
+    problems = validate_segment(segment, LogOptions(), folder)
+    assert [(p.line_no, p.contact_no) for p in problems] == [(30000, "CO2")]
+    assert checked == [30000]
 
 
 def test_email_without_smtp(world, folder):
@@ -517,6 +561,34 @@ def test_log_follow_up(logged):
     assert SegmentHeader.get_by_id(follow_up).description == DESCRIPTION
 
 
+def test_follow_up_segments_listed(logged):
+    entry_no = logged.result.logged_segment_no
+    first = logged.result.follow_up_segment_no
+    assert follow_up_segments(entry_no) == [first]
+    assert follow_up_notice(entry_no, [first]) == (
+        f"Logged segment {entry_no} has a follow-up segment already: {first}."
+    )
+
+    second = create_follow_up_segment(entry_no, user=TEST_USER).no
+    assert follow_up_segments(entry_no) == [first, second]
+    assert follow_up_notice(entry_no, [first, second]) == (
+        f"Logged segment {entry_no} has 2 follow-up segments already: "
+        f"{first}, {second}."
+    )
+    assert follow_up_segments(entry_no + 1) == []
+
+    # Reusing the logged segment after other contacts does not start a follow-up.
+    mixed = new_segment({"contact": {"no": "IND2"}})
+    reuse_logged_segment(mixed, entry_no, user=TEST_USER)
+    assert mixed not in follow_up_segments(entry_no)
+
+    # Go Back of the reuse, and deleting the segment, end the follow-up.
+    go_back(second, user=TEST_USER)
+    assert follow_up_segments(entry_no) == [first]
+    delete_segment(first, user=TEST_USER)
+    assert follow_up_segments(entry_no) == []
+
+
 def test_log_letter_files(logged):
     entries = logged.entries()
     names = [Path(entry.document_path).name for entry in entries]
@@ -659,6 +731,14 @@ def test_call_logs_without_letters(world, folder):
     assert result.delivery.letters == []
     assert not folder.exists() or sorted(folder.iterdir()) == []
     assert entry_letter_text(entries[0].entry_no) is None
+    # Nothing is ever merged for these entries, so no merge values are kept.
+    assert [entry.merge_values for entry in entries] == [None, None]
+
+
+def test_letter_entries_keep_merge_values(logged):
+    for entry in logged.entries():
+        assert entry.merge_values["contact_no"] == entry.contact_no
+        assert entry.merge_values["name"] == CONTACT_NAMES[entry.contact_no]
 
 
 # Delivery over a real SMTP server on 127.0.0.1.

@@ -22,6 +22,7 @@ from segtui.domain.criteria import (
     AddOptions,
     Selection,
     clean_filters,
+    contacts_matching,
     filters_from_pairs,
 )
 from segtui.domain.errors import InvalidValueError, NotFoundError
@@ -205,6 +206,24 @@ MATCH_CASES = [
     ({"contact": {"country": "FR"}}, True, set()),
 ]
 MATCH_IDS = [f"case{index}" for index in range(len(MATCH_CASES))]
+
+
+@pytest.mark.parametrize(
+    ("filters", "reads_contacts"),
+    [
+        ({"mailing_group": {"code": "NEWS"}}, False),
+        ({"industry_group": {"code": "IT"}}, True),
+        ({"mailing_group": {"exists": "no"}}, True),
+        ({"contact": {"country": "DE"}, "mailing_group": {"code": "NEWS"}}, True),
+    ],
+)
+def test_refine_by_own_rows_skips_contact_table(filters, reads_contacts, world):
+    """A filter on the contacts' own rows alone is tested without the contact table.
+
+    An industry group belongs to the company, so it goes through the contacts.
+    """
+    sql, _params = contacts_matching(clean_filters(filters)).sql()
+    assert ('FROM "contact"' in sql) is reads_contacts, sql
 
 
 @pytest.mark.parametrize(("filters", "entire", "matching"), MATCH_CASES, ids=MATCH_IDS)

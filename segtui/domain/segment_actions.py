@@ -264,12 +264,30 @@ def delete_lines(no: str, line_nos: Sequence[int], *, user: str) -> ActionResult
 
 
 def _delete_recorded(action: SegmentCriteriaAction, where: Any) -> int:
-    """Delete the lines ``where`` selects, keeping each one whole in the history."""
+    """Delete the lines ``where`` selects, keeping each one whole in the history.
+
+    The lines are deleted by the line numbers just written to the history, so the
+    criteria in ``where`` are evaluated once.
+    """
     _record_history(action, "deleted", where)
-    deleted = SegmentLine.delete().where(where).execute()
+    deleted = _delete_history_lines(action, "deleted")
     action.lines_deleted = deleted
     action.save()
     return deleted
+
+
+def _delete_history_lines(action: SegmentCriteriaAction, change: str) -> int:
+    line_nos = SegmentHistory.select(SegmentHistory.line_no).where(
+        _history(action, change)
+    )
+    return (
+        SegmentLine.delete()
+        .where(
+            (SegmentLine.segment == action.segment_no)
+            & SegmentLine.line_no.in_(line_nos)
+        )
+        .execute()
+    )
 
 
 def record_action(
@@ -330,11 +348,10 @@ def insert_lines(
     query = Contact.select(*values).where(condition).order_by(Contact.no)
     inserted = SegmentLine.insert_from(query, fields).as_rowcount().execute()
     if inserted:
-        _record_history(
-            action,
-            "inserted",
-            (SegmentLine.segment == segment.no) & (SegmentLine.line_no > last_line),
-        )
+        # New lines are numbered above every line there was, so the range names
+        # exactly them until Go Back undoes this action.
+        action.first_line_no = last_line + LINE_NO_STEP
+        action.last_line_no = last_line + inserted * LINE_NO_STEP
     action.lines_inserted = inserted
     action.save()
     return inserted
@@ -435,7 +452,20 @@ def _history(action: SegmentCriteriaAction, change: str) -> Any:
 def _remove_recorded(
     segment: SegmentHeader, action: SegmentCriteriaAction, change: str
 ) -> int:
-    """Remove the lines an action's history names, keeping their state first."""
+    """Remove the lines an action's history names, keeping their state first.
+
+    The lines an action inserted are named by its line number range when it has
+    one: they are snapshot into the history afresh, then removed.
+    """
+    if change == "inserted" and action.first_line_no is not None:
+        SegmentHistory.delete().where(_history(action, change)).execute()
+        _record_history(
+            action,
+            change,
+            (SegmentLine.segment == segment.no)
+            & SegmentLine.line_no.between(action.first_line_no, action.last_line_no),
+        )
+        return _delete_history_lines(action, change)
     current = SegmentLine.select(line_snapshot_expression()).where(
         (SegmentLine.segment == segment.no)
         & (SegmentLine.line_no == SegmentHistory.line_no)
@@ -447,14 +477,7 @@ def _remove_recorded(
         .where(_history(action, change))
         .execute()
     )
-    line_nos = SegmentHistory.select(SegmentHistory.line_no).where(
-        _history(action, change)
-    )
-    return (
-        SegmentLine.delete()
-        .where((SegmentLine.segment == segment.no) & SegmentLine.line_no.in_(line_nos))
-        .execute()
-    )
+    return _delete_history_lines(action, change)
 
 
 def _restore_recorded(

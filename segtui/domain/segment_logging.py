@@ -313,7 +313,7 @@ def _line_problems(
                 & (InteractionTemplateLanguage.language == SegmentLine.language)
             ),
         )
-        .where(SegmentLine.segment == segment.no)
+        .where((SegmentLine.segment == segment.no) & _may_have_problems(options))
         .order_by(SegmentLine.line_no)
         .dicts()
     )
@@ -352,6 +352,37 @@ def _line_problems(
             )
         )
     return problems
+
+
+def _may_have_problems(options: LogOptions) -> Any:
+    """Select the lines that ``_problems_of_line`` may find a problem on.
+
+    It selects at least every such line, so a segment without problems reads no
+    lines into Python, whatever its size.
+    """
+    no_salesperson = fn.COALESCE(SegmentLine.salesperson, "") == ""
+    no_template = fn.COALESCE(SegmentLine.interaction_template, "") == ""
+    condition = (
+        Contact.no.is_null()
+        | (Contact.privacy_blocked == True)  # noqa: E712
+        | no_salesperson
+        | no_template
+        | SegmentLine.date.is_null()
+        | (
+            SegmentLine.correspondence_type.in_(
+                [CorrespondenceType.HARD_COPY, CorrespondenceType.EMAIL]
+            )
+            & SegmentLine.attachment.is_null()
+            & InteractionTemplateLanguage.attachment.is_null()
+        )
+    )
+    if options.deliver:
+        condition = condition | (
+            (SegmentLine.correspondence_type == CorrespondenceType.EMAIL)
+            # Wider than a blank address: any address without "@", tabs included.
+            & ~(fn.COALESCE(Contact.email, "").contains("@"))
+        )
+    return condition
 
 
 def _problems_of_line(row: dict[str, Any], options: LogOptions) -> list[str]:
@@ -648,7 +679,15 @@ def _insert_entries(
         (InteractionLogEntry.segment_no, Value(segment.no)),
         (InteractionLogEntry.logged_segment, Value(logged.entry_no)),
         (InteractionLogEntry.attachment, attachment),
-        (InteractionLogEntry.merge_values, merge_values_expression(segment, company)),
+        # Only an entry with a Word file is ever merged, so only it keeps the values.
+        (
+            InteractionLogEntry.merge_values,
+            Case(
+                None,
+                [(attachment.is_null(), None)],
+                merge_values_expression(segment, company),
+            ),
+        ),
         (InteractionLogEntry.delivery_status, delivery_status),
         (InteractionLogEntry.delivery_error, Value("")),
         (InteractionLogEntry.document_path, Value("")),

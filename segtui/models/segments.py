@@ -149,15 +149,21 @@ class SegmentCriteriaAction(BaseModel):
     lines_deleted = IntegerField(default=0)
     created_at = DateTimeField(null=True)
     created_by = CharField(max_length=100, default="")
+    # The line numbers the action inserted, first and last. Go Back snapshots these
+    # lines when it removes them, so inserting costs no history rows.
+    first_line_no = IntegerField(null=True)
+    last_line_no = IntegerField(null=True)
 
     class Meta:
         indexes = ((("segment", "sequence"), True),)
 
 
 class SegmentHistory(BaseModel):
-    """A line that one criteria action inserted or deleted, stored whole.
+    """A line that one criteria action deleted, or that Go Back removed, stored whole.
 
     Go Back and Go Forward restore lines from these rows, per-line edits included.
+    Rows of change "inserted" are written when Go Back removes an action's inserted
+    lines, and read when Go Forward puts them back.
     """
 
     id = AutoField()

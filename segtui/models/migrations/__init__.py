@@ -98,6 +98,26 @@ def _sorted_page_indexes(database: Database) -> None:
     migrate(*operations)
 
 
+def _inserted_line_range(database: Database) -> None:
+    """Record the line numbers an action inserted on the action itself.
+
+    Go Back then snapshots those lines when it removes them, instead of every
+    insert writing a history row per line.
+    """
+    from peewee import IntegerField
+    from playhouse.migrate import migrate
+
+    migrator = _migrator(database)
+    migrate(
+        migrator.add_column(
+            "segment_criteria_action", "first_line_no", IntegerField(null=True)
+        ),
+        migrator.add_column(
+            "segment_criteria_action", "last_line_no", IntegerField(null=True)
+        ),
+    )
+
+
 def _migrator(database: Database) -> Any:
     from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
 
@@ -111,6 +131,7 @@ MIGRATIONS: list[Migration] = [
     Migration(2, "who changed a segment line last", _line_modified_by),
     Migration(3, "email letters as attachment or body", _entry_send_as_attachment),
     Migration(4, "indexes for sorted contact and log pages", _sorted_page_indexes),
+    Migration(5, "line numbers inserted by a segment action", _inserted_line_range),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -11,6 +11,7 @@ import io
 from typing import Any
 
 import pytest
+from playhouse.test_utils import count_queries
 
 from segtui.domain.contact_import import import_contacts
 from segtui.domain.contacts import update_contact
@@ -334,6 +335,37 @@ def test_blank_numbers_take_series(world) -> None:
     assert Contact.get_by_id("CT0003").name == "Zweite AG"
     assert Contact.get_by_id("CT0003").company_no == "CT0003"
     assert NumberSeries.get_by_id("CONTACT").last_no_used == "CT0003"
+
+
+def test_numbering_takes_no_query_per_row(world) -> None:
+    """Numbering 10 or 60 new contacts takes as many queries; taken ones are skipped."""
+    NumberSeries.create(code="CONTACT", description="Contacts", starting_no="CT0001")
+    Contact.create(no="CT0004", name="Taken")
+    Contact.create(no="CT0050", name="Taken too")
+
+    def queries_for(count: int, start: int) -> int:
+        data = csv_bytes(
+            [{"name": f"Firma {start + i}", "type": "company"} for i in range(count)],
+            header=["no", "name", "type"],
+        )
+        with count_queries() as counter:
+            imported(data)
+        return counter.count
+
+    # The first import also reads what later ones find cached, so compare later ones.
+    queries_for(1, 0)
+    assert queries_for(10, 1) == queries_for(60, 11)
+    numbers = [
+        no
+        for (no,) in Contact.select(Contact.no)
+        .where(Contact.name.startswith("Firma"))
+        .order_by(Contact.no)
+        .tuples()
+    ]
+    assert len(numbers) == 71
+    assert "CT0004" not in numbers and "CT0050" not in numbers
+    assert numbers[0] == "CT0001" and numbers[-1] == "CT0073"
+    assert NumberSeries.get_by_id("CONTACT").last_no_used == "CT0073"
 
 
 def test_dry_run_writes_nothing(world) -> None:

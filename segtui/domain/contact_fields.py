@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from peewee import CharField
@@ -124,6 +125,7 @@ def model_field(column: str) -> str:
     return column
 
 
+@cache
 def max_length(column: str) -> int | None:
     field = getattr(Contact, model_field(column))
     return field.max_length if isinstance(field, CharField) else None

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from peewee import CharField, TextField
+
 from segtui.db import write_transaction
 from segtui.domain import clock
 from segtui.domain.classifications import (
@@ -87,6 +89,8 @@ UNKNOWN_TYPE = "?"
 # Rows per INSERT or DELETE: a contact row has fewer than 40 values, so a batch stays
 # well below SQLite's 32,766 bound parameters.
 BATCH_SIZE = 500
+# New contact numbers checked against the contacts in one query.
+NUMBERS_CHECKED_AT_ONCE = 5000
 
 
 class ImportCanceledError(SegtuiError):
@@ -700,20 +704,40 @@ def _number_new_rows(rows: list[Row]) -> None:
         return
     from segtui.domain.numbering import next_number
 
-    number = next_number(CONTACT_SERIES)
-    taken = {row.no for row in rows if row.no}
-    for row in unnumbered:
-        while number in taken or Contact.select().where(Contact.no == number).exists():
-            number = increment(number)
+    numbers = _free_numbers(
+        next_number(CONTACT_SERIES), len(unnumbered), {row.no for row in rows if row.no}
+    )
+    for row, number in zip(unnumbered, numbers, strict=True):
         row.values["no"] = number
         if row.values["type"] == ContactType.COMPANY:
             row.values["company_no"] = number
-        taken.add(number)
-        last = number
-        number = increment(number)
-    NumberSeries.update(last_no_used=last).where(
+    NumberSeries.update(last_no_used=numbers[-1]).where(
         NumberSeries.code == CONTACT_SERIES
     ).execute()
+
+
+def _free_numbers(first: str, count: int, taken: set[str]) -> list[str]:
+    """Return ``count`` numbers from ``first`` on that neither a row nor a contact has.
+
+    The candidates are checked against the contacts a chunk at a time, so this
+    takes a query per chunk, not per number.
+    """
+    free: list[str] = []
+    number = first
+    while len(free) < count:
+        candidates = []
+        while len(candidates) < min(count - len(free), NUMBERS_CHECKED_AT_ONCE):
+            if number not in taken:
+                candidates.append(number)
+            number = increment(number)
+        used = {
+            no
+            for (no,) in Contact.select(Contact.no)
+            .where(Contact.no.in_(candidates))
+            .tuples()
+        }
+        free.extend(candidate for candidate in candidates if candidate not in used)
+    return free
 
 
 def _complete_row(row: Row, companies: dict[str, Row], present: Any) -> None:
@@ -774,12 +798,17 @@ def _blank_contact() -> dict[str, Any]:
 
 def _stored_row(values: dict[str, Any]) -> dict[str, Any]:
     stored = {}
-    for column in CONTACT_COLUMNS:
+    for column, name, blank_is_null in _STORED_COLUMNS:
         value = values[column]
-        if column in CODE_COLUMNS or column == "company_no":
-            value = value or None
-        stored[model_field(column)] = value
+        stored[name] = (value or None) if blank_is_null else value
     return stored
+
+
+# Each column's field name, and whether a blank is stored as NULL (a code or link).
+_STORED_COLUMNS = [
+    (column, model_field(column), column in CODE_COLUMNS or column == "company_no")
+    for column in CONTACT_COLUMNS
+]
 
 
 def _insert_contacts(rows: list[Row], user: str, now: datetime, steps: _Steps) -> None:
@@ -811,8 +840,18 @@ def _insert_rows(fields: list[Any], rows: list[list[Any]]) -> None:
     columns = ", ".join(f'"{field.column_name}"' for field in fields)
     marks = ", ".join([database.param] * len(fields))
     sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
+    # A text field stores a str or None as it is; only other fields convert.
+    convert = [
+        None if type(field) in (CharField, TextField) else field.db_value
+        for field in fields
+    ]
     parameters = [
-        tuple(field.db_value(value) for field, value in zip(fields, row, strict=True))
+        tuple(
+            value
+            if to_db is None and (value is None or type(value) is str)
+            else field.db_value(value)
+            for field, to_db, value in zip(fields, convert, row, strict=True)
+        )
         for row in rows
     ]
     database.cursor().executemany(sql, parameters)

@@ -12,10 +12,13 @@ from decimal import Decimal
 from typing import Any
 
 from babel.dates import format_date as babel_format_date
-from babel.numbers import format_decimal
+from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+from rich.cells import cell_len, set_cell_size
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
 from segtui.domain.dates import german_dates
+from segtui.domain.errors import InvalidValueError
 from segtui.domain.text import printable
 from segtui.i18n import _
 from segtui.models import CorrespondenceType, DeliveryStatus
@@ -23,15 +26,51 @@ from segtui.models import CorrespondenceType, DeliveryStatus
 # The characters segtui draws around user data. Each is one cell wide and not
 # East Asian ambiguous, which some terminals draw two cells wide, so columns and
 # borders stay where segtui computed them. User data is shown as stored.
-# NOTE: plain() still lets Rich end a cropped cell with U+2026, which is ambiguous.
 RULE = "-"
 ELLIPSIS = "..."
-CHROME_GLYPHS = (RULE, ELLIPSIS)
+# The last cell of a value cut to fit its column. Rich's own mark, U+2026, is
+# East Asian ambiguous, so a CJK locale or terminal may draw it two cells wide and
+# push the rest of the row one cell to the right.
+TRUNCATION_MARK = "~"
+CHROME_GLYPHS = (RULE, ELLIPSIS, TRUNCATION_MARK)
 
 
-def plain(value: Any) -> Text:
-    """Return a Rich Text of the value with no markup parsing, for tables and labels."""
-    return Text(display(value), no_wrap=True, overflow="ellipsis")
+class CellText(Text):
+    """A Rich Text that ends a line cut to the render width with TRUNCATION_MARK."""
+
+    def __rich_console__(
+        self, console: Console, options: ConsoleOptions
+    ) -> RenderResult:
+        width = options.max_width
+        if "\n" in self.plain or cell_len(self.plain) <= width:
+            yield from super().__rich_console__(console, options)
+            return
+        cut = self.copy()
+        cut.plain = truncate_cells(self.plain, width)
+        yield from cut.__rich_console__(console, options)
+
+
+def truncate_cells(text: str, width: int) -> str:
+    """Return ``text`` cut to ``width`` cells, ending in TRUNCATION_MARK if it was cut.
+
+    A wide character that would straddle the cut is replaced by a space, so the
+    result is never wider than ``width``.
+    """
+    if cell_len(text) <= width:
+        return text
+    if width <= 0:
+        return ""
+    return set_cell_size(text, width - 1) + TRUNCATION_MARK
+
+
+def plain(value: Any) -> CellText:
+    """Return a Rich Text of the value with no markup parsing, for tables and labels.
+
+    A DataTable cell too narrow for the value shows its start and TRUNCATION_MARK.
+    NOTE: Label and Static turn the Text into Textual Content, which still cuts
+    with U+2026.
+    """
+    return CellText(display(value), no_wrap=True, overflow="ellipsis")
 
 
 def display(value: Any) -> str:
@@ -84,6 +123,26 @@ def editable_amount(value: Decimal | int | float) -> str:
     would not parse.
     """
     return format_decimal(value, "0.00", locale=number_locale())
+
+
+def read_amount(label: str, text: str) -> Decimal:
+    """Return the amount typed into the field ``label``: 1.234,56 in German.
+
+    Thousands separators are optional but must sit between groups of three digits,
+    so a German 1.20 is rejected, not read as 120. Raises InvalidValueError naming
+    the field and the value, with an example in the interface language.
+    """
+    try:
+        number = parse_decimal(text.strip(), locale=number_locale(), strict=True)
+    except NumberFormatError:
+        number = None
+    if number is None or not number.is_finite():
+        raise InvalidValueError(
+            _(
+                "{field} {value!r} is not a number; enter an amount such as {example}."
+            ).format(field=label, value=text, example=format_amount(Decimal("1.20")))
+        )
+    return number
 
 
 def format_count(value: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from rich.text import Text
@@ -14,6 +15,7 @@ from textual.timer import Timer
 from textual.widgets import Checkbox, DataTable, Input, Static
 
 from segtui.domain import contact_queries, contacts
+from segtui.domain.contact_import import ImportResult
 from segtui.domain.criteria import Filters, clean_filters, describe_filters
 from segtui.domain.criteria_sources import EXISTS_FIELD
 from segtui.i18n import _, ngettext
@@ -26,7 +28,7 @@ from segtui.ui.screens.criteria_form import (
     none_tick_id,
 )
 from segtui.ui.screens.dialogs import ChoiceDialog, ConfirmDialog
-from segtui.ui.screens.listing import ListScreen, selected_key
+from segtui.ui.screens.listing import ListScreen, selected_key, widen_columns
 from segtui.ui.text import format_count, plain
 from segtui.ui.widgets.typeahead import TypeAheadInput
 from segtui.ui.widgets.virtual_table import WindowRow, WindowTable
@@ -46,9 +48,12 @@ class ContactPage:
 
 
 def contact_rows(
-    search: str, filters: Filters, sort: str, offset: int, limit: int
+    search: str, filters: Filters, sort: str, offset: int, limit: int, total: int
 ) -> list[WindowRow]:
-    """Read a page of the contact list as table rows."""
+    """Read a page of the contact list as table rows.
+
+    ``total`` is the list's row count, so pages near the end are read from there.
+    """
     return [
         WindowRow(
             key=row.no,
@@ -62,7 +67,9 @@ def contact_rows(
                 plain(row.email),
             ),
         )
-        for row in contact_queries.list_contacts(search, filters, sort, offset, limit)
+        for row in contact_queries.list_contacts(
+            search, filters, sort, offset, limit, total
+        )
     ]
 
 
@@ -90,18 +97,28 @@ class ContactListScreen(ListScreen):
         "Enter or the down arrow moves to the list. In the list, Enter opens the "
         "contact's card, f filters by criteria (country, mailing group, "
         "interactions, ...), c clears the filters, o changes the sort order, n "
-        "creates a contact and d deletes one. s goes back to the search field. "
+        "creates a contact, d deletes one and i imports contacts from a CSV file. s "
+        "goes back to the search field. "
         "Column T shows C for a company and P for a person. Column ! shows X for a "
         "contact excluded from segments and B for one blocked for privacy reasons."
     )
 
-    MARKETING_ACTIONS = frozenset({"new", "edit", "delete"})
+    MARKETING_ACTIONS = frozenset({"new", "edit", "delete", "import_contacts"})
+    # Left out of the footer below 100 columns, but F1 help and the palette list them.
+    FOOTER_WIDE_ONLY = frozenset({"sort", "clear_filter", "delete"})
 
     BINDINGS = [
         Binding("enter", "open", _("Open"), tooltip=_("Open the contact's card")),
         Binding("n", "new", _("New"), tooltip=_("Create a contact")),
         Binding("e", "edit", _("Edit"), show=False, tooltip=_("Edit the contact")),
         Binding("d,delete", "delete", _("Delete"), tooltip=_("Delete the contact")),
+        Binding(
+            "i",
+            "import_contacts",
+            _("Import"),
+            show=False,
+            tooltip=_("Import contacts from a CSV file"),
+        ),
         Binding(
             "f", "filter", _("Filter"), tooltip=_("Filter the contacts by criteria")
         ),
@@ -153,7 +170,7 @@ class ContactListScreen(ListScreen):
         )
         yield Static("", id="list-status", markup=False)
         table = WindowTable(id="contacts", page_rows=PAGE_SIZE)
-        for label, key, width in [
+        columns = [
             (_("No."), "no", 8),
             (_("Name"), "name", 24),
             (_("T"), "type", 1),
@@ -161,7 +178,9 @@ class ContactListScreen(ListScreen):
             (_("City"), "city", 13),
             (_("Ctry"), "country", 4),
             (_("Email"), "email", 13),
-        ]:
+        ]
+        text_keys = ("name", "city", "email")
+        for label, key, width in widen_columns(columns, text_keys, self.app.size.width):
             table.add_column(label, key=key, width=width)
         yield table
         yield from self.compose_footer()
@@ -205,15 +224,15 @@ class ContactListScreen(ListScreen):
         def load() -> ContactPage:
             total = contact_queries.count_contacts(search, filters)
             start = max(0, min(offset, total - limit))
-            rows = contact_rows(search, filters, sort, start, limit)
+            rows = contact_rows(search, filters, sort, start, limit, total)
             return ContactPage(start, rows, total)
 
-        def fetch(offset: int, limit: int) -> list[WindowRow]:
-            return contact_rows(search, filters, sort, offset, limit)
+        def fetch(total: int, offset: int, limit: int) -> list[WindowRow]:
+            return contact_rows(search, filters, sort, offset, limit, total)
 
         self.run(
             load,
-            lambda page: self.show(generation, query, page, fetch),
+            lambda page: self.show(generation, query, page, partial(fetch, page.total)),
             group="load",
             exclusive=True,
         )
@@ -291,6 +310,16 @@ class ContactListScreen(ListScreen):
         no = self.selected()
         if no is not None:
             confirm_delete(self, no, self.action_refresh)
+
+    def action_import_contacts(self) -> None:
+        from segtui.ui.screens.contact_import import ContactImportDialog
+
+        def imported(result: ImportResult | None) -> None:
+            if result is not None:
+                self.notify(result.message(), markup=False, timeout=10)
+                self.action_refresh()
+
+        self.app.push_screen(ContactImportDialog(), imported)
 
     def action_filter(self) -> None:
         def chosen(filters: Filters | None) -> None:

@@ -19,7 +19,7 @@ from segtui.i18n import _, ngettext
 from segtui.models import InteractionLogEntry
 from segtui.ui.handover import hand_over_file
 from segtui.ui.screens.dialogs import ConfirmDialog, InputDialog, MessageDialog
-from segtui.ui.screens.listing import ListScreen, selected_key
+from segtui.ui.screens.listing import ListScreen, selected_key, widen_columns
 from segtui.ui.screens.navigation import FieldNavigation
 from segtui.ui.screens.segment_dialogs import FormDialog, form_row
 from segtui.ui.screens.timeline import Timeline
@@ -70,8 +70,13 @@ class HistoryPage:
     months: list[history.MonthCount]
 
 
-def entry_rows(filters: EntryFilters, offset: int, limit: int) -> list[WindowRow]:
-    """Read a page of entries as table rows, each row carrying its entry."""
+def entry_rows(
+    filters: EntryFilters, offset: int, limit: int, total: int
+) -> list[WindowRow]:
+    """Read a page of entries as table rows, each row carrying its entry.
+
+    ``total`` is the entry count, so pages near the end are read from there.
+    """
     condition = history.entry_condition(filters)
     return [
         WindowRow(
@@ -87,7 +92,7 @@ def entry_rows(filters: EntryFilters, offset: int, limit: int) -> list[WindowRow
             ),
             value=entry,
         )
-        for entry in history.list_entries(condition, offset, limit)
+        for entry in history.list_entries(condition, offset, limit, total)
     ]
 
 
@@ -98,7 +103,7 @@ def load_page(filters: EntryFilters, offset: int, limit: int) -> HistoryPage:
     offset = max(0, min(offset, count - limit))
     return HistoryPage(
         offset=offset,
-        entries=entry_rows(filters, offset, limit),
+        entries=entry_rows(filters, offset, limit, count),
         count=count,
         totals=history.totals(condition),
         months=history.timeline(condition),
@@ -198,6 +203,8 @@ class InteractionHistoryScreen(ListScreen):
     )
 
     MARKETING_ACTIONS = frozenset({"toggle_cancel"})
+    # Left out of the footer below 100 columns, but F1 help and the palette list them.
+    FOOTER_WIDE_ONLY = frozenset({"save_letter", "clear_filter"})
 
     BINDINGS = [
         Binding(
@@ -243,7 +250,7 @@ class InteractionHistoryScreen(ListScreen):
         yield Static("", id="list-status", markup=False)
         yield Timeline(id="timeline")
         table = WindowTable(id="entries", page_rows=PAGE_SIZE)
-        for label, key, width in [
+        columns = [
             (_("Entry"), "entry_no", 5),
             (_("Date"), "date", 10),
             (_("Contact"), "contact", 8),
@@ -251,7 +258,8 @@ class InteractionHistoryScreen(ListScreen):
             (_("Templ."), "template", 6),
             (_("Camp."), "campaign", 6),
             (_("Status"), "status", 13),
-        ]:
+        ]
+        for label, key, width in widen_columns(columns, ("name",), self.app.size.width):
             table.add_column(label, key=key, width=width)
         yield table
         yield from self.compose_footer()
@@ -281,7 +289,7 @@ class InteractionHistoryScreen(ListScreen):
             page.count,
             page.offset,
             page.entries,
-            lambda offset, limit: entry_rows(filters, offset, limit),
+            lambda offset, limit: entry_rows(filters, offset, limit, page.count),
             keep=current,
         )
         self.query_one("#timeline", Timeline).show(page.months, page.totals)
@@ -335,7 +343,7 @@ class InteractionHistoryScreen(ListScreen):
         self.dismiss(None)
 
 
-class EntryFilterDialog(FieldNavigation, FormDialog):
+class EntryFilterDialog(FormDialog, FieldNavigation):
     """Filters on interaction log entries, in the criteria expression syntax."""
 
     def __init__(self, filters: EntryFilters) -> None:

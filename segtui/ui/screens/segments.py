@@ -12,7 +12,7 @@ from segtui.domain import segmentation
 from segtui.i18n import _
 from segtui.ui.screens.base import BaseScreen
 from segtui.ui.screens.dialogs import ConfirmDialog
-from segtui.ui.screens.segment_dialogs import NewSegmentDialog
+from segtui.ui.screens.listing import refill, selected_key, widen_columns
 from segtui.ui.text import format_count, plain
 
 
@@ -26,6 +26,8 @@ class SegmentListScreen(BaseScreen):
     )
 
     MARKETING_ACTIONS = frozenset({"new", "delete"})
+    # Left out of the footer below 100 columns, but F1 help and the palette list them.
+    FOOTER_WIDE_ONLY = frozenset({"logged_segments", "saved_criteria"})
 
     BINDINGS = [
         Binding("n", "new", _("New"), tooltip=_("Create a segment")),
@@ -52,11 +54,16 @@ class SegmentListScreen(BaseScreen):
         table: DataTable[Any] = DataTable(
             id="segments", cursor_type="row", zebra_stripes=True
         )
-        table.add_column(_("No."), key="no", width=9)
-        table.add_column(_("Description"), key="description", width=32)
-        table.add_column(_("Date"), key="date", width=10)
-        table.add_column(_("Salesp."), key="salesperson", width=7)
-        table.add_column(_("Lines"), key="lines", width=7)
+        columns = [
+            (_("No."), "no", 9),
+            (_("Description"), "description", 32),
+            (_("Date"), "date", 10),
+            (_("Salesp."), "salesperson", 7),
+            (_("Lines"), "lines", 7),
+        ]
+        text_keys = ("description",)
+        for label, key, width in widen_columns(columns, text_keys, self.app.size.width):
+            table.add_column(label, key=key, width=width)
         yield table
         yield from self.compose_footer()
 
@@ -78,34 +85,31 @@ class SegmentListScreen(BaseScreen):
         self, rows: list[segmentation.SegmentSummary], select: str | None = None
     ) -> None:
         table = self.query_one("#segments", DataTable)
-        current = select or self.selected_no()
-        table.clear()
-        for row in rows:
-            table.add_row(
-                plain(row.no),
-                plain(row.description),
-                plain(row.date),
-                plain(row.salesperson_code),
-                plain(format_count(row.lines).rjust(6)),
-                key=row.no,
-            )
-        if current is not None and current in table.rows:
-            table.move_cursor(row=table.get_row_index(current))
+        with refill(table, select):
+            for row in rows:
+                table.add_row(
+                    plain(row.no),
+                    plain(row.description),
+                    plain(row.date),
+                    plain(row.salesperson_code),
+                    plain(format_count(row.lines).rjust(6)),
+                    key=row.no,
+                )
         self.set_title(_("Segments ({count})").format(count=len(rows)))
         table.focus()
 
     def selected_no(self) -> str | None:
-        table = self.query_one("#segments", DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return str(key.value) if key.value is not None else None
+        return selected_key(self.query_one("#segments", DataTable))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open()
 
     def action_new(self) -> None:
+        # Imported here: the dialogs module brings the logging code, which the
+        # first screen does not need, so segtui starts sooner.
+        from segtui.ui.screens.segment_dialogs import NewSegmentDialog
+
         def created(no: str | None) -> None:
             if no:
                 self.app.open_worksheet(no)

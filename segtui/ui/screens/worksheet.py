@@ -24,6 +24,7 @@ from segtui.ui.screens.letter_dialogs import (
     LetterPreviewDialog,
 )
 from segtui.ui.screens.line_dialog import LineDialog, LineForm, load_line_form
+from segtui.ui.screens.listing import widen_columns
 from segtui.ui.screens.segment_dialogs import (
     RELOAD,
     HeaderDialog,
@@ -48,8 +49,11 @@ class WorksheetData:
     lines: list[WindowRow]
 
 
-def line_rows(no: str, offset: int, limit: int) -> list[WindowRow]:
-    """Read a page of a segment's lines as table rows, in line order."""
+def line_rows(no: str, offset: int, limit: int, total: int) -> list[WindowRow]:
+    """Read a page of a segment's lines as table rows, in line order.
+
+    ``total`` is the segment's line count, so pages near the end are read from there.
+    """
     return [
         WindowRow(
             key=str(line.line_no),
@@ -62,7 +66,7 @@ def line_rows(no: str, offset: int, limit: int) -> list[WindowRow]:
                 plain(line.salesperson_code),
             ),
         )
-        for line in segmentation.segment_lines(no, offset, limit)
+        for line in segmentation.segment_lines(no, offset, limit, total)
     ]
 
 
@@ -80,7 +84,7 @@ def load_worksheet(no: str, offset: int, limit: int) -> WorksheetData:
         template_description=template.description if template else "",
         line_count=line_count,
         offset=offset,
-        lines=line_rows(no, offset, limit),
+        lines=line_rows(no, offset, limit, line_count),
     )
 
 
@@ -113,6 +117,8 @@ class WorksheetScreen(BaseScreen):
             "import_letter",
         }
     )
+    # Left out of the footer below 100 columns, but F1 help and the palette list them.
+    FOOTER_WIDE_ONLY = frozenset({"criteria_list", "edit_header", "preview"})
 
     BINDINGS = [
         Binding(
@@ -226,12 +232,17 @@ class WorksheetScreen(BaseScreen):
         yield from self.compose_title()
         yield Static("", id="header-summary", markup=False)
         table = WindowTable(id="lines", page_rows=PAGE_SIZE, max_rows=WINDOW_SIZE)
-        table.add_column(_("Contact"), key="contact_no", width=8)
-        table.add_column(_("Name"), key="name", width=24)
-        table.add_column(_("Company"), key="company", width=17)
-        table.add_column(_("Corr."), key="corr", width=9)
-        table.add_column(_("Lang"), key="language", width=4)
-        table.add_column(_("SP"), key="salesperson", width=4)
+        columns = [
+            (_("Contact"), "contact_no", 8),
+            (_("Name"), "name", 24),
+            (_("Company"), "company", 17),
+            (_("Corr."), "corr", 9),
+            (_("Lang"), "language", 4),
+            (_("SP"), "salesperson", 4),
+        ]
+        text_keys = ("name", "company")
+        for label, key, width in widen_columns(columns, text_keys, self.app.size.width):
+            table.add_column(label, key=key, width=width)
         yield table
         yield from self.compose_footer()
 
@@ -283,12 +294,12 @@ class WorksheetScreen(BaseScreen):
 
         table = self.query_one("#lines", WindowTable)
         selected = self.selected_line()
-        no = self.segment_no
+        no, total = self.segment_no, data.line_count
         table.show_rows(
             data.line_count,
             data.offset,
             data.lines,
-            lambda offset, limit: line_rows(no, offset, limit),
+            lambda offset, limit: line_rows(no, offset, limit, total),
             keep=str(selected) if selected is not None else None,
         )
         table.focus()

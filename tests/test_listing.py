@@ -1,0 +1,45 @@
+"""The table helpers that the list screens share: refilling keeps the cursor's row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.widgets import DataTable
+
+from segtui.ui.screens.listing import new_table, refill, selected_key
+
+
+class TableApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield new_table("codes", [("Code", "code", 10)])
+
+
+def fill(table: DataTable[Any], codes: list[str], select: str | None = None) -> None:
+    with refill(table, select):
+        for code in codes:
+            table.add_row(code, key=code)
+
+
+async def test_refill_keeps_cursor_row() -> None:
+    async with TableApp().run_test() as pilot:
+        table = pilot.app.query_one("#codes", DataTable)
+        fill(table, ["A", "B", "C"])
+        table.move_cursor(row=2)
+        assert selected_key(table) == "C"
+
+        # A new row above moves the selected row down, and the cursor follows it.
+        fill(table, ["0", "A", "B", "C"])
+        assert table.row_count == 4
+        assert selected_key(table) == "C"
+
+        # A key to select wins over the row the cursor was on.
+        fill(table, ["0", "A", "B", "C"], select="A")
+        assert selected_key(table) == "A"
+
+        # When the row is gone, the cursor stays in the table.
+        fill(table, ["0", "B", "C"])
+        assert selected_key(table) in {"0", "B", "C"}
+
+        fill(table, [])
+        assert selected_key(table) is None

@@ -216,32 +216,58 @@ def init(context: Context, sample: bool, contacts: int | None) -> None:
     click.echo(_("Database ready: {url}").format(url=context.url), err=True)
 
 
-@cli.command(help=_("List every key binding id with its keys, for the keymap file."))
+@cli.command(
+    help=_(
+        "List every key binding id with the keys in effect after the keymap file, "
+        "and warn about its problems."
+    )
+)
 @click.option(
     "--json", "as_json", is_flag=True, help=_("Print JSON instead of a table.")
 )
 def keys(as_json: bool) -> None:
     from segtui.commands.common import print_json
     from segtui.ui.catalog import binding_catalog
+    from segtui.ui.keymap import keys_in_effect, load_keymap
 
+    path = paths.keymap_path()
+    keymap = load_keymap(path)
+    for problem in keymap.problems:
+        click.echo(_("Warning: {problem}").format(problem=problem), err=True)
+    in_effect = keys_in_effect(keymap.keys)
+    taken_keys: dict[str, list[str]] = {}
+    for conflict in keymap.conflicts:
+        taken_keys.setdefault(conflict.loser, []).append(conflict.key)
     entries = binding_catalog()
     if as_json:
         print_json(
             [
-                {"id": e.id, "keys": e.keys, "description": e.description}
+                {
+                    "id": e.id,
+                    "keys": ",".join(in_effect.get(e.id, [])),
+                    "default_keys": e.keys,
+                    "remapped": e.id in keymap.keys,
+                    "taken_keys": taken_keys.get(e.id, []),
+                    "description": e.description,
+                }
                 for e in entries
             ]
         )
         return
     click.echo(
-        _("Give an action other keys in {path}, under [keys]:").format(
-            path=paths.keymap_path()
-        ),
+        _(
+            "Give an action other keys in {path}, under [keys]. * marks keys set "
+            "there, ! an action that lost a key to an entry there (see the warning)."
+        ).format(path=path),
         err=True,
     )
     width = max(len(entry.id) for entry in entries)
     for entry in entries:
-        click.echo(f"{entry.id:<{width}}  {entry.keys:<22}  {entry.description}")
+        keys_text = ",".join(in_effect.get(entry.id, [])) or "-"
+        mark = ("*" if entry.id in keymap.keys else " ") + (
+            "!" if entry.id in taken_keys else " "
+        )
+        click.echo(f"{entry.id:<{width}}  {mark} {keys_text:<22}  {entry.description}")
 
 
 def register_commands() -> None:

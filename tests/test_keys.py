@@ -10,11 +10,14 @@ from pathlib import Path
 import pytest
 from textual.binding import Binding
 
+from segtui import paths
 from segtui.models import Role, UserSetup
 from segtui.ui.app import SegtuiApp
 from segtui.ui.catalog import binding_catalog, binding_classes
+from segtui.ui.keymap import load_keymap
 from segtui.ui.keys import PORTABLE_KEYS, action_name, key_problem, read_keymap
 from segtui.ui.screens.criteria import AddContactsScreen
+from segtui.ui.screens.criteria_list import CriteriaListScreen
 from segtui.ui.screens.help import help_text
 from segtui.ui.screens.worksheet import WorksheetScreen
 from tests.test_tui_screens import make_segment, open_first_segment
@@ -267,3 +270,152 @@ async def test_help_lists_every_key(world) -> None:
         help_lines = help_text(app.screen).splitlines()
         log_line = next(line for line in help_lines if "Log" in line.split(":")[0])
         assert log_line.split()[:2] == ["l,", "f9"]
+
+
+def write_keymap(path: Path, *entries: str) -> Path:
+    path.write_text("[keys]\n" + "\n".join(entries) + "\n", encoding="utf-8")
+    return path
+
+
+def test_keymap_entry_takes_default_key(tmp_path: Path) -> None:
+    path = write_keymap(tmp_path / "keys.toml", '"worksheet.criteria_list" = "a"')
+    keymap = load_keymap(path)
+    assert keymap.keys == {"worksheet.criteria_list": "a"}
+    assert len(keymap.conflicts) == 1
+    conflict = keymap.conflicts[0]
+    assert conflict.kind == "taken"
+    assert conflict.key == "a"
+    assert conflict.winner == "worksheet.criteria_list"
+    assert conflict.loser == "worksheet.criteria_add"
+    assert conflict.keys_left == ()
+    assert len(keymap.problems) == 1
+    warning = keymap.problems[0]
+    for part in (str(path), " a,", "worksheet.criteria_list", "worksheet.criteria_add"):
+        assert part in warning
+    assert "another key" in warning
+
+
+def test_keymap_loser_keeps_other_keys(tmp_path: Path) -> None:
+    """An action that loses one of two keys keeps the other, named in the warning."""
+    path = write_keymap(tmp_path / "keys.toml", '"worksheet.preview" = "f9"')
+    keymap = load_keymap(path)
+    (conflict,) = keymap.conflicts
+    assert conflict.loser == "worksheet.log"
+    assert conflict.keys_left == ("l",)
+    assert "worksheet.log keeps l" in keymap.problems[0]
+
+
+def test_keymap_first_entry_keeps_shared_key(tmp_path: Path) -> None:
+    path = write_keymap(
+        tmp_path / "keys.toml",
+        '"worksheet.preview" = "z"',
+        '"worksheet.edit_header" = "z,f7"',
+        '"worksheet.refresh" = "z"',
+    )
+    keymap = load_keymap(path)
+    assert keymap.keys["worksheet.preview"] == "z"
+    assert keymap.keys["worksheet.edit_header"] == "f7"
+    # Left without keys, the entry is dropped and refresh keeps its own key.
+    assert "worksheet.refresh" not in keymap.keys
+    shared = {c.loser: c for c in keymap.conflicts if c.kind == "shared"}
+    assert set(shared) == {"worksheet.edit_header", "worksheet.refresh"}
+    assert shared["worksheet.edit_header"].winner == "worksheet.preview"
+    assert any("left out" in problem for problem in keymap.problems)
+
+
+def test_keymap_priority_app_key_reserved(tmp_path: Path) -> None:
+    path = write_keymap(tmp_path / "keys.toml", '"segment_list.new" = "ctrl+g,f7"')
+    keymap = load_keymap(path)
+    assert keymap.keys == {"segment_list.new": "f7"}
+    (conflict,) = keymap.conflicts
+    assert conflict.kind == "reserved"
+    assert conflict.winner == "app.go_to"
+    assert "app.go_to" in keymap.problems[0]
+    assert "ctrl+g" in keymap.problems[0]
+
+
+def test_keymap_screen_key_shadows_app_key(tmp_path: Path) -> None:
+    """A screen key runs before a plain app key, so the app action loses it there."""
+    path = write_keymap(tmp_path / "keys.toml", '"worksheet.criteria_list" = "f3"')
+    keymap = load_keymap(path)
+    (conflict,) = keymap.conflicts
+    assert conflict.kind == "taken"
+    assert conflict.loser == "app.logged_segments"
+    assert conflict.scopes == ("Worksheet",)
+
+
+def test_keymap_without_conflicts_quiet(tmp_path: Path) -> None:
+    path = write_keymap(tmp_path / "keys.toml", '"worksheet.preview" = "f7"')
+    keymap = load_keymap(path)
+    assert keymap.conflicts == []
+    assert keymap.problems == []
+
+
+def help_keys_for(help_lines: list[str], description: str) -> str:
+    """Return the key column of the one F1 help line for ``description``."""
+    found = [line for line in help_lines if line[17:].startswith(description + ":")]
+    assert len(found) == 1, (description, help_lines)
+    return found[0][:17].strip()
+
+
+async def test_taken_key_runs_remap_only(world, tmp_path: Path) -> None:
+    make_segment()
+    path = write_keymap(
+        tmp_path / "keys.toml",
+        '"worksheet.criteria_list" = "a"',
+        '"worksheet.preview" = "f3"',
+    )
+    app = SegtuiApp(user="tester", keymap_path=path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        warnings = [n.message for n in app._notifications]
+        add_warnings = [m for m in warnings if "worksheet.criteria_add" in m]
+        assert len(add_warnings) == 1
+        assert str(path) in add_warnings[0]
+        assert "worksheet.criteria_list" in add_warnings[0]
+        await open_first_segment(pilot)
+
+        # F1 lists a only for Criteria, and f3 only for Preview on this screen.
+        help_lines = help_text(app.screen).splitlines()
+        assert help_keys_for(help_lines, "Criteria") == "a"
+        assert help_keys_for(help_lines, "Add") == "-"
+        assert help_keys_for(help_lines, "Preview") == "f3"
+        assert help_keys_for(help_lines, "Logged") == "-"
+
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, CriteriaListScreen)
+
+
+def test_keys_command_prints_effective_keys() -> None:
+    """`segtui keys` reads keys.toml from the user config folder and marks changes."""
+    path = paths.keymap_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_keymap(path, '"worksheet.criteria_list" = "a"')
+    result = subprocess.run(
+        [sys.executable, "-m", "segtui", "keys", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    entries = {entry["id"]: entry for entry in json.loads(result.stdout)}
+    assert entries["worksheet.criteria_list"]["keys"] == "a"
+    assert entries["worksheet.criteria_list"]["default_keys"] == "c"
+    assert entries["worksheet.criteria_list"]["remapped"] is True
+    assert entries["worksheet.criteria_add"]["keys"] == ""
+    assert entries["worksheet.criteria_add"]["taken_keys"] == ["a"]
+    assert entries["worksheet.log"]["remapped"] is False
+    assert str(path) in result.stderr
+    assert "worksheet.criteria_add" in result.stderr
+
+    table = subprocess.run(
+        [sys.executable, "-m", "segtui", "keys"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = {line.split()[0]: line.split()[1:] for line in table.stdout.splitlines()}
+    assert rows["worksheet.criteria_list"][:2] == ["*", "a"]
+    assert rows["worksheet.criteria_add"][:2] == ["!", "-"]
+    assert rows["worksheet.log"][0] == "l,f9"
+    assert "Warning:" in table.stderr

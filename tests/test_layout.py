@@ -3,7 +3,9 @@
 Each screen of the Go to menu and each step of the main job is opened in a Pilot
 terminal of the given size. Every focusable widget and every button must then lie
 inside the screen and inside the container that shows it, once scrolled into view.
-The footer must show the screen's own keys, and the title line must fit.
+The footer's drawn text must show every key it is built to show: the screen's keys,
+segtui's keys for every screen, and ctrl+a/ctrl+e while a list has focus. The title
+line must fit.
 """
 
 from __future__ import annotations
@@ -20,16 +22,17 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, Footer, Label
-from textual.widgets._footer import FooterKey
+from textual.widgets import Button, DataTable, Footer, Label, OptionList
 
 from segtui.domain import segment_actions, segmentation
 from segtui.domain.criteria import AddOptions
 from segtui.domain.segment_logging import LogOptions, log_segment
+from segtui.i18n import _
 from segtui.ui.app import SegtuiApp
 from segtui.ui.areas import all_areas
-from segtui.ui.screens.base import BaseScreen
-from segtui.ui.screens.help import declared_bindings
+from segtui.ui.keys import PORTABLE_KEYS, action_name
+from segtui.ui.screens.base import COMPACT_BELOW, BaseScreen
+from segtui.ui.screens.help import help_text
 from tests.builders import World, build_world
 from tests.tui_helpers import settle
 
@@ -167,29 +170,59 @@ async def cut_off_widgets(pilot: Pilot[Any]) -> list[str]:
     return problems
 
 
-def main_keys(screen: Screen[Any]) -> list[str]:
-    """Return the actions of the keys segtui's classes show in this screen's footer."""
-    active = {
-        active.binding.action
-        for active in screen.active_bindings.values()
-        if active.enabled
-    }
-    return [
-        binding.action
-        for binding in declared_bindings(screen)
-        if binding.show and binding.action in active
-    ]
+def expected_footer_texts(screen: Screen[Any]) -> list[str]:
+    """Return "key description" for each key the footer of ``screen`` must show.
+
+    These are the shown bindings of the screen, its focused widget and the app,
+    each action once, without the screen's FOOTER_WIDE_ONLY actions below 100
+    columns, and ctrl+a/ctrl+e as one entry while a table or list has focus.
+    """
+    compact = screen.app.size.width < COMPACT_BELOW
+    wide_only = screen.FOOTER_WIDE_ONLY if compact else frozenset()
+    display = screen.app.get_key_display
+    texts = []
+    actions = set()
+    ends = {}
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        portable = binding.key in PORTABLE_KEYS
+        if active.node in (screen, screen.focused) and portable:
+            ends.setdefault(action_name(binding.action).removesuffix("_item"), binding)
+        if not binding.show or binding.action in actions:
+            continue
+        if action_name(binding.action) in wide_only:
+            continue
+        actions.add(binding.action)
+        texts.append(f"{display(binding)} {binding.description}")
+    if isinstance(screen.focused, (DataTable, OptionList)):
+        first = display(ends["first"])
+        last = display(ends["last"])
+        texts.append(f"{first}/{last} {_('First/last')}")
+    return texts
 
 
-def footer_keys_in_view(screen: Screen[Any]) -> set[str]:
-    """Return the actions whose footer key lies fully inside the screen's width."""
-    width = screen.app.size.width
-    shown = set()
-    for key in screen.query(FooterKey):
-        region = key.region
-        if region.width and region.right <= width:
-            shown.add(key.action)
-    return shown
+def footer_line(screen: Screen[Any]) -> str:
+    """Return the text of the terminal line the footer is drawn on."""
+    footer = screen.query_one(Footer)
+    strips = screen._compositor.render_strips()
+    return strips[footer.region.y].text
+
+
+def wide_only_problems(screen: Screen[Any]) -> list[str]:
+    """Return the actions left out of the compact footer that F1 help or the command
+    palette does not list."""
+    help_lines = help_text(screen).splitlines()
+    titles = [command.title for command in screen.app.get_system_commands(screen)]
+    problems = []
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if action_name(binding.action) not in screen.FOOTER_WIDE_ONLY:
+            continue
+        if not any(binding.description in line for line in help_lines):
+            problems.append(f"{binding.action} is not in F1 help")
+        if not any(title.endswith(": " + binding.description) for title in titles):
+            problems.append(f"{binding.action} is not in the command palette")
+    return problems
 
 
 def title_problems(screen: Screen[Any]) -> list[str]:
@@ -227,9 +260,13 @@ async def check_fits(
 
         if isinstance(screen, base_screen):
             assert screen.query(Footer), "the screen has no footer"
-            missing = set(main_keys(screen)) - footer_keys_in_view(screen)
-            assert not missing, f"keys missing from the footer: {sorted(missing)}"
-            assert "help" in " ".join(footer_keys_in_view(screen))
+            line = footer_line(screen)
+            expected = expected_footer_texts(screen)
+            missing = [text for text in expected if text not in line]
+            assert missing == [], f"cut off the footer {line!r}"
+            assert any(text.lower().startswith("f1 ") for text in expected), expected
+            assert any(text.endswith(" " + _("Go to")) for text in expected), expected
+            assert wide_only_problems(screen) == []
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
@@ -251,3 +288,60 @@ async def test_german_screen_fits(screens_world: World, route: str) -> None:
         await check_fits(
             app_module.SegtuiApp(user="tester"), route, (80, 24), base_screen
         )
+
+
+async def test_list_footer_shows_first_last(screens_world: World) -> None:
+    """While a table has focus the footer shows ctrl+a/ctrl+e, which always arrive."""
+    for description in ("Frühjahr", "Sommer"):
+        segmentation.create_segment(description, user="tester")
+    app = SegtuiApp(user="tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert app.screen.focused is table
+        assert table.row_count >= 3
+        assert "^a/^e First/last" in footer_line(app.screen)
+
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert table.cursor_row == table.row_count - 1
+        await pilot.press("ctrl+a")
+        await settle(pilot)
+        assert table.cursor_row == 0
+
+
+async def test_input_footer_hides_first_last(screens_world: World) -> None:
+    """In a text field ctrl+a and ctrl+e move the text cursor, so the footer shows
+    no first/last entry."""
+    app = SegtuiApp(user="tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys("enter", "a")(pilot)
+        assert type(app.screen.focused).__name__.endswith("Input")
+        line = footer_line(app.screen)
+        assert "First/last" not in line
+        assert "Help" in line
+
+
+async def test_compact_footer_follows_resize(screens_world: World) -> None:
+    """Below 100 columns the worksheet footer drops its FOOTER_WIDE_ONLY keys, and
+    shows them again once the terminal is wide."""
+    app = SegtuiApp(user="tester")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await keys("enter")(pilot)
+        screen = app.screen
+        assert screen.FOOTER_WIDE_ONLY, "the worksheet footer fits without cuts"
+        assert "p Preview" in footer_line(screen)
+
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        line = footer_line(screen)
+        assert "p Preview" not in line
+        assert "^g Go to" in line
+        assert [
+            text for text in expected_footer_texts(screen) if text not in line
+        ] == []
+
+        await pilot.resize_terminal(120, 36)
+        await settle(pilot)
+        assert "p Preview" in footer_line(screen)

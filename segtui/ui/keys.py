@@ -21,6 +21,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
+
+# NOTE: a private helper of Textual 8.2.8, used so that segtui names keys of the
+# keymap file exactly as App.set_keymap does.
+from textual.keys import _character_to_key
 from textual.widget import Widget
 
 from segtui.i18n import _
@@ -124,6 +128,7 @@ AREA_LABELS = {
     "contact_list": N_("Contacts"),
     "contact_card": N_("Contact"),
     "contact_filter": N_("Contact filter"),
+    "contact_import": N_("Import contacts"),
     "interaction_history": N_("Interaction log"),
     "campaign_list": N_("Campaigns"),
     "code_table": N_("Codes"),
@@ -198,6 +203,20 @@ def split_keys(keys: str) -> list[str]:
     return [key.strip() for key in keys.split(",") if key.strip()]
 
 
+def normalized_keys(keys: str) -> list[str]:
+    """Return the keys of a comma-separated list once each, by Textual's key names.
+
+    A single character becomes its key name, so "?" and "question_mark" are the same
+    key, as they are when Textual applies a keymap.
+    """
+    names: list[str] = []
+    for key in split_keys(keys):
+        name = _character_to_key(key) if len(key) == 1 else key
+        if name not in names:
+            names.append(name)
+    return names
+
+
 def key_problem(key: str) -> str | None:
     """Return why ``key`` may never reach segtui over SSH or tmux, or None."""
     if key.startswith(UNRELIABLE_MODIFIERS):
@@ -228,6 +247,7 @@ class Keymap:
 
     keys: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    conflicts: list[KeyConflict] = field(default_factory=list)
 
 
 def read_keymap(path: Path, known_ids: Iterable[str]) -> Keymap:
@@ -284,5 +304,26 @@ def read_keymap(path: Path, known_ids: Iterable[str]) -> Keymap:
                 )
             )
             continue
-        keymap.keys[binding_id] = ",".join(split_keys(keys))
+        keymap.keys[binding_id] = ",".join(normalized_keys(keys))
     return keymap
+
+
+@dataclass(frozen=True)
+class KeyConflict:
+    """A key the keymap file gives one action while another one has it too.
+
+    ``loser`` is the binding id (or, for a Textual binding without one, the action)
+    that does not get ``key`` in the ``scopes``: the screens or widgets where both
+    are bound. ``keys_left`` are the keys ``loser`` keeps there. ``kind`` is
+    "taken" when a keymap entry took the key from ``loser``, "shared" when an
+    earlier entry of the file has it, "reserved" when it is a priority key of the
+    app, and "blocked" when a screen's own key runs before the app key that the
+    entry for ``loser`` requests.
+    """
+
+    key: str
+    winner: str
+    loser: str
+    scopes: tuple[str, ...]
+    keys_left: tuple[str, ...]
+    kind: str

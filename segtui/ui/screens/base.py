@@ -14,6 +14,7 @@ from textual.widgets import Footer, Label
 
 from segtui.domain.errors import SegtuiError, ValidationError
 from segtui.i18n import _
+from segtui.ui.footer import KeyFooter
 from segtui.ui.keys import (
     NamedBindings,
     first_and_last_bindings,
@@ -35,6 +36,9 @@ class BaseScreen(NamedBindings, Screen[Any]):
     SCREEN_TITLE = ""
     # Actions that change data: hidden and refused for a user whose role is viewer.
     MARKETING_ACTIONS: frozenset[str] = frozenset()
+    # Actions the footer leaves out below COMPACT_BELOW columns, so that the others
+    # fit in 80. F1 help and the command palette list them at every width.
+    FOOTER_WIDE_ONLY: frozenset[str] = frozenset()
 
     BINDINGS = [
         Binding(
@@ -61,7 +65,7 @@ class BaseScreen(NamedBindings, Screen[Any]):
         yield Label(Text(self.title_text()), id="screen-title", markup=False)
 
     def compose_footer(self) -> ComposeResult:
-        yield Footer(
+        yield KeyFooter(
             show_command_palette=False, compact=self.app.size.width < COMPACT_BELOW
         )
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
 from segtui.i18n import _
+from segtui.ui.key_names import help_key_names
+from segtui.ui.keymap import screen_and_app_keys
 from segtui.ui.keys import NamedBindings
 
 
@@ -36,15 +38,19 @@ def declared_bindings(owner: object) -> list[Binding]:
 
 
 def describe_bindings(
-    bindings: list[Binding], keymap: dict[str, str] | None = None
+    bindings: list[Binding], key_lists: dict[str, list[str]]
 ) -> list[str]:
-    """Return one help line per binding, with the keys the user's keymap gives it."""
+    """Return one help line per binding, with its keys from ``key_lists`` by id.
+
+    A binding missing from ``key_lists`` has no key, because the user's keymap gave
+    its keys to other actions, and its line shows "-".
+    """
     lines = []
     for binding in bindings:
         if not binding.description:
             continue
-        key_list = (keymap or {}).get(binding.id or "", binding.key)
-        keys = ", ".join(key.strip() for key in key_list.split(","))
+        key_list = key_lists.get(binding.id or "")
+        keys = help_key_names(",".join(key_list)) if key_list else "-"
         text = f"  {keys:<14} {binding.description}"
         if binding.tooltip:
             text += f": {binding.tooltip}"
@@ -55,10 +61,17 @@ def describe_bindings(
 def help_text(screen: Screen[object]) -> str:
     """Return the help of a screen: its HELP text, its keys and the keys everywhere."""
     lines = [getattr(screen, "HELP", "") or "", "", _("Keys on this screen:")]
+    # The keys as Textual applies the user's keymap, so a key that a keymap entry
+    # took from another action is listed only for the action it runs.
     keymap = getattr(screen.app, "user_keys", {})
-    lines.extend(describe_bindings(declared_bindings(screen), keymap))
+    # help_text also takes plain objects with HELP and app, which have no bindings.
+    screen_bindings = getattr(screen, "_bindings", None) or BindingsMap()
+    screen_keys, app_keys = screen_and_app_keys(
+        screen_bindings, screen.app._bindings, keymap
+    )
+    lines.extend(describe_bindings(declared_bindings(screen), screen_keys))
     lines.extend(["", _("Keys everywhere:")])
-    lines.extend(describe_bindings(declared_bindings(screen.app), keymap))
+    lines.extend(describe_bindings(declared_bindings(screen.app), app_keys))
     lines.extend(
         [
             "",

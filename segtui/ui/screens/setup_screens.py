@@ -19,6 +19,7 @@ from segtui.domain import email_delivery, lookups, setup_tables
 from segtui.domain.setup_tables import SALUTATION_KINDS, SetupTable
 from segtui.i18n import _
 from segtui.ui.screens.dialogs import ConfirmDialog
+from segtui.ui.screens.listing import new_table, refill, selected_key
 from segtui.ui.screens.navigation import FieldNavigation
 from segtui.ui.screens.segment_dialogs import FormDialog, form_row
 from segtui.ui.screens.setup_forms import (
@@ -45,6 +46,8 @@ class SetupListScreen(SetupScreen):
 
     TABLE_KEY = ""
     ADMIN_ACTIONS = frozenset({"new", "delete"})
+    # Left out of the footer below 100 columns, but F1 help and the palette list them.
+    FOOTER_WIDE_ONLY = frozenset({"refresh"})
     BINDINGS = LIST_BINDINGS
 
     def __init__(self) -> None:
@@ -56,9 +59,6 @@ class SetupListScreen(SetupScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
-        table: DataTable[Any] = DataTable(
-            id="records", cursor_type="row", zebra_stripes=True
-        )
         fields = self.table.fields
         codes = sum(1 for spec in fields if spec.kind in ("code", "locale"))
         texts = len(fields) - codes
@@ -66,10 +66,11 @@ class SetupListScreen(SetupScreen):
         # the table fits the terminal without scrolling sideways.
         room = self.app.size.width - 4 - 10 * codes - 2 * len(fields)
         text_width = max(10, min(24, room // texts)) if texts else 24
+        columns = []
         for spec in fields:
             width = 10 if spec.kind in ("code", "locale") else text_width
-            table.add_column(spec.label(), key=spec.name, width=width)
-        yield table
+            columns.append((spec.label(), spec.name, width))
+        yield new_table("records", columns)
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -86,23 +87,15 @@ class SetupListScreen(SetupScreen):
 
     def show(self, rows: list[dict[str, Any]], select: str | None = None) -> None:
         table = self.query_one("#records", DataTable)
-        current = select or self.selected_code()
-        table.clear()
-        for row in rows:
-            table.add_row(
-                *(plain(row[spec.name]) for spec in self.table.fields), key=row["code"]
-            )
-        if current is not None and current in table.rows:
-            table.move_cursor(row=table.get_row_index(current))
+        with refill(table, select):
+            for row in rows:
+                cells = [plain(row[spec.name]) for spec in self.table.fields]
+                table.add_row(*cells, key=row["code"])
         self.set_title(f"{self.table.title()} ({len(rows)})")
         table.focus()
 
     def selected_code(self) -> str | None:
-        table = self.query_one("#records", DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return str(key.value) if key.value is not None else None
+        return selected_key(self.query_one("#records", DataTable))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -313,7 +306,7 @@ class SalutationListScreen(SetupListScreen):
 # Email (SMTP) settings.
 
 
-class SmtpSettingsDialog(FieldNavigation, FormDialog):
+class SmtpSettingsDialog(FormDialog, FieldNavigation):
     """The SMTP server settings. The password is never stored: it comes from
     SEGTUI_SMTP_PASSWORD or the password file named here."""
 

@@ -20,6 +20,7 @@ from segtui.domain import lookups, templates
 from segtui.domain.line_letters import read_word_file
 from segtui.i18n import _
 from segtui.ui.screens.dialogs import ChoiceDialog, ConfirmDialog, MessageDialog
+from segtui.ui.screens.listing import new_table, refill, selected_key
 from segtui.ui.screens.navigation import FieldNavigation
 from segtui.ui.screens.segment_dialogs import FormDialog, form_row, select_options
 from segtui.ui.screens.setup_forms import (
@@ -42,6 +43,8 @@ class TemplateListScreen(SetupScreen):
         "language, imported and exported there, with the merge fields each file has."
     )
     ADMIN_ACTIONS = frozenset({"new", "delete"})
+    # Left out of the footer below 100 columns, but F1 help and the palette list them.
+    FOOTER_WIDE_ONLY = frozenset({"refresh", "delete"})
 
     BINDINGS = [
         Binding("enter", "open", _("Open"), tooltip=_("Open the template's card")),
@@ -59,15 +62,16 @@ class TemplateListScreen(SetupScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
-        table: DataTable[Any] = DataTable(
-            id="templates", cursor_type="row", zebra_stripes=True
+        yield new_table(
+            "templates",
+            [
+                (_("Code"), "code", 10),
+                (_("Description"), "description", 26),
+                (_("Group"), "group", 8),
+                (_("Corresp."), "corr", 9),
+                (_("Languages"), "languages", 13),
+            ],
         )
-        table.add_column(_("Code"), key="code", width=10)
-        table.add_column(_("Description"), key="description", width=26)
-        table.add_column(_("Group"), key="group", width=8)
-        table.add_column(_("Corresp."), key="corr", width=9)
-        table.add_column(_("Languages"), key="languages", width=13)
-        yield table
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -88,32 +92,28 @@ class TemplateListScreen(SetupScreen):
         self, rows: list[templates.TemplateSummary], select: str | None = None
     ) -> None:
         table = self.query_one("#templates", DataTable)
-        current = select or self.selected_code()
-        table.clear()
-        for row in rows:
-            # A language without a Word file is marked with a minus sign.
-            languages = " ".join(
-                [*row.languages, *(f"{c}-" for c in row.languages_without_attachment)]
-            )
-            table.add_row(
-                plain(row.code),
-                plain(row.description),
-                plain(row.group_code),
-                plain(correspondence_label(row.correspondence_type)),
-                plain(languages or _("(none)")),
-                key=row.code,
-            )
-        if current is not None and current in table.rows:
-            table.move_cursor(row=table.get_row_index(current))
+        with refill(table, select):
+            for row in rows:
+                # A language without a Word file is marked with a minus sign.
+                languages = " ".join(
+                    [
+                        *row.languages,
+                        *(f"{c}-" for c in row.languages_without_attachment),
+                    ]
+                )
+                table.add_row(
+                    plain(row.code),
+                    plain(row.description),
+                    plain(row.group_code),
+                    plain(correspondence_label(row.correspondence_type)),
+                    plain(languages or _("(none)")),
+                    key=row.code,
+                )
         self.set_title(_("Interaction templates ({count})").format(count=len(rows)))
         table.focus()
 
     def selected_code(self) -> str | None:
-        table = self.query_one("#templates", DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return str(key.value) if key.value is not None else None
+        return selected_key(self.query_one("#templates", DataTable))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -202,6 +202,8 @@ class TemplateLanguagesScreen(SetupScreen):
         "logged interactions use is read-only: importing another keeps it for them."
     )
     ADMIN_ACTIONS = frozenset({"add", "subject", "import_file", "delete"})
+    # Left out of the footer below 100 columns, but F1 help and the palette list them.
+    FOOTER_WIDE_ONLY = frozenset({"import_file", "export_file", "refresh"})
 
     BINDINGS = [
         Binding("enter", "fields", _("Fields"), tooltip=_("Show the merge fields")),
@@ -224,14 +226,15 @@ class TemplateLanguagesScreen(SetupScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
-        table: DataTable[Any] = DataTable(
-            id="languages", cursor_type="row", zebra_stripes=True
+        yield new_table(
+            "languages",
+            [
+                (_("Lang"), "language", 5),
+                (_("Word file"), "file", 24),
+                (_("Fields"), "fields", 13),
+                (_("Subject"), "subject", 28),
+            ],
         )
-        table.add_column(_("Lang"), key="language", width=5)
-        table.add_column(_("Word file"), key="file", width=24)
-        table.add_column(_("Fields"), key="fields", width=13)
-        table.add_column(_("Subject"), key="subject", width=28)
-        yield table
         yield Static("", id="language-detail", markup=False)
         yield from self.compose_footer()
 
@@ -252,18 +255,15 @@ class TemplateLanguagesScreen(SetupScreen):
     ) -> None:
         self.rows = {row.language_code: row for row in rows}
         table = self.query_one("#languages", DataTable)
-        current = select or self.selected_language()
-        table.clear()
-        for row in rows:
-            table.add_row(
-                plain(row.language_code),
-                plain(self.file_label(row)),
-                plain(self.fields_label(row)),
-                plain(row.subject),
-                key=row.language_code,
-            )
-        if current is not None and current in table.rows:
-            table.move_cursor(row=table.get_row_index(current))
+        with refill(table, select):
+            for row in rows:
+                table.add_row(
+                    plain(row.language_code),
+                    plain(self.file_label(row)),
+                    plain(self.fields_label(row)),
+                    plain(row.subject),
+                    key=row.language_code,
+                )
         if not rows:
             self.query_one("#language-detail", Static).update(
                 Text(_("No languages yet: press n to add one, or i to import a file."))
@@ -308,11 +308,7 @@ class TemplateLanguagesScreen(SetupScreen):
             detail.update("")
 
     def selected_language(self) -> str | None:
-        table = self.query_one("#languages", DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return str(key.value) if key.value is not None else None
+        return selected_key(self.query_one("#languages", DataTable))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -424,7 +420,7 @@ class TemplateLanguagesScreen(SetupScreen):
         self.dismiss(None)
 
 
-class SubjectDialog(FieldNavigation, FormDialog):
+class SubjectDialog(FormDialog, FieldNavigation):
     """Set the subject of a template language; a new language is added by saving."""
 
     SUBMIT_INPUTS = frozenset({"subject"})
@@ -474,7 +470,7 @@ class SubjectDialog(FieldNavigation, FormDialog):
         self.dismiss(None)
 
 
-class ImportTemplateDialog(FieldNavigation, FormDialog):
+class ImportTemplateDialog(FormDialog, FieldNavigation):
     """Import a Word file by its path as a template's attachment in one language."""
 
     SUBMIT_INPUTS = frozenset({"path"})
@@ -540,7 +536,7 @@ class ImportTemplateDialog(FieldNavigation, FormDialog):
         self.dismiss(None)
 
 
-class ExportTemplateDialog(FieldNavigation, FormDialog):
+class ExportTemplateDialog(FormDialog, FieldNavigation):
     """Write a template language's Word file to a path, to edit it in Word."""
 
     SUBMIT_INPUTS = frozenset({"path"})
@@ -644,13 +640,14 @@ class TemplateFieldsScreen(SetupScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
-        table: DataTable[Any] = DataTable(
-            id="fields", cursor_type="row", zebra_stripes=True
+        yield new_table(
+            "fields",
+            [
+                (_("Field in the file"), "name", 30),
+                (_("Merge field"), "matched", 26),
+                (_("How"), "how", 10),
+            ],
         )
-        table.add_column(_("Field in the file"), key="name", width=30)
-        table.add_column(_("Merge field"), key="matched", width=26)
-        table.add_column(_("How"), key="how", width=10)
-        yield table
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -668,23 +665,20 @@ class TemplateFieldsScreen(SetupScreen):
     def show(self, info: templates.TemplateLanguageInfo) -> None:
         self.info = info
         table = self.query_one("#fields", DataTable)
-        current = self.selected_field()
-        table.clear()
-        for field in info.fields:
-            if field.matched is None:
-                match_kind = _("not mapped")
-            elif field.name in info.field_map:
-                match_kind = _("mapped")
-            else:
-                match_kind = _("by name")
-            table.add_row(
-                plain(field.name),
-                plain(field.matched or _("MATCHES NOTHING")),
-                plain(match_kind),
-                key=field.name,
-            )
-        if current is not None and current in table.rows:
-            table.move_cursor(row=table.get_row_index(current))
+        with refill(table):
+            for field in info.fields:
+                if field.matched is None:
+                    match_kind = _("not mapped")
+                elif field.name in info.field_map:
+                    match_kind = _("mapped")
+                else:
+                    match_kind = _("by name")
+                table.add_row(
+                    plain(field.name),
+                    plain(field.matched or _("MATCHES NOTHING")),
+                    plain(match_kind),
+                    key=field.name,
+                )
         title = self.title_text()
         if info.error:
             title += " - " + info.error
@@ -694,11 +688,7 @@ class TemplateFieldsScreen(SetupScreen):
         table.focus()
 
     def selected_field(self) -> str | None:
-        table = self.query_one("#fields", DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return str(key.value) if key.value is not None else None
+        return selected_key(self.query_one("#fields", DataTable))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

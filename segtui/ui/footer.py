@@ -1,0 +1,134 @@
+"""The footer of segtui's screens: which keys it shows at which width."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, OptionList
+
+# NOTE: FooterKey is not exported by textual.widgets in Textual 8.2.8, but Footer
+# itself builds its entries from it.
+from textual.widgets._footer import FooterKey
+
+from segtui.i18n import _
+from segtui.ui.keys import PORTABLE_KEYS, action_name
+
+# Actions that move a list to its first or last row: the screen's, and those of
+# segtui's own tables.
+END_ACTIONS = {
+    "first_item": "first",
+    "first": "first",
+    "last_item": "last",
+    "last": "last",
+}
+
+
+@dataclass(frozen=True)
+class FooterEntry:
+    """One key the footer shows: the key to press, how it is shown, and its action."""
+
+    key: str
+    key_display: str
+    description: str
+    action: str
+    enabled: bool
+    tooltip: str
+
+
+def portable_binding(bindings: list[Binding]) -> Binding:
+    """Return the first of the bindings whose key every terminal sends, if any."""
+    portable = (binding for binding in bindings if binding.key in PORTABLE_KEYS)
+    return next(portable, bindings[0])
+
+
+def first_last_entry(screen: Screen[Any]) -> FooterEntry | None:
+    """Return one footer entry for the screen's ctrl+a and ctrl+e while a list has focus.
+
+    Many terminals behind tmux or SSH do not send Home and End, so the footer shows
+    the keys that always arrive. It shows nothing while another widget, such as an
+    input field, has focus or has its own binding for those keys.
+    """
+    focused = screen.focused
+    if not isinstance(focused, (DataTable, OptionList)):
+        return None
+    found: dict[str, list[Binding]] = {}
+    for active in screen.active_bindings.values():
+        # Segtui's tables bind first and last themselves, before the screen does.
+        if active.node is not focused and active.node is not screen:
+            continue
+        end = END_ACTIONS.get(action_name(active.binding.action))
+        if end:
+            found.setdefault(end, []).append(active.binding)
+    if len(found) < 2:
+        return None
+    first = portable_binding(found["first"])
+    last = portable_binding(found["last"])
+    display = screen.app.get_key_display
+    return FooterEntry(
+        key=first.key,
+        key_display=f"{display(first)}/{display(last)}",
+        description=_("First/last"),
+        action=first.action,
+        enabled=True,
+        tooltip=_("Go to the first or the last row (Home and End where they work)"),
+    )
+
+
+def footer_entries(screen: Screen[Any], compact: bool) -> list[FooterEntry]:
+    """Return the keys the footer of ``screen`` shows, in order, each action once.
+
+    In the compact layout the actions the screen names in FOOTER_WIDE_ONLY are left
+    out, so the others fit in 80 columns. F1 help and the command palette still
+    list them. The ctrl+a/ctrl+e entry comes before the app's keys.
+    """
+    wide_only = getattr(screen, "FOOTER_WIDE_ONLY", frozenset()) if compact else ()
+    first_last = first_last_entry(screen)
+    entries: list[FooterEntry] = []
+    seen: set[str] = set()
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if first_last is not None and active.node is screen.app:
+            entries.append(first_last)
+            first_last = None
+        if not binding.show or binding.action in seen:
+            continue
+        if action_name(binding.action) in wide_only:
+            continue
+        seen.add(binding.action)
+        entries.append(
+            FooterEntry(
+                key=binding.key,
+                key_display=screen.app.get_key_display(binding),
+                description=binding.description,
+                action=binding.action,
+                enabled=active.enabled,
+                tooltip=active.tooltip or binding.tooltip,
+            )
+        )
+    if first_last is not None:
+        entries.append(first_last)
+    return entries
+
+
+class KeyFooter(Footer):
+    """The footer of segtui's screens, with the entries ``footer_entries`` returns."""
+
+    def compose(self) -> ComposeResult:
+        for entry in footer_entries(self.screen, self.compact):
+            yield FooterKey(
+                entry.key,
+                entry.key_display,
+                entry.description,
+                entry.action,
+                disabled=not entry.enabled,
+                tooltip=entry.tooltip,
+            ).data_bind(compact=Footer.compact)
+
+    def watch_compact(self, compact: bool) -> None:
+        # The compact layout shows fewer keys, so the entries are built again.
+        if self.is_mounted:
+            self.call_after_refresh(self.recompose)

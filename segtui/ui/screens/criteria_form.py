@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from segtui.domain.criteria import Filters, clean_filters
 from segtui.domain.criteria_sources import EXISTS_FIELD, build_sources
 from segtui.domain.errors import SegtuiError
 from segtui.domain.filters import FilterSyntaxError
-from segtui.i18n import _
+from segtui.i18n import _, pgettext
+from segtui.ui.text import format_date
 
 # The fields the builder offers per source, in form order, with an example each. A
 # source missing here is offered with all its fields, so a new source still shows up.
@@ -88,6 +90,23 @@ FILTER_HELP = (
 )
 
 
+def translated_example(example: str) -> str:
+    """Return a form example as typed in the interface language: nein, 01.01.2026..
+
+    The filters read these words and dates in German, so the example shows what the
+    field accepts.
+    """
+    translated = {
+        "company|person": pgettext("filter example", "company|person"),
+        "email": pgettext("filter example", "email"),
+        "yes": pgettext("filter example", "yes"),
+        "no": pgettext("filter example", "no"),
+        "positive": pgettext("filter example", "positive"),
+        "2026-01-01..": format_date(date(2026, 1, 1)) + "..",
+    }
+    return translated.get(example, example)
+
+
 @dataclass(frozen=True)
 class FormRow:
     source: str
@@ -116,7 +135,9 @@ def form_sections() -> list[FormSection]:
                 (field.key, "") for field in source.fields if field.key != EXISTS_FIELD
             )
         rows = tuple(
-            FormRow(source.key, key, source.field(key).label, example)
+            FormRow(
+                source.key, key, source.field(key).label, translated_example(example)
+            )
             for key, example in listed
         )
         sections.append(

@@ -23,7 +23,7 @@ from segtui.ui.screens.segment_dialogs import (
     form_row,
     select_options,
 )
-from segtui.ui.text import editable_amount
+from segtui.ui.text import editable_amount, read_amount
 from segtui.ui.widgets.typeahead import TypeAheadInput
 from segtui.ui.worker import run_job
 
@@ -52,7 +52,7 @@ def load_line_form(no: str, line_no: int) -> LineForm:
     )
 
 
-class LineDialog(FieldNavigation, FormDialog):
+class LineDialog(FormDialog, FieldNavigation):
     """Change one line's values; saving checks that nobody changed the line meanwhile.
 
     Giving the line another contact keeps its attachment, whether the template's
@@ -178,9 +178,8 @@ class LineDialog(FieldNavigation, FormDialog):
             ("unit_duration", _("Duration")),
         ):
             try:
-                values[name] = check_amount(
-                    label, self.query_one(f"#{name}", Input).value
-                )
+                typed = read_amount(label, self.query_one(f"#{name}", Input).value)
+                values[name] = check_amount(label, typed)
             except SegtuiError as error:
                 problems.append(error.message)
         values["personal_note"] = self.query_one("#personal_note", TextArea).text

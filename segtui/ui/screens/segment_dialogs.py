@@ -28,7 +28,7 @@ from segtui.domain.text import clean_line
 from segtui.i18n import _
 from segtui.models import CorrespondenceType, SegmentHeader
 from segtui.ui.screens.dialogs import ConfirmDialog, Dialog
-from segtui.ui.text import display, editable_amount
+from segtui.ui.text import display, editable_amount, read_amount
 from segtui.ui.widgets.tick import Tick
 from segtui.ui.worker import run_job
 
@@ -345,9 +345,8 @@ class HeaderDialog(FormDialog):
             ("unit_duration", _("Duration")),
         ):
             try:
-                values[name] = segmentation.check_amount(
-                    label, self.query_one(f"#{name}", Input).value
-                )
+                typed = read_amount(label, self.query_one(f"#{name}", Input).value)
+                values[name] = segmentation.check_amount(label, typed)
             except SegtuiError as error:
                 problems.append(error.message)
         return values, problems
@@ -432,10 +431,13 @@ class LogDialog(FormDialog):
             "",
             Tick(_("Create a follow-up segment"), False, id="follow_up", compact=True),
         )
+        # The default folder is the placeholder too, so an emptied field still
+        # shows where the letters go.
+        default_folder = str(default_output_folder(self.segment_no))
         yield form_row(
             _("Output folder"),
             Input(
-                str(default_output_folder(self.segment_no)), id="output", compact=True
+                default_folder, placeholder=default_folder, id="output", compact=True
             ),
         )
         if pdf_converter() is not None:

@@ -17,13 +17,14 @@ from textual.app import ComposeResult
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from segtui.domain import lookups
+from segtui.domain.errors import SegtuiError
 from segtui.domain.setup_tables import SetupField, SetupTable
 from segtui.i18n import _
 from segtui.models import Role
 from segtui.ui.screens.base import BaseScreen
 from segtui.ui.screens.navigation import FieldNavigation
 from segtui.ui.screens.segment_dialogs import FormDialog, form_row, select_options
-from segtui.ui.text import display, editable_amount
+from segtui.ui.text import display, editable_amount, format_amount, read_amount
 from segtui.ui.widgets.tick import Tick
 from segtui.ui.widgets.typeahead import TypeAheadInput
 from segtui.ui.worker import run_job
@@ -81,7 +82,7 @@ def load_choices(table: SetupTable) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-class SetupCardDialog(FieldNavigation, FormDialog):
+class SetupCardDialog(FormDialog, FieldNavigation):
     """Create or change one setup record; an error keeps the card open.
 
     A tick's label is in the row's label column, so the tick itself fills the row.
@@ -218,9 +219,9 @@ class SetupCardDialog(FieldNavigation, FormDialog):
         if self.values is not None and not changes and not self.extra_changes():
             self.dismiss(None)
             return
-        empty = self.empty_amounts(changes)
-        if empty:
-            self.show_problem(_("Not saved:"), empty)
+        problems = self.empty_amounts(changes) or self.read_amounts(changes)
+        if problems:
+            self.show_problem(_("Not saved:"), problems)
             return
         user = self.app.user  # type: ignore[attr-defined]
         create = self.values is None
@@ -235,15 +236,32 @@ class SetupCardDialog(FieldNavigation, FormDialog):
 
     def empty_amounts(self, changes: dict[str, Any]) -> list[str]:
         """Return a message for each amount field left empty."""
+        example = format_amount(Decimal("1.20"))
         return [
-            _("{field} is empty; enter an amount such as 1.20, or 0 for none.").format(
-                field=spec.label()
-            )
+            _(
+                "{field} is empty; enter an amount such as {example}, or 0 for none."
+            ).format(field=spec.label(), example=example)
             for spec in self.input_fields()
             if spec.kind == "amount"
             and spec.name in changes
             and not str(changes[spec.name] or "").strip()
         ]
+
+    def read_amounts(self, changes: dict[str, Any]) -> list[str]:
+        """Replace each typed amount in ``changes`` by its number; return the errors.
+
+        Amounts are typed as the interface language writes them (1.234,56 in
+        German), which the domain, reading a point or a comma, does not parse.
+        """
+        problems = []
+        for spec in self.input_fields():
+            if spec.kind != "amount" or spec.name not in changes:
+                continue
+            try:
+                changes[spec.name] = read_amount(spec.label(), changes[spec.name])
+            except SegtuiError as error:
+                problems.append(error.message)
+        return problems
 
     def extra_changes(self) -> bool:
         return False

@@ -8,16 +8,20 @@ the totals, so the numbers do not depend on the chart at all.
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Sparkline, Static
 
 from segtui.domain.history import MonthCount, Totals
 from segtui.i18n import _
+from segtui.ui.screens.base import COMPACT_BELOW
 from segtui.ui.text import format_amount, format_count, format_month
 
-# Cells per month in the chart.
+# Cells per month in the chart, and in terminals narrower than COMPACT_BELOW, where
+# the line beside the chart needs the room at 80 columns.
 CELLS_PER_MONTH = 3
+COMPACT_CELLS_PER_MONTH = 2
 
 
 class Timeline(Vertical):
@@ -52,9 +56,8 @@ class Timeline(Vertical):
         counts = [float(month.interactions) for month in months]
         # A zero before the first month puts the floor at zero, so a month with
         # one interaction is drawn higher than an empty one.
-        data = [0.0, *counts]
-        chart.styles.width = len(data) * CELLS_PER_MONTH
-        chart.data = data
+        chart.data = [0.0, *counts]
+        self.size_chart()
 
         scale = ""
         if months:
@@ -88,3 +91,12 @@ class Timeline(Vertical):
                 count=format_count(totals.canceled)
             )
         self.query_one("#totals", Static).update(Text(text))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.size_chart()
+
+    def size_chart(self) -> None:
+        chart = self.query_one("#chart", Sparkline)
+        compact = self.app.size.width < COMPACT_BELOW
+        cells = COMPACT_CELLS_PER_MONTH if compact else CELLS_PER_MONTH
+        chart.styles.width = len(chart.data or []) * cells

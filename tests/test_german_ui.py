@@ -1,0 +1,480 @@
+"""The German user interface: Textual's own texts, key names, form examples, amounts
+and the chart line, each at 80x24 where a screen is involved."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from rich.align import Align
+from rich.cells import cell_len
+from textual.app import App
+from textual.binding import Binding
+from textual.command import CommandInput, CommandList
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Input, Label, Static
+
+from segtui import i18n
+from segtui.domain import segment_actions, segmentation
+from segtui.domain.criteria import AddOptions
+from segtui.domain.criteria_sources import build_sources
+from segtui.domain.errors import InvalidValueError
+from segtui.domain.filters import validate_expression
+from segtui.domain.history import MonthCount, Totals
+from segtui.models import SegmentHeader
+from tests.builders import World
+from tests.tui_helpers import settle, type_text
+
+# A German date as typed and shown: DD.MM.YYYY.
+GERMAN_DATE = re.compile(r"\d{2}\.\d{2}\.\d{4}")
+SMALL = (80, 24)
+
+
+@pytest.fixture
+def german_ui() -> Iterator[ModuleType]:
+    """segtui.ui.app imported afresh with German texts."""
+    # The snapshot tests import the layout tests, so this import waits until now.
+    from tests.test_snapshots import ui_in_language
+
+    with ui_in_language("de") as app_module:
+        yield app_module
+
+
+@pytest.fixture
+def english_ui() -> Iterator[ModuleType]:
+    from tests.test_snapshots import ui_in_language
+
+    with ui_in_language("en") as app_module:
+        yield app_module
+
+
+def new_segment(contacts: str = "IND*") -> str:
+    segment = segmentation.create_segment("Herbst", user="tester")
+    segment_actions.add_contacts(
+        segment.no, {"contact": {"no": contacts}}, AddOptions(), user="tester"
+    )
+    return segment.no
+
+
+async def wait_for(pilot: Pilot[Any], condition: Any, seconds: float = 5.0) -> None:
+    """Pause until ``condition()`` is true; fail after ``seconds``."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"timed out after {seconds} s waiting for {condition}")
+
+
+def fits(widget: Widget, text: str) -> bool:
+    """Return whether ``text`` fits in the widget's content area, inside the screen."""
+    screen_width = widget.screen.size.width
+    return (
+        cell_len(text) <= widget.content_region.width
+        and widget.region.right <= screen_width
+    )
+
+
+def rendered_text(widget: Widget) -> str:
+    rendered = widget.render()
+    return getattr(rendered, "plain", str(rendered))
+
+
+def only_option_text(commands: CommandList) -> str:
+    """Return the text of the palette's only option, such as its "no matches" line."""
+    assert commands.option_count == 1
+    prompt = commands.get_option_at_index(0).prompt
+    if isinstance(prompt, Align):
+        prompt = prompt.renderable
+    return getattr(prompt, "plain", str(prompt))
+
+
+# The command palette.
+
+
+async def test_palette_texts_german(world: World, german_ui: ModuleType) -> None:
+    app = german_ui.SegtuiApp(user="tester")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        search = app.screen.query_one(CommandInput)
+        assert search.placeholder == "Befehle suchen ..."
+
+        await type_text(pilot, "xqxqxq")
+        commands = app.screen.query_one(CommandList)
+        await wait_for(pilot, lambda: commands.option_count == 1)
+        assert only_option_text(commands).strip() == "Keine Treffer"
+
+
+async def test_palette_texts_english(world: World, english_ui: ModuleType) -> None:
+    app = english_ui.SegtuiApp(user="tester")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert (
+            app.screen.query_one(CommandInput).placeholder == "Search for commands ..."
+        )
+        await type_text(pilot, "xqxqxq")
+        commands = app.screen.query_one(CommandList)
+        await wait_for(pilot, lambda: commands.option_count == 1)
+        assert only_option_text(commands).strip() == "No matches found"
+
+
+# Key names in F1 help and in the footer.
+
+
+def help_keys(line: str) -> str:
+    """Return the keys a help line starts with, such as "Strg+G, F6"."""
+    return line[2:].split("  ")[0].strip()
+
+
+async def test_help_german_key_names(world: World, german_ui: ModuleType) -> None:
+    new_segment()
+    app = german_ui.SegtuiApp(user="tester")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        lines = app.screen.text.splitlines()
+    keyed = [line for line in lines if line.startswith("  ")]
+    keys = [help_keys(line) for line in keyed]
+
+    def keys_of(text: str) -> str:
+        return help_keys(next(line for line in keyed if text in line))
+
+    assert keys_of("Menü") == "Strg+G, F6"
+    assert keys_of("segtui beenden") == "Strg+Q"
+    assert "d, Entf" in keys
+    assert "i, Einfg" in keys
+    assert "Eingabe" in keys
+    assert "Esc" in keys
+    assert keys_of("nächstes und vorheriges Feld") == "Tab, Umschalt+Tab"
+    assert "Bild auf, Bild ab" in keys_of("in Listen und Tabellen")
+    assert keys_of("erste und letzte Zeile") == "Strg+A, Strg+E"
+    for english in ("ctrl", "escape", "enter", "delete", "insert", "shift", "Page"):
+        assert not [key for key in keys if english in key], english
+
+
+def test_help_english_key_names(english_ui: ModuleType) -> None:
+    from segtui.ui.key_names import help_key_names
+
+    assert help_key_names("ctrl+g,f6") == "ctrl+g, f6"
+    assert help_key_names("escape, delete") == "escape, delete"
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("ctrl+g", "^G"),
+        ("escape", "Esc"),
+        ("delete", "Entf"),
+        ("pagedown", "BildAb"),
+        ("f3", "F3"),
+        ("enter", "⏎"),
+        ("n", "n"),
+    ],
+)
+async def test_footer_key_names(
+    key: str, expected: str, german_ui: ModuleType, database: Any
+) -> None:
+    binding = Binding(key, "noop", "Noop")
+    app = german_ui.SegtuiApp(user="tester")
+    assert app.get_key_display(binding) == expected
+
+
+@pytest.mark.parametrize("key", ["ctrl+g", "escape", "delete", "pagedown", "f3"])
+def test_footer_key_names_english(
+    key: str, english_ui: ModuleType, database: Any
+) -> None:
+    """English keeps Textual's own key names."""
+    binding = Binding(key, "noop", "Noop")
+    app = english_ui.SegtuiApp(user="tester")
+    assert app.get_key_display(binding) == App.get_key_display(app, binding)
+
+
+# The examples of the criteria form.
+
+
+def test_german_examples_accepted(german_ui: ModuleType, database: Any) -> None:
+    from segtui.ui.screens.criteria_form import form_sections
+
+    rows = {(row.source, row.field): row for s in form_sections() for row in s.rows}
+    assert rows["contact", "type"].example == "Unternehmen"
+    assert rows["contact", "exclude_from_segment"].example == "nein"
+    assert rows["contact", "correspondence_type"].example == "E-Mail"
+    date_example = rows["interaction", "date"].example
+    assert GERMAN_DATE.match(date_example), date_example
+    # Codes in the examples need not exist, so only the syntax and values are checked.
+    sources = build_sources()
+    for row in rows.values():
+        if row.example:
+            spec = sources[row.source].field(row.field).spec
+            validate_expression(spec, row.example, row.field)
+
+
+async def test_german_form_takes_examples(world: World, german_ui: ModuleType) -> None:
+    """The German examples are shown on the form, fit, and count without an error."""
+    no = new_segment()
+    app = german_ui.SegtuiApp(user="tester")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        examples = {}
+        for row_id in ("filter-contact-type", "filter-interaction-date"):
+            field = screen.query_one(f"#{row_id}", Input)
+            label = field.parent.query_one(".example", Label)
+            shown = rendered_text(label)
+            screen.query_one("#criteria-form").scroll_to_widget(field, animate=False)
+            await pilot.pause()
+            assert shown.startswith("z. B. "), shown
+            assert fits(label, shown), shown
+            examples[row_id] = shown.removeprefix("z. B. ")
+        assert examples["filter-contact-type"] == "Unternehmen"
+        assert GERMAN_DATE.match(examples["filter-interaction-date"])
+
+        # Each example alone, then both: the count shows, and no field is marked.
+        typed = {
+            "filter-contact-type": ("type", "company"),
+            "filter-interaction-date": ("date", "2026-01-01.."),
+        }
+        filters: dict[str, dict[str, str]] = {}
+        for row_id, example in examples.items():
+            field = screen.query_one(f"#{row_id}", Input)
+            field.focus()
+            await type_text(pilot, example)
+            await pilot.pause(0.6)
+            await settle(pilot)
+            status = rendered_text(screen.query_one("#count", Static))
+            assert not status.startswith("!"), status
+            assert list(screen.query(".invalid-filter")) == []
+            key, english = typed[row_id]
+            source = "contact" if key == "type" else "interaction"
+            filters.setdefault(source, {})[key] = english
+            expected = segment_actions.count_add_contacts(filters, AddOptions(), no)
+            assert re.match(rf"{expected}\b", status), (status, expected)
+            if key == "type":
+                # The companies are not in the segment yet, so the count is not 0.
+                assert expected > 0
+
+
+# The cost field.
+
+
+@pytest.fixture
+def german() -> Iterator[None]:
+    i18n.set_language("de")
+    yield
+    i18n.set_language(None)
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    i18n.set_language("en")
+    yield
+    i18n.set_language(None)
+
+
+def test_german_amount_read(german: None) -> None:
+    from segtui.ui.text import read_amount
+
+    assert read_amount("Kosten", "1.234,56") == Decimal("1234.56")
+    assert read_amount("Kosten", "12345,67") == Decimal("12345.67")
+    assert read_amount("Kosten", " 0,5 ") == Decimal("0.5")
+    # A point between digits that are not a group of three is not a decimal point.
+    with pytest.raises(InvalidValueError) as raised:
+        read_amount("Kosten", "1.20")
+    assert "'1.20'" in raised.value.message
+    assert "wie 1,20 ein" in raised.value.message
+
+
+def test_english_amount_read(english: None) -> None:
+    from segtui.ui.text import read_amount
+
+    assert read_amount("Cost", "1234.56") == Decimal("1234.56")
+    assert read_amount("Cost", "1,234.56") == Decimal("1234.56")
+    with pytest.raises(InvalidValueError) as raised:
+        read_amount("Cost", "1,20")
+    assert "'1,20'" in raised.value.message
+    assert "such as 1.20." in raised.value.message
+
+
+@pytest.mark.parametrize("text", ["", "abc", "NaN", "Infinity", "1..2"])
+def test_amount_not_a_number(german: None, text: str) -> None:
+    from segtui.ui.text import read_amount
+
+    with pytest.raises(InvalidValueError):
+        read_amount("Kosten", text)
+
+
+async def edit_header_cost(pilot: Pilot[Any], typed: str) -> Any:
+    """Open the header dialog of the first segment, type a unit cost, press ctrl+s."""
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.press("e")
+    await settle(pilot)
+    dialog = pilot.app.screen
+    field = dialog.query_one("#unit_cost", Input)
+    field.focus()
+    field.value = ""
+    await type_text(pilot, typed)
+    await pilot.pause()
+    assert field.value == typed
+    assert fits(field, typed + " "), "the typed amount is not all in view"
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    # The segment has lines, so saving a new cost asks whether they follow.
+    if type(pilot.app.screen).__name__ == "ConfirmDialog":
+        await pilot.press("enter")
+        await settle(pilot)
+    return dialog
+
+
+@pytest.mark.parametrize("typed", ["1.234,56", "1234,56"])
+async def test_german_header_cost(
+    world: World, german_ui: ModuleType, typed: str
+) -> None:
+    no = new_segment()
+    app = german_ui.SegtuiApp(user="tester")
+    async with app.run_test(size=SMALL) as pilot:
+        dialog = await edit_header_cost(pilot, typed)
+        assert app.screen is not dialog
+    assert SegmentHeader.get_by_id(no).unit_cost == Decimal("1234.56")
+
+
+async def test_english_header_cost(world: World, english_ui: ModuleType) -> None:
+    no = new_segment()
+    app = english_ui.SegtuiApp(user="tester")
+    async with app.run_test(size=SMALL) as pilot:
+        dialog = await edit_header_cost(pilot, "1234.56")
+        assert app.screen is not dialog
+    assert SegmentHeader.get_by_id(no).unit_cost == Decimal("1234.56")
+
+
+async def test_german_header_cost_error(world: World, german_ui: ModuleType) -> None:
+    no = new_segment()
+    before = SegmentHeader.get_by_id(no).unit_cost
+    app = german_ui.SegtuiApp(user="tester")
+    async with app.run_test(size=SMALL) as pilot:
+        dialog = await edit_header_cost(pilot, "12345.67")
+        assert app.screen is dialog
+        error = rendered_text(dialog.query_one("#error", Static))
+    assert "'12345.67' ist keine Zahl" in error
+    assert "wie 1,20 ein" in error
+    assert SegmentHeader.get_by_id(no).unit_cost == before
+
+
+# The chart line of the logged segment screen.
+
+
+@pytest.fixture
+def logged_world(database: Any, tmp_path: Path) -> World:
+    from tests.test_layout import build_screens_world
+
+    return build_screens_world(tmp_path / "letters")
+
+
+async def test_german_chart_line_fits(
+    logged_world: World, german_ui: ModuleType
+) -> None:
+    app = german_ui.SegtuiApp(user="tester")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        scale = app.screen.query_one("#chart-scale", Static)
+        shown = rendered_text(scale)
+        assert "Höchstwert" in shown
+        assert fits(scale, shown), shown
+
+        # A segment of a hundred thousand contacts logged in one month.
+        months = [MonthCount(date(2026, month, 1), 0) for month in range(1, 13)]
+        months[-1] = MonthCount(date(2026, 12, 1), 123456)
+        timeline = scale.parent.parent
+        timeline.show(months, Totals(123456, Decimal("1234.56"), Decimal(0), 0))
+        await pilot.pause()
+        shown = rendered_text(scale)
+        assert shown.endswith("12.2026: 123.456"), shown
+        assert fits(scale, shown), shown
+
+
+async def open_template_card(pilot: Pilot[Any]) -> Any:
+    """Open the card of the first interaction template, as an admin."""
+    import sys
+
+    await settle(pilot)
+    areas = sys.modules["segtui.ui.areas"].all_areas()
+    templates = next(area for area in areas if area.key == "templates")
+    await pilot.app.push_screen(templates.load()())
+    await settle(pilot)
+    await pilot.press("down", "enter")
+    await settle(pilot)
+    return pilot.app.screen
+
+
+async def test_german_template_cost(world: World, german_ui: ModuleType) -> None:
+    from segtui.models import InteractionTemplate, Role, UserSetup
+
+    UserSetup.create(user_id="tester", role=Role.ADMIN)
+    app = german_ui.SegtuiApp(user="tester")
+    async with app.run_test(size=SMALL) as pilot:
+        card = await open_template_card(pilot)
+        code = card.values["code"]
+        field = card.query_one("#field-unit_cost", Input)
+        field.value = ""
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is card
+        error = rendered_text(card.query_one("#error", Static))
+        assert "geben Sie einen Betrag wie 1,20 ein, oder 0" in error
+
+        field.focus()
+        await type_text(pilot, "1.234,56")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is not card
+    assert InteractionTemplate.get_by_id(code).unit_cost == Decimal("1234.56")
+
+
+async def test_german_line_cost(world: World, german_ui: ModuleType) -> None:
+    from segtui.models import SegmentLine
+
+    no = new_segment()
+    app = german_ui.SegtuiApp(user="tester")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        dialog = app.screen
+        field = dialog.query_one("#unit_cost", Input)
+        field.focus()
+        field.value = ""
+        await type_text(pilot, "1.234,56")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is not dialog
+    costs = [
+        line.unit_cost
+        for line in SegmentLine.select()
+        .where(SegmentLine.segment == no)
+        .order_by(SegmentLine.line_no)
+    ]
+    assert costs[0] == Decimal("1234.56")

@@ -1,0 +1,308 @@
+"""The dialog that imports contacts from a CSV file in a worker, with progress and cancel.
+
+The import itself is segtui.domain.contact_import. It checks every row before it
+writes any, writes in one transaction, and rolls the transaction back when the
+cancel event is set, so a canceled or failed import leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Button, Checkbox, Input, ProgressBar, Static
+
+from segtui.domain.contact_import import (
+    IMPORT_COLUMNS,
+    ImportCanceledError,
+    ImportResult,
+    import_contacts,
+)
+from segtui.domain.errors import InvalidValueError, NotFoundError, ValidationError
+from segtui.i18n import _, ngettext
+from segtui.ui.screens.navigation import FieldNavigation
+from segtui.ui.screens.segment_dialogs import FormDialog, form_row
+from segtui.ui.text import format_count
+from segtui.ui.widgets.tick import Tick
+from segtui.ui.widgets.typeahead import TypeAheadInput
+from segtui.ui.worker import run_job
+
+# Seconds between two progress updates on screen. The import reports after every
+# batch of rows, and each update waits for the UI thread, so a large file would
+# otherwise spend time redrawing the bar.
+PROGRESS_INTERVAL = 0.1
+# The maximum number of problems listed in the dialog. A file with more gets a line
+# that counts the rest.
+MAX_PROBLEMS_SHOWN = 50
+
+IMPORT_HELP = _(
+    "Import contacts and their classifications from a CSV file, all rows or none. "
+    "Type the path of the file, absolute or relative to the folder segtui was "
+    "started in, and press Enter or ctrl+s.\n\n"
+    "The first row names the columns, in any order and case. Cells are separated "
+    "by comma, semicolon or tab, and the file is UTF-8 (in Excel, save it as "
+    '"CSV UTF-8"). `segtui export contacts` writes a file in this format. The '
+    "header needs a no column or a name column (name, first_name or surname). A "
+    "new contact needs a name, and a blank no takes the next number of the "
+    "contact number series. type is company or person, and blank means person for a new contact. "
+    'Classification columns list codes separated by ";": mailing_groups, '
+    "industry_groups, business_relations, job_responsibilities, and "
+    "profile_answers as QUESTIONNAIRE:ANSWER. A classification column in the "
+    "file replaces the contact's codes of that kind.\n\n"
+    "Update contacts that exist (--update, as in `segtui import contacts`): a "
+    "row whose no exists updates that contact. Without the tick such a row is a "
+    "problem. Check only (--dry-run): check the whole file "
+    "and show how many contacts would be created and updated, writing nothing.\n\n"
+    "Every row is checked before anything is written. Each problem is listed as "
+    '"line N, column C: problem", and then nothing is imported: correct the file '
+    "and press Enter again. The bar moves as rows are checked and then written. "
+    "Escape cancels a running import, and everything it wrote is rolled back.\n\n"
+    "The columns: {columns}."
+).format(columns=", ".join(IMPORT_COLUMNS))
+
+
+def read_csv_file(path: Path) -> bytes:
+    """Read the file a user named, or raise an error naming the path and the fix."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise NotFoundError(
+            _(
+                "{path} does not exist; check the path. A relative path starts in "
+                "{folder}."
+            ).format(path=path, folder=Path.cwd())
+        ) from None
+    except IsADirectoryError:
+        raise InvalidValueError(
+            _("{path} is a folder; give the path of a CSV file.").format(path=path)
+        ) from None
+    except OSError as error:
+        raise InvalidValueError(
+            _("{path} cannot be read: {error}.").format(
+                path=path, error=error.strerror or error
+            )
+        ) from None
+
+
+# FormDialog comes first because Textual 8.2.8 takes a class's CSS type names from
+# its first DOMNode base at each level. With FieldNavigation first, the ModalScreen
+# rules that center the dialog over the dimmed screen would not apply.
+class ContactImportDialog(FormDialog, FieldNavigation):
+    """Ask for a CSV file and options, then import it with a progress bar.
+
+    Dismisses with the ImportResult of a finished import, or None when the user
+    closes it. A dry run, a canceled import and an error keep the dialog open
+    with the typed path, so the user can correct the file and run it again.
+    """
+
+    SUBMIT_INPUTS = frozenset({"path"})
+    HELP = IMPORT_HELP
+
+    BINDINGS = [
+        Binding(
+            "f1",
+            "app.help",
+            _("Help"),
+            tooltip=_("Show the file format and the keys of the import"),
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(_("Import contacts from a CSV file"))
+        # Set by Escape or the Cancel button while an import runs, and by quitting.
+        self.cancel_event = threading.Event()
+        self.running = False
+        # The result of an import that ended while another screen was on top.
+        self.pending_result: ImportResult | None = None
+
+    def title_text(self) -> str:
+        return self.dialog_title
+
+    def compose_body(self) -> ComposeResult:
+        yield form_row(
+            _("CSV file"),
+            TypeAheadInput(id="path", compact=True, placeholder="contacts.csv"),
+        )
+        yield Static(
+            Text(
+                _(
+                    "Relative to {folder}. The header needs a no or a name column, "
+                    "and F1 lists every column."
+                ).format(folder=Path.cwd())
+            ),
+            id="file-hint",
+            markup=False,
+        )
+        yield form_row(
+            "",
+            Tick(
+                _("Update contacts that exist (--update)"),
+                False,
+                id="update",
+                compact=True,
+            ),
+        )
+        yield form_row(
+            "",
+            Tick(
+                _("Check only, write nothing (--dry-run)"),
+                False,
+                id="dry_run",
+                compact=True,
+            ),
+        )
+        yield ProgressBar(id="progress", show_eta=False)
+        yield Static("", id="status", markup=False)
+        yield Static("", id="error", markup=False)
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button(_("Import (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#error", Static).display = False
+        self.query_one("#status", Static).display = False
+        self.query_one("#progress", ProgressBar).display = False
+        self.query_one("#path", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        if self.pending_result is not None:
+            self.dismiss(self.pending_result)
+
+    @on(Input.Submitted, "#path")
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        if self.running:
+            return
+        text = self.query_one("#path", Input).value.strip()
+        if not text:
+            self.show_problem(_("Type the path of a CSV file, or press Escape."))
+            return
+        path = Path(text).expanduser()
+        update = self.query_one("#update", Checkbox).value
+        dry_run = self.query_one("#dry_run", Checkbox).value
+        user = self.app.user  # type: ignore[attr-defined]
+        cancel = self.cancel_event = threading.Event()
+        progress = self.progress_reporter()
+        self.set_running(True)
+        self.show_status(_("Reading {path} ...").format(path=path))
+
+        def work() -> ImportResult:
+            return import_contacts(
+                read_csv_file(path),
+                user=user,
+                update=update,
+                dry_run=dry_run,
+                source=str(path),
+                progress=progress,
+                cancel=cancel,
+            )
+
+        run_job(self, work, self.finished, on_error=self.failed, group="import")
+
+    def progress_reporter(self) -> Callable[[int, int], None]:
+        """Return the import's progress callback, which runs in the worker thread."""
+        last_shown = 0.0
+        was_writing = False
+
+        def report(done: int, total: int) -> None:
+            nonlocal last_shown, was_writing
+            now = time.monotonic()
+            # The first report of the writing phase and the last one always show.
+            writing = done > total // 2
+            due = now - last_shown >= PROGRESS_INTERVAL
+            if not (due or writing != was_writing or done >= total):
+                return
+            last_shown, was_writing = now, writing
+            self.app.call_from_thread(self.show_progress, done, total)
+
+        return report
+
+    def show_progress(self, done: int, total: int) -> None:
+        """Move the bar and name the row.
+
+        The import counts each row twice: once checked, and once written.
+        """
+        if self.cancel_event.is_set():
+            return
+        self.query_one("#progress", ProgressBar).update(total=total, progress=done)
+        rows = total // 2
+        if done <= rows:
+            text = _("Checking row {row} of {rows}; Escape cancels.")
+            row = done
+        else:
+            text = _("Writing row {row} of {rows}; Escape cancels.")
+            row = done - rows
+        self.show_status(text.format(row=format_count(row), rows=format_count(rows)))
+
+    def set_running(self, running: bool) -> None:
+        self.running = running
+        for selector in ("#path", "#update", "#dry_run", "#save"):
+            self.query_one(selector).disabled = running
+        progress_bar = self.query_one("#progress", ProgressBar)
+        progress_bar.display = running
+        if running:
+            progress_bar.update(total=None, progress=0)
+            self.query_one("#error", Static).display = False
+            self.set_focus(None)
+        else:
+            self.query_one("#path", Input).focus()
+
+    def show_status(self, text: str) -> None:
+        status = self.query_one("#status", Static)
+        status.update(Text(text))
+        status.display = True
+
+    def finished(self, result: ImportResult) -> None:
+        self.set_running(False)
+        if result.dry_run:
+            self.show_status(result.message())
+            return
+        if self.app.screen is self:
+            self.dismiss(result)
+        else:
+            # Dismissing now would close the screen on top (the help, or the
+            # question whether to quit) instead of this dialog.
+            self.pending_result = result
+
+    def failed(self, error: Exception) -> None:
+        self.set_running(False)
+        if isinstance(error, ImportCanceledError):
+            self.show_status(error.message)
+            return
+        self.query_one("#status", Static).display = False
+        if isinstance(error, ValidationError):
+            lines = [str(problem) for problem in error.problems]
+            hidden = len(lines) - MAX_PROBLEMS_SHOWN
+            if hidden > 0:
+                lines = lines[:MAX_PROBLEMS_SHOWN]
+                lines.append(
+                    ngettext(
+                        "... and {count} more problem.",
+                        "... and {count} more problems.",
+                        hidden,
+                    ).format(count=format_count(hidden))
+                )
+            self.show_problem(error.message, lines)
+            return
+        self.report(error)
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        if not self.running:
+            self.dismiss(None)
+            return
+        if not self.cancel_event.is_set():
+            self.cancel_event.set()
+            self.show_status(
+                _("Canceling the import and rolling back what it wrote ...")
+            )

@@ -432,3 +432,14 @@ def test_follow_up_keeps_contacts(cli_database: Path, tmp_path: Path) -> None:
         run_segtui(cli_database, "segment", "show", new_number, "--json").stdout
     )
     assert sorted(line["contact_no"] for line in shown["lines"]) == contacts
+    assert "already" not in follow_up.stderr
+
+    # A second follow-up segment is still made, with a notice naming the first.
+    again = run_segtui(cli_database, "logged", "follow-up", logged_no)
+    notice = (
+        f"Logged segment {logged_no} has a follow-up segment already: {new_number}."
+    )
+    assert notice in again.stderr
+    second_number = again.stdout.strip()
+    assert second_number.startswith("SEG")
+    assert second_number not in (number, new_number)

@@ -79,6 +79,47 @@ def test_reduce_refine_and_undo(sample_database_path: Path) -> None:
     assert "no action to go forward to" in nothing.stderr
 
 
+def test_reduce_without_filter_needs_all(sample_database_path: Path) -> None:
+    database = sample_database_path
+    number = new_segment(database)
+    run_segtui(database, "segment", "add", number, "--filter", "country=AT")
+    added = line_contacts(database, number)
+    assert added
+
+    # No filter, or only empty ones, would match every line, so the command exits 2.
+    for filters in ([], ["--filter", "country="]):
+        refused = run_segtui(
+            database, "segment", "reduce", number, *filters, check=False
+        )
+        assert refused.returncode == 2, filters
+        assert f"remove all {len(added)} lines of segment {number}" in (
+            refused.stderr
+        ), filters
+        assert "--all" in refused.stderr, filters
+        assert line_contacts(database, number) == added, filters
+
+    both = run_segtui(
+        database,
+        "segment",
+        "reduce",
+        number,
+        "--all",
+        "--filter",
+        "country=AT",
+        check=False,
+    )
+    assert both.returncode == 2
+    assert "takes no --filter" in both.stderr
+    assert line_contacts(database, number) == added
+
+    removed = run_segtui(database, "segment", "reduce", number, "--all")
+    assert f"{len(added)} lines removed." in removed.stderr
+    assert line_contacts(database, number) == []
+
+    run_segtui(database, "segment", "go-back", number)
+    assert line_contacts(database, number) == added
+
+
 def test_saved_criteria_round_trip(sample_database_path: Path) -> None:
     database = sample_database_path
     source = new_segment(database, "Source")

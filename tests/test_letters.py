@@ -965,6 +965,29 @@ def test_cli_line_change(cli_url: str) -> None:  # noqa: F811
     assert "'colour'" in err
 
 
+def test_cli_note_without_field_warned(cli_url: str) -> None:  # noqa: F811
+    from segtui.db import open_database
+
+    open_database(cli_url)
+    second_template()
+    no = new_segment("IND2", template="OFFER")
+    code, _out, err = run_cli(
+        cli_url, "segment", "line", no, "10000", "personal_note=See you!"
+    )
+    # The note is saved, the warning goes to stderr, and the exit status stays 0.
+    assert code == 0, err
+    assert line_of(no, "IND2").personal_note == "See you!"
+    assert "Warning: The personal note of line 10000 is not in its letter" in err
+    assert "template OFFER in language EN" in err
+
+    # With a template whose letter has the field, there is nothing to warn about.
+    code, _out, err = run_cli(
+        cli_url, "segment", "line", no, "10000", "template=LETTER"
+    )
+    assert code == 0, err
+    assert "Warning" not in err
+
+
 # SMTP with STARTTLS or TLS and a login.
 
 

@@ -174,6 +174,46 @@ async def test_reduce_by_keys_removes_matching(world) -> None:
     assert actions_of(no) == [("add", True), ("reduce", True)]
 
 
+async def test_reduce_without_filter_asks_first(world) -> None:
+    no = new_segment(filters={})
+    async with SegtuiApp(user=USER).run_test(size=SIZE) as pilot:
+        await open_segment(pilot, no)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ReduceContactsScreen)
+        assert await wait_for_count(pilot) == "7 lines would be removed, 0 would stay."
+
+        # Enter takes the default answer, No: nothing changes, the form stays.
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        assert f"Remove all 7 lines of segment {no}?" in dialog.question
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ReduceContactsScreen)
+        assert contacts_of(no) == ALL_ADDABLE
+        assert actions_of(no) == [("add", True)]
+        assert await wait_for_count(pilot) == "7 lines would be removed, 0 would stay."
+
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, WorksheetScreen)
+        assert contacts_of(no) == set()
+        assert actions_of(no) == [("add", True), ("reduce", True)]
+
+        # Go Back brings every line back.
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert contacts_of(no) == ALL_ADDABLE
+        assert len(table_rows(pilot, "#lines")) == len(ALL_ADDABLE)
+
+
 async def test_refine_by_keys_keeps_matching(world) -> None:
     no = new_segment(filters={})
     async with SegtuiApp(user=USER).run_test(size=SIZE) as pilot:

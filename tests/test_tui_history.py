@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from segtui.models import InteractionLogEntry, LoggedSegment, Role, UserSetup
+from segtui.domain.logged_segments import follow_up_segments
+from segtui.models import (
+    InteractionLogEntry,
+    LoggedSegment,
+    Role,
+    SegmentHeader,
+    UserSetup,
+)
 from segtui.ui.app import SegtuiApp
+from segtui.ui.catalog import binding_classes
+from segtui.ui.keys import split_keys
 from segtui.ui.screens.dialogs import ConfirmDialog
 from segtui.ui.screens.history import EntryFilterDialog, InteractionHistoryScreen
 from segtui.ui.screens.logged import LoggedSegmentListScreen, LoggedSegmentScreen
+from segtui.ui.screens.worksheet import WorksheetScreen
+from segtui.ui.widgets.virtual_table import VirtualTable
 from tests.conftest import TEST_USER
 from tests.test_cancel_logged import add_logged
 from tests.tui_helpers import settle, table_rows
@@ -108,7 +119,7 @@ async def test_delete_canceled_only_for_admin(world) -> None:
         await settle(pilot)
         await pilot.press("f3")
         await settle(pilot)
-        await pilot.press("ctrl+d")
+        await pilot.press("d")
         await settle(pilot)
         assert isinstance(pilot.app.screen, LoggedSegmentListScreen)
     assert LoggedSegment.select().count() == 2
@@ -116,13 +127,88 @@ async def test_delete_canceled_only_for_admin(world) -> None:
         await settle(pilot)
         await pilot.press("f3")
         await settle(pilot)
+        # ctrl+d pages down in long lists, so it must not start deleting here.
         await pilot.press("ctrl+d")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, LoggedSegmentListScreen)
+        await pilot.press("d")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ConfirmDialog)
         await pilot.press("y")
         await settle(pilot)
     assert [logged.entry_no for logged in LoggedSegment.select()] == [kept]
     assert [entry.contact_no for entry in InteractionLogEntry.select()] == ["IND1"]
+
+
+def test_screens_leave_page_keys_free() -> None:
+    """No screen or dialog takes ctrl+u or ctrl+d, which page through long lists."""
+    page_keys = {"ctrl+u", "ctrl+d"}
+    checked = 0
+    for cls in binding_classes():
+        if cls is VirtualTable:
+            continue
+        for binding in cls.__dict__["BINDINGS"]:
+            checked += 1
+            taken = page_keys & set(split_keys(binding.key))
+            assert not taken, (cls.__qualname__, binding.id, taken)
+    assert checked > 50
+
+
+async def test_palette_shows_delete_canceled_key(world) -> None:
+    async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        commands = {
+            command.title: command.help
+            for command in pilot.app.get_system_commands(pilot.app.screen)
+        }
+    title = "Logged segments: Delete canceled"
+    assert title in commands
+    assert commands[title].endswith("(d)")
+
+
+async def test_follow_up_asks_when_one_exists(world) -> None:
+    logged_no = add_logged(["IND1", "IND2"])
+    async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        # The first follow-up segment: the question's default is Yes.
+        await pilot.press("f")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        assert "already" not in dialog.question
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, WorksheetScreen)
+        first = pilot.app.screen.segment_no
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, LoggedSegmentListScreen)
+
+        # A second one: the question names the first, and its default is No.
+        await pilot.press("f")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        notice = f"Logged segment {logged_no} has a follow-up segment already: {first}."
+        assert dialog.question.startswith(notice)
+        assert dialog.question.endswith("Create another segment with its contacts?")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, LoggedSegmentListScreen)
+        assert [segment.no for segment in SegmentHeader.select()] == [first]
+
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, WorksheetScreen)
+        second = pilot.app.screen.segment_no
+    assert second != first
+    assert follow_up_segments(logged_no) == [first, second]
 
 
 async def test_history_filter_dialog(world) -> None:

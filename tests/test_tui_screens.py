@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from segtui.domain import segment_actions, segmentation
 from segtui.domain.criteria import AddOptions
+from segtui.domain.segment_logging import default_output_folder
 from segtui.models import LoggedSegment, SegmentHeader, SegmentLine
 from segtui.ui.app import SegtuiApp
 from segtui.ui.screens.criteria import AddContactsScreen
 from segtui.ui.screens.dialogs import ConfirmDialog
 from segtui.ui.screens.help import HelpScreen
+from segtui.ui.screens.logged import LoggedSegmentScreen
 from segtui.ui.screens.segment_dialogs import (
     HeaderDialog,
     InsertLineDialog,
@@ -158,6 +160,33 @@ async def test_escape_leaves_log_dialog(world) -> None:
         assert isinstance(pilot.app.screen, WorksheetScreen)
     assert LoggedSegment.select().count() == 0
     assert SegmentHeader.get_or_none(SegmentHeader.no == no) is not None
+
+
+async def test_emptied_output_folder_shows_default(world) -> None:
+    no = make_segment(contacts="IND1|IND2")
+    segmentation.update_header(no, {"salesperson": "AH"}, user="tester")
+    default = default_output_folder(no)
+    async with SegtuiApp(user="tester").run_test(size=(80, 24)) as pilot:
+        await open_first_segment(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, LogDialog)
+        folder = dialog.query_one("#output", Input)
+        assert folder.value == str(default)
+        await pilot.press("tab", "tab")
+        assert pilot.app.focused is folder
+        await pilot.press("ctrl+u")
+        await settle(pilot)
+        # The emptied field shows the folder the letters go to.
+        assert folder.value == ""
+        assert folder.placeholder == str(default)
+        await pilot.press("ctrl+s")
+        await settle(pilot, rounds=10)
+        screen = pilot.app.screen
+        assert isinstance(screen, LoggedSegmentScreen), visible_text(pilot)
+        assert f"2 letters written to {default}." in screen.message
+    assert len(list(default.glob("*.docx"))) >= 2
 
 
 async def test_log_problems_listed_in_dialog(world) -> None:

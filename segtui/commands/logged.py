@@ -113,7 +113,9 @@ def canceled_word(canceled: bool) -> str:
     help=_(
         "Create a follow-up segment with the contacts of a logged segment.\n"
         "\n"
-        "Prints the new segment's number."
+        "Prints the new segment's number. When the logged segment has a follow-up "
+        "segment already, a notice on stderr names it; the new segment is still "
+        "created."
     ),
 )
 @click.argument("entry_no", type=RECORD_NO, metavar="ENTRY_NO")
@@ -130,14 +132,21 @@ def canceled_word(canceled: bool) -> str:
 @click.pass_obj
 @handle_errors
 def logged_follow_up(context: Context, entry_no: int, since: datetime | None) -> None:
-    from segtui.domain.logged_segments import create_follow_up_segment
+    from segtui.domain.logged_segments import (
+        create_follow_up_segment,
+        follow_up_notice,
+        follow_up_segments,
+    )
 
     context.open()
+    existing = follow_up_segments(entry_no)
     segment = create_follow_up_segment(
         entry_no,
         user=context.user,
         non_responders_since=since.date() if since else None,
     )
+    if existing:
+        click.echo(follow_up_notice(entry_no, existing), err=True)
     click.echo(segment.no)
 
 

@@ -269,24 +269,54 @@ def print_change(result: Any) -> None:
 
 @segment.command(
     "reduce",
-    help=_("Reduce Contacts: remove the lines whose contacts match the filters."),
+    help=_(
+        "Reduce Contacts: remove the lines whose contacts match the filters.\n"
+        "\n"
+        "Without a filter every line matches, so that needs --all."
+    ),
 )
 @click.argument("segment_no", metavar="SEG")
 @FILTER_OPTION
 @ENTIRE_COMPANIES_OPTION
+@click.option(
+    "--all",
+    "remove_all",
+    is_flag=True,
+    help=_("Remove every line of the segment. It takes no --filter."),
+)
 @click.pass_obj
 @handle_errors
 def segment_reduce(
-    context: Context, segment_no: str, filters: tuple[str, ...], entire_companies: bool
+    context: Context,
+    segment_no: str,
+    filters: tuple[str, ...],
+    entire_companies: bool,
+    remove_all: bool,
 ) -> None:
-    from segtui.domain.criteria import filters_from_pairs
+    from segtui.domain.criteria import clean_filters, filters_from_pairs
     from segtui.domain.segment_actions import reduce_contacts
+    from segtui.domain.segmentation import count_lines, get_segment
 
     context.open()
+    parsed = filters_from_pairs(filters)
+    has_filter = bool(clean_filters(parsed))
+    if remove_all and has_filter:
+        raise click.UsageError(
+            _("--all removes every line and takes no --filter; give one or the other.")
+        )
+    if not remove_all and not has_filter:
+        segment = get_segment(segment_no)
+        raise click.UsageError(
+            _(
+                "No filter is given, so Reduce Contacts would remove all {count} lines "
+                "of segment {no}. Give --filter KEY=EXPR to choose lines, or --all to "
+                "remove every line."
+            ).format(count=count_lines(segment.no), no=segment.no)
+        )
     print_change(
         reduce_contacts(
             segment_no,
-            filters_from_pairs(filters),
+            parsed,
             entire_companies=entire_companies,
             user=context.user,
         )
@@ -579,6 +609,7 @@ def segment_line(
     context: Context, segment_no: str, line_no: int, pairs: tuple[str, ...]
 ) -> None:
     from segtui.domain.line_editing import LINE_FIELDS, update_line
+    from segtui.domain.line_letters import NOTE_FIELDS
 
     changes: dict[str, Any] = {}
     for pair in pairs:
@@ -601,6 +632,25 @@ def segment_line(
         _("Line {line} of segment {no} changed.").format(line=line_no, no=segment_no),
         err=True,
     )
+    if NOTE_FIELDS & set(changes):
+        warn_note_without_field(segment_no, line_no)
+
+
+def warn_note_without_field(segment_no: str, line_no: int) -> None:
+    """Print on stderr when the line's personal note has no place in its letter.
+
+    The change is saved by then, so a Word file that cannot be read is reported as
+    a warning too, and the exit status stays 0.
+    """
+    from segtui.domain.documents import DocumentError
+    from segtui.domain.line_letters import personal_note_warning
+
+    try:
+        warning = personal_note_warning(segment_no, line_no)
+    except DocumentError as error:
+        warning = error.message
+    if warning:
+        click.echo(_("Warning: {warning}").format(warning=warning), err=True)
 
 
 @segment.command(

@@ -80,6 +80,13 @@ def line_letter_source(no: str, line_no: int) -> tuple[Attachment, dict[str, Any
     return attachment, source["merge_values"]
 
 
+# Line fields after whose change the personal note may have no place in the letter,
+# so a front end checks with personal_note_warning.
+NOTE_FIELDS = frozenset(
+    {"personal_note", "interaction_template", "language", "contact"}
+)
+
+
 def personal_note_warning(no: str, line_no: int) -> str:
     """Return a warning when a line's personal note has no place in its letter.
 

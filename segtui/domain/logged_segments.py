@@ -14,11 +14,12 @@ from segtui.domain.errors import NotFoundError
 from segtui.domain.numbering import SEGMENT_SERIES, next_number
 from segtui.domain.segment_actions import insert_logged_contacts, record_action
 from segtui.domain.users import Permission, require
-from segtui.i18n import _
+from segtui.i18n import _, ngettext
 from segtui.models import (
     DeliveryStatus,
     InteractionLogEntry,
     LoggedSegment,
+    SegmentCriteriaAction,
     SegmentHeader,
 )
 
@@ -129,6 +130,43 @@ def logged_entries(
     if limit is not None:
         query = query.limit(limit)
     return list(query)
+
+
+def follow_up_segments(entry_no: int) -> list[str]:
+    """Return the numbers of the unlogged segments that follow up a logged segment.
+
+    A segment counts when its first action, not undone, reused the logged
+    segment's contacts: a follow-up segment, a non-responders segment, or a new
+    segment filled with Reuse Logged Segment. A follow-up segment that has been
+    logged since is gone, so it no longer counts.
+    """
+    action = SegmentCriteriaAction
+    first_reuses = (
+        action.select(action.segment, action.options)
+        .where(
+            (action.action == "reuse_logged")
+            & (action.sequence == 1)
+            & (action.active == True)  # noqa: E712
+        )
+        .order_by(action.segment)
+    )
+    # The logged segment's number is inside the JSON options, which SQLite and
+    # PostgreSQL query differently, so Python compares it. This reads one row per
+    # unlogged segment that began with Reuse Logged Segment.
+    return [
+        row.segment_no
+        for row in first_reuses
+        if (row.options or {}).get("logged_segment") == entry_no
+    ]
+
+
+def follow_up_notice(entry_no: int, segment_nos: list[str]) -> str:
+    """Return the sentence that names a logged segment's existing follow-up segments."""
+    return ngettext(
+        "Logged segment {no} has a follow-up segment already: {segments}.",
+        "Logged segment {no} has {count} follow-up segments already: {segments}.",
+        len(segment_nos),
+    ).format(no=entry_no, count=len(segment_nos), segments=", ".join(segment_nos))
 
 
 def create_follow_up_segment(

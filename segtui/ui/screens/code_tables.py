@@ -13,7 +13,7 @@ from textual.widgets import Button, DataTable, Input, Static
 from segtui.domain import classifications, profiles
 from segtui.i18n import _
 from segtui.ui.screens.dialogs import ConfirmDialog
-from segtui.ui.screens.listing import ListScreen, new_table, selected_key
+from segtui.ui.screens.listing import ListScreen, new_table, refill, selected_key
 from segtui.ui.screens.navigation import FieldNavigation
 from segtui.ui.screens.segment_dialogs import FormDialog, form_row
 from segtui.ui.text import format_count, plain
@@ -23,7 +23,7 @@ from segtui.ui.worker import run_job
 SETUP_ACTIONS = frozenset({"new", "edit", "delete"})
 
 
-class CodeDialog(FieldNavigation, FormDialog):
+class CodeDialog(FormDialog, FieldNavigation):
     """Create a code or change its description; ``save`` runs in a worker."""
 
     SUBMIT_INPUTS = frozenset({"text"})
@@ -132,16 +132,14 @@ class CodeTableScreen(ListScreen):
 
     def show(self, rows: list[classifications.CodeRow]) -> None:
         table = self.query_one("#codes", DataTable)
-        current = selected_key(table)
-        table.clear()
-        for row in rows:
-            table.add_row(
-                plain(row.code),
-                plain(row.text),
-                plain(format_count(row.contacts).rjust(7)),
-                key=row.code,
-            )
-        self.restore_cursor(table, current)
+        with refill(table):
+            for row in rows:
+                table.add_row(
+                    plain(row.code),
+                    plain(row.text),
+                    plain(format_count(row.contacts).rjust(7)),
+                    key=row.code,
+                )
         self.set_title(f"{self.table.label} ({len(rows)})")
         table.focus()
 
@@ -273,16 +271,14 @@ class QuestionnaireScreen(ListScreen):
 
     def show(self, rows: list[profiles.QuestionnaireRow]) -> None:
         table = self.query_one("#questionnaires", DataTable)
-        current = selected_key(table)
-        table.clear()
-        for row in rows:
-            table.add_row(
-                plain(row.code),
-                plain(row.description),
-                plain(format_count(row.questions).rjust(7)),
-                key=row.code,
-            )
-        self.restore_cursor(table, current)
+        with refill(table):
+            for row in rows:
+                table.add_row(
+                    plain(row.code),
+                    plain(row.description),
+                    plain(format_count(row.questions).rjust(7)),
+                    key=row.code,
+                )
         table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -413,20 +409,18 @@ class QuestionnaireLinesScreen(ListScreen):
 
     def show(self, rows: list[profiles.AnswerRow]) -> None:
         table = self.query_one("#lines", DataTable)
-        current = selected_key(table)
-        table.clear()
         self.rows = {}
-        for row in rows:
-            key = f"{row.question_id}:{row.id}"
-            self.rows[key] = row
-            table.add_row(
-                plain(row.question_code),
-                plain(row.question),
-                plain(row.code or "-"),
-                plain(row.description),
-                key=key,
-            )
-        self.restore_cursor(table, current)
+        with refill(table):
+            for row in rows:
+                key = f"{row.question_id}:{row.id}"
+                self.rows[key] = row
+                table.add_row(
+                    plain(row.question_code),
+                    plain(row.question),
+                    plain(row.code or "-"),
+                    plain(row.description),
+                    key=key,
+                )
         if not rows:
             self.notify(_("No questions yet; press q to add one."), markup=False)
         table.focus()

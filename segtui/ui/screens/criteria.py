@@ -27,6 +27,7 @@ from segtui.ui.screens.criteria_form import (
     input_id,
     none_tick_id,
 )
+from segtui.ui.screens.dialogs import ConfirmDialog
 from segtui.ui.screens.navigation import FieldNavigation
 from segtui.ui.text import RULE
 from segtui.ui.widgets.tick import Tick
@@ -227,7 +228,19 @@ class CriteriaBuilderScreen(FieldNavigation, BaseScreen):
         if self.count_timer is not None:
             self.count_timer.stop()
         self.counting += 1
+        self.confirm_apply(self.start_apply)
+
+    def confirm_apply(self, proceed: Callable[[], None]) -> None:
+        """Call ``proceed`` to apply the action; a subclass may ask a question first."""
+        proceed()
+
+    def start_apply(self) -> None:
         self.run(self.apply_job(), self.applied)
+
+    def apply_declined(self) -> None:
+        """Leave the form as it was after the user said No to confirm_apply."""
+        self.applying = False
+        self.schedule_count()
 
     def applied(self, outcome: Outcome) -> None:
         self.applying = False
@@ -394,7 +407,8 @@ class ReduceContactsScreen(RemovingScreen):
         _(
             "Reduce Contacts: remove the lines whose contacts match the filters. "
             "Watch the count of lines it would remove, then press ctrl+s. With no "
-            "filter at all every line matches. Enter moves to the next field; "
+            "filter at all every line matches, and ctrl+s asks before removing "
+            "them all. Enter moves to the next field; "
             "Escape closes without changing the segment. Go Back (b) in the "
             "worksheet brings removed lines back."
         )
@@ -412,6 +426,36 @@ class ReduceContactsScreen(RemovingScreen):
             tooltip=_("Remove the lines whose contacts match, and close"),
         ),
     ]
+
+    def confirm_apply(self, proceed: Callable[[], None]) -> None:
+        """Ask before removing every line, which is what no filter at all does."""
+        if self.filters():
+            proceed()
+            return
+        no = self.segment_no
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                proceed()
+            else:
+                self.apply_declined()
+
+        def ask(total: int) -> None:
+            if total == 0:
+                proceed()
+                return
+            question = ngettext(
+                "No filter is set, so every line matches. Remove the only line of "
+                "segment {no}? Go Back (b) in the worksheet brings it back.",
+                "No filter is set, so every line matches. Remove all {count} lines "
+                "of segment {no}? Go Back (b) in the worksheet brings them back.",
+                total,
+            ).format(count=total, no=no)
+            self.app.push_screen(
+                ConfirmDialog(_("Remove all lines"), question), answered
+            )
+
+        self.run(lambda: segmentation.count_lines(no), ask)
 
 
 class RefineContactsScreen(RemovingScreen):

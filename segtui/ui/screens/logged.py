@@ -20,7 +20,7 @@ from segtui.ui.screens.history import (
     show_letter,
     toggle_entry_canceled,
 )
-from segtui.ui.screens.listing import ListScreen, new_table, selected_key
+from segtui.ui.screens.listing import ListScreen, new_table, refill, selected_key
 from segtui.ui.screens.logged_actions import (
     numbers_text,
     offer_cancel,
@@ -62,12 +62,13 @@ class LoggedSegmentListScreen(ListScreen):
         "how many interactions that count (canceled ones do not). Enter shows its "
         "interaction log entries. m marks or unmarks a logged segment; x cancels "
         "the marked ones (or the selected one) with all their entries after one "
-        "question, u un-cancels them. ctrl+d deletes every canceled logged segment "
-        "and entry (admin only). f creates a follow-up segment, n one of the "
-        "contacts that did not respond."
+        "question, u un-cancels them. d deletes every canceled logged segment and "
+        "entry after one question (admin only). f creates a follow-up segment, n "
+        "one of the contacts that did not respond."
     )
 
     MARKETING_ACTIONS = frozenset({"follow_up", "non_responders", "cancel", "uncancel"})
+    FOOTER_WIDE_ONLY = frozenset({"uncancel", "refresh"})
     ADMIN_ACTIONS = frozenset({"delete_canceled"})
 
     BINDINGS = [
@@ -95,8 +96,9 @@ class LoggedSegmentListScreen(ListScreen):
             show=False,
             tooltip=_("Create a segment of the contacts that did not respond"),
         ),
+        # Not ctrl+d: that key pages down in long lists.
         Binding(
-            "ctrl+d",
+            "d,delete",
             "delete_canceled",
             _("Delete canceled"),
             show=False,
@@ -143,22 +145,20 @@ class LoggedSegmentListScreen(ListScreen):
 
     def show(self, rows: list[logged_segments.LoggedSegmentSummary]) -> None:
         table = self.query_one("#logged", DataTable)
-        current = selected_key(table)
-        table.clear()
         self.summaries = {row.entry_no: row for row in rows}
         self.marked &= set(self.summaries)
-        for row in rows:
-            table.add_row(
-                plain(MARK if row.entry_no in self.marked else ""),
-                plain(row.entry_no),
-                plain(row.segment_no),
-                plain(row.description),
-                plain(row.created_at),
-                plain(format_count(row.interactions).rjust(5)),
-                plain(logged_status(row)),
-                key=str(row.entry_no),
-            )
-        self.restore_cursor(table, current)
+        with refill(table):
+            for row in rows:
+                table.add_row(
+                    plain(MARK if row.entry_no in self.marked else ""),
+                    plain(row.entry_no),
+                    plain(row.segment_no),
+                    plain(row.description),
+                    plain(row.created_at),
+                    plain(format_count(row.interactions).rjust(5)),
+                    plain(logged_status(row)),
+                    key=str(row.entry_no),
+                )
         self.set_title(_("Logged segments ({count})").format(count=len(rows)))
         table.focus()
 
@@ -268,6 +268,7 @@ class LoggedSegmentScreen(ListScreen):
         "selected one, again whatever their status."
     )
 
+    FOOTER_WIDE_ONLY = frozenset({"uncancel", "send_again"})
     MARKETING_ACTIONS = frozenset(
         {
             "follow_up",
@@ -442,12 +443,10 @@ class LoggedSegmentScreen(ListScreen):
         self.query_one("#timeline", Timeline).show(data.months, data.totals)
 
         table = self.query_one("#entries", DataTable)
-        current = selected_key(table)
-        table.clear()
         self.entries = {}
         self.page_pending = False
-        self.append(data.entries)
-        self.restore_cursor(table, current)
+        with refill(table):
+            self.append(data.entries)
         table.focus()
 
     def append(self, entries: list[InteractionLogEntry]) -> None:

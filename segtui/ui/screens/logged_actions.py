@@ -131,7 +131,11 @@ def offer_delete_canceled(screen: Any, done: Callable[[], None]) -> None:
 
 
 def offer_follow_up(screen: Any, entry_no: int) -> None:
-    """Ask, then create a follow-up segment from a logged segment and open it."""
+    """Ask, then create a follow-up segment from a logged segment and open it.
+
+    When the logged segment has a follow-up segment already, the question names it
+    and its default answer is No, so a second one is made only on purpose.
+    """
 
     def answered(yes: bool | None) -> None:
         if not yes:
@@ -142,16 +146,23 @@ def offer_follow_up(screen: Any, entry_no: int) -> None:
             lambda no: screen.app.open_worksheet(no),
         )
 
-    screen.app.push_screen(
-        ConfirmDialog(
-            _("Follow-up segment"),
-            _("Create a new segment with the contacts of logged segment {no}?").format(
-                no=entry_no
-            ),
-            default=True,
-        ),
-        answered,
-    )
+    def ask(existing: list[str]) -> None:
+        if existing:
+            question = (
+                logged_segments.follow_up_notice(entry_no, existing)
+                + " "
+                + _("Create another segment with its contacts?")
+            )
+        else:
+            question = _(
+                "Create a new segment with the contacts of logged segment {no}?"
+            ).format(no=entry_no)
+        screen.app.push_screen(
+            ConfirmDialog(_("Follow-up segment"), question, default=not existing),
+            answered,
+        )
+
+    screen.run(lambda: logged_segments.follow_up_segments(entry_no), ask)
 
 
 def offer_non_responders(screen: Any, entry_no: int, since: date) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable
@@ -12,6 +10,7 @@ from segtui.domain import saved_criteria
 from segtui.i18n import _
 from segtui.ui.screens.base import BaseScreen
 from segtui.ui.screens.dialogs import ConfirmDialog, MessageDialog
+from segtui.ui.screens.listing import new_table, refill, selected_key
 from segtui.ui.text import display, format_count, plain
 
 
@@ -43,14 +42,15 @@ class SavedCriteriaScreen(BaseScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
-        table: DataTable[Any] = DataTable(
-            id="saved", cursor_type="row", zebra_stripes=True
+        yield new_table(
+            "saved",
+            [
+                (_("Code"), "code", 16),
+                (_("Description"), "description", 34),
+                (_("Actions"), "actions", 7),
+                (_("Created by"), "created_by", 12),
+            ],
         )
-        table.add_column(_("Code"), key="code", width=16)
-        table.add_column(_("Description"), key="description", width=34)
-        table.add_column(_("Actions"), key="actions", width=7)
-        table.add_column(_("Created by"), key="created_by", width=12)
-        yield table
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -63,27 +63,20 @@ class SavedCriteriaScreen(BaseScreen):
 
     def show(self, rows: list[saved_criteria.SavedCriteriaSummary]) -> None:
         table = self.query_one("#saved", DataTable)
-        current = self.selected_code()
-        table.clear()
-        for row in rows:
-            table.add_row(
-                plain(row.code),
-                plain(row.description),
-                plain(format_count(row.actions).rjust(6)),
-                plain(row.created_by),
-                key=row.code,
-            )
-        if current is not None and current in table.rows:
-            table.move_cursor(row=table.get_row_index(current))
+        with refill(table):
+            for row in rows:
+                table.add_row(
+                    plain(row.code),
+                    plain(row.description),
+                    plain(format_count(row.actions).rjust(6)),
+                    plain(row.created_by),
+                    key=row.code,
+                )
         self.set_title(_("Saved criteria ({count})").format(count=len(rows)))
         table.focus()
 
     def selected_code(self) -> str | None:
-        table = self.query_one("#saved", DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return str(key.value) if key.value is not None else None
+        return selected_key(self.query_one("#saved", DataTable))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

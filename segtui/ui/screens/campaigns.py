@@ -20,7 +20,7 @@ from segtui.ui.widgets.typeahead import TypeAheadInput
 from segtui.ui.worker import run_job
 
 
-class CampaignDialog(FieldNavigation, FormDialog):
+class CampaignDialog(FormDialog, FieldNavigation):
     """Create a campaign or change one."""
 
     def __init__(

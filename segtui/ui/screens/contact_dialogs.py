@@ -88,7 +88,7 @@ def open_contact_form(
     )
 
 
-class ContactDialog(FieldNavigation, FormDialog):
+class ContactDialog(FormDialog, FieldNavigation):
     """Create or edit a contact. Saving checks that nobody saved it meanwhile."""
 
     def __init__(self, form: ContactForm) -> None:
@@ -296,7 +296,7 @@ class TagDialog(FormDialog):
         self.dismiss(None)
 
 
-class ResponseDialog(FieldNavigation, FormDialog):
+class ResponseDialog(FormDialog, FieldNavigation):
     """Log a contact's response to a campaign as an inbound interaction."""
 
     def __init__(

@@ -21,7 +21,7 @@ from segtui.ui.widgets.typeahead import TypeAheadInput
 from segtui.ui.worker import run_job
 
 
-class SaveCriteriaDialog(FieldNavigation, FormDialog):
+class SaveCriteriaDialog(FormDialog, FieldNavigation):
     """Save a segment's active actions under a code. An error keeps the dialog open."""
 
     SUBMIT_INPUTS = frozenset({"description"})

@@ -46,7 +46,7 @@ class LetterPreviewDialog(Dialog):
         self.dismiss(None)
 
 
-class ExportLetterDialog(FieldNavigation, FormDialog):
+class ExportLetterDialog(FormDialog, FieldNavigation):
     """Write one line's merged letter as a .docx, to edit it in Word."""
 
     SUBMIT_INPUTS = frozenset({"path"})
@@ -101,7 +101,7 @@ class ExportLetterDialog(FieldNavigation, FormDialog):
         self.dismiss(None)
 
 
-class ImportLetterDialog(FieldNavigation, FormDialog):
+class ImportLetterDialog(FormDialog, FieldNavigation):
     """Make an edited .docx the line's own letter, or drop the line's own letter."""
 
     SUBMIT_INPUTS = frozenset({"path"})

@@ -28,7 +28,10 @@ class FieldNavigation(NamedBindings, Screen[Any]):
     Input.Submitted then comes after the text typed before it. Enter on any other
     widget keeps its usual meaning.
 
-    Mix it in before the screen class: ``class Form(FieldNavigation, BaseScreen)``.
+    Mix it in after a dialog class, ``class Form(FormDialog, FieldNavigation)``:
+    Textual takes a screen's style names from the first base class at each level,
+    so with FieldNavigation first a dialog would lose the ModalScreen styles that
+    centre it over the dimmed screen behind. A full screen may put it first.
     """
 
     # Ids of the inputs in which Enter submits the form instead of moving on.

@@ -271,7 +271,7 @@ async def test_folder_path_rejected(world, in_test_folder: Path) -> None:
         await start_import(pilot, "exports")
         await settle(pilot)
         error = rendered(dialog.query_one("#error", Static))
-        assert "exports is a folder; give the path of a CSV file." in error
+        assert "exports is a folder; give the path of a file." in error
 
 
 async def test_empty_path_asks_for_one(world) -> None:

@@ -706,9 +706,10 @@ def segment_export_letter(
 def segment_import_letter(
     context: Context, segment_no: str, line_no: int, file: Path
 ) -> None:
-    from segtui.domain.line_letters import import_line_letter, read_word_file
+    from segtui.domain.line_letters import import_line_letter
+    from segtui.domain.user_files import read_user_file
 
-    content = read_word_file(file)
+    content = read_user_file(file)
     context.open()
     import_line_letter(segment_no, line_no, content, file.name, user=context.user)
     click.echo(

@@ -272,10 +272,10 @@ def template_import(
     subject: str | None,
     as_json: bool,
 ) -> None:
-    from segtui.domain.line_letters import read_word_file
     from segtui.domain.templates import import_template_attachment
+    from segtui.domain.user_files import read_user_file
 
-    content = read_word_file(file)
+    content = read_user_file(file)
     context.open()
     result = import_template_attachment(
         code, language, content, file.name, user=context.user, subject=subject
@@ -339,10 +339,10 @@ def template_export(
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON instead of text."))
 @handle_errors
 def template_fields(file: Path, as_json: bool) -> None:
-    from segtui.domain.line_letters import read_word_file
     from segtui.domain.templates import file_fields
+    from segtui.domain.user_files import read_user_file
 
-    print_fields(file_fields(read_word_file(file), file.name), as_json)
+    print_fields(file_fields(read_user_file(file), file.name), as_json)
 
 
 @template.command(

@@ -175,23 +175,6 @@ def export_line_letter(
     return target
 
 
-def read_word_file(path: Path) -> bytes:
-    """Read a .docx named by the user, or raise a message naming the path."""
-    path = Path(path).expanduser()
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise NotFoundError(
-            _("{path} does not exist; check the path and try again.").format(path=path)
-        ) from None
-    except OSError as error:
-        raise InvalidValueError(
-            _("{path} cannot be read: {error}.").format(
-                path=path, error=error.strerror or error
-            )
-        ) from None
-
-
 def import_line_letter(
     no: str,
     line_no: int,

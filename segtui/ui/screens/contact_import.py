@@ -24,7 +24,8 @@ from segtui.domain.contact_import import (
     ImportResult,
     import_contacts,
 )
-from segtui.domain.errors import InvalidValueError, NotFoundError, ValidationError
+from segtui.domain.errors import ValidationError
+from segtui.domain.user_files import read_user_file
 from segtui.i18n import _, ngettext
 from segtui.ui.screens.navigation import FieldNavigation
 from segtui.ui.screens.segment_dialogs import FormDialog, form_row
@@ -65,29 +66,6 @@ IMPORT_HELP = _(
     "Escape cancels a running import, and everything it wrote is rolled back.\n\n"
     "The columns: {columns}."
 ).format(columns=", ".join(IMPORT_COLUMNS))
-
-
-def read_csv_file(path: Path) -> bytes:
-    """Read the file a user named, or raise an error naming the path and the fix."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise NotFoundError(
-            _(
-                "{path} does not exist; check the path. A relative path starts in "
-                "{folder}."
-            ).format(path=path, folder=Path.cwd())
-        ) from None
-    except IsADirectoryError:
-        raise InvalidValueError(
-            _("{path} is a folder; give the path of a CSV file.").format(path=path)
-        ) from None
-    except OSError as error:
-        raise InvalidValueError(
-            _("{path} cannot be read: {error}.").format(
-                path=path, error=error.strerror or error
-            )
-        ) from None
 
 
 # FormDialog comes first because Textual 8.2.8 takes a class's CSS type names from
@@ -195,7 +173,7 @@ class ContactImportDialog(FormDialog, FieldNavigation):
 
         def work() -> ImportResult:
             return import_contacts(
-                read_csv_file(path),
+                read_user_file(path),
                 user=user,
                 update=update,
                 dry_run=dry_run,

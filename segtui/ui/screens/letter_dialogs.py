@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.widgets import Button, Input, Static, TextArea
 
 from segtui.domain import line_letters
+from segtui.domain.user_files import read_user_file
 from segtui.i18n import _
 from segtui.ui.screens.dialogs import Dialog
 from segtui.ui.screens.navigation import FieldNavigation
@@ -169,7 +170,7 @@ class ImportLetterDialog(FormDialog, FieldNavigation):
         run_job(
             self,
             lambda: line_letters.import_line_letter(
-                no, line_no, line_letters.read_word_file(path), path.name, user=user
+                no, line_no, read_user_file(path), path.name, user=user
             ),
             lambda _line: self.dismiss(
                 _("Line {line} now has its own letter {file}.").format(

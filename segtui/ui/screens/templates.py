@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from segtui.domain import lookups, templates
-from segtui.domain.line_letters import read_word_file
+from segtui.domain.user_files import read_user_file
 from segtui.i18n import _
 from segtui.ui.screens.dialogs import ChoiceDialog, ConfirmDialog, MessageDialog
 from segtui.ui.screens.listing import new_table, refill, selected_key
@@ -525,7 +525,7 @@ class ImportTemplateDialog(FormDialog, FieldNavigation):
         run_job(
             self,
             lambda: templates.import_template_attachment(
-                code, language, read_word_file(path), path.name, user=user
+                code, language, read_user_file(path), path.name, user=user
             ),
             self.dismiss,
             on_error=self.report,

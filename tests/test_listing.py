@@ -43,3 +43,27 @@ async def test_refill_keeps_cursor_row() -> None:
 
         fill(table, [])
         assert selected_key(table) is None
+
+
+class LongList(App[None]):
+    def compose(self) -> ComposeResult:
+        yield new_table("codes", [("Code", "code", 8)])
+
+    def on_mount(self) -> None:
+        fill(self.query_one(DataTable), [f"C{index:02d}" for index in range(40)])
+
+
+async def test_home_and_end_move_row_cursor() -> None:
+    """Home and End reach the list's ends, and ctrl+a and ctrl+e do the same."""
+    app = LongList()
+    async with app.run_test(size=(40, 12)) as pilot:
+        table = app.query_one(DataTable)
+        table.focus()
+        await pilot.press("end")
+        assert table.cursor_row == 39
+        await pilot.press("home")
+        assert table.cursor_row == 0
+        await pilot.press("ctrl+e")
+        assert table.cursor_row == 39
+        await pilot.press("ctrl+a")
+        assert table.cursor_row == 0

@@ -10,6 +10,7 @@ from textual.widgets import DataTable
 
 from segtui.models import Role
 from segtui.ui.screens.base import BaseScreen
+from segtui.ui.widgets.virtual_table import RowTable
 
 
 def selected_key(table: DataTable[Any]) -> str | None:
@@ -73,9 +74,7 @@ def widen_columns(
 
 def new_table(table_id: str, columns: list[tuple[str, str, int]]) -> DataTable[Any]:
     """Return a row-cursor table with the columns given as (label, key, width)."""
-    table: DataTable[Any] = DataTable(
-        id=table_id, cursor_type="row", zebra_stripes=True
-    )
+    table = RowTable(id=table_id)
     for label, key, width in columns:
         table.add_column(label, key=key, width=width)
     return table

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable
@@ -14,6 +12,7 @@ from segtui.ui.screens.base import BaseScreen
 from segtui.ui.screens.dialogs import ConfirmDialog
 from segtui.ui.screens.listing import refill, selected_key, widen_columns
 from segtui.ui.text import format_count, plain
+from segtui.ui.widgets.virtual_table import RowTable
 
 
 class SegmentListScreen(BaseScreen):
@@ -51,9 +50,7 @@ class SegmentListScreen(BaseScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
-        table: DataTable[Any] = DataTable(
-            id="segments", cursor_type="row", zebra_stripes=True
-        )
+        table = RowTable(id="segments")
         columns = [
             (_("No."), "no", 9),
             (_("Description"), "description", 32),

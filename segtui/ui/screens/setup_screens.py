@@ -30,6 +30,7 @@ from segtui.ui.screens.setup_forms import (
 )
 from segtui.ui.text import plain
 from segtui.ui.widgets.typeahead import TypeAheadInput
+from segtui.ui.widgets.virtual_table import RowTable
 from segtui.ui.worker import run_job
 
 LIST_BINDINGS = [
@@ -425,7 +426,7 @@ class SmtpSettingsScreen(SetupScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
-        table: DataTable[Any] = DataTable(id="settings", cursor_type="row")
+        table = RowTable(id="settings", zebra_stripes=False)
         table.add_column(_("Setting"), key="name", width=16)
         table.add_column(_("Value"), key="value", width=40)
         table.add_column(_("From"), key="source", width=12)

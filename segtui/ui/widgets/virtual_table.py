@@ -278,6 +278,43 @@ class VirtualTable(NamedBindings, ScrollView, can_focus=True):
 
 # A Textual DataTable that keeps a window of a long query's rows.
 
+
+class RowTable(NamedBindings, DataTable[Any]):
+    """A DataTable with a row cursor that Home and End move to the first or last row.
+
+    Textual's DataTable scrolls sideways on Home and End when the cursor is a row,
+    which in a list that fits the screen does nothing visible.
+    """
+
+    AREA = "table"
+
+    BINDINGS = [
+        Binding(
+            "ctrl+a,home",
+            "first",
+            _("First row"),
+            show=False,
+            tooltip=_("Go to the first row (ctrl+a where Home does not work)"),
+        ),
+        Binding(
+            "ctrl+e,end",
+            "last",
+            _("Last row"),
+            show=False,
+            tooltip=_("Go to the last row (ctrl+e where End does not work)"),
+        ),
+    ]
+
+    def __init__(self, *, id: str | None = None, zebra_stripes: bool = True) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=zebra_stripes)
+
+    def action_first(self) -> None:
+        self.action_scroll_top()
+
+    def action_last(self) -> None:
+        self.action_scroll_bottom()
+
+
 # Rows read per request, and the max rows the table contains at once.
 WINDOW_PAGE_ROWS = 100
 WINDOW_MAX_ROWS = 300

@@ -167,12 +167,12 @@ class ContactCardScreen(ListScreen):
                 yield new_table(
                     "card-entries",
                     [
-                        (_("Entry"), "entry_no", 5),
+                        (_("Entry"), "entry_no", 7),
                         (_("Date"), "date", 10),
                         (_("Templ."), "template", 6),
                         (_("Campaign"), "campaign", 8),
                         (_("Status"), "status", 13),
-                        (_("Description"), "description", 22),
+                        (_("Description"), "description", 20),
                     ],
                 )
         yield from self.compose_footer()

@@ -251,10 +251,10 @@ class InteractionHistoryScreen(ListScreen):
         yield Timeline(id="timeline")
         table = WindowTable(id="entries", page_rows=PAGE_SIZE)
         columns = [
-            (_("Entry"), "entry_no", 5),
+            (_("Entry"), "entry_no", 7),
             (_("Date"), "date", 10),
             (_("Contact"), "contact", 8),
-            (_("Name"), "name", 16),
+            (_("Name"), "name", 14),
             (_("Templ."), "template", 6),
             (_("Camp."), "campaign", 6),
             (_("Status"), "status", 13),

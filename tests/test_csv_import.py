@@ -451,3 +451,28 @@ def test_invalid_type_of_existing_contact(world) -> None:
     assert problems[0].startswith("line 2, column type:")
     assert problems[1].startswith("line 2, column no:")
     assert "exists already" in problems[1]
+
+
+def test_german_words_for_codes(world) -> None:
+    """The German words the error hint suggests import, though longer than the code."""
+    data = csv_bytes(
+        [
+            {
+                "no": "DE1",
+                "name": "Erste AG",
+                "type": "Unternehmen",
+                "correspondence_type": "Papier",
+            },
+            {
+                "no": "DE2",
+                "name": "Eva Ernst",
+                "type": "Person",
+                "correspondence_type": "E-Mail",
+            },
+        ],
+        header=["no", "name", "type", "correspondence_type"],
+    )
+    imported(data)
+    assert Contact.get_by_id("DE1").type == "company"
+    assert Contact.get_by_id("DE1").correspondence_type == "hard_copy"
+    assert Contact.get_by_id("DE2").correspondence_type == "email"

@@ -106,7 +106,13 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 
 CORRESPONDENCE_WORDS = {
     CorrespondenceType.BLANK: ("", "blank", "none"),
-    CorrespondenceType.HARD_COPY: ("hard_copy", "hard copy", "letter", "brief"),
+    CorrespondenceType.HARD_COPY: (
+        "hard_copy",
+        "hard copy",
+        "letter",
+        "brief",
+        "papier",
+    ),
     CorrespondenceType.EMAIL: ("email", "e-mail", "e_mail", "mail"),
 }
 
@@ -153,6 +159,15 @@ def parse_value(column: str, raw: Any, codes: Mapping[str, set[str]]) -> Any:
     if isinstance(raw, bool) and column in BOOLEAN_COLUMNS:
         return raw
     text = clean_line(raw)
+    # A word for a stored code (Unternehmen for company) may be longer than the code.
+    if column == "type":
+        return _pick_word(text, TYPE_WORDS, _("Use company or person."))
+    if column == "correspondence_type":
+        return _pick_word(
+            text, CORRESPONDENCE_WORDS, _("Use hard_copy, email or leave it blank.")
+        )
+    if column in BOOLEAN_COLUMNS:
+        return parse_boolean(text)
     limit = max_length(column)
     if limit is not None and len(text) > limit:
         raise InvalidValueError(
@@ -162,14 +177,6 @@ def parse_value(column: str, raw: Any, codes: Mapping[str, set[str]]) -> Any:
         )
     if column in ("no", "company_no"):
         return text.upper()
-    if column == "type":
-        return _pick_word(text, TYPE_WORDS, _("Use company or person."))
-    if column == "correspondence_type":
-        return _pick_word(
-            text, CORRESPONDENCE_WORDS, _("Use hard_copy, email or leave it blank.")
-        )
-    if column in BOOLEAN_COLUMNS:
-        return parse_boolean(text)
     if column == "email":
         if text and not EMAIL_PATTERN.match(text):
             raise InvalidValueError(

@@ -249,7 +249,8 @@ def test_cli_cancel_uncancel_delete(sample_database_path) -> None:
     assert "un-cancel the logged segment" in failed.stderr
 
     deleted = run_segtui(sample_database_path, "logged", "delete-canceled")
-    assert "1 canceled logged segments and 2 canceled entries" in deleted.stderr
+    message = "1 canceled logged segment and 2 canceled interaction log entries"
+    assert message in deleted.stderr
     remaining = run_segtui(sample_database_path, "logged", "list", "--json").stdout
     assert f'"entry_no": {second}' in remaining
     assert f'"entry_no": {first}' not in remaining

@@ -134,6 +134,9 @@ async def test_delete_canceled_only_for_admin(world) -> None:
         await pilot.press("d")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ConfirmDialog)
+        assert pilot.app.screen.question.startswith(
+            "Delete 1 canceled logged segment and 1 canceled interaction log entry "
+        )
         await pilot.press("y")
         await settle(pilot)
     assert [logged.entry_no for logged in LoggedSegment.select()] == [kept]

@@ -209,10 +209,7 @@ def logged_delete_canceled(context: Context) -> None:
     context.open()
     deleted = delete_canceled(user=context.user)
     click.echo(
-        _(
-            "Deleted {logged} canceled logged segments and {entries} canceled entries."
-        ).format(logged=deleted.logged_segments, entries=deleted.entries),
-        err=True,
+        _("Deleted {logged} and {entries}.").format(**deleted.phrases()), err=True
     )
 
 

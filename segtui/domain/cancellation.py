@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from segtui.db import write_transaction
 from segtui.domain.errors import InvalidValueError, NotFoundError
 from segtui.domain.users import Permission, require
-from segtui.i18n import _
+from segtui.i18n import _, ngettext
 from segtui.models import InteractionLogEntry, LoggedSegment
 
 
@@ -142,6 +142,21 @@ def set_entries_canceled(numbers: Iterable[int], canceled: bool, *, user: str) -
 class DeletedCounts:
     logged_segments: int
     entries: int
+
+    def phrases(self) -> dict[str, str]:
+        """Return the counts as phrases for a sentence: logged and entries."""
+        return {
+            "logged": ngettext(
+                "{count} canceled logged segment",
+                "{count} canceled logged segments",
+                self.logged_segments,
+            ).format(count=self.logged_segments),
+            "entries": ngettext(
+                "{count} canceled interaction log entry",
+                "{count} canceled interaction log entries",
+                self.entries,
+            ).format(count=self.entries),
+        }
 
 
 def count_canceled() -> DeletedCounts:

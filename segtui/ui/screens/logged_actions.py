@@ -104,10 +104,9 @@ def offer_delete_canceled(screen: Any, done: Callable[[], None]) -> None:
             )
             return
         question = _(
-            "Delete {logged} canceled logged segments and {entries} canceled "
-            "interaction log entries for good? Entries that are not canceled are "
-            "kept."
-        ).format(logged=counts.logged_segments, entries=counts.entries)
+            "Delete {logged} and {entries} for good? Entries that are not canceled "
+            "are kept."
+        ).format(**counts.phrases())
 
         def answered(yes: bool | None) -> None:
             if not yes:
@@ -116,9 +115,7 @@ def offer_delete_canceled(screen: Any, done: Callable[[], None]) -> None:
 
             def deleted(result: cancellation.DeletedCounts) -> None:
                 screen.notify(
-                    _("Deleted {logged} logged segments and {entries} entries.").format(
-                        logged=result.logged_segments, entries=result.entries
-                    ),
+                    _("Deleted {logged} and {entries}.").format(**result.phrases()),
                     markup=False,
                 )
                 done()

@@ -478,3 +478,23 @@ async def test_german_line_cost(world: World, german_ui: ModuleType) -> None:
         .order_by(SegmentLine.line_no)
     ]
     assert costs[0] == Decimal("1234.56")
+
+
+async def test_history_filter_examples_german(
+    world: World, german_ui: ModuleType
+) -> None:
+    """The log's filter dialog shows German dates and words, which the filters read."""
+    from segtui.domain.history import EntryFilters, entry_condition
+    from segtui.ui.screens.history import EntryFilterDialog
+
+    app = german_ui.SegtuiApp(user="tester")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        app.push_screen(EntryFilterDialog({}))
+        await settle(pilot)
+        date_field = app.screen.query_one("#filter-date", Input)
+        assert date_field.placeholder == "z. B. 01.01.2026..30.06.2026"
+        canceled_field = app.screen.query_one("#filter-canceled", Input)
+        assert canceled_field.placeholder == "z. B. nein"
+    typed = EntryFilters({"date": "01.01.2026..30.06.2026", "canceled": "nein"})
+    assert entry_condition(typed) is not None

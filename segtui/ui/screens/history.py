@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +19,13 @@ from segtui.domain.history import EntryFilters
 from segtui.i18n import _, ngettext
 from segtui.models import InteractionLogEntry
 from segtui.ui.handover import hand_over_file
+from segtui.ui.screens.criteria_form import translated_example
 from segtui.ui.screens.dialogs import ConfirmDialog, InputDialog, MessageDialog
 from segtui.ui.screens.listing import ListScreen, selected_key, widen_columns
 from segtui.ui.screens.navigation import FieldNavigation
 from segtui.ui.screens.segment_dialogs import FormDialog, form_row
 from segtui.ui.screens.timeline import Timeline
-from segtui.ui.text import delivery_label, format_count, plain
+from segtui.ui.text import delivery_label, format_count, format_date, plain
 from segtui.ui.widgets.typeahead import TypeAheadInput
 from segtui.ui.widgets.virtual_table import WindowRow, WindowTable
 from segtui.ui.worker import run_job
@@ -45,6 +47,14 @@ FILTER_FIELDS = (
     ("canceled", "no"),
     ("delivery_status", "failed"),
 )
+
+
+def shown_example(key: str, example: str) -> str:
+    """Return a filter example as the interface language types it: 01.01.2026..."""
+    if key == "date":
+        first, last = example.split("..")
+        return "..".join(format_date(date.fromisoformat(day)) for day in (first, last))
+    return translated_example(example)
 
 
 def entry_state(entry: InteractionLogEntry) -> str:
@@ -359,7 +369,9 @@ class EntryFilterDialog(FormDialog, FieldNavigation):
                     self.filters.get(key, ""),
                     id=f"filter-{key}",
                     compact=True,
-                    placeholder=_("e.g. {example}").format(example=example),
+                    placeholder=_("e.g. {example}").format(
+                        example=shown_example(key, example)
+                    ),
                 ),
             )
         yield Static("", id="error", markup=False)

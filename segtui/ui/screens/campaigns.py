@@ -12,7 +12,12 @@ from segtui.domain.dates import date_hint
 from segtui.i18n import _
 from segtui.ui.screens.dialogs import ConfirmDialog
 from segtui.ui.screens.history import InteractionHistoryScreen
-from segtui.ui.screens.listing import ListScreen, new_table, selected_key
+from segtui.ui.screens.listing import (
+    ListScreen,
+    new_table,
+    selected_key,
+    widen_columns,
+)
 from segtui.ui.screens.navigation import FieldNavigation
 from segtui.ui.screens.segment_dialogs import FormDialog, form_row, select_options
 from segtui.ui.text import display, format_count, plain
@@ -148,19 +153,18 @@ class CampaignListScreen(ListScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
-        yield new_table(
-            "campaigns",
-            [
-                (_("No."), "no", 8),
-                (_("Description"), "description", 10),
-                (_("Start"), "start", 10),
-                (_("End"), "end", 10),
-                (_("Status"), "status", 6),
-                (_("Target"), "targets", 6),
-                (_("Resp."), "responses", 5),
-                (_("Inter."), "interactions", 6),
-            ],
-        )
+        columns = [
+            (_("No."), "no", 8),
+            (_("Description"), "description", 12),
+            (_("Start"), "start", 10),
+            (_("End"), "end", 10),
+            (_("Status"), "status", 6),
+            (_("Target"), "targets", 6),
+            (_("Resp."), "responses", 5),
+            (_("Inter."), "interactions", 6),
+        ]
+        width = self.app.size.width
+        yield new_table("campaigns", widen_columns(columns, ("description",), width))
         yield from self.compose_footer()
 
     def on_mount(self) -> None:

@@ -66,3 +66,10 @@ def pgettext(context: str, message: str) -> str:
     "Cancel" is "Abbrechen" on a dialog button but "Stornieren" for a logged segment.
     """
     return _translation.pgettext(context, message)
+
+
+def format_count(value: int) -> str:
+    """Return a count with the language's thousands separators: 12.345 or 12,345."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, "#,##0", locale="de" if language() == "de" else "en")

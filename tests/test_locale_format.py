@@ -149,3 +149,23 @@ async def test_segment_list_english_date(world, english) -> None:
         await settle(pilot)
         rows = table_rows(pilot, "#segments")
     assert "2026-03-05" in rows[0]
+
+
+@pytest.mark.parametrize(
+    ("language", "added", "imported"),
+    [
+        ("en", "12,345 contacts added.", "Imported: 1,500 contacts created"),
+        ("de", "12.345 Kontakte hinzugefügt.", "Importiert: 1.500 Kontakte erstellt"),
+    ],
+)
+def test_domain_messages_group_digits(language: str, added: str, imported: str) -> None:
+    from segtui.domain.contact_import import ImportResult
+    from segtui.domain.segment_actions import added_message
+
+    i18n.set_language(language)
+    try:
+        assert added_message(12345) == added
+        result = ImportResult(created=1500, updated=0, unchanged=0, dry_run=False)
+        assert result.message().startswith(imported)
+    finally:
+        i18n.set_language(None)

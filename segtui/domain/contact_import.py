@@ -47,7 +47,7 @@ from segtui.domain.errors import InvalidValueError, SegtuiError
 from segtui.domain.numbering import CONTACT_SERIES, increment
 from segtui.domain.text import clean_line
 from segtui.domain.users import Permission, require
-from segtui.i18n import _, ngettext
+from segtui.i18n import _, format_count, ngettext
 from segtui.models import (
     Contact,
     ContactProfileAnswer,
@@ -154,7 +154,9 @@ class ImportResult:
                 "{unchanged} unchanged."
             )
         return text.format(
-            created=self.created, updated=self.updated, unchanged=self.unchanged
+            created=format_count(self.created),
+            updated=format_count(self.updated),
+            unchanged=format_count(self.unchanged),
         )
 
 

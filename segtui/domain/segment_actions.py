@@ -29,7 +29,7 @@ from segtui.domain.segmentation import lock_segment
 from segtui.domain.sql import json_object, json_value
 from segtui.domain.text import clean_line
 from segtui.domain.users import Permission, require
-from segtui.i18n import _, ngettext
+from segtui.i18n import _, format_count, ngettext
 from segtui.models import (
     Contact,
     InteractionLogEntry,
@@ -384,7 +384,7 @@ def _record_history(action: SegmentCriteriaAction, change: str, where: Any) -> N
 def added_message(inserted: int) -> str:
     return ngettext(
         "{count} contact added.", "{count} contacts added.", inserted
-    ).format(count=inserted)
+    ).format(count=format_count(inserted))
 
 
 # Go Back and Go Forward.

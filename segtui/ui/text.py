@@ -17,6 +17,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
+from segtui import i18n
 from segtui.domain.dates import german_dates
 from segtui.domain.errors import InvalidValueError
 from segtui.domain.text import printable
@@ -147,7 +148,7 @@ def read_amount(label: str, text: str) -> Decimal:
 
 def format_count(value: int) -> str:
     """Return a count with thousands separators: 12.345 in German, 12,345 otherwise."""
-    return format_decimal(value, "#,##0", locale=number_locale())
+    return i18n.format_count(value)
 
 
 def correspondence_label(value: str) -> str:

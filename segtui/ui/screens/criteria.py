@@ -29,7 +29,7 @@ from segtui.ui.screens.criteria_form import (
 )
 from segtui.ui.screens.dialogs import ConfirmDialog
 from segtui.ui.screens.navigation import FieldNavigation
-from segtui.ui.text import RULE
+from segtui.ui.text import RULE, format_count
 from segtui.ui.widgets.tick import Tick
 from segtui.ui.widgets.typeahead import TypeAheadInput
 
@@ -311,7 +311,7 @@ class AddContactsScreen(CriteriaBuilderScreen):
     def count_text(self, count: Any) -> str:
         return ngettext(
             "{count} contact would be added.", "{count} contacts would be added.", count
-        ).format(count=count)
+        ).format(count=format_count(count))
 
     def apply_job(self) -> Callable[[], Outcome]:
         filters, options, no = self.filters(), self.options(), self.segment_no

@@ -28,7 +28,7 @@ from segtui.domain.text import clean_line
 from segtui.i18n import _
 from segtui.models import CorrespondenceType, SegmentHeader
 from segtui.ui.screens.dialogs import ConfirmDialog, Dialog
-from segtui.ui.text import display, editable_amount, read_amount
+from segtui.ui.text import display, editable_amount, format_count, read_amount
 from segtui.ui.widgets.tick import Tick
 from segtui.ui.worker import run_job
 
@@ -410,7 +410,7 @@ class LogDialog(FormDialog):
     def __init__(self, segment_no: str, line_count: int) -> None:
         super().__init__(
             _("Log segment {no} ({count} lines)").format(
-                no=segment_no, count=line_count
+                no=segment_no, count=format_count(line_count)
             )
         )
         self.segment_no = segment_no

@@ -31,7 +31,7 @@ from segtui.ui.screens.segment_dialogs import (
     InsertLineDialog,
     LogDialog,
 )
-from segtui.ui.text import correspondence_label, display, plain
+from segtui.ui.text import correspondence_label, display, format_count, plain
 from segtui.ui.widgets.virtual_table import WindowRow, WindowTable
 
 # Lines read per page, and the max lines the table keeps, whatever the segment's size.
@@ -285,7 +285,7 @@ class WorksheetScreen(BaseScreen):
         summary.append("   " + _("Cost: "), style="bold")
         summary.append(display(header.unit_cost))
         summary.append("   " + _("Lines: "), style="bold")
-        summary.append(str(data.line_count))
+        summary.append(format_count(data.line_count))
         if header.subject:
             summary.append("\n")
             summary.append(_("Subject: "), style="bold")

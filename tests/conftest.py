@@ -59,18 +59,24 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 # new, and would double the time CI takes.
 FRONT_END_MODULES = {
     "test_copy",
+    "test_dialog_frames",
+    "test_german_ui",
     "test_keys",
     "test_layout",
+    "test_listing",
     "test_serve_browser",
     "test_serve_forwarding",
     "test_snapshots",
+    "test_terminal_cases",
     "test_terminal_exit",
     "test_terminal_keys",
     "test_terminal_locale",
     "test_terminal_settings",
+    "test_terminal_text",
     "test_terminal_text_cases",
     "test_tmux_main_job",
     "test_translations",
+    "test_tui_import",
     "test_window_table",
 }
 

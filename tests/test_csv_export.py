@@ -169,7 +169,7 @@ def test_cli_export_and_import(sample_database_path, tmp_path: Path) -> None:
     checked = run_segtui(
         sample_database_path, "import", "contacts", str(target), "--update", "--dry-run"
     )
-    assert "2000 unchanged" in checked.stderr
+    assert "2,000 unchanged" in checked.stderr
 
     interactions = run_segtui(sample_database_path, "export", "interactions").stdout
     assert interactions.splitlines()[0].startswith("entry_no,contact_no,")

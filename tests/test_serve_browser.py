@@ -275,7 +275,7 @@ def test_main_job_in_browser(server: tuple[ServeProcess, int], tmp_path: Path) -
                 keys.press("Tab")
             since = screen.mark()
             keys.type("NEWS")
-            screen.wait_for(f"{expected} contacts would be added", since)
+            screen.wait_for(f"{expected:,} contacts would be added", since)
             screen.press("Control+s", f"Segment {segment.no}")
             lines = (
                 SegmentLine.select().where(SegmentLine.segment == segment.no).count()

@@ -29,9 +29,9 @@ DESCRIPTION = "Fruehjahr 2027"
 
 def added_count(screen: str) -> int:
     """Return the number in the criteria builder's "N contacts would be added."."""
-    found = re.search(r"(\d+) contacts? would be added", screen)
+    found = re.search(r"(\d[\d,]*) contacts? would be added", screen)
     assert found, f"no count of contacts on the screen:\n{screen}"
-    return int(found.group(1))
+    return int(found.group(1).replace(",", ""))
 
 
 def wait_for_count_change(pane: Tmux, before: int, timeout: float = 20.0) -> int:
@@ -76,7 +76,7 @@ def test_main_job_in_tmux(sample_database_path: Path | str, tmp_path: Path) -> N
         expected = wait_for_count_change(pane, in_countries)
         assert 10 < expected < in_countries
         pane.send("C-s")
-        pane.wait_for(f"{expected} contacts added")
+        pane.wait_for(f"{expected:,} contacts added")
         pane.wait_for("a Add")
 
         # The LETTER template through the header dialog: its fourth field.

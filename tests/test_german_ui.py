@@ -498,3 +498,26 @@ async def test_history_filter_examples_german(
         assert canceled_field.placeholder == "z. B. nein"
     typed = EntryFilters({"date": "01.01.2026..30.06.2026", "canceled": "nein"})
     assert entry_condition(typed) is not None
+
+
+def test_german_texts_name_keys_as_printed() -> None:
+    """German texts write Strg+S and Esc, as F1 and the key caps do.
+
+    Texts that show how to write a key in keys.toml keep its syntax (ctrl+n).
+    """
+    from babel.messages.pofile import read_po
+
+    catalog_path = Path(i18n.__file__).parent / "locale/de/LC_MESSAGES/segtui.po"
+    with catalog_path.open("rb") as stream:
+        catalog = read_po(stream, locale="de")
+    wrong = []
+    for message in catalog:
+        if not message.id:
+            continue
+        texts = [message.string] if isinstance(message.string, str) else message.string
+        for text in texts:
+            if '"ctrl+n' in text or "{key}" in text:
+                continue
+            if re.search(r"ctrl\+\w|\bEscape\b", text):
+                wrong.append(text)
+    assert wrong == []

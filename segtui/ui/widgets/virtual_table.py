@@ -290,14 +290,14 @@ class RowTable(NamedBindings, DataTable[Any]):
 
     BINDINGS = [
         Binding(
-            "ctrl+a,home",
+            "ctrl+a,home,ctrl+home",
             "first",
             _("First row"),
             show=False,
             tooltip=_("Go to the first row (ctrl+a where Home does not work)"),
         ),
         Binding(
-            "ctrl+e,end",
+            "ctrl+e,end,ctrl+end",
             "last",
             _("Last row"),
             show=False,
@@ -334,7 +334,7 @@ class WindowRow:
 WindowFetch = Callable[[int, int], list[WindowRow]]
 
 
-class WindowTable(NamedBindings, DataTable[Any]):
+class WindowTable(RowTable):
     """A DataTable that contains at most ``max_rows`` rows of a longer query.
 
     The screen gives the query's row count, the rows from some offset on, and a
@@ -356,25 +356,6 @@ class WindowTable(NamedBindings, DataTable[Any]):
     0.01 s at either end. Keyset paging would make it constant too.
     """
 
-    AREA = "table"
-
-    BINDINGS = [
-        Binding(
-            "ctrl+a,home,ctrl+home",
-            "first",
-            _("First row"),
-            show=False,
-            tooltip=_("Go to the first row (ctrl+a where Home does not work)"),
-        ),
-        Binding(
-            "ctrl+e,end,ctrl+end",
-            "last",
-            _("Last row"),
-            show=False,
-            tooltip=_("Go to the last row (ctrl+e where End does not work)"),
-        ),
-    ]
-
     def __init__(
         self,
         *,
@@ -382,7 +363,7 @@ class WindowTable(NamedBindings, DataTable[Any]):
         page_rows: int = WINDOW_PAGE_ROWS,
         max_rows: int = WINDOW_MAX_ROWS,
     ) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        super().__init__(id=id)
         self.page_rows = page_rows
         self.max_rows = max(max_rows, 2 * page_rows)
         # Rows in the whole query, and the query index of the table's first row.

@@ -1,4 +1,4 @@
-"""Reading a file the user named by its path, with messages that say what to fix."""
+"""Reading a file the user named by its path, with messages that name the fix."""
 
 from __future__ import annotations
 

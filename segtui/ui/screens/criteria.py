@@ -238,7 +238,7 @@ class CriteriaBuilderScreen(FieldNavigation, BaseScreen):
         self.run(self.apply_job(), self.applied)
 
     def apply_declined(self) -> None:
-        """Leave the form as it was after the user said No to confirm_apply."""
+        """Keep the form as it was after the user declined confirm_apply."""
         self.applying = False
         self.schedule_count()
 

@@ -11,6 +11,7 @@ import os
 import sqlite3
 import threading
 import unicodedata
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +22,7 @@ from peewee import (
     DatabaseProxy,
     OperationalError,
     PostgresqlDatabase,
+    Psycopg3Adapter,
     SqliteDatabase,
 )
 
@@ -81,7 +83,7 @@ def create_database(url: str) -> Database:
         return database
 
     if scheme in ("postgresql", "postgres"):
-        return PostgresqlDatabase(
+        return _PostgresqlDatabase(
             unquote(parsed.path.lstrip("/")),
             user=unquote(parsed.username) if parsed.username else None,
             password=unquote(parsed.password) if parsed.password else None,
@@ -96,6 +98,52 @@ def create_database(url: str) -> Database:
             "use a file path, sqlite:///PATH or postgresql://USER@HOST/NAME."
         ).format(url=url, scheme=scheme)
     )
+
+
+class _LazyPsycopgAdapter(Psycopg3Adapter):
+    """peewee's psycopg 3 adapter, with the driver imported when first needed.
+
+    segtui's package import keeps peewee from importing psycopg (see
+    ``segtui/__init__.py``), so the driver and its types are looked up here.
+    """
+
+    def __init__(self) -> None:
+        import psycopg
+        from psycopg.pq import TransactionStatus
+        from psycopg.types.json import Json, Jsonb
+
+        super().__init__()
+        self.driver = psycopg
+        self.json_type = Json
+        self.jsonb_type = Jsonb
+        self.txn_idle = TransactionStatus.IDLE
+        self.txn_inerror = TransactionStatus.INERROR
+        self.txn_unknown = TransactionStatus.UNKNOWN
+        self.txn_intrans = TransactionStatus.INTRANS
+
+    def check_driver(self) -> None:
+        return None
+
+    def get_binary_type(self):  # noqa: ANN201
+        return self.driver.Binary
+
+    def connect(self, db, **params):  # noqa: ANN001, ANN003, ANN201
+        if db._encoding:
+            params.setdefault("client_encoding", db._encoding)
+        key = "conninfo" if db.database.startswith("postgresql://") else "dbname"
+        params.setdefault(key, db.database)
+        return self.driver.connect(**params)
+
+    def server_side_cursor(self, conn):  # noqa: ANN001, ANN201
+        inside = self.txn_status(conn) == self.txn_intrans
+        return conn.cursor(name=str(uuid.uuid1()), withhold=not inside)
+
+
+class _PostgresqlDatabase(PostgresqlDatabase):
+    """PostgreSQL through psycopg 3, whichever driver peewee found at import."""
+
+    psycopg3_adapter = _LazyPsycopgAdapter
+    psycopg2_adapter = _LazyPsycopgAdapter
 
 
 def _create_private_file(path: Path) -> None:

@@ -182,6 +182,46 @@ def measure_count(base: Path, folder: Path, repeat: int) -> None:
     report("count", ours, reference)
 
 
+def measure_search(base: Path, folder: Path, repeat: int) -> None:
+    """Search the contact list for a rare word: the count and the first page."""
+    from segtui.domain.contact_queries import count_contacts, list_contacts
+
+    path = copy_of(base, folder, "search")
+    connection = sqlite3.connect(path)
+    (email,) = connection.execute(
+        "SELECT email FROM contact WHERE email <> '' ORDER BY no "
+        "LIMIT 1 OFFSET (SELECT COUNT(*) / 2 FROM contact)"
+    ).fetchone()
+    word = email.split("@")[0]
+
+    database = open_segtui(path)
+
+    def search() -> None:
+        total = count_contacts(word)
+        list_contacts(word, limit=50, total=total)
+
+    ours = [timed(search) for _ in range(repeat)]
+    database.close()
+
+    # The same lookup written by hand: the index stores the folded text.
+    pattern = f"*{word.casefold()}*"
+    matching = "rowid IN (SELECT rowid FROM contact_search WHERE text GLOB ?)"
+
+    def search_by_hand() -> None:
+        connection.execute(
+            f"SELECT COUNT(*) FROM contact WHERE {matching}", (pattern,)
+        ).fetchone()
+        connection.execute(
+            f"SELECT no, name, city, email FROM contact WHERE {matching} "
+            "ORDER BY no LIMIT 50",
+            (pattern,),
+        ).fetchall()
+
+    reference = [timed(search_by_hand) for _ in range(repeat)]
+    connection.close()
+    report("search", ours, reference)
+
+
 def segment_with_lines(lines: int, template: str | None) -> str:
     """Create a segment of ``lines`` contacts, adding contacts in number order."""
     from segtui.domain.criteria import AddOptions
@@ -625,6 +665,7 @@ MEASURES = (
     "open-worksheet",
     "startup",
     "memory-log",
+    "search",
 )
 
 
@@ -679,6 +720,7 @@ def main() -> None:
             "memory-log": lambda: measure_memory(
                 base, folder, max(1, lines // 10), lines
             ),
+            "search": lambda: measure_search(base, folder, repeat),
         }
         for name in MEASURES:
             if not only or name in only:

@@ -606,8 +606,7 @@ def assert_snapshot_matches(row: SegmentHistory, line: SegmentLine) -> None:
     assert row.line_no == line.line_no
     assert row.contact_no == line.__data__["contact"]
     for field in SNAPSHOT_FIELDS:
-        stored = field.python_value(row.line_values[field.column_name])
-        assert stored == line.__data__[field.name], field.name
+        assert getattr(row, field.column_name) == line.__data__[field.name], field.name
 
 
 def stored(line: SegmentLine) -> dict:
@@ -722,7 +721,7 @@ def test_history_contains_deleted_lines(world):
     assert {row.change for row in rows} == {"deleted"}
     for row in rows:
         assert_snapshot_matches(row, before[row.line_no])
-    assert rows[0].line_values["personal_note"] == "Met at the fair"
+    assert rows[0].personal_note == "Met at the fair"
 
 
 def test_delete_lines_exact(world):

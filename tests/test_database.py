@@ -55,7 +55,8 @@ def test_migrations_match_models(database, tmp_path: Path) -> None:
     def shape(db: SqliteDatabase) -> dict[str, object]:
         tables = {}
         for table in db.get_tables():
-            if table == "schema_version":
+            # The search index is no model: migration 8 builds it from plain SQL.
+            if table == "schema_version" or table.startswith("contact_search"):
                 continue
             columns = [
                 (c.name, c.data_type, c.null, c.primary_key)

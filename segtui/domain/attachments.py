@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from peewee import fn
 
 from segtui.domain import clock
-from segtui.domain.sql import json_value
 from segtui.domain.text import clean_line
 from segtui.models import (
     Attachment,
@@ -41,9 +40,7 @@ def create_attachment(file_name: str, content: bytes, *, user: str) -> Attachmen
 
 def _history_references() -> set[int]:
     """Return the attachments of lines kept in segment histories."""
-    value = json_value(
-        SegmentHistory.line_values, "attachment_id", SegmentLine.attachment
-    )
+    value = SegmentHistory.attachment_id
     query = SegmentHistory.select(value).where(value.is_null(False)).distinct()
     return {int(row[0]) for row in query.tuples()}
 

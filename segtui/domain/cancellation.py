@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from segtui.db import write_transaction
 from segtui.domain.errors import InvalidValueError, NotFoundError
 from segtui.domain.users import Permission, require
-from segtui.i18n import _, ngettext
+from segtui.i18n import _, format_count, ngettext
 from segtui.models import InteractionLogEntry, LoggedSegment
 
 
@@ -150,12 +150,12 @@ class DeletedCounts:
                 "{count} canceled logged segment",
                 "{count} canceled logged segments",
                 self.logged_segments,
-            ).format(count=self.logged_segments),
+            ).format(count=format_count(self.logged_segments)),
             "entries": ngettext(
                 "{count} canceled interaction log entry",
                 "{count} canceled interaction log entries",
                 self.entries,
-            ).format(count=self.entries),
+            ).format(count=format_count(self.entries)),
         }
 
 

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from peewee import JOIN, Select
+from peewee import JOIN, SQL, Column, NodeList, Select, fn
 
-from segtui.db import casefold, fold, is_sqlite
+from segtui.db import casefold, current_database, fold, is_sqlite
 from segtui.domain import history
 from segtui.domain.classifications import Tag, contact_tags
 from segtui.domain.contacts import get_contact
@@ -18,6 +18,12 @@ from segtui.domain.profiles import ContactAnswer, contact_answers
 from segtui.domain.sql import read_page
 from segtui.i18n import _
 from segtui.models import Contact, InteractionLogEntry, SegmentHeader, SegmentLine
+from segtui.models.contact_search import (
+    SEARCH_TABLE,
+    SEARCHED_COLUMNS,
+    search_index_ready,
+    unindexed_rowids_sql,
+)
 
 # Sort keys of the contact list with their columns; the number breaks ties.
 SORT_COLUMNS = {
@@ -56,10 +62,32 @@ class ContactRow:
     privacy_blocked: bool = False
 
 
-def search_condition(text: str) -> Any:
-    """Match contacts whose number, name, city or email contains every word, any case."""
+# Characters in a trigram, the fewest a word needs for an index lookup.
+TRIGRAM_LENGTH = 3
+# Characters that GLOB reads as wildcards. A pattern escapes each one as [c].
+GLOB_WILDCARDS = "*?["
+
+
+def search_condition(text: str, *, row_by_row: bool = False) -> Any:
+    """Match contacts whose number, name, city or email contains every word, any case.
+
+    On SQLite with the trigram index, the words are looked up in the index, and the
+    contacts written since its last update are scanned. With ``row_by_row`` each
+    contact's indexed text is tested instead, which lets a query that walks an
+    index in sort order stop after a page of a common word's many matches.
+    """
+    words = text.split()
+    if not words:
+        return None
+    database = current_database()
+    if search_index_ready(database):
+        return _indexed_condition(words, row_by_row)
+    return _scan_condition(words)
+
+
+def _scan_condition(words: Sequence[str]) -> Any:
     conditions = []
-    for word in text.split():
+    for word in words:
         if is_sqlite():
             # The Python fold function takes most of a search's time, so it folds
             # the columns joined by spaces, once a row. A match cannot span two
@@ -76,16 +104,70 @@ def search_condition(text: str) -> Any:
         for match in matches[1:]:
             any_column = any_column | match
         conditions.append(any_column)
-    if not conditions:
-        return None
     result = conditions[0]
     for condition in conditions[1:]:
         result = result & condition
     return result
 
 
-def _search_columns() -> Sequence[Any]:
-    return (Contact.no, Contact.name, Contact.city, Contact.email)
+def _indexed_condition(words: Sequence[str], row_by_row: bool) -> Any:
+    """Look the words up in the SQLite trigram index, which stores the folded text.
+
+    The contacts written since the index's last update are scanned instead.
+    """
+    rowid = Column(Contact._meta.table, "rowid")
+    patterns = [_glob_pattern(word) for word in words]
+    if row_by_row:
+        globs = " AND ".join(["+text GLOB ?"] * len(words))
+        found = NodeList(
+            (
+                SQL(f"EXISTS (SELECT 1 FROM {SEARCH_TABLE} WHERE rowid = "),
+                rowid,
+                SQL(f" AND {globs})", patterns),
+            ),
+            glue="",
+        )
+    else:
+        globs = " AND ".join(_glob_test(word) for word in words)
+        found = rowid.in_(
+            SQL(f"(SELECT rowid FROM {SEARCH_TABLE} WHERE {globs})", patterns)
+        )
+    # Usually the index is up to date, and a plain lookup gives SQLite the
+    # simplest plan. A contact written between this check and the search is
+    # found by the next search.
+    unindexed_exist = current_database().execute_sql(
+        f"SELECT EXISTS ({unindexed_rowids_sql()})"
+    )
+    if not unindexed_exist.fetchone()[0]:
+        return found
+    unindexed = rowid.in_(SQL(f"({unindexed_rowids_sql()})"))
+    return (found & ~unindexed) | (unindexed & _scan_condition(words))
+
+
+def _glob_test(word: str) -> str:
+    """Return the GLOB test of a word on the index's text column.
+
+    A word of three characters or more without GLOB wildcards is looked up by its
+    trigrams. Other words test the stored text row by row, which needs no Python
+    fold. The unary plus hides such a test from FTS5, because FTS5 in SQLite 3.40.1
+    counts a pattern's bytes, not its characters, and so finds nothing for ``*mü*``
+    or for ``*bü*`` after an escaped wildcard.
+    """
+    folded = casefold(word) or ""
+    if len(folded) >= TRIGRAM_LENGTH and not any(c in GLOB_WILDCARDS for c in folded):
+        return "text GLOB ?"
+    return "+text GLOB ?"
+
+
+def _glob_pattern(word: str) -> str:
+    """Return a GLOB pattern for the folded word anywhere in the text."""
+    folded = casefold(word) or ""
+    escaped = "".join(f"[{c}]" if c in GLOB_WILDCARDS else c for c in folded)
+    return f"*{escaped}*"
+
+
+def _search_columns() -> list[Any]:
+    return [getattr(Contact, column) for column in SEARCHED_COLUMNS]
 
 
 def _joined_search_columns() -> Any:
@@ -97,12 +179,16 @@ def _joined_search_columns() -> Any:
 
 
 def contact_query(
-    search: str = "", filters: Filters | None = None, sort: str = "no"
+    search: str = "",
+    filters: Filters | None = None,
+    sort: str = "no",
+    *,
+    row_by_row: bool = False,
 ) -> Select:
     """Select the contacts that match the search text and the criteria filters.
 
-    Raises InvalidValueError for an unknown sort key and FilterSyntaxError for an
-    invalid filter.
+    ``row_by_row`` is passed on to ``search_condition``. Raises InvalidValueError
+    for an unknown sort key and FilterSyntaxError for an invalid filter.
     """
     if sort not in SORT_COLUMNS:
         raise InvalidValueError(
@@ -125,12 +211,14 @@ def contact_query(
         Contact.exclude_from_segment,
         Contact.privacy_blocked,
     ).join(company, JOIN.LEFT_OUTER, on=(Contact.company == company.no))
-    query = _where_matching(query, search, filters)
+    query = _where_matching(query, search, filters, row_by_row)
     return query.order_by(*contact_order(sort))
 
 
-def _where_matching(query: Select, search: str, filters: Filters | None) -> Select:
-    condition = search_condition(search)
+def _where_matching(
+    query: Select, search: str, filters: Filters | None, row_by_row: bool = False
+) -> Select:
+    condition = search_condition(search, row_by_row=row_by_row)
     if condition is not None:
         query = query.where(condition)
     if filters:
@@ -158,7 +246,8 @@ def list_contacts(
     With ``total``, the row count from ``count_contacts``, a page near the end is
     read backwards from the last row, which takes as long as reading the first page.
     """
-    query = contact_query(search, filters, sort).objects()
+    row_by_row = _walk_is_shorter(search, offset, limit, total)
+    query = contact_query(search, filters, sort, row_by_row=row_by_row).objects()
     page = read_page(query, contact_order(sort), offset, limit, total)
     return [
         ContactRow(
@@ -177,6 +266,24 @@ def list_contacts(
         )
         for row in page
     ]
+
+
+def _walk_is_shorter(
+    search: str, offset: int, limit: int | None, total: int | None
+) -> bool:
+    """Tell whether walking the sorted contacts reaches a page of matches sooner.
+
+    A walk tests about (offset + limit) * contacts / total rows before the page is
+    complete, and a lookup reads every match and sorts them, so the walk wins when
+    total * total exceeds (offset + limit) * contacts. The highest rowid serves as
+    the number of contacts, because it is never below it and usually close to it.
+    """
+    if not search.split() or total is None or limit is None or total == 0:
+        return False
+    if not search_index_ready(current_database()):
+        return False
+    highest = Contact.select(fn.MAX(Column(Contact._meta.table, "rowid"))).scalar()
+    return total * total > (offset + limit) * (highest or 0)
 
 
 def count_contacts(search: str = "", filters: Filters | None = None) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from segtui.db import is_sqlite, write_transaction
+from segtui.db import current_database, is_sqlite, write_transaction
 from segtui.domain import clock
 from segtui.domain.contact_fields import (
     BOOLEAN_COLUMNS,
@@ -34,7 +34,7 @@ from segtui.domain.errors import (
 from segtui.domain.numbering import CONTACT_SERIES, next_number
 from segtui.domain.users import Permission, require
 from segtui.domain.versions import check_version
-from segtui.i18n import _
+from segtui.i18n import _, format_count
 from segtui.models import (
     Contact,
     ContactBusinessRelation,
@@ -43,6 +43,7 @@ from segtui.models import (
     ContactType,
     SegmentLine,
 )
+from segtui.models.contact_search import update_search_index
 
 
 def get_contact(no: str) -> Contact:
@@ -183,6 +184,7 @@ def create_contact(values: Mapping[str, Any], *, user: str) -> Contact:
         Contact.insert(
             **_stored(row), created_at=now, created_by=user, version=1
         ).execute()
+        update_search_index(current_database())
         return get_contact(no)
 
 
@@ -255,6 +257,7 @@ def update_contact(
         ).where(Contact.no == contact.no).execute()
         if row["type"] == ContactType.COMPANY:
             propagate_to_persons(contact.no, old, changed, user)
+        update_search_index(current_database())
         return get_contact(contact.no)
 
 
@@ -272,7 +275,7 @@ def _check_type_change(contact: Contact, old_type: str, new_type: str) -> None:
                 _(
                     "Company {no} has {count} persons, so it cannot become a person; "
                     "move them to another company first."
-                ).format(no=contact.no, count=persons)
+                ).format(no=contact.no, count=format_count(persons))
             )
         own = [
             model
@@ -391,7 +394,8 @@ def delete_contact(no: str, *, user: str) -> None:
                 _(
                     "Company {no} {name} still has {count} persons; delete them or move "
                     "them to another company first."
-                ).format(no=contact.no, name=contact.name, count=persons)
+                ).format(no=contact.no, name=contact.name, count=format_count(persons))
             )
         Contact.update(company=None).where(Contact.no == contact.no).execute()
         contact.delete_instance()
+        update_search_index(current_database())

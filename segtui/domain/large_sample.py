@@ -48,6 +48,7 @@ from segtui.models import (
     Salesperson,
     Territory,
 )
+from segtui.models.contact_search import update_search_index
 
 BATCH_ROWS = 20_000
 POOL_SIZE = 400
@@ -134,6 +135,7 @@ def load_large_sample(
         generator.insert_history()
         for sql in dropped:
             database.execute_sql(sql)
+        update_search_index(database)
         last = f"CT{made:07d}"
         NumberSeries.update(last_no_used=last).where(
             NumberSeries.code == "CONTACT"

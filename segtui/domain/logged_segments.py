@@ -14,7 +14,7 @@ from segtui.domain.errors import NotFoundError
 from segtui.domain.numbering import SEGMENT_SERIES, next_number
 from segtui.domain.segment_actions import insert_logged_contacts, record_action
 from segtui.domain.users import Permission, require
-from segtui.i18n import _, ngettext
+from segtui.i18n import _, format_count, ngettext
 from segtui.models import (
     DeliveryStatus,
     InteractionLogEntry,
@@ -166,7 +166,11 @@ def follow_up_notice(entry_no: int, segment_nos: list[str]) -> str:
         "Logged segment {no} has a follow-up segment already: {segments}.",
         "Logged segment {no} has {count} follow-up segments already: {segments}.",
         len(segment_nos),
-    ).format(no=entry_no, count=len(segment_nos), segments=", ".join(segment_nos))
+    ).format(
+        no=entry_no,
+        count=format_count(len(segment_nos)),
+        segments=", ".join(segment_nos),
+    )
 
 
 def create_follow_up_segment(

@@ -26,7 +26,6 @@ from segtui.domain.criteria import (
 from segtui.domain.errors import InvalidValueError, NotFoundError
 from segtui.domain.propagation import constant, line_columns
 from segtui.domain.segmentation import lock_segment
-from segtui.domain.sql import json_object, json_value
 from segtui.domain.text import clean_line
 from segtui.domain.users import Permission, require
 from segtui.i18n import _, format_count, ngettext
@@ -47,6 +46,10 @@ SNAPSHOT_FIELDS: tuple[Field, ...] = tuple(
     field
     for field in SegmentLine._meta.sorted_fields
     if field.name not in ("id", "segment")
+)
+# The history column that keeps each of SNAPSHOT_FIELDS, by position.
+HISTORY_FIELDS: tuple[Field, ...] = tuple(
+    SegmentHistory._meta.columns[field.column_name] for field in SNAPSHOT_FIELDS
 )
 
 
@@ -357,28 +360,14 @@ def insert_lines(
     return inserted
 
 
-def line_snapshot_expression() -> Any:
-    return json_object((field.column_name, field) for field in SNAPSHOT_FIELDS)
-
-
 def _record_history(action: SegmentCriteriaAction, change: str, where: Any) -> None:
-    query = SegmentLine.select(
-        Value(action.id),
-        Value(change),
-        SegmentLine.line_no,
-        SegmentLine.contact,
-        line_snapshot_expression(),
-    ).where(where)
+    """Copy the lines ``where`` selects into the history, column by column."""
+    query = SegmentLine.select(Value(action.id), Value(change), *SNAPSHOT_FIELDS).where(
+        where
+    )
     SegmentHistory.insert_from(
-        query,
-        [
-            SegmentHistory.action,
-            SegmentHistory.change,
-            SegmentHistory.line_no,
-            SegmentHistory.contact_no,
-            SegmentHistory.line_values,
-        ],
-    ).execute()
+        query, [SegmentHistory.action, SegmentHistory.change, *HISTORY_FIELDS]
+    ).as_rowcount().execute()
 
 
 def added_message(inserted: int) -> str:
@@ -466,15 +455,21 @@ def _remove_recorded(
             & SegmentLine.line_no.between(action.first_line_no, action.last_line_no),
         )
         return _delete_history_lines(action, change)
-    current = SegmentLine.select(line_snapshot_expression()).where(
-        (SegmentLine.segment == segment.no)
-        & (SegmentLine.line_no == SegmentHistory.line_no)
-    )
+    # The line number is the join key, so it stays out of the SET list, which keeps
+    # the primary key untouched. UPDATE ... FROM needs SQLite 3.33 or later.
+    current = {
+        kept: field
+        for kept, field in zip(HISTORY_FIELDS, SNAPSHOT_FIELDS, strict=True)
+        if field is not SegmentLine.line_no
+    }
     (
-        SegmentHistory.update(
-            line_values=fn.COALESCE(current, SegmentHistory.line_values)
+        SegmentHistory.update(current)
+        .from_(SegmentLine)
+        .where(
+            _history(action, change)
+            & (SegmentLine.segment == segment.no)
+            & (SegmentLine.line_no == SegmentHistory.line_no)
         )
-        .where(_history(action, change))
         .execute()
     )
     return _delete_history_lines(action, change)
@@ -487,12 +482,8 @@ def _restore_recorded(
 
     A line whose contact was deleted or privacy blocked since is left out.
     """
-    values = [
-        json_value(SegmentHistory.line_values, field.column_name, field)
-        for field in SNAPSHOT_FIELDS
-    ]
     query = SegmentHistory.select(
-        constant(SegmentLine.segment, segment.no), *values
+        constant(SegmentLine.segment, segment.no), *HISTORY_FIELDS
     ).where(
         _history(action, change)
         & SegmentHistory.contact_no.in_(Contact.select(Contact.no))

@@ -21,7 +21,7 @@ from typing import Any
 from peewee import JOIN, Case, Value, fn
 
 from segtui import paths
-from segtui.db import is_sqlite, write_transaction
+from segtui.db import current_database, is_sqlite, write_transaction
 from segtui.domain import clock
 from segtui.domain.attachments import delete_unused_attachments
 from segtui.domain.delivery import (
@@ -38,9 +38,9 @@ from segtui.domain.errors import (
     ValidationError,
 )
 from segtui.domain.settings import HOME_COUNTRY, get_setting
-from segtui.domain.sql import json_object, json_value
+from segtui.domain.sql import json_object
 from segtui.domain.users import Permission, require
-from segtui.i18n import _
+from segtui.i18n import _, format_count
 from segtui.models import (
     Attachment,
     Contact,
@@ -111,6 +111,7 @@ def log_segment(
 
     require(user, Permission.MARKETING, _("log segments"))
     with write_transaction():
+        _take_turn_to_log()
         segment = _segment_to_log(no)
         problems = validate_segment(segment, options, output_folder)
         if problems:
@@ -165,6 +166,19 @@ def log_segment(
     )
 
 
+def _take_turn_to_log() -> None:
+    """Wait for other writers of logged segments, then hold them off until commit.
+
+    SQLite lets one writer at a time in already. On PostgreSQL this lock makes
+    logging take turns too, so each log's entries get one unbroken run of numbers,
+    above those of every log committed before it. Readers are not blocked.
+    """
+    if not is_sqlite():
+        current_database().execute_sql(
+            f'LOCK TABLE "{LoggedSegment._meta.table_name}" IN SHARE ROW EXCLUSIVE MODE'
+        )
+
+
 def _line_attachments(segment_no: str) -> set[int]:
     """Return the own attachments of a segment's lines, current or in its history."""
     ids = {
@@ -175,9 +189,7 @@ def _line_attachments(segment_no: str) -> set[int]:
         )
         .tuples()
     }
-    value = json_value(
-        SegmentHistory.line_values, "attachment_id", SegmentLine.attachment
-    )
+    value = SegmentHistory.attachment_id
     ids.update(
         int(row[0])
         for row in SegmentHistory.select(value)
@@ -192,7 +204,8 @@ def _segment_to_log(no: str) -> SegmentHeader:
     """Return the segment to log, locked; name who logged it if it is gone."""
     query = SegmentHeader.select().where(SegmentHeader.no == no)
     if not is_sqlite():
-        # The second of two users logging at once waits here, then finds it gone.
+        # Keeps edits off the header while it is logged. The second of two users
+        # logging it at once waits in _take_turn_to_log, then finds it gone.
         query = query.for_update()
     segment = query.first()
     if segment is not None:
@@ -334,7 +347,9 @@ def _line_problems(
     for text in sorted(on_every_line):
         problems.append(
             Problem(
-                _("all {count} lines: {problem}").format(count=line_count, problem=text)
+                _("all {count} lines: {problem}").format(
+                    count=format_count(line_count), problem=text
+                )
             )
         )
     hidden = sum(lines_with[text] for text in lines_with if text not in on_every_line)
@@ -347,7 +362,7 @@ def _line_problems(
         problems.append(
             Problem(
                 _("... and {count} more problems of the same kinds.").format(
-                    count=hidden
+                    count=format_count(hidden)
                 )
             )
         )
@@ -434,7 +449,7 @@ def _problems_of_line(row: dict[str, Any], options: LogOptions) -> list[str]:
                 _(
                     "template {template} has no Word attachment in language {language}, "
                     "and correspondence type {kind} needs one; add it in Interaction "
-                    "templates (ctrl+g), Languages of {template}, or with "
+                    "templates (Ctrl+G), Languages of {template}, or with "
                     "`segtui template import {template} {language} FILE.docx`; "
                     "or set the line's correspondence type to blank"
                 ).format(

@@ -15,9 +15,11 @@ from typing import Any
 from peewee import Database, Field, PostgresqlDatabase
 
 from segtui.db import create_database
+from segtui.domain.entry_numbers import highest_used_numbers, raise_counters
 from segtui.domain.errors import InvalidValueError, SegtuiError
 from segtui.i18n import _
 from segtui.models import ALL_MODELS, BaseModel, Contact
+from segtui.models.contact_search import update_search_index
 from segtui.models.migrations import check_version, current_version, migrate
 
 BATCH_ROWS = 1000
@@ -51,6 +53,8 @@ def copy_database(source_url: str, target_url: str) -> dict[str, int]:
                 counts[model._meta.table_name] = _copy_table(source, target, model)
             if isinstance(target, PostgresqlDatabase):
                 _reset_sequences(target)
+            raise_counters(target, highest_used_numbers(source))
+            update_search_index(target)
             _verify_counts(source, target, counts)
         return counts
     finally:

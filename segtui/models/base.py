@@ -6,7 +6,16 @@ import json
 from enum import StrEnum
 from typing import Any
 
-from peewee import DecimalField, Model, TextField
+from peewee import (
+    SQL,
+    AutoField,
+    DatabaseProxy,
+    DecimalField,
+    Model,
+    NodeList,
+    SqliteDatabase,
+    TextField,
+)
 
 from segtui.db import database_proxy
 
@@ -15,6 +24,25 @@ class BaseModel(Model):
     class Meta:
         database = database_proxy
         legacy_table_names = False
+
+
+class EntryNumberField(AutoField):
+    """An integer key whose numbers are never handed out again, even after deletes.
+
+    The migrations make the schema, and this field makes ``create_tables`` match
+    them: on SQLite the key is declared AUTOINCREMENT, because SQLite otherwise
+    gives a new row the highest key plus one. A PostgreSQL serial sequence only goes
+    back when reset by hand, so there the DDL is that of AutoField.
+    """
+
+    def ddl(self, ctx: Any) -> Any:
+        nodes = super().ddl(ctx)
+        database = self.model._meta.database
+        if isinstance(database, DatabaseProxy):
+            database = database.obj
+        if isinstance(database, SqliteDatabase):
+            return NodeList((nodes, SQL("AUTOINCREMENT")))
+        return nodes
 
 
 class JSONField(TextField):

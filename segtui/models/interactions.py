@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from peewee import (
-    AutoField,
     BlobField,
     BooleanField,
     CharField,
@@ -17,6 +16,7 @@ from segtui.models.base import (
     BaseModel,
     CorrespondenceType,
     DeliveryStatus,
+    EntryNumberField,
     InformationFlow,
     InitiatedBy,
     JSONField,
@@ -38,7 +38,7 @@ class Attachment(BaseModel):
     entry's letter can be produced again with the same text.
     """
 
-    id = AutoField()
+    id = EntryNumberField()
     file_name = CharField(max_length=250)
     content = BlobField()
     read_only = BooleanField(default=False)
@@ -99,7 +99,7 @@ class InteractionTemplateLanguage(BaseModel):
 class LoggedSegment(BaseModel):
     """The record of one logging run."""
 
-    entry_no = AutoField()
+    entry_no = EntryNumberField()
     segment_no = CharField(max_length=20)
     description = CharField(max_length=100, default="")
     created_at = DateTimeField()
@@ -116,7 +116,7 @@ class InteractionLogEntry(BaseModel):
     the letter was edited by hand for this contact.
     """
 
-    entry_no = AutoField()
+    entry_no = EntryNumberField()
     contact_no = CharField(max_length=20, index=True)
     contact_name = CharField(max_length=100, default="")
     contact_company_no = CharField(max_length=20, default="")

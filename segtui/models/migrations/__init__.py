@@ -14,6 +14,8 @@ from typing import Any
 
 from peewee import Database, SqliteDatabase
 
+from segtui.models.migrations.history_columns import history_line_columns
+
 SCHEMA_VERSION_TABLE = "schema_version"
 
 
@@ -118,6 +120,25 @@ def _inserted_line_range(database: Database) -> None:
     )
 
 
+def _never_reused_numbers(database: Database) -> None:
+    """Keep entry, logged segment and attachment numbers from being handed out twice."""
+    from segtui.models.migrations import never_reused_numbers
+
+    never_reused_numbers.apply(database)
+
+
+def _contact_search_index(database: Database) -> None:
+    """Index the contact list's search: FTS5 trigrams on SQLite, pg_trgm on PostgreSQL.
+
+    Builds the index for the existing contacts. Without trigram support (SQLite
+    before 3.34, or a PostgreSQL server that rejects CREATE EXTENSION) the search
+    scans the contacts, as before.
+    """
+    from segtui.models.contact_search import install_search_index
+
+    install_search_index(database)
+
+
 def _migrator(database: Database) -> Any:
     from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
 
@@ -132,6 +153,9 @@ MIGRATIONS: list[Migration] = [
     Migration(3, "email letters as attachment or body", _entry_send_as_attachment),
     Migration(4, "indexes for sorted contact and log pages", _sorted_page_indexes),
     Migration(5, "line numbers inserted by a segment action", _inserted_line_range),
+    Migration(6, "entry numbers never handed out twice", _never_reused_numbers),
+    Migration(7, "segment history lines in columns", history_line_columns),
+    Migration(8, "trigram index for the contact search", _contact_search_index),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

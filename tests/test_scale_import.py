@@ -15,9 +15,11 @@ import pytest
 
 from segtui.domain.contact_import import (
     BATCH_SIZE,
+    STEPS_PER_ROW,
     ImportCanceledError,
     import_contacts,
 )
+from segtui.domain.csv_format import READ_BATCH
 from segtui.domain.users import Permission, require
 from segtui.models import ALL_MODELS, Contact, ContactMailingGroup
 from tests.backends import POSTGRES, worker_database_url
@@ -61,20 +63,23 @@ def test_import_reports_progress(world) -> None:
     )
     assert result.created == ROW_COUNT
     assert calls, "progress was never called"
-    assert {total for _done, total in calls} == {2 * ROW_COUNT}
+    assert {total for _done, total in calls} == {STEPS_PER_ROW * ROW_COUNT}
     done_values = [done for done, _total in calls]
     assert done_values == sorted(done_values)
-    assert done_values[-1] == 2 * ROW_COUNT
-    # Checking and writing each report once per batch.
-    assert len(calls) >= 2 * (ROW_COUNT // BATCH_SIZE)
+    assert done_values[-1] == STEPS_PER_ROW * ROW_COUNT
+    # Reading reports once per READ_BATCH rows; checking and writing once per batch.
+    reading_calls = [done for done in done_values if done <= ROW_COUNT]
+    assert len(reading_calls) >= ROW_COUNT // READ_BATCH
+    assert len(calls) >= ROW_COUNT // READ_BATCH + 2 * (ROW_COUNT // BATCH_SIZE)
 
 
 @pytest.mark.parametrize(
     ("phase", "cancel_after"),
     [
-        ("while checking", BATCH_SIZE),
-        ("after the first batch written", ROW_COUNT + BATCH_SIZE),
-        ("after the last batch written", 2 * ROW_COUNT),
+        ("while reading", READ_BATCH),
+        ("while checking", ROW_COUNT + BATCH_SIZE),
+        ("after the first batch written", 2 * ROW_COUNT + BATCH_SIZE),
+        ("after the last batch written", 3 * ROW_COUNT),
     ],
 )
 def test_canceled_import_changes_nothing(world, phase: str, cancel_after: int) -> None:
@@ -93,10 +98,47 @@ def test_canceled_import_changes_nothing(world, phase: str, cancel_after: int) -
         import_contacts(csv_file(), user=TEST_USER, progress=progress, cancel=cancel)
 
     assert cancel.is_set(), phase
-    if cancel_after > ROW_COUNT:
+    if cancel_after > 2 * ROW_COUNT:
         # The cancel came while rows were already in the open transaction.
         assert written_when_canceled[0] > 0, phase
     assert snapshot() == before, phase
+
+
+def test_cancel_stops_reading_the_file(world) -> None:
+    """A cancel during reading is seen before the csv reader reaches the end."""
+    rows = 10 * READ_BATCH
+    before = snapshot()
+    cancel = threading.Event()
+    reported: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        reported.append(done)
+        if done >= READ_BATCH:
+            cancel.set()
+
+    with pytest.raises(ImportCanceledError, match="nothing was written"):
+        import_contacts(
+            csv_file(rows), user=TEST_USER, progress=progress, cancel=cancel
+        )
+
+    # The report after READ_BATCH rows set the cancel, and the next check, after
+    # 2 * READ_BATCH rows, raised: the other rows were never read.
+    assert reported == [READ_BATCH]
+    assert snapshot() == before
+
+
+def test_cancel_before_start_reads_nothing(world) -> None:
+    cancel = threading.Event()
+    cancel.set()
+    reported: list[tuple[int, int]] = []
+    with pytest.raises(ImportCanceledError):
+        import_contacts(
+            csv_file(),
+            user=TEST_USER,
+            progress=lambda done, total: reported.append((done, total)),
+            cancel=cancel,
+        )
+    assert reported == []
 
 
 def test_import_after_cancel_succeeds(world) -> None:

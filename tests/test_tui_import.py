@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from textual.widgets import Input, ProgressBar, Static
 
 from segtui.domain import contact_import
 from segtui.domain.contact_import import BATCH_SIZE
+from segtui.domain.csv_format import READ_BATCH
 from segtui.models import Contact, ContactMailingGroup, Role, UserSetup
 from segtui.ui.app import SegtuiApp
 from segtui.ui.screens.contact_import import ContactImportDialog
@@ -59,23 +60,35 @@ def rendered(widget: Static) -> str:
     return getattr(content, "plain", str(content))
 
 
+def past_first_write(steps: Any) -> bool:
+    # Each row is read, then checked, then written.
+    return steps.done >= 2 * steps.rows + BATCH_SIZE
+
+
+def past_first_read(steps: Any) -> bool:
+    return READ_BATCH <= steps.done <= steps.rows
+
+
 class HeldImport:
-    """Holds the import in its worker after its first batch of rows is written.
+    """Holds the import in its worker at a point, by default its first batch written.
 
     The import reports progress after each batch and checks the cancel event
     before the next one, so a test can look at the bar and cancel at a known
     point, however fast the machine is.
     """
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(
+        self,
+        monkeypatch: pytest.MonkeyPatch,
+        hold_when: Callable[[Any], bool] = past_first_write,
+    ) -> None:
         self.reached = threading.Event()
         self.release = threading.Event()
         advance = contact_import._Steps.advance
 
         def advance_and_hold(steps: Any, count: int) -> None:
             advance(steps, count)
-            past_first_write = steps.done >= steps.total // 2 + BATCH_SIZE
-            if past_first_write and not self.reached.is_set():
+            if hold_when(steps) and not self.reached.is_set():
                 self.reached.set()
                 assert self.release.wait(30), "the test never released the import"
 
@@ -87,7 +100,7 @@ class HeldImport:
                 await pilot.pause()
                 return
             await pilot.pause(0.05)
-        raise AssertionError("the import never reached its first written batch")
+        raise AssertionError("the import never reached the point to hold at")
 
 
 @pytest.fixture
@@ -100,10 +113,11 @@ def held_import(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldImport]:
 
 async def open_import_dialog(pilot: Pilot[Any]) -> ContactImportDialog:
     await settle(pilot)
-    pilot.app.push_screen(ContactListScreen())
+    screen = ContactListScreen()
+    pilot.app.push_screen(screen)
     await settle(pilot)
-    # Enter moves from the search field to the list, where i opens the import.
-    await pilot.press("enter")
+    # i opens the import from the list, wherever the screen put the focus.
+    screen.action_to_list()
     await pilot.press("i")
     await settle(pilot)
     dialog = pilot.app.screen
@@ -164,10 +178,10 @@ async def test_progress_advances_before_end(
 
         bar = dialog.query_one("#progress", ProgressBar)
         assert bar.display
-        assert bar.total == 2 * LONG_ROWS
+        assert bar.total == 3 * LONG_ROWS
         assert bar.progress > 0
         assert bar.progress < bar.total
-        assert "Escape cancels" in rendered(dialog.query_one("#status", Static))
+        assert "Esc cancels" in rendered(dialog.query_one("#status", Static))
 
         held_import.release.set()
         await settle(pilot, rounds=5)
@@ -186,9 +200,9 @@ async def test_cancel_rolls_back_everything(
         await start_import(pilot, "long.csv")
         await held_import.wait_until_held(pilot)
         # One batch is written inside the import's transaction by now.
-        assert dialog.query_one("#progress", ProgressBar).progress > LONG_ROWS
+        assert dialog.query_one("#progress", ProgressBar).progress > 2 * LONG_ROWS
         status = rendered(dialog.query_one("#status", Static))
-        assert f"Writing row {BATCH_SIZE} of {LONG_ROWS:,}; Escape" in status
+        assert f"Writing row {BATCH_SIZE} of {LONG_ROWS:,}; Esc" in status
 
         await pilot.press("escape")
         await pilot.pause()
@@ -211,6 +225,34 @@ async def test_cancel_rolls_back_everything(
         await settle(pilot)
         assert isinstance(pilot.app.screen, ContactListScreen)
     assert snapshot() == before
+
+
+async def test_cancel_while_reading_changes_nothing(
+    world, in_test_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held_import = HeldImport(monkeypatch, hold_when=past_first_read)
+    write_csv(in_test_folder / "long.csv", long_rows())
+    try:
+        async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
+            dialog = await open_import_dialog(pilot)
+            before = snapshot()
+            await start_import(pilot, "long.csv")
+            await held_import.wait_until_held(pilot)
+            status = rendered(dialog.query_one("#status", Static))
+            assert f"Reading row {READ_BATCH:,} of {LONG_ROWS:,}; Esc" in status
+
+            await pilot.press("escape")
+            await pilot.pause()
+            assert dialog.cancel_event.is_set()
+            held_import.release.set()
+            await settle(pilot, rounds=5)
+
+            assert pilot.app.screen is dialog
+            status = rendered(dialog.query_one("#status", Static))
+            assert "Import of long.csv canceled; nothing was written." in status
+            assert snapshot() == before
+    finally:
+        held_import.release.set()
 
 
 async def test_bad_row_names_line(world, in_test_folder: Path) -> None:
@@ -358,7 +400,7 @@ async def test_f1_shows_file_format(world) -> None:
         assert isinstance(help_screen, HelpScreen)
         assert help_screen.help_title == "Help: Import contacts from a CSV file"
         assert "profile_answers as QUESTIONNAIRE:ANSWER" in help_screen.text
-        assert "Escape cancels a running import" in help_screen.text
+        assert "Esc cancels a running import" in help_screen.text
         await pilot.press("escape")
         await settle(pilot)
         assert pilot.app.screen is dialog
@@ -386,9 +428,10 @@ async def test_viewer_cannot_open_import(world) -> None:
     UserSetup.insert(user_id="reader", role=Role.VIEWER).execute()
     async with SegtuiApp(user="reader").run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        pilot.app.push_screen(ContactListScreen())
+        screen = ContactListScreen()
+        pilot.app.push_screen(screen)
         await settle(pilot)
-        await pilot.press("enter")
+        screen.action_to_list()
         await pilot.press("i")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ContactListScreen)

@@ -18,7 +18,7 @@ from peewee import CharField
 from segtui.domain.errors import InvalidValueError
 from segtui.domain.filters import FALSE_WORDS, TRUE_WORDS
 from segtui.domain.text import clean_line
-from segtui.i18n import _
+from segtui.i18n import _, format_count
 from segtui.models import (
     Contact,
     ContactType,
@@ -172,7 +172,7 @@ def parse_value(column: str, raw: Any, codes: Mapping[str, set[str]]) -> Any:
     if limit is not None and len(text) > limit:
         raise InvalidValueError(
             _("{value!r} is longer than {limit} characters; shorten it.").format(
-                value=text, limit=limit
+                value=text, limit=format_count(limit)
             )
         )
     if column in ("no", "company_no"):
@@ -187,7 +187,15 @@ def parse_value(column: str, raw: Any, codes: Mapping[str, set[str]]) -> Any:
             )
         return text
     if column == "country_code":
-        return text.upper()
+        code = text.upper()
+        if code and code not in codes.get(column, set()):
+            raise InvalidValueError(
+                _(
+                    "unknown country code {value!r}; use a two-letter ISO 3166 code "
+                    "such as DE, AT or CH, or leave it blank."
+                ).format(value=code)
+            )
+        return code
     if column in CODE_COLUMNS:
         code = text.upper()
         if code and code not in codes.get(column, set()):
@@ -233,12 +241,39 @@ def code_label(column: str) -> str:
 
 
 def known_codes() -> dict[str, set[str]]:
-    """Return the existing codes of every code column, one small query per table."""
+    """Return the valid codes of every code column and of ``country_code``.
+
+    The setup tables take one small query each.
+    """
     codes: dict[str, set[str]] = {}
     for column, (_field, model) in CODE_COLUMNS.items():
         key = model._meta.primary_key
         codes[column] = {row[0] for row in model.select(key).tuples()}
+    codes["country_code"] = set(country_codes())
     return codes
+
+
+# CLDR territory codes that name a group of countries, a pseudo-locale or no place.
+NOT_COUNTRIES = frozenset({"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"})
+
+
+@cache
+def country_codes() -> frozenset[str]:
+    """Return the country codes a contact may have: ISO 3166 alpha-2, as CLDR lists.
+
+    The list is the territories of Babel's CLDR data, the same that names the
+    country on a letter, so every accepted code prints with a name.
+    """
+    from babel import Locale
+
+    return frozenset(
+        code
+        for code in Locale.parse("en").territories
+        if isinstance(code, str)
+        and len(code) == 2
+        and code.isalpha()
+        and code not in NOT_COUNTRIES
+    )
 
 
 def composed_name(first_name: str, middle_name: str, surname: str) -> str:

@@ -16,13 +16,25 @@ ISO dates or date-times.
 
 from __future__ import annotations
 
+import gc
+import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
-from peewee import CharField, TextField
+from peewee import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
 
 from segtui.db import write_transaction
 from segtui.domain import clock
@@ -35,9 +47,11 @@ from segtui.domain.contact_fields import (
     BOOLEAN_COLUMNS,
     CODE_COLUMNS,
     CONTACT_COLUMNS,
+    EMAIL_PATTERN,
     INHERITED_COLUMNS,
     composed_name,
     known_codes,
+    max_length,
     model_field,
     parse_value,
 )
@@ -45,7 +59,7 @@ from segtui.domain.contacts import contact_values
 from segtui.domain.csv_format import CsvError, CsvProblem, read_csv
 from segtui.domain.errors import InvalidValueError, SegtuiError
 from segtui.domain.numbering import CONTACT_SERIES, increment
-from segtui.domain.text import clean_line
+from segtui.domain.text import CONTROL_CHARACTERS, clean_line
 from segtui.domain.users import Permission, require
 from segtui.i18n import _, format_count, ngettext
 from segtui.models import (
@@ -56,6 +70,7 @@ from segtui.models import (
     ProfileAnswer,
     SegmentLine,
 )
+from segtui.models.contact_search import update_search_index
 
 PROFILE_COLUMN = "profile_answers"
 # The classification columns, each with its kind key; profile answers have none.
@@ -91,6 +106,22 @@ UNKNOWN_TYPE = "?"
 BATCH_SIZE = 500
 # New contact numbers checked against the contacts in one query.
 NUMBERS_CHECKED_AT_ONCE = 5000
+# Progress steps of each row: read, checked and written.
+STEPS_PER_ROW = 3
+
+# Text columns whose rule parse_value applies to one cell: a length limit, upper
+# case for numbers, the email pattern. A clean column is checked for all its cells
+# at once, and only the cells that may break the rule go through parse_value.
+TEXT_COLUMNS_CHECKED_AT_ONCE = frozenset(
+    column
+    for column in CONTACT_COLUMNS
+    if column not in ("type", "correspondence_type", "country_code")
+    and column not in BOOLEAN_COLUMNS
+    and column not in CODE_COLUMNS
+)
+UPPER_CASE_COLUMNS = ("no", "company_no")
+# EMAIL_PATTERN for each line of a column's cells joined by line breaks.
+EMAIL_LINES = re.compile(EMAIL_PATTERN.pattern, re.MULTILINE)
 
 
 class ImportCanceledError(SegtuiError):
@@ -103,24 +134,33 @@ Progress = Callable[[int, int], None]
 class _Steps:
     """Report progress as (done, total) and stop when the cancel event is set.
 
-    Each row counts twice in the total: once when checked, once when written.
+    Each row counts three times in the total: when read, when checked and when
+    written. While the file is read, ``rows`` is an estimate from its line breaks.
     """
 
     def __init__(
         self,
-        rows: int,
         source: str,
         progress: Progress | None,
         cancel: threading.Event | None,
     ) -> None:
-        self.total = 2 * rows
+        self.rows = 0
         self.done = 0
         self.source = source
         self.progress = progress
         self.cancel = cancel
 
-    def advance(self, count: int) -> None:
-        """Count ``count`` more steps done; raise ImportCanceledError if canceled."""
+    @property
+    def total(self) -> int:
+        return STEPS_PER_ROW * self.rows
+
+    def read(self, rows_read: int, rows_expected: int) -> None:
+        """Count the rows read so far; raise ImportCanceledError if canceled."""
+        self.rows = rows_expected
+        self.done = 0
+        self.advance(rows_read)
+
+    def check_cancel(self) -> None:
         if self.cancel is not None and self.cancel.is_set():
             raise ImportCanceledError(
                 _(
@@ -128,6 +168,10 @@ class _Steps:
                     "import again to import the file."
                 ).format(source=self.source)
             )
+
+    def advance(self, count: int) -> None:
+        """Count ``count`` more steps done; raise ImportCanceledError if canceled."""
+        self.check_cancel()
         self.done = min(self.done + count, self.total)
         if self.progress is not None:
             self.progress(self.done, self.total)
@@ -160,7 +204,7 @@ class ImportResult:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One row of the file, checked, with its values by column."""
 
@@ -168,8 +212,9 @@ class Row:
     values: dict[str, Any]
     codes: dict[str, list[str]] = field(default_factory=dict)
     old: dict[str, Any] | None = None
-    # The codes an existing contact has, for each classification column present.
-    old_codes: dict[str, set[str]] = field(default_factory=dict)
+    # The codes an existing contact has, for each classification column present;
+    # None for a new contact.
+    old_codes: dict[str, set[str]] | None = None
     # True when the type cell was invalid, so checks that depend on it are skipped.
     bad_type: bool = False
 
@@ -184,7 +229,8 @@ class Row:
     def codes_changed(self, column: str) -> bool:
         if column not in self.codes:
             return False
-        return self.old is None or set(self.codes[column]) != self.old_codes.get(
+        old_codes = self.old_codes or {}
+        return self.old is None or set(self.codes[column]) != old_codes.get(
             column, set()
         )
 
@@ -195,7 +241,7 @@ class Row:
 
     @property
     def no(self) -> str:
-        return str(self.values.get("no", ""))
+        return self.values.get("no") or ""
 
 
 def normalize_column(name: str) -> str:
@@ -217,23 +263,47 @@ def import_contacts(
 
     Raises CsvError listing every problem, each with its line and column, when any
     row is invalid; nothing is written then. ``progress(done, total)`` is called
-    after each batch of rows checked or written. Setting ``cancel`` stops the
-    import at the next batch with ImportCanceledError, and the transaction is
-    rolled back, so the database stays as it was.
+    after each batch of rows read, checked or written. Setting ``cancel`` stops
+    the import at the next batch, while reading too, with ImportCanceledError.
+    Its transaction is rolled back, so the database stays as it was.
     """
     require(user, Permission.MARKETING, _("import contacts"))
-    table = read_csv(data, source)
-    importer = _Importer(table.header, update, source)
-    importer.steps = _Steps(len(table.rows), source, progress, cancel)
-    if dry_run:
-        return importer.result(importer.check(table.rows), dry_run=True)
-    with write_transaction():
-        # Checked inside the transaction, so a contact that another user creates
-        # meanwhile cannot be overwritten.
-        rows = importer.check(table.rows)
-        result = importer.result(rows, dry_run=False)
-        importer.write(rows, user)
+    steps = _Steps(source, progress, cancel)
+    steps.check_cancel()
+    with _collector_paused():
+        table = read_csv(data, source, steps.read)
+        importer = _Importer(table.header, update, source)
+        importer.steps = steps
+        if dry_run:
+            return importer.result(importer.check(table.rows), dry_run=True)
+        with write_transaction():
+            # Checked inside the transaction, so a contact that another user creates
+            # meanwhile cannot be overwritten.
+            rows = importer.check(table.rows)
+            result = importer.result(rows, dry_run=False)
+            importer.write(rows, user)
+            update_search_index()
     return result
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector, if it runs, until the block ends.
+
+    An import keeps several objects per row until it ends, and each full
+    collection walks all of them. Reading and checking the 100,000 rows of
+    benchmarks/run.py's import file took 40% longer with the collector running,
+    measured once on a busy 2-core machine. Reference counting still frees what
+    the import drops. The pause is process-wide, so reference cycles that any
+    thread makes meanwhile are collected only after the import.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class _Importer:
@@ -243,7 +313,7 @@ class _Importer:
         self.problems: list[CsvProblem] = []
         self.columns: dict[int, str] = {}
         self.labels: dict[str, str] = {}
-        self.steps = _Steps(0, source, None, None)
+        self.steps = _Steps(source, None, None)
         self.map_header(header)
 
     # The header.
@@ -306,7 +376,7 @@ class _Importer:
                 "{file} has {count} problems; nothing was imported. Correct them and "
                 "import the file again.",
                 count,
-            ).format(file=self.source, count=count),
+            ).format(file=self.source, count=format_count(count)),
             self.problems,
         )
 
@@ -332,20 +402,21 @@ class _Importer:
                 ProfileAnswer.id, ProfileAnswer.questionnaire, ProfileAnswer.code
             ).tuples()
         }
-        rows = []
-        for chunk in _chunks(records):
-            rows.extend(self.parse_row(line, cells) for line, cells in chunk)
-            self.steps.advance(len(chunk))
+        self.parsers = {column: self.cell_parser(column) for column in self.labels}
+        self.parsed_cells: dict[str, dict[str, Any]] = {
+            column: {} for column in self.labels
+        }
+        rows = self.parse_rows(records)
         self.check_numbers(rows)
-        existing = _read_contacts(
-            [row.no for row in rows if row.no]
-            + [
-                str(row.values.get("company_no", ""))
-                for row in rows
-                if row.values.get("company_no")
-            ]
+        numbers = [row.no for row in rows if row.no]
+        company_numbers = [
+            row.values["company_no"] for row in rows if row.values.get("company_no")
+        ]
+        existing = _read_contacts(_existing_numbers(numbers + company_numbers))
+        # Only a contact that exists can be on a segment.
+        on_segments = _contacts_on_segments(
+            [number for number in numbers if number in existing]
         )
-        on_segments = _contacts_on_segments([row.no for row in rows if row.no])
         file_types = {
             row.no: UNKNOWN_TYPE if row.bad_type else row.values.get("type", "")
             for row in rows
@@ -359,6 +430,123 @@ class _Importer:
             self.fail()
         return rows
 
+    def cell_parser(self, column: str) -> Callable[[str], Any]:
+        """Return the function that reads a cell of ``column`` or raises."""
+        if column in CONTACT_COLUMNS:
+            return partial(parse_value, column, codes=self.codes)
+        if column in CLASSIFICATION_COLUMNS:
+            return partial(self.parse_codes, column)
+        if column in ("created_at", "modified_at"):
+            return _parse_timestamp
+        return _parse_user_cell
+
+    def parse_rows(self, records: list[tuple[int, list[str]]]) -> list[Row]:
+        """Parse the rows a batch at a time, in the file's order.
+
+        The rows with a cell for each column of the header are parsed a column at
+        a time. A row with fewer or more cells is parsed cell by cell.
+        """
+        width = len(self.columns)
+        rows: list[Row] = []
+        for chunk in _chunks(records, BATCH_SIZE):
+            regular = [record for record in chunk if len(record[1]) == width]
+            parsed = self.parse_columns(regular)
+            if len(regular) < len(chunk):
+                parsed.extend(
+                    self.parse_row(line, cells)
+                    for line, cells in chunk
+                    if len(cells) != width
+                )
+                parsed.sort(key=lambda row: row.line)
+            rows.extend(parsed)
+            self.steps.advance(len(chunk))
+        return rows
+
+    def parse_columns(self, records: list[tuple[int, list[str]]]) -> list[Row]:
+        """Parse rows that have a cell for each column, a column at a time."""
+        if not records:
+            return []
+        lines = [line for line, _cells in records]
+
+        parsed: dict[str, list[Any]] = {}
+        failed: list[tuple[int, str]] = []
+        columns = zip(*[cells for _line, cells in records], strict=True)
+        for index, cells in enumerate(columns):
+            column = self.columns[index]
+            values, errors = self.parse_column(column, cells)
+            parsed[column] = values
+            for position, message in errors:
+                self.problem(lines[position], message, self.labels[column])
+                failed.append((position, column))
+
+        value_columns = [
+            column for column in parsed if column not in CLASSIFICATION_COLUMNS
+        ]
+        code_columns = [column for column in parsed if column in CLASSIFICATION_COLUMNS]
+        # The header always has a no or a name column, so value_columns has one.
+        values_by_row = zip(*[parsed[column] for column in value_columns], strict=True)
+        codes_by_row: Iterable[tuple[Any, ...]] = (
+            zip(*[parsed[column] for column in code_columns], strict=True)
+            if code_columns
+            else [()] * len(lines)
+        )
+        rows = [
+            Row(
+                line,
+                dict(zip(value_columns, values, strict=True)),
+                dict(zip(code_columns, codes, strict=True)),
+            )
+            for line, values, codes in zip(
+                lines, values_by_row, codes_by_row, strict=True
+            )
+        ]
+        # A cell that failed has no value, as in a row parsed cell by cell.
+        for position, column in failed:
+            row = rows[position]
+            row.values.pop(column, None)
+            row.codes.pop(column, None)
+            if column == "type":
+                row.bad_type = True
+        return rows
+
+    def parse_column(
+        self, column: str, cells: Sequence[str]
+    ) -> tuple[list[Any], list[tuple[int, str]]]:
+        """Return the values of a column's cells, and (position, message) of each bad one.
+
+        A text column that is already clean NFC is checked for the whole column
+        at once. Any other column parses each distinct cell once.
+        """
+        if column in TEXT_COLUMNS_CHECKED_AT_ONCE:
+            checked = _check_text_column(column, cells)
+            if checked is not None:
+                values, suspects = checked
+                errors = []
+                for position in suspects:
+                    try:
+                        values[position] = self.parsers[column](cells[position])
+                    except InvalidValueError as error:
+                        errors.append((position, error.message))
+                return values, errors
+        known = self.parsed_cells[column]
+        distinct = set(cells)
+        parse = self.parsers[column]
+        for cell in distinct.difference(known):
+            try:
+                known[cell] = parse(cell)
+            except InvalidValueError as error:
+                known[cell] = _InvalidCell(error.message)
+        values = list(map(known.__getitem__, cells))
+        bad = {cell for cell in distinct if type(known[cell]) is _InvalidCell}
+        if not bad:
+            return values, []
+        errors = [
+            (position, known[cell].message)
+            for position, cell in enumerate(cells)
+            if cell in bad
+        ]
+        return values, errors
+
     def parse_row(self, line: int, cells: list[str]) -> Row:
         row = Row(line, {})
         for index, cell in enumerate(cells):
@@ -371,7 +559,7 @@ class _Importer:
                     _(
                         "the row has {count} cells, more than the {columns} columns of "
                         "the header; quote cells that contain the delimiter."
-                    ).format(count=len(cells), columns=len(self.columns)),
+                    ).format(count=format_count(len(cells)), columns=len(self.columns)),
                 )
                 break
         return row
@@ -379,14 +567,11 @@ class _Importer:
     def parse_cell(self, row: Row, column: str, cell: str) -> None:
         label = self.labels[column]
         try:
-            if column in CONTACT_COLUMNS:
-                row.values[column] = parse_value(column, cell, self.codes)
-            elif column in CLASSIFICATION_COLUMNS:
-                row.codes[column] = self.parse_codes(column, cell)
-            elif column in ("created_at", "modified_at"):
-                row.values[column] = _parse_timestamp(cell)
+            value = self.parsers[column](cell)
+            if column in CLASSIFICATION_COLUMNS:
+                row.codes[column] = value
             else:
-                row.values[column] = clean_line(cell)[:100]
+                row.values[column] = value
         except InvalidValueError as error:
             self.problem(row.line, error.message, label)
             if column == "type":
@@ -598,8 +783,9 @@ class _Importer:
         companies = {
             row.no: row for row in rows if row.values["type"] == ContactType.COMPANY
         }
+        present = frozenset(self.columns.values())
         for row in rows:
-            _complete_row(row, companies, self.columns.values())
+            _complete_row(row, companies, present)
         _propagate_company_changes(
             [row for row in rows if row.old is not None and row.no in companies],
             self.columns.values(),
@@ -637,9 +823,79 @@ def _parse_timestamp(text: str) -> datetime | None:
         ) from None
 
 
+class _InvalidCell:
+    """The problem of a cell that failed to parse, stored in place of its value."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+def _parse_user_cell(cell: str) -> str:
+    return clean_line(cell)[:100]
+
+
+def _check_text_column(
+    column: str, cells: Sequence[str]
+) -> tuple[list[str], list[int]] | None:
+    """Clean a text column's cells all at once, where that equals clean_line per cell.
+
+    Returns None when a cell has a control character or is not NFC, because then
+    each cell needs clean_line. Otherwise returns the values and the positions of
+    the cells that may break the column's rule, for parse_value to check.
+    """
+    joined = "".join(cells)
+    if CONTROL_CHARACTERS.search(joined):
+        return None
+    # NUL composes with no character, so the text joined by NUL is NFC exactly
+    # when each cell is.
+    if not joined.isascii() and not unicodedata.is_normalized("NFC", "\0".join(cells)):
+        return None
+    values = [cell.strip() for cell in cells]
+    suspects: set[int] = set()
+    limit = max_length(column)
+    if limit is not None and max(map(len, values), default=0) > limit:
+        suspects.update(
+            position for position, value in enumerate(values) if len(value) > limit
+        )
+    if column in UPPER_CASE_COLUMNS:
+        values = [value.upper() for value in values]
+    elif column == "email":
+        filled = len(values) - values.count("")
+        if len(EMAIL_LINES.findall("\n".join(values))) != filled:
+            match = EMAIL_PATTERN.match
+            suspects.update(
+                position
+                for position, value in enumerate(values)
+                if value and not match(value)
+            )
+    return values, sorted(suspects)
+
+
 def _chunks(items: Sequence[Any], size: int = BATCH_SIZE) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _existing_numbers(numbers: list[str]) -> list[str]:
+    """Return the numbers among ``numbers`` that a contact has, in one query a chunk.
+
+    The query is plain SQL because Peewee builds an IN list value by value, which
+    took longer than the query for an import of 100,000 new contacts.
+    """
+    database = Contact._meta.database
+    column = Contact.no.column_name
+    table = Contact._meta.table_name
+    found: list[str] = []
+    for chunk in _chunks(sorted(set(numbers)), NUMBERS_CHECKED_AT_ONCE):
+        marks = ", ".join([database.param] * len(chunk))
+        cursor = database.execute_sql(
+            f'SELECT "{column}" FROM "{table}" WHERE "{column}" IN ({marks})',
+            list(chunk),
+        )
+        found.extend(no for (no,) in cursor.fetchall())
+    return found
 
 
 def _read_contacts(numbers: list[str]) -> dict[str, dict[str, Any]]:
@@ -673,7 +929,10 @@ def _read_old_codes(rows: list[Row], kinds: dict[str, Any]) -> None:
     for column in CLASSIFICATION_COLUMNS:
         numbers = sorted(row.no for row in rows if column in row.codes)
         for row_no in numbers:
-            by_no[row_no].old_codes[column] = set()
+            row = by_no[row_no]
+            if row.old_codes is None:
+                row.old_codes = {}
+            row.old_codes[column] = set()
         for chunk in _chunks(numbers):
             if column == PROFILE_COLUMN:
                 query = (
@@ -692,7 +951,9 @@ def _read_old_codes(rows: list[Row], kinds: dict[str, Any]) -> None:
                     kind.link_model.contact, kind.link_code()
                 ).where(kind.link_model.contact.in_(list(chunk)))
             for contact_no, code in query.tuples():
-                by_no[contact_no].old_codes[column].add(code)
+                old_codes = by_no[contact_no].old_codes
+                assert old_codes is not None
+                old_codes[column].add(code)
 
 
 def _number_new_rows(rows: list[Row]) -> None:
@@ -742,16 +1003,21 @@ def _free_numbers(first: str, count: int, taken: set[str]) -> list[str]:
     return free
 
 
-def _complete_row(row: Row, companies: dict[str, Row], present: Any) -> None:
-    """Fill a row's final values: the old ones, inherited ones and the name."""
-    present = set(present)
-    values = dict(row.old) if row.old is not None else _blank_contact()
-    given = {
-        column: value
-        for column, value in row.values.items()
-        if column in CONTACT_COLUMNS
-    }
-    values.update(given)
+def _complete_row(row: Row, companies: dict[str, Row], present: frozenset[str]) -> None:
+    """Fill a row's final values: the old ones, inherited ones and the name.
+
+    A new contact also takes the audit columns of its row.
+    """
+    if row.old is None:
+        values = _blank_contact()
+        values.update(row.values)
+    else:
+        values = dict(row.old)
+        values.update(
+            (column, value)
+            for column, value in row.values.items()
+            if column in CONTACT_COLUMNS
+        )
     if values["type"] == ContactType.COMPANY:
         values["company_no"] = values["no"]
     elif values["company_no"] and (
@@ -776,9 +1042,6 @@ def _complete_row(row: Row, companies: dict[str, Row], present: Any) -> None:
         values["name"] = composed_name(
             values["first_name"], values["middle_name"], values["surname"]
         )
-    for column in ("created_at", "created_by", "modified_at", "modified_by"):
-        if column in row.values and row.old is None:
-            values[column] = row.values[column]
     row.values = values
 
 
@@ -793,9 +1056,12 @@ def _company_values(no: str, companies: dict[str, Row]) -> dict[str, Any]:
 
 
 def _blank_contact() -> dict[str, Any]:
-    values: dict[str, Any] = {column: "" for column in CONTACT_COLUMNS}
-    values.update({column: False for column in BOOLEAN_COLUMNS})
-    return values
+    return dict(_BLANK_CONTACT)
+
+
+_BLANK_CONTACT: dict[str, Any] = {
+    column: False if column in BOOLEAN_COLUMNS else "" for column in CONTACT_COLUMNS
+}
 
 
 def _stored_row(values: dict[str, Any]) -> dict[str, Any]:
@@ -814,24 +1080,28 @@ _STORED_COLUMNS = [
 
 
 def _insert_contacts(rows: list[Row], user: str, now: datetime, steps: _Steps) -> None:
-    records = []
-    for row in rows:
-        record = _stored_row(row.values)
-        record["created_at"] = row.values.get("created_at") or now
-        record["created_by"] = row.values.get("created_by") or user
-        record["modified_at"] = row.values.get("modified_at")
-        record["modified_by"] = row.values.get("modified_by") or ""
-        record["version"] = 1
-        records.append(record)
-    if not records:
-        return
-    fields = [Contact._meta.fields[name] for name in records[0]]
-    for chunk in _chunks(records):
-        _insert_rows(fields, [[record[f.name] for f in fields] for record in chunk])
+    """Insert new contacts in batches, building each batch a column at a time."""
+    names = [name for _column, name, _blank_is_null in _STORED_COLUMNS]
+    names += [*AUDIT_COLUMNS, "version"]
+    fields = [Contact._meta.fields[name] for name in names]
+    for chunk in _chunks(rows):
+        values = [row.values for row in chunk]
+        columns = [
+            [value[column] or None for value in values]
+            if blank_is_null
+            else [value[column] for value in values]
+            for column, _name, blank_is_null in _STORED_COLUMNS
+        ]
+        columns.append([value.get("created_at") or now for value in values])
+        columns.append([value.get("created_by") or user for value in values])
+        columns.append([value.get("modified_at") for value in values])
+        columns.append([value.get("modified_by") or "" for value in values])
+        columns.append([1] * len(values))
+        _insert_rows(fields, list(zip(*columns, strict=True)))
         steps.advance(len(chunk))
 
 
-def _insert_rows(fields: list[Any], rows: list[list[Any]]) -> None:
+def _insert_rows(fields: list[Any], rows: Sequence[Sequence[Any]]) -> None:
     """Insert rows of values for ``fields`` of one model with one prepared statement.
 
     Peewee's insert_many builds the SQL text value by value, and that took most of
@@ -842,21 +1112,37 @@ def _insert_rows(fields: list[Any], rows: list[list[Any]]) -> None:
     columns = ", ".join(f'"{field.column_name}"' for field in fields)
     marks = ", ".join([database.param] * len(fields))
     sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
-    # A text field stores a str or None as it is; only other fields convert.
-    convert = [
-        None if type(field) in (CharField, TextField) else field.db_value
-        for field in fields
+    if not rows:
+        return
+    by_column = [
+        _database_values(field, values)
+        for field, values in zip(fields, zip(*rows, strict=True), strict=True)
     ]
-    parameters = [
-        tuple(
-            value
-            if to_db is None and (value is None or type(value) is str)
-            else field.db_value(value)
-            for field, to_db, value in zip(fields, convert, row, strict=True)
-        )
-        for row in rows
-    ]
-    database.cursor().executemany(sql, parameters)
+    database.cursor().executemany(sql, list(zip(*by_column, strict=True)))
+
+
+# The Python type in which each kind of field stores a value as it is: for such a
+# value, and for None, Peewee's db_value returns the value unchanged.
+_UNCONVERTED_TYPES: dict[type, type] = {
+    CharField: str,
+    TextField: str,
+    BooleanField: bool,
+    IntegerField: int,
+    DateTimeField: datetime,
+}
+
+
+def _database_values(field: Any, values: Sequence[Any]) -> Sequence[Any]:
+    """Return one column's values as ``field`` stores them.
+
+    The column is converted value by value only when a value's type needs it, so
+    a column of text for a text field costs one pass over the types.
+    """
+    stored = field.rel_field if isinstance(field, ForeignKeyField) else field
+    kept = _UNCONVERTED_TYPES.get(type(stored))
+    if kept is not None and set(map(type, values)) <= {kept, type(None)}:
+        return values
+    return [field.db_value(value) for value in values]
 
 
 def _update_contacts(rows: list[Row], user: str, now: datetime, steps: _Steps) -> None:

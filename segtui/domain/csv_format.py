@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TextIO
 
 from segtui.domain.errors import InvalidValueError, Problem, ValidationError
-from segtui.i18n import _
+from segtui.i18n import _, format_count
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DELIMITERS = ",;\t"
+# Records read between two calls of read_csv's progress callback.
+READ_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -136,11 +138,18 @@ def detect_delimiter(header_line: str) -> str:
         return best if counts[best] else ","
 
 
-def read_csv(data: bytes, source: str) -> CsvTable:
+def read_csv(
+    data: bytes,
+    source: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> CsvTable:
     """Read a CSV file's header and non-empty rows, the cells unescaped.
 
-    Raises CsvError for a file that is not UTF-8, has no header, or cannot be
-    parsed.
+    ``progress(rows_read, rows_expected)`` is called after every ``READ_BATCH``
+    records. ``rows_expected`` is an estimate from the line breaks, since a
+    quoted cell may span lines. An exception that ``progress`` raises, such as a
+    cancel, stops the reading. Raises CsvError for a file that is not UTF-8, has
+    no header, or cannot be parsed.
     """
     text = decode(data, source)
     first_line = next(iter(text.splitlines()), "")
@@ -160,26 +169,81 @@ def read_csv(data: bytes, source: str) -> CsvTable:
     delimiter = detect_delimiter(first_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     table = CsvTable(header=[], delimiter=delimiter)
+    expected = max(text.count("\n") + text.count("\r") - text.count("\r\n") - 1, 0)
+    rows = table.rows
+    # The last line of the record read before, so the next record starts after it.
+    previous_end = 0
     try:
-        for line, cells in _records(reader):
+        for cells in reader:
+            line = previous_end + 1
+            previous_end = reader.line_num
             if not table.header:
                 table.header = [cell.strip() for cell in cells]
                 continue
-            if any(cell.strip() for cell in cells):
-                table.rows.append((line, [unescape_cell(cell) for cell in cells]))
+            # Joined, the cells are blank exactly when each cell is, and contain a
+            # ' whenever a cell starts with the escape.
+            joined = "".join(cells)
+            if not joined.strip():
+                continue
+            if "'" in joined:
+                cells = [unescape_cell(cell) for cell in cells]
+            rows.append((line, cells))
+            if progress is not None and len(rows) % READ_BATCH == 0:
+                progress(len(rows), max(expected, len(rows)))
     except csv.Error as error:
-        raise CsvError(
-            _("{file} cannot be read as CSV; nothing was imported.").format(
-                file=source
-            ),
-            [CsvProblem(str(error), line_no=reader.line_num)],
+        raise _read_error(
+            error, text, source, table.header, previous_end + 1, reader
         ) from None
+    if progress is not None:
+        progress(len(rows), len(rows))
     return table
 
 
-def _records(reader: Any) -> Iterator[tuple[int, list[str]]]:
-    """Yield each record with the line it starts on; a quoted cell may span lines."""
-    previous_end = 0
-    for cells in reader:
-        yield previous_end + 1, cells
-        previous_end = reader.line_num
+def _read_error(
+    error: csv.Error,
+    text: str,
+    source: str,
+    header: list[str],
+    line: int,
+    reader: Any,
+) -> CsvError:
+    """Return the CsvError for a record the csv module cannot read.
+
+    ``line`` is the line the record starts on. A cell over the csv module's field
+    size limit is named by its column, since such a cell is often a quote that
+    was never closed and ran on through the rest of the file.
+    """
+    message = _("{file} cannot be read as CSV; nothing was imported.").format(
+        file=source
+    )
+    if "field limit" not in str(error):
+        return CsvError(message, [CsvProblem(str(error), line_no=reader.line_num)])
+    limit = csv.field_size_limit()
+    index = _overlong_cell_index(text, line, reader.dialect.delimiter, limit)
+    # A cell past the header's columns is named by its position, counted from 1.
+    column = header[index] if index < len(header) else str(index + 1)
+    problem = _(
+        "the cell is longer than {limit} characters, more than any column takes. "
+        "Add the closing quote if the cell misses it, or shorten the cell, then "
+        "import the file again."
+    ).format(limit=format_count(limit))
+    return CsvError(message, [CsvProblem(problem, line_no=line, column=column)])
+
+
+def _overlong_cell_index(text: str, line: int, delimiter: str, limit: int) -> int:
+    """Return the index of the cell over ``limit`` in the record that starts on ``line``.
+
+    The first ``limit`` characters of the record end inside that cell, so the
+    number of cells read from them, minus one, is the index.
+    """
+    lines = io.StringIO(text, newline="")
+    start = 0
+    for _number in range(line - 1):
+        start += len(lines.readline())
+    # The csv module accepts a cell of exactly ``limit`` characters.
+    prefix = text[start : start + limit]
+    reader = csv.reader(io.StringIO(prefix, newline=""), delimiter=delimiter)
+    try:
+        return max(len(next(reader, [""])) - 1, 0)
+    except csv.Error:
+        return 0

@@ -20,6 +20,7 @@ from textual.widgets import Button, Checkbox, Input, ProgressBar, Static
 
 from segtui.domain.contact_import import (
     IMPORT_COLUMNS,
+    STEPS_PER_ROW,
     ImportCanceledError,
     ImportResult,
     import_contacts,
@@ -45,10 +46,11 @@ MAX_PROBLEMS_SHOWN = 50
 IMPORT_HELP = _(
     "Import contacts and their classifications from a CSV file, all rows or none. "
     "Type the path of the file, absolute or relative to the folder segtui was "
-    "started in, and press Enter or ctrl+s.\n\n"
+    "started in, and press Enter or Ctrl+S.\n\n"
     "The first row names the columns, in any order and case. Cells are separated "
     "by comma, semicolon or tab, and the file is UTF-8 (in Excel, save it as "
-    '"CSV UTF-8"). `segtui export contacts` writes a file in this format. The '
+    '"CSV UTF-8"). The command segtui export contacts writes a file in this '
+    "format. The "
     "header needs a no column or a name column (name, first_name or surname). A "
     "new contact needs a name, and a blank no takes the next number of the "
     "contact number series. type is company or person, and blank means person for a new contact. "
@@ -56,16 +58,31 @@ IMPORT_HELP = _(
     "industry_groups, business_relations, job_responsibilities, and "
     "profile_answers as QUESTIONNAIRE:ANSWER. A classification column in the "
     "file replaces the contact's codes of that kind.\n\n"
-    "Update contacts that exist (--update, as in `segtui import contacts`): a "
+    "Update contacts that exist (--update, as in segtui import contacts): a "
     "row whose no exists updates that contact. Without the tick such a row is a "
     "problem. Check only (--dry-run): check the whole file "
     "and show how many contacts would be created and updated, writing nothing.\n\n"
     "Every row is checked before anything is written. Each problem is listed as "
     '"line N, column C: problem", and then nothing is imported: correct the file '
-    "and press Enter again. The bar moves as rows are checked and then written. "
-    "Escape cancels a running import, and everything it wrote is rolled back.\n\n"
+    "and press Enter again. The bar moves as rows are read, checked and then "
+    "written. "
+    "Esc cancels a running import, and everything it wrote is rolled back.\n\n"
     "The columns: {columns}."
 ).format(columns=", ".join(IMPORT_COLUMNS))
+
+
+def import_phase(done: int, total: int) -> tuple[int, int, int]:
+    """Return the phase (0 reading, 1 checking, 2 writing), its row and the rows.
+
+    The import counts each row once read, once checked and once written. While
+    the file is read, the row count is an estimate.
+    """
+    rows = total // STEPS_PER_ROW
+    if done <= rows or rows == 0:
+        return 0, done, rows
+    if done <= 2 * rows:
+        return 1, done - rows, rows
+    return 2, done - 2 * rows, rows
 
 
 # FormDialog comes first because Textual 8.2.8 takes a class's CSS type names from
@@ -88,6 +105,13 @@ class ContactImportDialog(FormDialog, FieldNavigation):
             "app.help",
             _("Help"),
             tooltip=_("Show the file format and the keys of the import"),
+        ),
+        # Replaces the form's Save, so that F1 names what ctrl+s does here.
+        Binding(
+            "ctrl+s",
+            "save",
+            _("Import"),
+            tooltip=_("Check the file and import it, as Enter in the file field does"),
         ),
     ]
 
@@ -140,7 +164,7 @@ class ContactImportDialog(FormDialog, FieldNavigation):
         yield Static("", id="error", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(_("Import (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Import (Ctrl+S)"), id="save", variant="primary", compact=True)
         yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
@@ -160,7 +184,7 @@ class ContactImportDialog(FormDialog, FieldNavigation):
             return
         text = self.query_one("#path", Input).value.strip()
         if not text:
-            self.show_problem(_("Type the path of a CSV file, or press Escape."))
+            self.show_problem(_("Type the path of a CSV file, or press Esc."))
             return
         path = Path(text).expanduser()
         update = self.query_one("#update", Checkbox).value
@@ -187,37 +211,35 @@ class ContactImportDialog(FormDialog, FieldNavigation):
     def progress_reporter(self) -> Callable[[int, int], None]:
         """Return the import's progress callback, which runs in the worker thread."""
         last_shown = 0.0
-        was_writing = False
+        last_phase = -1
 
         def report(done: int, total: int) -> None:
-            nonlocal last_shown, was_writing
+            nonlocal last_shown, last_phase
             now = time.monotonic()
-            # The first report of the writing phase and the last one always show.
-            writing = done > total // 2
+            # The first report of each phase and the last one always show.
+            phase = import_phase(done, total)[0]
             due = now - last_shown >= PROGRESS_INTERVAL
-            if not (due or writing != was_writing or done >= total):
+            if not (due or phase != last_phase or done >= total):
                 return
-            last_shown, was_writing = now, writing
+            last_shown, last_phase = now, phase
             self.app.call_from_thread(self.show_progress, done, total)
 
         return report
 
     def show_progress(self, done: int, total: int) -> None:
-        """Move the bar and name the row.
-
-        The import counts each row twice: once checked, and once written.
-        """
+        """Move the bar and name the phase and the row."""
         if self.cancel_event.is_set():
             return
         self.query_one("#progress", ProgressBar).update(total=total, progress=done)
-        rows = total // 2
-        if done <= rows:
-            text = _("Checking row {row} of {rows}; Escape cancels.")
-            row = done
-        else:
-            text = _("Writing row {row} of {rows}; Escape cancels.")
-            row = done - rows
-        self.show_status(text.format(row=format_count(row), rows=format_count(rows)))
+        phase, row, rows = import_phase(done, total)
+        texts = (
+            _("Reading row {row} of {rows}; Esc cancels."),
+            _("Checking row {row} of {rows}; Esc cancels."),
+            _("Writing row {row} of {rows}; Esc cancels."),
+        )
+        self.show_status(
+            texts[phase].format(row=format_count(row), rows=format_count(rows))
+        )
 
     def set_running(self, running: bool) -> None:
         self.running = running

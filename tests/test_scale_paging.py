@@ -6,6 +6,10 @@ reversed order with a small offset. These tests check the shape of that, not its
 speed. The offset sent to the database stays below one page, and the rows equal the
 plain forward read at many offsets, ties in the sort column included. On SQLite the
 first and last pages of every sort are index walks, not sorts.
+
+A page next to a row already read, the anchor, is read by seeking from the anchor's
+sort values instead. Those pages too must equal the forward read, with NULLs and ties
+in the sort keys, and a page next to its anchor is read with no OFFSET at all.
 """
 
 from __future__ import annotations
@@ -13,13 +17,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 import pytest
 
 from segtui.db import current_database
 from segtui.domain import contact_queries, history, segmentation
-from segtui.models import Contact
+from segtui.domain.sql import Anchor, read_page, reading_next_to
+from segtui.models import Campaign, Contact
 from segtui.ui.app import SegtuiApp
 from segtui.ui.screens.contacts import PAGE_SIZE as CONTACT_PAGE
 from segtui.ui.screens.contacts import ContactListScreen
@@ -288,6 +294,184 @@ def test_first_and_last_pages_walk_index(world) -> None:
             assert sorts == [], (name, sql, details)
 
 
+# Seeking from a row already read, as the window table does for the next page.
+
+
+# A list's page read and its unique keys in order, as the tables pass them.
+KeyedList = tuple[PageRead, list[Any]]
+
+
+def build_keyed_lists() -> dict[str, KeyedList]:
+    """Build long lists and return a page read and the table keys of each, in order."""
+    no = segment_of(ROWS)
+    tie_contacts()
+    add_entries(ROWS)
+    lists: dict[str, KeyedList] = {}
+    for sort in SORTS:
+
+        def read_contacts(offset: int, total: int | None, sort: str = sort) -> Any:
+            page = contact_queries.list_contacts(
+                sort=sort, offset=offset, limit=PAGE, total=total
+            )
+            return contact_keys(page)
+
+        keys = contact_keys(contact_queries.list_contacts(sort=sort))
+        lists[f"contacts by {sort}"] = (read_contacts, keys)
+
+    def read_lines(offset: int, total: int | None) -> Any:
+        page = segmentation.segment_lines(no, offset, PAGE, total)
+        return [str(line.line_no) for line in page]
+
+    def read_entries(offset: int, total: int | None) -> Any:
+        page = history.list_entries(None, offset, PAGE, total)
+        return [str(entry.entry_no) for entry in page]
+
+    lines = [str(line.line_no) for line in segmentation.segment_lines(no)]
+    entries = [str(entry.entry_no) for entry in history.list_entries()]
+    lists["segment lines"] = (read_lines, lines)
+    lists["entries"] = (read_entries, entries)
+    return lists
+
+
+def anchors_to_check(offset: int, keys: list[Any]) -> list[Anchor]:
+    """Anchors next to the page at ``offset`` and a few rows away, on both sides."""
+    anchors = []
+    for index in (offset - 1, offset - 4, offset + PAGE, offset + PAGE + 6):
+        if 0 <= index < len(keys):
+            anchors.append(Anchor(index, keys[index]))
+    return anchors
+
+
+def test_anchored_pages_match_forward_read(world) -> None:
+    for name, (read, keys) in build_keyed_lists().items():
+        total = len(keys)
+        assert total > 2 * PAGE, name
+        for offset in offsets_to_check(total):
+            expected = keys[offset : offset + PAGE]
+            for anchor in anchors_to_check(offset, keys):
+                with reading_next_to(anchor):
+                    page = read(offset, total)
+                assert page == expected, (name, offset, anchor)
+
+
+def test_neighbour_seek_has_no_offset(world) -> None:
+    for name, (read, keys) in build_keyed_lists().items():
+        total = len(keys)
+        for offset in (PAGE, total // 2, total - 2 * PAGE):
+            for anchor in (
+                Anchor(offset - 1, keys[offset - 1]),
+                Anchor(offset + PAGE, keys[offset + PAGE]),
+            ):
+                with statement_log() as log, reading_next_to(anchor):
+                    page = read(offset, total)
+                assert page == keys[offset : offset + PAGE], (name, offset, anchor)
+                assert log.selects_with_offset() == [], (name, offset, anchor)
+                # The anchor's sort values, then the page.
+                selects = [sql for sql, _params in log.statements]
+                assert len(selects) == 2, (name, offset, anchor)
+
+
+def test_far_anchor_falls_back_to_ends(world) -> None:
+    """An anchor farther from the page than either end is not used."""
+    add_tied_contacts(ROWS)
+    keys = contact_keys(contact_queries.list_contacts(sort="name"))
+    total = len(keys)
+    anchor = Anchor(total - 1, keys[-1])
+    with statement_log() as log, reading_next_to(anchor):
+        page = contact_queries.list_contacts(
+            sort="name", offset=10, limit=PAGE, total=total
+        )
+    assert contact_keys(page) == keys[10 : 10 + PAGE]
+    assert log.offsets() == [10]
+
+
+def test_stale_anchor_falls_back_to_offset(world) -> None:
+    """An anchor row that no longer matches the query is not sought from."""
+    add_tied_contacts(ROWS)
+    keys = contact_keys(contact_queries.list_contacts(sort="city"))
+    deleted = keys[PAGE - 1]
+    Contact.delete().where(Contact.no == deleted).execute()
+    keys.remove(deleted)
+    total = len(keys)
+    with statement_log() as log, reading_next_to(Anchor(PAGE - 1, deleted)):
+        page = contact_queries.list_contacts(
+            sort="city", offset=PAGE, limit=PAGE, total=total
+        )
+    assert contact_keys(page) == keys[PAGE : 2 * PAGE]
+    assert log.offsets() == [PAGE]
+
+
+@explain_needs_sqlite
+def test_neighbour_seek_walks_index(world) -> None:
+    """A page next to its anchor is a range of an index, not a sort."""
+    for name, (read, keys) in build_keyed_lists().items():
+        offset = len(keys) // 2
+        for anchor in (
+            Anchor(offset - 1, keys[offset - 1]),
+            Anchor(offset + PAGE, keys[offset + PAGE]),
+        ):
+            with statement_log() as log, reading_next_to(anchor):
+                read(offset, len(keys))
+            page_sql, params = log.statements[-1]
+            details = plan_details(page_sql, params)
+            sorts = [detail for detail in details if "TEMP B-TREE" in detail]
+            assert sorts == [], (name, details)
+            ranges = [
+                detail
+                for detail in details
+                if detail.startswith("SEARCH") and ("<" in detail or ">" in detail)
+            ]
+            assert ranges, (name, details)
+
+
+# Campaigns have two nullable dates, so they test NULLs in the sort keys.
+CAMPAIGN_DATES = (None, date(2026, 3, 1), date(2026, 5, 1), None, date(2026, 3, 1))
+CAMPAIGNS = 47
+CAMPAIGN_PAGE = 6
+
+
+def add_campaigns() -> None:
+    for index in range(CAMPAIGNS):
+        Campaign.create(
+            no=f"C{index:03d}",
+            starting_date=CAMPAIGN_DATES[index % len(CAMPAIGN_DATES)],
+            ending_date=CAMPAIGN_DATES[index % 3],
+        )
+
+
+def campaign_orders() -> dict[str, list[Any]]:
+    start, end, no = Campaign.starting_date, Campaign.ending_date, Campaign.no
+    return {
+        "start": [start, no],
+        "start desc": [start.desc(), no],
+        "all desc": [start.desc(), no.desc()],
+        "nulls last": [start.asc(nulls="last"), no],
+        "desc nulls first": [start.desc(nulls="first"), no.desc()],
+        "two dates": [start, end.desc(), no],
+        "two dates nulls": [start.desc(nulls="last"), end.asc(nulls="first"), no],
+    }
+
+
+def test_anchored_pages_with_nulls(world) -> None:
+    """Seeks match the forward read with NULLs and ties in every sort key."""
+    add_campaigns()
+    query = Campaign.select(Campaign.no).where(Campaign.no.startswith("C"))
+    for name, order in campaign_orders().items():
+        keys = [row.no for row in query.order_by(*order)]
+        assert len(keys) == CAMPAIGNS, name
+        for offset in range(CAMPAIGNS + 1):
+            expected = keys[offset : offset + CAMPAIGN_PAGE]
+            for index in (offset - 1, offset - 3, offset + CAMPAIGN_PAGE):
+                if not 0 <= index < CAMPAIGNS:
+                    continue
+                anchor = Anchor(index, keys[index])
+                for total in (None, CAMPAIGNS):
+                    page = read_page(
+                        query, order, offset, CAMPAIGN_PAGE, total, anchor=anchor
+                    )
+                    assert [row.no for row in page] == expected, (name, offset, index)
+
+
 # The screens: End, then up past the window's first row.
 
 
@@ -377,3 +561,44 @@ async def test_history_end_then_up(world) -> None:
     facts = await end_then_up(InteractionHistoryScreen(), "#entries")
     check_end_then_up(facts, keys, HISTORY_PAGE)
     assert facts["first_cell"] == facts["key"]
+
+
+# The screens: keys pressed in a burst on a long list.
+
+
+async def settle_reads(pilot: Any, table: WindowTable) -> None:
+    """Wait until the table has read every page the keys so far need."""
+    await settle(pilot)
+    for _round in range(30):
+        if not table.pending:
+            return
+        await settle(pilot)
+
+
+async def test_contact_list_key_bursts(world) -> None:
+    add_tied_contacts(20_000)
+    keys = contact_keys(contact_queries.list_contacts(sort="name"))
+    screen = ContactListScreen()
+    screen.sort = "name"
+    async with SegtuiApp(user=TEST_USER).run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        pilot.app.push_screen(screen)
+        await settle(pilot)
+        table = pilot.app.screen.query_one("#contacts", WindowTable)
+        table.focus()
+        await settle(pilot)
+        page = table.scrollable_content_region.height - table.header_height
+        await pilot.press(*["pagedown"] * 100)
+        await settle_reads(pilot, table)
+        index = table.start + table.cursor_row
+        assert index == 100 * page
+        assert table.window[table.cursor_row].key == keys[index]
+        await pilot.press(*["pageup"] * 30, *["down"] * 7)
+        await settle_reads(pilot, table)
+        index = table.start + table.cursor_row
+        assert index == 70 * page + 7
+        assert table.window[table.cursor_row].key == keys[index]
+        start = table.start
+        window_keys = [row.key for row in table.window]
+        assert window_keys == keys[start : start + len(window_keys)]
+        assert [row.key.value for row in table.ordered_rows] == window_keys

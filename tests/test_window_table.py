@@ -6,13 +6,15 @@ each test has an empty database open.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
-from segtui.ui.widgets.virtual_table import WindowRow, WindowTable
+from segtui.domain.sql import Anchor, current_anchor
+from segtui.ui.widgets.virtual_table import WINDOW_MARGIN, WindowRow, WindowTable
 from tests.tui_helpers import settle
 
 PAGE = 50
@@ -20,14 +22,24 @@ MAX_ROWS = 150
 
 
 class FakeQuery:
-    """A query of ``total`` numbered rows that records every page read."""
+    """A query of ``total`` numbered rows that records every page read.
+
+    A read waits while ``gate`` is clear, so a test can press keys while a page is
+    being read.
+    """
 
     def __init__(self, total: int) -> None:
         self.total = total
         self.reads: list[tuple[int, int]] = []
+        # The anchor each read seeks from, None for a read from an offset.
+        self.anchors: list[Anchor | None] = []
+        self.gate = threading.Event()
+        self.gate.set()
 
     def fetch(self, offset: int, limit: int) -> list[WindowRow]:
+        assert self.gate.wait(timeout=30), "the test never let the read go on"
         self.reads.append((offset, limit))
+        self.anchors.append(current_anchor())
         end = min(offset + limit, self.total)
         return [
             WindowRow(key=f"R{index}", cells=(f"R{index}", str(index)), value=index)
@@ -142,3 +154,145 @@ async def test_reload_keeps_cursor_on_key(database) -> None:
         )
         await settle(pilot)
         assert table.cursor_value == 10
+
+
+# Keys pressed while a page is being read.
+
+BURST_ROWS = 50_000
+
+
+async def open_gated(pilot: Any, query: FakeQuery) -> WindowTable:
+    """Settle the table and return it. Its reads then wait until ``release``."""
+    await settle(pilot)
+    table = pilot.app.query_one(WindowTable)
+    query.gate.clear()
+    return table
+
+
+async def release(pilot: Any, query: FakeQuery) -> None:
+    query.gate.set()
+    await settle(pilot)
+    # A burst may need several reads, each started when the one before arrived.
+    for _round in range(20):
+        if not pilot.app.query_one(WindowTable).pending:
+            break
+        await settle(pilot)
+
+
+def page_height(table: WindowTable) -> int:
+    """Return the rows a page key moves: the rows on screen below the header."""
+    return table.scrollable_content_region.height - table.header_height
+
+
+def check_window(table: WindowTable) -> None:
+    keys = [str(table.get_row_at(index)[0]) for index in range(table.row_count)]
+    assert keys == [f"R{table.start + index}" for index in range(table.row_count)]
+    assert [row.key for row in table.window] == keys
+
+
+async def test_page_up_burst_from_end(database) -> None:
+    query = FakeQuery(BURST_ROWS)
+    async with TableApp(query).run_test(size=(40, 20)) as pilot:
+        await settle(pilot)
+        table = pilot.app.query_one(WindowTable)
+        await pilot.press("end")
+        await settle(pilot)
+        page = page_height(table)
+        query.gate.clear()
+        await pilot.press(*["pageup"] * 100)
+        await release(pilot, query)
+        expected = BURST_ROWS - 1 - 100 * page
+        assert cursor_index(table) == expected
+        assert table.cursor_value == expected
+        check_window(table)
+
+
+async def test_page_up_burst_stops_at_top(database) -> None:
+    query = FakeQuery(BURST_ROWS)
+    async with TableApp(query).run_test(size=(40, 20)) as pilot:
+        await settle(pilot)
+        table = pilot.app.query_one(WindowTable)
+        for _step in range(30):
+            await pilot.press("pagedown")
+            await settle(pilot, rounds=1)
+        await settle(pilot)
+        assert table.start > 0
+        query.gate.clear()
+        await pilot.press(*["pageup"] * 100)
+        await release(pilot, query)
+        assert cursor_index(table) == 0
+        assert table.cursor_value == 0
+        check_window(table)
+
+
+async def test_page_down_at_edge_moves_full_page(database) -> None:
+    query = FakeQuery(BURST_ROWS)
+    async with TableApp(query).run_test(size=(40, 20)) as pilot:
+        table = await open_gated(pilot, query)
+        assert table.row_count == MAX_ROWS
+        table.move_cursor(row=MAX_ROWS - 5)
+        await pilot.pause()
+        before = cursor_index(table)
+        await pilot.press("pagedown")
+        await release(pilot, query)
+        assert cursor_index(table) == before + page_height(table)
+        assert table.cursor_value == before + page_height(table)
+        check_window(table)
+
+
+async def test_down_burst_while_loading(database) -> None:
+    query = FakeQuery(BURST_ROWS)
+    async with TableApp(query).run_test(size=(40, 20)) as pilot:
+        table = await open_gated(pilot, query)
+        table.move_cursor(row=MAX_ROWS - 30)
+        await pilot.pause()
+        before = cursor_index(table)
+        await pilot.press(*["down"] * 90, *["up"] * 7, *["pagedown"] * 3)
+        await release(pilot, query)
+        expected = before + 90 - 7 + 3 * page_height(table)
+        assert cursor_index(table) == expected
+        assert table.cursor_value == expected
+        check_window(table)
+
+
+async def test_burst_without_waiting(database) -> None:
+    """Keys sent at once, with pages arriving whenever their reads end."""
+    query = FakeQuery(BURST_ROWS)
+    async with TableApp(query).run_test(size=(40, 20)) as pilot:
+        await settle(pilot)
+        table = pilot.app.query_one(WindowTable)
+        page = page_height(table)
+        await pilot.press(*["pagedown"] * 100)
+        await release(pilot, query)
+        assert cursor_index(table) == 100 * page
+        await pilot.press(*["pageup"] * 40, *["up"] * 5)
+        await release(pilot, query)
+        assert cursor_index(table) == 60 * page - 5
+        assert table.cursor_value == 60 * page - 5
+        check_window(table)
+
+
+async def test_neighbour_reads_carry_anchor(database) -> None:
+    query = FakeQuery(10_000)
+    async with TableApp(query).run_test(size=(40, 20)) as pilot:
+        await settle(pilot)
+        table = pilot.app.query_one(WindowTable)
+        for _step in range(30):
+            await pilot.press("pagedown")
+            await settle(pilot, rounds=1)
+        for _step in range(45):
+            await pilot.press("pageup")
+            await settle(pilot, rounds=1)
+        await settle(pilot)
+        assert cursor_index(table) < table.start + WINDOW_MARGIN + PAGE
+        # The first page is read by the app without an anchor.
+        reads = list(zip(query.reads[1:], query.anchors[1:], strict=True))
+        anchors = []
+        for (offset, limit), anchor in reads:
+            assert anchor is not None, (offset, limit)
+            assert anchor.index in (offset - 1, offset + limit), (offset, limit)
+            assert anchor.key == f"R{anchor.index}", (offset, limit)
+            anchors.append((offset, anchor.index))
+        # Reads below the window seek forwards, and reads above it backwards.
+        assert any(index < offset for offset, index in anchors)
+        assert any(index > offset for offset, index in anchors)

@@ -1,280 +1,24 @@
-"""A table that shows any number of rows while reading only the pages on screen.
+"""The tables of the list screens: RowTable, and WindowTable for long queries.
 
 Textual's DataTable holds every row as a widget-side object: 100,000 rows took about
 13 s and 90 MiB on a 2-core machine (DataTable of Textual 8.2.8) and blocked the UI.
-This table knows only the row count; it asks its ``fetch(offset, limit)`` function
-for a page when the page comes into view, in a thread worker, and keeps a few pages
-in memory. Opening it, jumping to the last row and moving the cursor cost the same
-for 100 rows as for a million.
-
-Rows are (key, cells) pairs; cells are shown as plain text, never as markup. The
-cursor row is drawn in reverse video, so it shows without colour too.
+WindowTable holds only a window of a long query's rows and reads the next page in a
+thread worker when the cursor nears either end of the window.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rich.segment import Segment
-from rich.style import Style
-from rich.text import Text
 from textual.binding import Binding
-from textual.geometry import Size
-from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
 from textual.widgets import DataTable
 
+from segtui.domain.sql import Anchor, reading_next_to
 from segtui.i18n import _
 from segtui.ui.keys import NamedBindings
-from segtui.ui.text import ELLIPSIS, display
 from segtui.ui.worker import run_job
-
-PAGE_ROWS = 100
-# Pages kept in memory; older ones are read again when they come back into view.
-CACHED_PAGES = 20
-
-Row = tuple[Any, Sequence[Any]]
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    width: int
-
-
-class VirtualTable(NamedBindings, ScrollView, can_focus=True):
-    """Rows read page by page from a query, with a row cursor."""
-
-    DEFAULT_CSS = """
-    VirtualTable {
-        height: 1fr;
-        background: $surface;
-        color: $foreground;
-    }
-    """
-
-    BINDINGS = [
-        Binding("up", "cursor(-1)", _("Up"), show=False, tooltip=_("Previous row")),
-        Binding("down", "cursor(1)", _("Down"), show=False, tooltip=_("Next row")),
-        Binding(
-            "ctrl+u,pageup",
-            "page(-1)",
-            _("Page up"),
-            show=False,
-            tooltip=_("Go to the previous page (ctrl+u where Page Up does not work)"),
-        ),
-        Binding(
-            "ctrl+d,pagedown",
-            "page(1)",
-            _("Page down"),
-            show=False,
-            tooltip=_("Go to the next page (ctrl+d where Page Down does not work)"),
-        ),
-        Binding(
-            "ctrl+a,home,ctrl+home",
-            "first",
-            _("First row"),
-            show=False,
-            tooltip=_("Go to the first row (ctrl+a where Home does not work)"),
-        ),
-        Binding(
-            "ctrl+e,end,ctrl+end",
-            "last",
-            _("Last row"),
-            show=False,
-            tooltip=_("Go to the last row (ctrl+e where End does not work)"),
-        ),
-        Binding("enter", "select", _("Select"), show=False, tooltip=_("Open the row")),
-    ]
-
-    cursor_row: reactive[int] = reactive(0)
-
-    class RowHighlighted(Message):
-        def __init__(self, table: VirtualTable, row: int, key: Any) -> None:
-            super().__init__()
-            self.table = table
-            self.row = row
-            self.key = key
-
-    class RowSelected(Message):
-        def __init__(self, table: VirtualTable, row: int, key: Any) -> None:
-            super().__init__()
-            self.table = table
-            self.row = row
-            self.key = key
-
-    def __init__(
-        self,
-        columns: Sequence[Column],
-        *,
-        id: str | None = None,
-        classes: str | None = None,
-    ) -> None:
-        super().__init__(id=id, classes=classes)
-        self.columns = list(columns)
-        self.row_count = 0
-        self.fetch: Callable[[int, int], list[Row]] | None = None
-        self.pages: OrderedDict[int, list[Row]] = OrderedDict()
-        self.loading: set[int] = set()
-        self.generation = 0
-
-    # Feeding the table.
-
-    def load(
-        self, row_count: int, fetch: Callable[[int, int], list[Row]], keep: Any = None
-    ) -> None:
-        """Show a new query: its row count and how to read a page of it.
-
-        ``fetch`` runs in a thread worker. With ``keep``, the cursor goes back to
-        the row with that key if it is on the first page read.
-        """
-        self.generation += 1
-        self.row_count = row_count
-        self.fetch = fetch
-        self.pages.clear()
-        self.loading.clear()
-        self.keep_key = keep
-        self.virtual_size = Size(self.table_width(), row_count + 1)
-        self.cursor_row = min(self.cursor_row, max(row_count - 1, 0))
-        self.refresh()
-
-    def table_width(self) -> int:
-        return sum(column.width + 2 for column in self.columns)
-
-    def row_at(self, index: int) -> Row | None:
-        page = self.pages.get(index // PAGE_ROWS)
-        if page is None:
-            self.request_page(index // PAGE_ROWS)
-            return None
-        self.pages.move_to_end(index // PAGE_ROWS)
-        offset = index % PAGE_ROWS
-        return page[offset] if offset < len(page) else None
-
-    @property
-    def cursor_key(self) -> Any:
-        row = self.row_at(self.cursor_row) if self.row_count else None
-        return row[0] if row else None
-
-    def request_page(self, page: int) -> None:
-        if page in self.loading or self.fetch is None:
-            return
-        self.loading.add(page)
-        fetch, generation = self.fetch, self.generation
-
-        def read() -> list[Row]:
-            return fetch(page * PAGE_ROWS, PAGE_ROWS)
-
-        run_job(
-            self.screen,
-            read,
-            lambda rows: self.page_loaded(generation, page, rows),
-            group=f"table-{id(self)}-{page}",
-        )
-
-    def page_loaded(self, generation: int, page: int, rows: list[Row]) -> None:
-        if generation != self.generation:
-            return
-        self.loading.discard(page)
-        self.pages[page] = rows
-        while len(self.pages) > CACHED_PAGES:
-            self.pages.popitem(last=False)
-        keep = getattr(self, "keep_key", None)
-        if keep is not None and page == self.cursor_row // PAGE_ROWS:
-            for offset, (key, _cells) in enumerate(rows):
-                if key == keep:
-                    self.cursor_row = page * PAGE_ROWS + offset
-                    break
-            self.keep_key = None
-        self.refresh()
-        if page == self.cursor_row // PAGE_ROWS:
-            self.post_highlight()
-
-    # Drawing.
-
-    def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        scroll_x, scroll_y = self.scroll_offset
-        if y == 0:
-            return self.header_strip().crop_extend(scroll_x, scroll_x + width, None)
-        index = scroll_y + y - 1
-        if index >= self.row_count:
-            return Strip.blank(width)
-        row = self.row_at(index)
-        cells = row[1] if row else [ELLIPSIS] + [""] * (len(self.columns) - 1)
-        strip = self.row_strip(cells, cursor=index == self.cursor_row)
-        return strip.crop_extend(scroll_x, scroll_x + width, None)
-
-    def header_strip(self) -> Strip:
-        style = Style(bold=True, underline=True)
-        return self.cells_strip([c.label for c in self.columns], style)
-
-    def row_strip(self, cells: Sequence[Any], cursor: bool) -> Strip:
-        style = Style(reverse=True) if cursor else Style()
-        return self.cells_strip(cells, style)
-
-    def cells_strip(self, cells: Sequence[Any], style: Style) -> Strip:
-        segments = []
-        for column, value in zip(self.columns, cells, strict=False):
-            text = Text(display(value), no_wrap=True, overflow="ellipsis")
-            text.truncate(column.width, overflow="ellipsis", pad=True)
-            segments.append(Segment(" ", style))
-            segments.extend(text.render(self.app.console))
-            segments.append(Segment(" ", style))
-        return Strip(segments).apply_style(style)
-
-    # Moving.
-
-    def watch_cursor_row(self, old: int, new: int) -> None:
-        self.scroll_to_cursor()
-        self.refresh()
-        self.post_highlight()
-
-    def post_highlight(self) -> None:
-        if self.row_count:
-            self.post_message(
-                self.RowHighlighted(self, self.cursor_row, self.cursor_key)
-            )
-
-    def scroll_to_cursor(self) -> None:
-        visible = max(self.size.height - 1, 1)
-        top = self.scroll_offset.y
-        if self.cursor_row < top:
-            self.scroll_to(y=self.cursor_row, animate=False)
-        elif self.cursor_row >= top + visible:
-            self.scroll_to(y=self.cursor_row - visible + 1, animate=False)
-
-    def move_to(self, row: int) -> None:
-        if self.row_count:
-            self.cursor_row = max(0, min(row, self.row_count - 1))
-
-    def action_cursor(self, step: int) -> None:
-        self.move_to(self.cursor_row + step)
-
-    def action_page(self, direction: int) -> None:
-        self.move_to(self.cursor_row + direction * max(self.size.height - 2, 1))
-
-    def action_first(self) -> None:
-        self.move_to(0)
-
-    def action_last(self) -> None:
-        self.move_to(self.row_count - 1)
-
-    def action_select(self) -> None:
-        if self.row_count:
-            self.post_message(self.RowSelected(self, self.cursor_row, self.cursor_key))
-
-    def on_focus(self) -> None:
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self.refresh()
-
 
 # A Textual DataTable that keeps a window of a long query's rows.
 
@@ -294,14 +38,14 @@ class RowTable(NamedBindings, DataTable[Any]):
             "first",
             _("First row"),
             show=False,
-            tooltip=_("Go to the first row (ctrl+a where Home does not work)"),
+            tooltip=_("Go to the first row (Ctrl+A where Home does not work)"),
         ),
         Binding(
             "ctrl+e,end,ctrl+end",
             "last",
             _("Last row"),
             show=False,
-            tooltip=_("Go to the last row (ctrl+e where End does not work)"),
+            tooltip=_("Go to the last row (Ctrl+E where End does not work)"),
         ),
     ]
 
@@ -346,14 +90,20 @@ class WindowTable(RowTable):
 
     The scrollbar covers the rows on hand, not the whole query.
 
-    The screens give their read functions the query's row count, so a page nearer
-    the end than the start is read in the reversed order with a small OFFSET
-    (``segtui.domain.sql.read_page``), and End costs as much as Home.
+    The page next to the window is read with the window's edge row as the anchor
+    (``segtui.domain.sql.reading_next_to``), so ``read_page`` seeks from that row's
+    sort values in an index instead of stepping over an OFFSET, and a page in the
+    middle of a long query costs as much as the first. The screens give their read
+    functions the query's row count, so End reads the last page backwards and
+    costs as much as Home.
 
-    NOTE: a page in the middle of a long query still skips its offset with SQL
-    OFFSET, which the database steps over row by row. In the middle of 200,000
-    contacts sorted by name a page took about 0.5 s (SQLite, 2 cores), against
-    0.01 s at either end. Keyset paging would make it constant too.
+    Cursor keys and Page Up or Down that go past the window set a target row. The
+    cursor waits at the window's edge while the rows up to the target are read,
+    then moves on to it, so no key is lost or shortened while a page is loading.
+    When the rows up to the target do not fit in one read of ``max_rows``, the
+    page around the target replaces the window. That read seeks from the window's
+    nearer edge with an OFFSET of the rows in between, unless an end of the query
+    is nearer.
     """
 
     def __init__(
@@ -375,6 +125,8 @@ class WindowTable(RowTable):
         self.generation = 0
         self.pending = False
         self.filling = False
+        # The query index the cursor moves to once its rows are read, if any.
+        self.target: int | None = None
         # Rows passed to the table since it was created, for tests and benchmarks.
         self.rows_read = 0
 
@@ -397,6 +149,7 @@ class WindowTable(RowTable):
         """
         self.generation += 1
         self.pending = False
+        self.target = None
         self.total = total
         self.fetch = fetch
         self.rows_read += len(rows)
@@ -457,6 +210,9 @@ class WindowTable(RowTable):
         """Read the next page in the cursor's direction when it nears the edge."""
         if self.pending or self.fetch is None:
             return
+        if self.target is not None:
+            self.read_toward_target()
+            return
         end = self.start + len(self.window)
         if row >= len(self.window) - WINDOW_MARGIN and end < self.total:
             self.request(end, self.page_rows, before=False)
@@ -464,14 +220,64 @@ class WindowTable(RowTable):
             offset = max(0, self.start - self.page_rows)
             self.request(offset, self.start - offset, before=True)
 
+    def read_toward_target(self) -> None:
+        """Read the rows between the window and the target, or around a far target."""
+        target = self.target
+        if self.pending or self.fetch is None or target is None:
+            return
+        end = self.start + len(self.window)
+        if self.start <= target < end:
+            self.go_to(target)
+            return
+        if target >= end:
+            limit = max(self.page_rows, target - end + 1 + WINDOW_MARGIN)
+            if limit <= self.max_rows:
+                self.request(end, limit, before=False)
+                return
+        else:
+            count = max(self.page_rows, self.start - target + WINDOW_MARGIN)
+            if count <= self.max_rows:
+                offset = max(0, self.start - count)
+                self.request(offset, self.start - offset, before=True)
+                return
+        # Too far for the window to slide to: read the rows around the target.
+        offset = max(0, min(target - self.page_rows // 2, self.total - self.page_rows))
+        self.jump(offset, to_last=False)
+
+    def edge_anchor(self, offset: int) -> Anchor | None:
+        """Return the window's edge row nearest to a read from ``offset``, if any.
+
+        The row key is the query's unique sort key, as ``read_page`` requires.
+        """
+        end = self.start + len(self.window)
+        if not self.window or self.start <= offset < end:
+            return None
+        if offset >= end:
+            return Anchor(end - 1, self.window[-1].key)
+        return Anchor(self.start, self.window[0].key)
+
+    def read_job(self, offset: int, limit: int) -> Callable[[], list[WindowRow]]:
+        """Return a job that reads ``limit`` rows from ``offset``, seeking from the
+        window's nearest edge row."""
+        fetch = self.fetch
+        anchor = self.edge_anchor(offset)
+        if fetch is None:
+            return list
+
+        def read() -> list[WindowRow]:
+            with reading_next_to(anchor):
+                return fetch(offset, limit)
+
+        return read
+
     def request(self, offset: int, limit: int, before: bool) -> None:
         if self.fetch is None:
             return
         self.pending = True
-        fetch, generation = self.fetch, self.generation
+        generation = self.generation
         run_job(
             self.screen,
-            lambda: fetch(offset, limit),
+            self.read_job(offset, limit),
             lambda rows: self.page_arrived(generation, offset, rows, before),
             group=f"window-{id(self)}",
             on_error=self.page_failed,
@@ -479,6 +285,7 @@ class WindowTable(RowTable):
 
     def page_failed(self, error: Exception) -> None:
         self.pending = False
+        self.target = None
         report = getattr(self.screen, "show_error", None)
         if report is not None:
             report(error)
@@ -491,29 +298,47 @@ class WindowTable(RowTable):
         self.pending = False
         self.rows_read += len(rows)
         if not rows:
+            # The query has fewer rows than counted: stop at the rows on hand.
+            self.target = None
             return
         cursor, scroll_y = self.cursor_row, self.scroll_y
         if before:
             window = (rows + self.window)[: self.max_rows]
-            self.fill(offset, window, cursor + len(rows), scroll_y + len(rows))
+            start, cursor = offset, cursor + len(rows)
+            scroll_y += len(rows)
+        else:
+            drop = max(0, len(self.window) + len(rows) - self.max_rows)
+            window = (self.window + rows)[drop:]
+            start, cursor = self.start + drop, cursor - drop
+            scroll_y -= drop
+        if not 0 <= cursor < len(window):
+            # The cursor moved away from this end while the page was read, and the
+            # page would push its row out of the window: keep the window as it is.
+            self.read_ahead(self.cursor_row)
             return
-        drop = max(0, len(self.window) + len(rows) - self.max_rows)
-        if drop == 0:
-            self.window = self.window + rows
+        if not before and start == self.start:
+            self.window = window
             for row in rows:
                 self.add_row(*row.cells, key=row.key)
+        else:
+            self.fill(start, window, cursor, scroll_y)
+        if self.target is not None:
+            self.go_to(self.target)
+        elif not before:
             self.fill_ahead()
-            return
-        window = (self.window + rows)[drop:]
-        self.fill(self.start + drop, window, cursor - drop, scroll_y - drop)
 
     def jump(self, offset: int, to_last: bool) -> None:
+        """Replace the window with the rows from ``offset`` on.
+
+        The cursor goes to the last row read with ``to_last``, to the target if one
+        is set, or else to the first row read.
+        """
         if self.fetch is None:
             return
+        read = self.read_job(offset, self.page_rows)
         self.generation += 1
         self.pending = True
-        fetch, generation = self.fetch, self.generation
-        limit = self.page_rows
+        generation = self.generation
 
         def arrived(rows: list[WindowRow]) -> None:
             if generation != self.generation:
@@ -521,17 +346,66 @@ class WindowTable(RowTable):
             self.pending = False
             self.rows_read += len(rows)
             self.fill(offset, rows, len(rows) - 1 if to_last else 0)
-            self.fill_ahead()
+            if self.target is not None and rows:
+                self.go_to(self.target)
+            else:
+                self.target = None
+                self.fill_ahead()
 
         run_job(
             self.screen,
-            lambda: fetch(offset, limit),
+            read,
             arrived,
             group=f"window-{id(self)}",
             on_error=self.page_failed,
         )
 
+    # Moving the cursor by rows and pages, past the window's edges too.
+
+    def go_to(self, index: int) -> None:
+        """Move the cursor to the row at query ``index``, reading it first if needed."""
+        index = max(0, min(index, self.total - 1))
+        if self.start <= index < self.start + len(self.window):
+            self.target = None
+            self.move_cursor(row=index - self.start)
+            return
+        self.target = index
+        # The cursor waits at the edge that the target lies beyond.
+        edge = 0 if index < self.start else len(self.window) - 1
+        if self.window and self.cursor_row != edge:
+            self.move_cursor(row=edge)
+        self.read_toward_target()
+
+    def move_by(self, rows: int, within_window: Callable[[], None]) -> None:
+        """Move the cursor ``rows`` rows; ``within_window`` is DataTable's own move,
+        used when the new row is on hand and no target is waiting."""
+        if not self.window:
+            return
+        if self.target is None and 0 <= self.cursor_row + rows < len(self.window):
+            within_window()
+            return
+        current = self.start + self.cursor_row if self.target is None else self.target
+        self.go_to(current + rows)
+
+    def page_height(self) -> int:
+        """Return the rows that Page Up and Page Down move, as DataTable counts them."""
+        header = self.header_height if self.show_header else 0
+        return max(self.scrollable_content_region.height - header, 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_by(1, super().action_cursor_down)
+
+    def action_cursor_up(self) -> None:
+        self.move_by(-1, super().action_cursor_up)
+
+    def action_page_down(self) -> None:
+        self.move_by(self.page_height(), super().action_page_down)
+
+    def action_page_up(self) -> None:
+        self.move_by(-self.page_height(), super().action_page_up)
+
     def action_first(self) -> None:
+        self.target = None
         if self.start == 0:
             if self.window:
                 self.move_cursor(row=0)
@@ -539,6 +413,7 @@ class WindowTable(RowTable):
         self.jump(0, to_last=False)
 
     def action_last(self) -> None:
+        self.target = None
         if self.start + len(self.window) >= self.total:
             if self.window:
                 self.move_cursor(row=len(self.window) - 1)

@@ -104,6 +104,11 @@ def test_copy_writes_osc52(copy_database: str, tmp_path: Path) -> None:
         # The contact list: y copies the number of the selected contact.
         open_area(pane, "Contacts: Contacts")
         pane.wait_for("Contacts (")
+        # s moves from the list to the search field, whose key the footer then
+        # shows as ctrl+f.
+        pane.wait_for("s Search")
+        pane.send("s")
+        pane.wait_for("^F Search")
         pane.type("Lüdenscheid")
         pane.wait_for("1 contact  sorted")
         pane.send("Down")

@@ -1,4 +1,4 @@
-"""The table helpers that the list screens share: refilling keeps the cursor's row."""
+"""The table helpers that the list screens share: the cursor's row, labels."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
 from segtui.ui.screens.listing import new_table, refill, selected_key
+from segtui.ui.text import TRUNCATION_MARK, truncate_cells
+from tests.test_state_words import screen_lines
 
 
 class TableApp(App[None]):
@@ -67,3 +69,23 @@ async def test_home_and_end_move_row_cursor() -> None:
         assert table.cursor_row == 39
         await pilot.press("ctrl+a")
         assert table.cursor_row == 0
+
+
+class LabelApp(App[None]):
+    """A table with a label wider than its column, and one in markup brackets."""
+
+    def compose(self) -> ComposeResult:
+        yield new_table(
+            "codes", [("Gebietsschema", "locale", 10), ("[b]Code[/b]", "code", 11)]
+        )
+
+
+async def test_long_label_ends_in_mark() -> None:
+    app = LabelApp()
+    async with app.run_test(size=(40, 6)) as pilot:
+        await pilot.pause()
+        header = screen_lines(pilot)[0]
+    cut = truncate_cells("Gebietsschema", 10)
+    assert cut.endswith(TRUNCATION_MARK)
+    assert f" {cut} " in header
+    assert "[b]Code[/b]" in header

@@ -32,6 +32,7 @@ from segtui.ui.screens.segment_dialogs import select_options
 from segtui.ui.widgets.tick import Tick
 from tests.terminal_fixture import MARKUP_NOS, ROWS, STORED, load_fixture
 from tests.test_state_words import screen_lines
+from tests.test_terminal_cases import terminal_cells
 from tests.test_tui_criteria import (
     TABS_TO_COUNTRY,
     new_segment,
@@ -139,6 +140,38 @@ def test_ui_sources_use_no_ambiguous_symbols() -> None:
             assert width in ("Na", "N", "H"), f"{path.name}: {character!r} is {width}"
 
 
+# Emoji sequences in table cells.
+
+# Names whose emoji Rich 15.0 and tmux 3.3a measure differently when shown whole.
+EMOJI_NAMES = {
+    "eye with emoji selector": "\U0001f441\ufe0f Optik Studio",
+    "heart with emoji selector": "\u2764\ufe0f Blumen Lang",
+    "keycap": "1\ufe0f\u20e3 Fahrschule",
+    "family joined": "\U0001f468\u200d\U0001f469\u200d\U0001f467 Familie Roth",
+    "skin tone": "\U0001f44d\U0001f3fd Gut und Co",
+    "rainbow flag": "\U0001f3f3\ufe0f\u200d\U0001f308 Verein",
+}
+
+
+@pytest.mark.parametrize("name", EMOJI_NAMES.values(), ids=list(EMOJI_NAMES))
+def test_cell_text_width_as_tmux(name: str) -> None:
+    text = ui_text.plain(name).plain
+    # tmux 3.3a places characters by the C library's wcwidth(), as terminal_cells.
+    assert cell_len(text) == len(terminal_cells(text)), repr(text)
+    assert text.split()[1:] == name.split()[1:]
+    # Only marks, joiners and modifiers are left out, never a letter or an emoji.
+    assert set(text) <= set(name)
+    for character in set(name) - set(text):
+        category = unicodedata.category(character)
+        assert category in ("Mn", "Cf", "Sk"), (hex(ord(character)), category)
+
+
+def test_cell_text_keeps_other_names() -> None:
+    for no, name in STORED.items():
+        if no != "C-EMJ":
+            assert ui_text.plain(name).plain == name, no
+
+
 # Markup-looking text shown literally.
 
 
@@ -164,13 +197,22 @@ class WidgetsApp(App[None]):
 @pytest.mark.parametrize("no", FIXTURE_NOS)
 async def test_names_shown_in_widgets(no: str) -> None:
     name = STORED[no]
+    # Labels and table cells leave out emoji selectors and joiners, and the other
+    # widgets show the name as stored.
+    cell_text = ui_text.terminal_text(name)
+    expected_by_widget = {
+        "#label": cell_text,
+        "#static": cell_text,
+        "#table": cell_text,
+    }
     app = WidgetsApp(name)
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         for selector in ("#label", "#static", "#table", "#input", "#options"):
             region = app.query_one(selector).region
             lines = screen_lines(pilot)[region.y : region.bottom]
-            assert any(name in line for line in lines), (selector, lines)
+            expected = expected_by_widget.get(selector, name)
+            assert any(expected in line for line in lines), (selector, lines)
         select = app.query_one("#select", Select)
         select_lines = screen_lines(pilot)[select.region.y : select.region.bottom]
         assert any(f"K1  {name}" in line for line in select_lines), select_lines

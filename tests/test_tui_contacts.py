@@ -12,9 +12,11 @@ from segtui.ui.app import SegtuiApp
 from segtui.ui.screens.code_tables import MailingGroupScreen
 from segtui.ui.screens.contact_card import ContactCardScreen
 from segtui.ui.screens.contact_dialogs import ContactDialog, TagDialog
+from segtui.ui.screens.contact_import import ContactImportDialog
 from segtui.ui.screens.contacts import ContactFilterScreen, ContactListScreen
 from segtui.ui.screens.menu import GoToDialog
 from tests.conftest import TEST_USER
+from tests.test_state_words import screen_lines
 from tests.tui_helpers import settle, table_rows, type_text
 
 
@@ -40,6 +42,7 @@ async def test_search_as_you_type(world) -> None:
     async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
         await open_contacts(pilot)
         assert len(table_rows(pilot, "#contacts")) == 9
+        await pilot.press("s")
         assert pilot.app.focused is pilot.app.screen.query_one("#search", Input)
         await type_text(pilot, "müller berlin")
         await pilot.pause(0.5)
@@ -57,6 +60,7 @@ async def test_search_as_you_type(world) -> None:
 async def test_card_opens_with_history(world) -> None:
     async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
         await open_contacts(pilot)
+        await pilot.press("s")
         await type_text(pilot, "IND1")
         await pilot.pause(0.5)
         await settle(pilot)
@@ -80,7 +84,6 @@ async def test_card_opens_with_history(world) -> None:
 async def test_new_contact_form(world) -> None:
     async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
         await open_contacts(pilot)
-        await pilot.press("enter")
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ContactDialog)
@@ -150,7 +153,6 @@ async def test_add_and_remove_tag(world) -> None:
 async def test_filter_screen_filters_list(world) -> None:
     async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
         await open_contacts(pilot)
-        await pilot.press("enter")
         await pilot.press("f")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ContactFilterScreen)
@@ -170,7 +172,6 @@ async def test_viewer_sees_no_change_keys(world) -> None:
     UserSetup.create(user_id="viewer", role=Role.VIEWER)
     async with SegtuiApp(user="viewer").run_test(size=(80, 24)) as pilot:
         await open_contacts(pilot)
-        await pilot.press("enter")
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ContactListScreen)
@@ -214,3 +215,55 @@ async def test_admin_creates_mailing_group(world) -> None:
         assert ["GOLD", "Gold customers", "      0"] in rows
         table = pilot.app.screen.query_one("#codes", DataTable)
         assert table.row_count == 3
+
+
+async def test_list_has_focus_at_open(world) -> None:
+    async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
+        await open_contacts(pilot)
+        table = pilot.app.screen.query_one("#contacts", DataTable)
+        assert pilot.app.focused is table
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ContactImportDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ContactListScreen)
+        assert pilot.app.focused is table
+
+
+async def test_footer_shows_list_keys(world) -> None:
+    async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
+        await open_contacts(pilot)
+        footer = screen_lines(pilot)[-1]
+        assert "n New" in footer
+        assert "i Import" in footer
+        assert "s Search" in footer
+
+
+async def test_search_key_and_back(world) -> None:
+    async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
+        await open_contacts(pilot)
+        screen = pilot.app.screen
+        search = screen.query_one("#search", Input)
+        table = screen.query_one("#contacts", DataTable)
+        await pilot.press("s")
+        assert pilot.app.focused is search
+        await type_text(pilot, "wien")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        # Escape in the search field goes back to the list and keeps the search.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        assert pilot.app.focused is table
+        assert search.value == "wien"
+        assert [row[0] for row in table_rows(pilot, "#contacts")] == ["CO2", "CO2P1"]
+        await pilot.press("ctrl+f")
+        assert pilot.app.focused is search
+        await pilot.press("enter")
+        assert pilot.app.focused is table
+        assert pilot.app.screen is screen
+        # Escape on the list leaves the screen.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, ContactListScreen)

@@ -7,6 +7,7 @@ JSON do not use these functions and stay ISO.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -20,9 +21,10 @@ from rich.text import Text
 from segtui import i18n
 from segtui.domain.dates import german_dates
 from segtui.domain.errors import InvalidValueError
+from segtui.domain.history import delivery_word
 from segtui.domain.text import printable
 from segtui.i18n import _
-from segtui.models import CorrespondenceType, DeliveryStatus
+from segtui.models import CorrespondenceType
 
 # The characters segtui draws around user data. Each is one cell wide and not
 # East Asian ambiguous, which some terminals draw two cells wide, so columns and
@@ -34,6 +36,21 @@ ELLIPSIS = "..."
 # push the rest of the row one cell to the right.
 TRUNCATION_MARK = "~"
 CHROME_GLYPHS = (RULE, ELLIPSIS, TRUNCATION_MARK)
+
+# Characters that join or restyle the character before them, which Rich 15.0 and
+# terminals count differently: variation selectors (U+FE0F selects the emoji
+# form of U+1F441 EYE, which Rich counts as two cells and tmux 3.3a as one), the
+# zero width joiner of emoji sequences, and the emoji skin tone modifiers (Rich
+# counts them as part of the emoji before them, tmux 3.3a as two cells more).
+# tmux 3.3a measures each character with the C library's wcwidth(), and without
+# these characters an emoji is as wide for Rich as for wcwidth().
+# NOTE: some other characters still differ, because Rich and the C library follow
+# other Unicode versions or rules: Rich 15.0 counts the spacing vowel signs of
+# Indic scripts (U+093E and others) as no cells and glibc as one, and the trigrams
+# U+2630..U+2637 as two cells and glibc as one. They are shown as stored.
+TERMINAL_UNSAFE = re.compile(
+    r"[\ufe00-\ufe0f\U000e0100-\U000e01ef\u200d\U0001f3fb-\U0001f3ff]"
+)
 
 
 class CellText(Text):
@@ -68,10 +85,21 @@ def plain(value: Any) -> CellText:
     """Return a Rich Text of the value with no markup parsing, for tables and labels.
 
     A DataTable cell too narrow for the value shows its start and TRUNCATION_MARK.
-    NOTE: Label and Static turn the Text into Textual Content, which still cuts
-    with U+2026.
+    The text leaves out the characters of TERMINAL_UNSAFE, so the columns after
+    it stay where Rich puts them. Label and Static turn the Text into Textual
+    Content, which Textual 8.2.8 wraps at the widget's width, so they cut nothing
+    unless their height is fixed: then the lines past it are hidden, with no mark.
     """
-    return CellText(display(value), no_wrap=True, overflow="ellipsis")
+    return CellText(terminal_text(display(value)), no_wrap=True, overflow="ellipsis")
+
+
+def terminal_text(text: str) -> str:
+    """Return ``text`` without the characters of TERMINAL_UNSAFE.
+
+    An emoji then shows in its plain form: U+1F441 U+FE0F as U+1F441, a family
+    joined by U+200D as its members side by side.
+    """
+    return TERMINAL_UNSAFE.sub("", text)
 
 
 def display(value: Any) -> str:
@@ -160,9 +188,4 @@ def correspondence_label(value: str) -> str:
 
 def delivery_label(value: str) -> str:
     """Delivery status as a word, so it reads without colour."""
-    return {
-        DeliveryStatus.PENDING: _("pending"),
-        DeliveryStatus.SENT: _("sent"),
-        DeliveryStatus.FAILED: _("FAILED"),
-        DeliveryStatus.NOT_DELIVERED: _("not delivered"),
-    }.get(value, value)
+    return delivery_word(value)

@@ -12,16 +12,12 @@ from segtui.domain.dates import date_hint
 from segtui.i18n import _
 from segtui.ui.screens.dialogs import ConfirmDialog
 from segtui.ui.screens.history import InteractionHistoryScreen
-from segtui.ui.screens.listing import (
-    ListScreen,
-    new_table,
-    selected_key,
-    widen_columns,
-)
+from segtui.ui.screens.listing import ListScreen, selected_key
 from segtui.ui.screens.navigation import FieldNavigation
 from segtui.ui.screens.segment_dialogs import FormDialog, form_row, select_options
 from segtui.ui.text import display, format_count, plain
 from segtui.ui.widgets.typeahead import TypeAheadInput
+from segtui.ui.widgets.virtual_table import RowTable
 from segtui.ui.worker import run_job
 
 
@@ -81,7 +77,7 @@ class CampaignDialog(FormDialog, FieldNavigation):
         yield Static("", id="error", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(_("Save (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Save (Ctrl+S)"), id="save", variant="primary", compact=True)
         yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
@@ -163,8 +159,9 @@ class CampaignListScreen(ListScreen):
             (_("Resp."), "responses", 5),
             (_("Inter."), "interactions", 6),
         ]
-        width = self.app.size.width
-        yield new_table("campaigns", widen_columns(columns, ("description",), width))
+        table = RowTable(id="campaigns")
+        self.add_columns(table, columns, ("description",))
+        yield table
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -191,7 +188,7 @@ class CampaignListScreen(ListScreen):
                 key=row.no,
             )
         self.restore_cursor(table, current)
-        self.set_title(_("Campaigns ({count})").format(count=len(rows)))
+        self.set_title(_("Campaigns ({count})").format(count=format_count(len(rows))))
         table.focus()
 
     def selected(self) -> campaigns.CampaignRow | None:

@@ -28,7 +28,7 @@ from segtui.ui.screens.criteria_form import (
     none_tick_id,
 )
 from segtui.ui.screens.dialogs import ChoiceDialog, ConfirmDialog
-from segtui.ui.screens.listing import ListScreen, selected_key, widen_columns
+from segtui.ui.screens.listing import ListScreen, selected_key
 from segtui.ui.text import format_count, plain
 from segtui.ui.widgets.typeahead import TypeAheadInput
 from segtui.ui.widgets.virtual_table import WindowRow, WindowTable
@@ -92,13 +92,13 @@ def type_letter(value: str) -> str:
 class ContactListScreen(ListScreen):
     SCREEN_TITLE = _("Contacts")
     HELP = _(
-        "All contacts, companies and persons. Type in the search field to find "
-        "contacts whose number, name, city or email contain every word you type; "
-        "Enter or the down arrow moves to the list. In the list, Enter opens the "
-        "contact's card, f filters by criteria (country, mailing group, "
-        "interactions, ...), c clears the filters, o changes the sort order, n "
-        "creates a contact, d deletes one and i imports contacts from a CSV file. s "
-        "goes back to the search field. "
+        "All contacts, companies and persons. The screen opens on the list, where "
+        "Enter opens the contact's card, f filters by criteria (country, mailing "
+        "group, interactions, ...), c clears the filters, o changes the sort order, "
+        "n creates a contact, d deletes one and i imports contacts from a CSV file. "
+        "s or Ctrl+F moves to the search field: the list then shows the contacts "
+        "whose number, name, city or email contain every word you type. Enter, "
+        "Esc or the down arrow goes back to the list and keeps the search. "
         "Column T shows C for a company and P for a person. Column ! shows X for a "
         "contact excluded from segments and B for one blocked for privacy reasons."
     )
@@ -116,7 +116,6 @@ class ContactListScreen(ListScreen):
             "i",
             "import_contacts",
             _("Import"),
-            show=False,
             tooltip=_("Import contacts from a CSV file"),
         ),
         Binding(
@@ -179,14 +178,14 @@ class ContactListScreen(ListScreen):
             (_("Ctry"), "country", 4),
             (_("Email"), "email", 13),
         ]
-        text_keys = ("name", "city", "email")
-        for label, key, width in widen_columns(columns, text_keys, self.app.size.width):
-            table.add_column(label, key=key, width=width)
+        self.add_columns(table, columns, ("name", "city", "email"))
         yield table
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
-        self.query_one("#search", Input).focus()
+        # The list has the focus, so the action keys work at once and the footer
+        # shows them. s or ctrl+f moves to the search field.
+        self.action_to_list()
         self.action_refresh()
 
     def on_screen_resume(self) -> None:
@@ -344,6 +343,9 @@ class ContactListScreen(ListScreen):
         self.app.push_screen(ChoiceDialog(_("Sort by"), choices, self.sort), chosen)
 
     def action_back(self) -> None:
+        if isinstance(self.focused, Input):
+            self.action_to_list()
+            return
         self.dismiss(None)
 
 
@@ -379,11 +381,11 @@ class ContactFilterScreen(CriteriaBuilderScreen):
     """The criteria form, used to filter the contact list instead of a segment."""
 
     ACTION_TITLE = _("Filter contacts")
-    APPLY_LABEL = _("Filter (ctrl+s)")
+    APPLY_LABEL = _("Filter (Ctrl+S)")
     HELP = (
         _(
             "Filter the contact list: fill in filters, watch how many contacts they "
-            "select, and press ctrl+s. Escape closes without changing the filter."
+            "select, and press Ctrl+S. Esc closes without changing the filter."
         )
         + "\n\n"
         + FILTER_HELP
@@ -432,7 +434,7 @@ class ContactFilterScreen(CriteriaBuilderScreen):
     def count_text(self, count: Any) -> str:
         return ngettext(
             "{count} contact matches.", "{count} contacts match.", count
-        ).format(count=count)
+        ).format(count=format_count(count))
 
     def apply_job(self) -> Callable[[], Outcome]:
         filters = self.filters()

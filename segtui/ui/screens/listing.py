@@ -1,15 +1,19 @@
-"""Helpers the list screens share: row tables, the cursor's row, admin keys."""
+"""Helpers the list screens share: row tables, the cursor's row, column widths
+that follow the terminal width, admin keys."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
+from textual import events
 from textual.widgets import DataTable
 
 from segtui.models import Role
 from segtui.ui.screens.base import BaseScreen
+from segtui.ui.text import plain
 from segtui.ui.widgets.virtual_table import RowTable
 
 
@@ -53,9 +57,6 @@ def widen_columns(
     go to the columns whose keys are in ``text_keys``, in proportion to their
     widths, so a wide terminal shows long names whole. At 80 columns or fewer the
     columns stay as given.
-
-    NOTE: the screens call this when they are composed, so a terminal resized
-    later keeps the widths of the size the screen was opened at.
     """
     extra = max(0, width - DESIGN_WIDTH)
     text_width = sum(size for _label, key, size in columns if key in text_keys)
@@ -72,15 +73,88 @@ def widen_columns(
     return widened
 
 
+def set_column_widths(
+    table: DataTable[Any], columns: list[tuple[str, str, int]]
+) -> None:
+    """Give the table's columns the widths of ``columns``, (label, key, width)."""
+    changed = False
+    for _label, key, width in columns:
+        column = table.columns[key]  # type: ignore[index]
+        if column.width != width:
+            column.width = width
+            changed = True
+    if not changed:
+        return
+    # NOTE: DataTable (Textual 8.2.8) has no public call that changes a column's
+    # width. These are the steps its add_column takes after it changes the columns:
+    # a new update count keeps the table from reusing rows drawn at the old widths,
+    # and the next idle event computes the table's width again.
+    table._require_update_dimensions = True
+    table._update_count += 1
+    table.refresh(layout=True)
+    table.check_idle()
+
+
+@dataclass(frozen=True)
+class WidenedTable:
+    """A table and its columns as (label, key, width) for DESIGN_WIDTH."""
+
+    table: DataTable[Any]
+    columns: list[tuple[str, str, int]]
+    text_keys: tuple[str, ...]
+
+
+class TableScreen(BaseScreen):
+    """A screen whose tables share the terminal width beyond DESIGN_WIDTH.
+
+    The text columns of the tables given to add_columns widen and narrow again
+    whenever the terminal width changes, also while another screen is on top.
+    """
+
+    def __init__(
+        self, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name, id, classes)
+        self.widened_tables: list[WidenedTable] = []
+
+    def add_columns(
+        self,
+        table: DataTable[Any],
+        columns: list[tuple[str, str, int]],
+        text_keys: tuple[str, ...],
+    ) -> None:
+        """Add columns given as (label, key, width) for DESIGN_WIDTH, widened.
+
+        The columns whose keys are in ``text_keys`` take the cells beyond
+        DESIGN_WIDTH, as widen_columns shares them. A label wider than its column
+        ends in TRUNCATION_MARK, as new_table's labels do.
+        """
+        for label, key, width in widen_columns(columns, text_keys, self.app.size.width):
+            table.add_column(plain(label), key=key, width=width)
+        self.widened_tables.append(WidenedTable(table, columns, text_keys))
+
+    def widen_tables(self, width: int) -> None:
+        for widened in self.widened_tables:
+            columns = widen_columns(widened.columns, widened.text_keys, width)
+            set_column_widths(widened.table, columns)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.widen_tables(event.size.width)
+
+
 def new_table(table_id: str, columns: list[tuple[str, str, int]]) -> DataTable[Any]:
-    """Return a row-cursor table with the columns given as (label, key, width)."""
+    """Return a row-cursor table with the columns given as (label, key, width).
+
+    A label wider than its column shows its start and TRUNCATION_MARK. Textual
+    8.2.8 cuts a label given as a string with no mark.
+    """
     table = RowTable(id=table_id)
     for label, key, width in columns:
-        table.add_column(label, key=key, width=width)
+        table.add_column(plain(label), key=key, width=width)
     return table
 
 
-class ListScreen(BaseScreen):
+class ListScreen(TableScreen):
     """A screen whose actions may also need the admin role.
 
     Keys of ADMIN_ACTIONS are hidden and refused for marketers and viewers, as

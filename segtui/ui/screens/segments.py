@@ -8,14 +8,13 @@ from textual.widgets import DataTable
 
 from segtui.domain import segmentation
 from segtui.i18n import _
-from segtui.ui.screens.base import BaseScreen
 from segtui.ui.screens.dialogs import ConfirmDialog
-from segtui.ui.screens.listing import refill, selected_key, widen_columns
+from segtui.ui.screens.listing import TableScreen, refill, selected_key
 from segtui.ui.text import format_count, plain
 from segtui.ui.widgets.virtual_table import RowTable
 
 
-class SegmentListScreen(BaseScreen):
+class SegmentListScreen(TableScreen):
     SCREEN_TITLE = _("Segments")
     HELP = _(
         "All segments that are not logged yet. A segment is a worksheet of contacts "
@@ -58,9 +57,7 @@ class SegmentListScreen(BaseScreen):
             (_("Salesp."), "salesperson", 7),
             (_("Lines"), "lines", 7),
         ]
-        text_keys = ("description",)
-        for label, key, width in widen_columns(columns, text_keys, self.app.size.width):
-            table.add_column(label, key=key, width=width)
+        self.add_columns(table, columns, ("description",))
         yield table
         yield from self.compose_footer()
 
@@ -92,7 +89,7 @@ class SegmentListScreen(BaseScreen):
                     plain(format_count(row.lines).rjust(6)),
                     key=row.no,
                 )
-        self.set_title(_("Segments ({count})").format(count=len(rows)))
+        self.set_title(_("Segments ({count})").format(count=format_count(len(rows))))
         table.focus()
 
     def selected_no(self) -> str | None:

@@ -14,7 +14,6 @@ from segtui.domain import line_editing, line_letters, segment_actions, segmentat
 from segtui.domain.segment_logging import LogResult
 from segtui.i18n import _
 from segtui.models import SegmentHeader
-from segtui.ui.screens.base import BaseScreen
 from segtui.ui.screens.criteria import builder_for
 from segtui.ui.screens.criteria_list import CriteriaListScreen, offer_step
 from segtui.ui.screens.dialogs import ConfirmDialog
@@ -24,7 +23,7 @@ from segtui.ui.screens.letter_dialogs import (
     LetterPreviewDialog,
 )
 from segtui.ui.screens.line_dialog import LineDialog, LineForm, load_line_form
-from segtui.ui.screens.listing import widen_columns
+from segtui.ui.screens.listing import TableScreen
 from segtui.ui.screens.segment_dialogs import (
     RELOAD,
     HeaderDialog,
@@ -88,7 +87,7 @@ def load_worksheet(no: str, offset: int, limit: int) -> WorksheetData:
     )
 
 
-class WorksheetScreen(BaseScreen):
+class WorksheetScreen(TableScreen):
     HELP = _(
         "A segment's worksheet. The header's values (template, salesperson, "
         "correspondence type, cost, ...) flow to every line. Add contacts by criteria "
@@ -119,6 +118,8 @@ class WorksheetScreen(BaseScreen):
     )
     # Left out of the footer below 100 columns, but F1 help and the palette list them.
     FOOTER_WIDE_ONLY = frozenset({"criteria_list", "edit_header", "preview"})
+    # Left out next, in this order, while the compact footer is still too wide.
+    FOOTER_DROP_TO_FIT = ("criteria_refine", "criteria_reduce")
 
     BINDINGS = [
         Binding(
@@ -240,9 +241,7 @@ class WorksheetScreen(BaseScreen):
             (_("Lang"), "language", 4),
             (_("SP"), "salesperson", 4),
         ]
-        text_keys = ("name", "company")
-        for label, key, width in widen_columns(columns, text_keys, self.app.size.width):
-            table.add_column(label, key=key, width=width)
+        self.add_columns(table, columns, ("name", "company"))
         yield table
         yield from self.compose_footer()
 

@@ -16,7 +16,7 @@ import click
 from segtui import paths
 from segtui.click_messages import translate_click
 from segtui.commands.common import Context, handle_errors
-from segtui.i18n import _
+from segtui.i18n import _, format_count
 
 # PRAGMA application_id of a demo database, so `segtui demo` only ever replaces one.
 DEMO_APPLICATION_ID = 0x53454744
@@ -200,12 +200,15 @@ def init(context: Context, sample: bool, contacts: int | None) -> None:
             from segtui.domain.large_sample import load_large_sample
 
             def progress(done: int, total: int) -> None:
-                text = _("{done:,} / {total:,} contacts").format(done=done, total=total)
+                text = _("{done} / {total} contacts").format(
+                    done=format_count(done), total=format_count(total)
+                )
                 click.echo("\r" + text, err=True, nl=False)
 
             made = load_large_sample(context.user, contacts, progress=progress)
             click.echo(
-                _("\n{count:,} contacts generated.").format(count=made), err=True
+                _("\n{count} contacts generated.").format(count=format_count(made)),
+                err=True,
             )
         else:
             from segtui.domain.sample_data import load_sample_data
@@ -228,16 +231,15 @@ def init(context: Context, sample: bool, contacts: int | None) -> None:
 def keys(as_json: bool) -> None:
     from segtui.commands.common import print_json
     from segtui.ui.catalog import binding_catalog
-    from segtui.ui.keymap import keys_in_effect, load_keymap
+    from segtui.ui.key_names import help_key_name
+    from segtui.ui.keymap import keys_in_effect, load_keymap, lost_keys
 
     path = paths.keymap_path()
     keymap = load_keymap(path)
     for problem in keymap.problems:
         click.echo(_("Warning: {problem}").format(problem=problem), err=True)
     in_effect = keys_in_effect(keymap.keys)
-    taken_keys: dict[str, list[str]] = {}
-    for conflict in keymap.conflicts:
-        taken_keys.setdefault(conflict.loser, []).append(conflict.key)
+    taken_keys = lost_keys(keymap.conflicts)
     entries = binding_catalog()
     if as_json:
         print_json(
@@ -256,14 +258,15 @@ def keys(as_json: bool) -> None:
         return
     click.echo(
         _(
-            "Give an action other keys in {path}, under [keys]. * marks keys set "
+            "Give an action other keys in {path}, under [keys], written as keymap "
+            'names such as "ctrl+n,f7" (--json lists them so). * marks keys set '
             "there, ! an action that lost a key to an entry there (see the warning)."
         ).format(path=path),
         err=True,
     )
     width = max(len(entry.id) for entry in entries)
     for entry in entries:
-        keys_text = ",".join(in_effect.get(entry.id, [])) or "-"
+        keys_text = ",".join(map(help_key_name, in_effect.get(entry.id, []))) or "-"
         mark = ("*" if entry.id in keymap.keys else " ") + (
             "!" if entry.id in taken_keys else " "
         )

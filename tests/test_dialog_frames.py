@@ -7,8 +7,12 @@ would sit at the top left and hide the screen behind it.
 
 from __future__ import annotations
 
+import ast
 import importlib
+import inspect
 import pkgutil
+import re
+import textwrap
 
 import pytest
 
@@ -40,3 +44,44 @@ def test_dialogs_found() -> None:
 def test_dialog_has_modal_styles(dialog: type[Dialog]) -> None:
     assert "ModalScreen" in dialog._css_type_names
     assert "Dialog" in dialog._css_type_names
+
+
+def button_labels(dialog: type[Dialog]) -> list[tuple[str, str]]:
+    """Return the id and English label of each button the dialog's own code adds."""
+    method = dialog.__dict__.get("compose_buttons")
+    if method is None:
+        return []
+    tree = ast.parse(textwrap.dedent(inspect.getsource(method)))
+    found = []
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Button"
+        ):
+            continue
+        label_node = node.args[0]
+        if isinstance(label_node, ast.Call):
+            label = label_node.args[0].value
+        elif isinstance(label_node, ast.Attribute):
+            label = getattr(dialog, label_node.attr)
+        else:
+            label = label_node.value
+        ids = [k.value.value for k in node.keywords if k.arg == "id"]
+        found.append((ids[0] if ids else "", label))
+    return found
+
+
+DIALOGS_WITH_BUTTONS = [dialog for dialog in DIALOGS if button_labels(dialog)]
+
+
+def test_button_labels_found() -> None:
+    names = {dialog.__name__ for dialog in DIALOGS_WITH_BUTTONS}
+    assert {"ChoiceDialog", "InputDialog", "NewSegmentDialog"} <= names
+
+
+@pytest.mark.parametrize("dialog", DIALOGS_WITH_BUTTONS, ids=lambda cls: cls.__name__)
+def test_buttons_name_their_keys(dialog: type[Dialog]) -> None:
+    """Each button names its key in brackets, and Cancel and Close name Esc."""
+    for button_id, label in button_labels(dialog):
+        assert re.search(r" \([^()]+\)$", label), (button_id, label)
+        if button_id in ("cancel", "close"):
+            assert label.endswith("(Esc)"), (button_id, label)

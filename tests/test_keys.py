@@ -14,6 +14,7 @@ from segtui import paths
 from segtui.models import Role, UserSetup
 from segtui.ui.app import SegtuiApp
 from segtui.ui.catalog import binding_catalog, binding_classes
+from segtui.ui.key_names import help_key_name
 from segtui.ui.keymap import load_keymap
 from segtui.ui.keys import PORTABLE_KEYS, action_name, key_problem, read_keymap
 from segtui.ui.screens.criteria import AddContactsScreen
@@ -180,7 +181,7 @@ async def test_remapped_key_opens_add_contacts(world, tmp_path: Path) -> None:
         await settle(pilot)
         help_lines = help_text(app.screen).splitlines()
         add_line = next(line for line in help_lines if "Add: Add contacts by" in line)
-        assert add_line.split()[0] == "plus"
+        assert add_line.split()[0] == help_key_name("plus")
 
 
 async def test_invalid_keymap_keeps_default_keys(world, tmp_path: Path) -> None:
@@ -269,7 +270,7 @@ async def test_help_lists_every_key(world) -> None:
         await open_first_segment(pilot)
         help_lines = help_text(app.screen).splitlines()
         log_line = next(line for line in help_lines if "Log" in line.split(":")[0])
-        assert log_line.split()[:2] == ["l,", "f9"]
+        assert log_line.split()[:2] == ["l,", help_key_name("f9")]
 
 
 def write_keymap(path: Path, *entries: str) -> Path:
@@ -379,7 +380,7 @@ async def test_taken_key_runs_remap_only(world, tmp_path: Path) -> None:
         help_lines = help_text(app.screen).splitlines()
         assert help_keys_for(help_lines, "Criteria") == "a"
         assert help_keys_for(help_lines, "Add") == "-"
-        assert help_keys_for(help_lines, "Preview") == "f3"
+        assert help_keys_for(help_lines, "Preview") == help_key_name("f3")
         assert help_keys_for(help_lines, "Logged") == "-"
 
         await pilot.press("a")
@@ -417,5 +418,5 @@ def test_keys_command_prints_effective_keys() -> None:
     rows = {line.split()[0]: line.split()[1:] for line in table.stdout.splitlines()}
     assert rows["worksheet.criteria_list"][:2] == ["*", "a"]
     assert rows["worksheet.criteria_add"][:2] == ["!", "-"]
-    assert rows["worksheet.log"][0] == "l,f9"
+    assert rows["worksheet.log"][0] == "l,F9"
     assert "Warning:" in table.stderr

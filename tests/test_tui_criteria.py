@@ -406,7 +406,7 @@ async def test_builder_help_keeps_syntax(world) -> None:
             assert "DE|AT|CH" in text
             assert "<>NORTH" in text
             assert "None tick" in text
-            assert "ctrl+s" in text
+            assert "Ctrl+S" in text
             await pilot.press("escape")
             await settle(pilot)
             await pilot.press("escape")
@@ -613,9 +613,12 @@ async def test_save_criteria_error_inline(world) -> None:
         await settle(pilot)
         assert isinstance(pilot.app.screen, SaveCriteriaDialog)
         assert "TAKEN already exist" in screen_text(pilot)
+        # The message asks for another code, so the code field has the focus.
+        assert pilot.app.focused.id == "code"
 
         # The tick replaces them.
-        await pilot.press("tab")
+        await pilot.press("tab", "tab")
+        assert pilot.app.focused.id == "replace"
         await pilot.press("enter")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -834,7 +837,7 @@ async def test_criteria_list_help(world) -> None:
         assert isinstance(pilot.app.screen, HelpScreen)
         text = screen_text(pilot)
         assert "every action that changed its lines" in text
-        for key in ("b ", "f ", "s ", "u ", "o ", "escape"):
+        for key in ("b ", "f ", "s ", "u ", "o ", "Esc"):
             assert f"\n  {key}" in text, key
 
 

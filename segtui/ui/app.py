@@ -25,12 +25,17 @@ from segtui import paths
 from segtui.db import interrupt_all
 from segtui.domain.errors import SegtuiError
 from segtui.domain.users import ROLE_PERMISSIONS, Permission, role_of
-from segtui.i18n import _
+from segtui.i18n import _, format_count
 from segtui.ui.areas import Area
 from segtui.ui.exit_signals import SignalExit
 from segtui.ui.key_names import footer_key_name
-from segtui.ui.keymap import load_keymap
-from segtui.ui.keys import N_, NamedBindings, area_label
+from segtui.ui.keymap import (
+    describe_conflict,
+    find_focus_clashes,
+    load_keymap,
+    warning_notice,
+)
+from segtui.ui.keys import N_, KeyConflict, NamedBindings, area_label
 from segtui.ui.palette import TranslatedPalette
 from segtui.ui.screens.base import COMPACT_BELOW
 from segtui.ui.screens.dialogs import ConfirmDialog
@@ -154,6 +159,8 @@ class SegtuiApp(NamedBindings, TranslatedPalette, App[None]):
         # Binding ids the user's keymap file gives other keys, after entries that
         # ask for the same key were settled. F1 help shows the keys that result.
         self.user_keys: dict[str, str] = {}
+        # Keymap keys that a focused widget takes, named in a warning already.
+        self.focus_clashes_shown: set[KeyConflict] = set()
         self.user = user
         self.database_url = database_url
         self.log_path = log_path
@@ -201,9 +208,41 @@ class SegtuiApp(NamedBindings, TranslatedPalette, App[None]):
         keymap = load_keymap(path)
         self.user_keys = keymap.keys
         self.set_keymap(keymap.keys)
-        for problem in keymap.problems:
+        self.show_keymap_warnings(keymap.problems)
+        if keymap.keys:
+            self.screen_change_signal.subscribe(self, self.check_focus_keys)
+
+    def show_keymap_warnings(self, problems: list[str]) -> None:
+        for problem in problems:
             log.warning("keymap: %s", problem)
-            self.notify(problem, severity="warning", timeout=15, markup=False)
+        if problems:
+            # One notification for all of them, because stacked ones push the
+            # first off an 80x24 screen.
+            notice = warning_notice(problems, self.size.width, self.size.height)
+            self.notify(
+                notice.message,
+                title=notice.title,
+                severity="warning",
+                timeout=notice.timeout,
+                markup=False,
+            )
+
+    def check_focus_keys(self, screen: Screen[Any]) -> None:
+        """Warn about keymap keys that a widget of ``screen`` takes while focused.
+
+        The screen is checked once its widgets are there, and each clash is named
+        once a session.
+        """
+
+        def check() -> None:
+            problems = []
+            for conflict in find_focus_clashes(screen, self.user_keys):
+                if conflict not in self.focus_clashes_shown:
+                    self.focus_clashes_shown.add(conflict)
+                    problems.append(describe_conflict(self.keymap_path, conflict))
+            self.show_keymap_warnings(problems)
+
+        screen.call_later(check)
 
     def get_key_display(self, binding: Binding) -> str:
         """Name a key in the footer, the palette and the keys panel: Entf in German."""
@@ -315,7 +354,7 @@ class SegtuiApp(NamedBindings, TranslatedPalette, App[None]):
                 _("Quit segtui"),
                 _(
                     "A job is still running. Cancel it and quit? Its changes not yet "
-                    "saved are rolled back. Press n or Escape to keep it running."
+                    "saved are rolled back. Press n or Esc to keep it running."
                 ),
             ),
             answered,
@@ -376,7 +415,7 @@ class SegtuiApp(NamedBindings, TranslatedPalette, App[None]):
             return
         lines = [
             _("Logged segment {entry}: {count} interactions.").format(
-                entry=result.logged_segment_no, count=result.entries
+                entry=result.logged_segment_no, count=format_count(result.entries)
             )
         ]
         if result.follow_up_segment_no:

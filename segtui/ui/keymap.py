@@ -14,15 +14,19 @@ keys that run each action.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
+from textual.keys import key_to_character
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 
-from segtui.i18n import _
+from segtui.i18n import _, format_count, ngettext
 from segtui.ui.keys import (
     KeyConflict,
     Keymap,
@@ -34,6 +38,20 @@ from segtui.ui.keys import (
 
 # How many screen names a warning lists before it gives only their number.
 MAX_NAMED_SCOPES = 3
+
+# Reading time for keymap warnings: Textual's default for a warning toast is 5 s,
+# too short for a sentence that names a file and two binding ids. The rate is an
+# estimate of slow reading, 2.5 words a second, not a measured number.
+MIN_WARNING_SECONDS = 15.0
+MAX_WARNING_SECONDS = 90.0
+WORDS_PER_SECOND = 2.5
+
+# Textual 8.2.8 draws a toast 60 cells wide, at most half the screen, with a
+# border, one cell of padding on each side and a blank line above and below the
+# text. The rack of toasts keeps one line free at the bottom of the screen.
+TOAST_WIDTH = 60
+TOAST_SIDE_CELLS = 3
+TOAST_EXTRA_LINES = 4
 
 KeyBindings = dict[str, list[Binding]]
 
@@ -270,8 +288,9 @@ def find_screen_app_clashes(
     key from the keymap took it ("taken"). Otherwise the entry that requests the
     key does not get it on that screen ("blocked").
 
-    NOTE: the keys of a focused widget, such as a table, run before the screen's
-    too, but clashes between a widget and the screen it is on are not looked for.
+    The keys of a focused widget, such as a table, run before the screen's too.
+    Which widgets a screen has is known only once it is shown, so
+    ``find_focus_clashes`` looks for those clashes then.
     """
     app = app_scope(scopes)
     if app is None:
@@ -299,6 +318,134 @@ def find_screen_app_clashes(
             kind = "taken" if winner_entry else "blocked"
             found.add(kind, key, winner, loser, scope, left)
     return found.conflicts()
+
+
+def widget_label(widget: Widget) -> str:
+    """Return a name for the kind of ``widget`` that a warning can use."""
+    from textual.widgets import (
+        Button,
+        Checkbox,
+        DataTable,
+        Input,
+        OptionList,
+        RadioSet,
+        Select,
+        Switch,
+        TextArea,
+    )
+
+    labels: list[tuple[tuple[type, ...], str]] = [
+        ((DataTable,), _("a table")),
+        ((Input, TextArea), _("a text field")),
+        ((Select,), _("a drop-down list")),
+        ((OptionList, RadioSet), _("a list")),
+        ((Button,), _("a button")),
+        ((Checkbox, Switch), _("a check box")),
+    ]
+    for types, label in labels:
+        if isinstance(widget, types):
+            return label
+    return type(widget).__name__
+
+
+def focus_chain(widget: Widget, screen: Screen[object]) -> list[DOMNode]:
+    """Return ``widget`` and its containers below ``screen``: whose keys run first."""
+    chain: list[DOMNode] = []
+    node: DOMNode | None = widget
+    while node is not None and node is not screen:
+        chain.append(node)
+        node = node.parent
+    return chain
+
+
+def requested_keys(
+    screen: Screen[object], keymap: dict[str, str]
+) -> dict[str, tuple[str, bool]]:
+    """Return the keys keymap entries give to actions of ``screen`` and the app.
+
+    Each key maps to the binding that runs it when no widget takes it first, and
+    whether a keymap entry requested it for that binding.
+    """
+    app = screen.app
+    if is_full_screen(type(screen)):
+        screen_keys, app_keys = screen_and_app_keys(
+            screen._bindings, app._bindings, keymap
+        )
+    else:
+        screen_keys = effective_keys(screen._bindings, keymap)
+        app_keys = {}
+    priority = {
+        key
+        for key, bindings in app._bindings.key_to_bindings.items()
+        if any(binding.priority for binding in bindings)
+    }
+    found: dict[str, tuple[str, bool]] = {}
+    for key_list in (screen_keys, app_keys):
+        for name, keys in key_list.items():
+            for key in keys:
+                if key not in priority:
+                    found.setdefault(key, (name, entry_has(keymap, name, key)))
+    return found
+
+
+def find_focus_clashes(
+    screen: Screen[object], keymap: dict[str, str]
+) -> list[KeyConflict]:
+    """Return keys that the focused widget takes from a screen's remapped actions.
+
+    Textual looks up the focused widget's keys, then those of its containers,
+    before the screen's and the app's, unless the app's have priority. A text
+    field also takes the printable keys it types. Each widget that can take
+    focus on ``screen`` is checked against the keys of keymap entries.
+    """
+    if not keymap:
+        return []
+    requested = requested_keys(screen, keymap)
+    found: dict[tuple[str, str, str, str], KeyConflict] = {}
+    where = (area_label(type(screen)),)
+    for widget in screen.query(Widget):
+        if not widget.can_focus:
+            continue
+        label = widget_label(widget)
+        for key, (name, from_entry) in requested.items():
+            for node in focus_chain(widget, screen):
+                node_bindings = node._bindings.key_to_bindings.get(key, [])
+                if node_bindings:
+                    winner = binding_name(node_bindings[0])
+                    if winner == name:
+                        break
+                    if entry_has(keymap, winner, key):
+                        kind, won, lost = "focus_taken", winner, name
+                    elif from_entry:
+                        kind, won, lost = "focus", winner, name
+                    else:
+                        break
+                elif from_entry and node.check_consume_key(key, key_to_character(key)):
+                    kind, won, lost = "typed", "", name
+                else:
+                    continue
+                found.setdefault(
+                    (kind, key, lost, label),
+                    KeyConflict(key, won, lost, where, (), kind, label),
+                )
+                break
+    return list(found.values())
+
+
+def lost_keys(conflicts: Iterable[KeyConflict]) -> dict[str, list[str]]:
+    """Return the keys that each action had and lost to another action's keymap entry.
+
+    An entry that is left out, or that does not get a key it requests, takes no
+    key from its action. That action keeps its own keys, so it is not listed.
+    """
+    lost: dict[str, list[str]] = {}
+    for conflict in conflicts:
+        if conflict.kind != "taken":
+            continue
+        keys = lost.setdefault(conflict.loser, [])
+        if conflict.key not in keys:
+            keys.append(conflict.key)
+    return lost
 
 
 def keys_in_effect(keymap: dict[str, str]) -> dict[str, list[str]]:
@@ -329,7 +476,7 @@ def describe_scopes(labels: tuple[str, ...]) -> str:
         return ", ".join(labels)
     return _("{names} and {count} more").format(
         names=", ".join(labels[:MAX_NAMED_SCOPES]),
-        count=len(labels) - MAX_NAMED_SCOPES,
+        count=format_count(len(labels) - MAX_NAMED_SCOPES),
     )
 
 
@@ -359,6 +506,23 @@ def describe_conflict(path: Path, conflict: KeyConflict) -> str:
             "before any other key, so the entry for {loser} is left out and "
             "{loser} keeps its own keys. Give {loser} another key in {path}."
         )
+    elif conflict.kind == "focus":
+        message = _(
+            "{path}: {loser} gets {key}, but while {widget} has focus ({where}), "
+            "{key} runs {winner} of {widget} instead. Give {loser} another key in "
+            "{path}."
+        )
+    elif conflict.kind == "typed":
+        message = _(
+            "{path}: {loser} gets {key}, but while {widget} has focus ({where}), "
+            "{key} is typed into it instead. Give {loser} another key in {path}."
+        )
+    elif conflict.kind == "focus_taken":
+        message = _(
+            "{path}: {winner} takes {key} in {widget}, so while {widget} has focus "
+            "({where}), {key} does not run {loser}. To keep both, give one of them "
+            "another key in {path}."
+        )
     elif conflict.kind == "blocked":
         message = _(
             "{path}: {loser} gets {key}, but {key} runs {winner} there ({where}), "
@@ -385,7 +549,62 @@ def describe_conflict(path: Path, conflict: KeyConflict) -> str:
         loser=conflict.loser,
         where=describe_scopes(conflict.scopes),
         keys=", ".join(conflict.keys_left),
+        widget=conflict.widget,
     )
+
+
+@dataclass(frozen=True)
+class WarningNotice:
+    """The one notification that shows the keymap file's warnings when segtui starts."""
+
+    title: str
+    message: str
+    timeout: float
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    return sum(
+        max(1, len(textwrap.wrap(paragraph, width))) for paragraph in text.split("\n")
+    )
+
+
+def warning_notice(problems: list[str], width: int, height: int) -> WarningNotice:
+    """Return one notification for all keymap warnings that fits a screen's size.
+
+    Separate notifications stack, and at 80x24 the first ones are pushed off the
+    screen. This one lists as many warnings as fit, then the number of the others
+    and that ``segtui keys`` prints them all.
+    """
+    title = ngettext(
+        "{count} warning about the keymap file",
+        "{count} warnings about the keymap file",
+        len(problems),
+    ).format(count=format_count(len(problems)))
+    text_width = max(10, min(TOAST_WIDTH, width // 2) - TOAST_SIDE_CELLS)
+    free_lines = height - TOAST_EXTRA_LINES - wrapped_lines(title, text_width)
+    shown: list[str] = []
+    for number, problem in enumerate(problems):
+        left = len(problems) - number - 1
+        more = more_warnings(left) if left else ""
+        candidate = "\n".join([*shown, problem, more]).strip()
+        if shown and wrapped_lines(candidate, text_width) > free_lines:
+            break
+        shown.append(problem)
+    left = len(problems) - len(shown)
+    message = "\n".join([*shown, more_warnings(left)] if left else shown)
+    words = len(message.split()) + len(title.split())
+    timeout = min(
+        MAX_WARNING_SECONDS, max(MIN_WARNING_SECONDS, words / WORDS_PER_SECOND)
+    )
+    return WarningNotice(title, message, timeout)
+
+
+def more_warnings(count: int) -> str:
+    return ngettext(
+        "{count} more warning: run segtui keys to read all of them.",
+        "{count} more warnings: run segtui keys to read all of them.",
+        count,
+    ).format(count=format_count(count))
 
 
 def load_keymap(path: Path) -> Keymap:

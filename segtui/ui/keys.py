@@ -282,7 +282,8 @@ def read_keymap(path: Path, known_ids: Iterable[str]) -> Keymap:
         if binding_id not in known:
             keymap.problems.append(
                 _(
-                    "{path}: there is no binding {id!r}; `segtui keys` lists the ids."
+                    "{path}: there is no binding {id!r}; the command segtui keys "
+                    "lists the ids."
                 ).format(path=path, id=binding_id)
             )
             continue
@@ -318,7 +319,10 @@ class KeyConflict:
     "taken" when a keymap entry took the key from ``loser``, "shared" when an
     earlier entry of the file has it, "reserved" when it is a priority key of the
     app, and "blocked" when a screen's own key runs before the app key that the
-    entry for ``loser`` requests.
+    entry for ``loser`` requests. While a widget has focus its own keys run first:
+    "focus" when one of them runs ``winner`` instead of the key an entry requests,
+    "typed" when a text field takes it as typing, and "focus_taken" when an entry
+    for the widget's binding takes a key of the screen or app.
     """
 
     key: str
@@ -327,3 +331,5 @@ class KeyConflict:
     scopes: tuple[str, ...]
     keys_left: tuple[str, ...]
     kind: str
+    # The focused widget for "focus", "typed" and "focus_taken", such as "a table".
+    widget: str = ""

@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from segtui.i18n import _
@@ -66,6 +66,80 @@ class Dialog(NamedBindings, ModalScreen[Any]):
 
     def action_last_item(self) -> None:
         move_focused_to_end(self.focused, last=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Leave out the first and last row keys in a dialog without a list.
+
+        F1 then does not list them, and in a text field ctrl+a and ctrl+e still
+        move to the start and end of the text.
+        """
+        if action in ("first_item", "last_item"):
+            return any(
+                not any(isinstance(node, Select) for node in widget.ancestors)
+                for widget in self.query(LIST_WIDGETS)
+            )
+        return True
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        select = event.widget.parent
+        if isinstance(event.widget, OptionList) and isinstance(select, Select):
+            self.fit_drop_down(select)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if isinstance(event.widget.parent, Select):
+            self.query_one("#dialog").styles.min_height = None
+            self.query_one("#dialog-body").styles.clear_rule("padding")
+
+    def fit_drop_down(self, select: Select[Any]) -> None:
+        """Make room in the dialog for the list a Select drops down, and keep it there.
+
+        Textual draws the list over the screen, up to DROP_DOWN_ROWS rows, so near
+        the bottom of a short dialog it would cover the border and the screen
+        below. The dialog grows as far as the screen allows. If that is not
+        enough, the body scrolls the Select to its top, with blank rows added
+        below the last field for the time the list is open. The list gets the
+        rows left.
+        """
+        frame = self.query_one("#dialog")
+        options = select.query_one(OptionList)
+        needed = min(options.option_count, DROP_DOWN_ROWS)
+        missing = needed - self.rows_below(select)
+        if missing <= 0:
+            self.call_after_refresh(self.limit_drop_down, select)
+            return
+        room = self.size.height - frame.outer_size.height
+        frame.styles.min_height = frame.outer_size.height + min(missing, room)
+        if missing <= room:
+            self.call_after_refresh(self.limit_drop_down, select)
+            return
+        body = self.query_one("#dialog-body", VerticalScroll)
+        body.styles.padding = (0, 0, needed, 0)
+
+        def scroll_select_to_top() -> None:
+            before = body.scroll_y
+            body.scroll_to_widget(select, top=True, animate=False, immediate=True)
+            # The Select's region follows the scroll only at a later refresh.
+            self.limit_drop_down(select, round(body.scroll_y - before))
+
+        self.call_after_refresh(scroll_select_to_top)
+
+    def rows_below(self, select: Select[Any]) -> int:
+        """Return the rows between a Select's value and the dialog's bottom border."""
+        inner_bottom = self.query_one("#dialog").region.bottom - 1
+        return inner_bottom - (select.region.y + 1)
+
+    def limit_drop_down(self, select: Select[Any], scrolled: int = 0) -> None:
+        if select.expanded:
+            options = select.query_one(OptionList)
+            options.styles.max_height = max(1, self.rows_below(select) + scrolled)
+
+
+# Rows of Textual 8.2.8's Select list: its max-height.
+DROP_DOWN_ROWS = 12
+
+# The widgets whose rows ctrl+a and ctrl+e move to the first and last of. The
+# option list that a Select drops down is not one: it has Home and End.
+LIST_WIDGETS = "DataTable, OptionList"
 
 
 class ConfirmDialog(Dialog):
@@ -132,7 +206,7 @@ class MessageDialog(Dialog):
             yield Static(Text(f"- {line}"), classes="problem", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(_("Close"), id="close", variant="primary", compact=True)
+        yield Button(_("Close (Esc)"), id="close", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#close", Button).focus()
@@ -159,8 +233,8 @@ class InputDialog(Dialog):
         yield Static("", id="error", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(_("OK"), id="ok", variant="primary", compact=True)
-        yield Button(_("Cancel"), id="cancel", compact=True)
+        yield Button(_("OK (Enter)"), id="ok", variant="primary", compact=True)
+        yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#value", Input).focus()
@@ -171,7 +245,7 @@ class InputDialog(Dialog):
         text = self.query_one("#value", Input).value.strip()
         if not text:
             self.query_one("#error", Static).update(
-                Text(_("Enter a value, or press Escape."))
+                Text(_("Enter a value, or press Esc."))
             )
             return
         self.dismiss(text)
@@ -198,7 +272,7 @@ class ChoiceDialog(Dialog):
         )
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(_("Cancel"), id="cancel", compact=True)
+        yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
         options = self.query_one("#choices", OptionList)

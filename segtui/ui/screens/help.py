@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
+from textual.actions import ActionError
+from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+from segtui import i18n
 from segtui.i18n import _
-from segtui.ui.key_names import help_key_names
+from segtui.ui.key_names import help_key_name, help_key_names
 from segtui.ui.keymap import screen_and_app_keys
 from segtui.ui.keys import NamedBindings
 
@@ -34,7 +39,35 @@ def declared_bindings(owner: object) -> list[Binding]:
             elif known.action == binding.action:
                 # Another key for the same action, such as F9 beside l for Log.
                 bindings[name] = known.with_key(f"{known.key},{binding.key}")
-    return list(bindings.values())
+    return [binding for binding in bindings.values() if applies(owner, binding)]
+
+
+def applies(owner: object, binding: Binding) -> bool:
+    """Return whether ``binding`` can run on ``owner``: the keys F1 lists.
+
+    A subclass's binding for the same key replaces a base class's, and an action
+    that ``check_action`` rules out on ``owner`` does not run there.
+    """
+    merged = getattr(type(owner), "_merged_bindings", None)
+    if merged is not None and binding.id:
+        ids = {
+            bound.id
+            for bound_list in merged.key_to_bindings.values()
+            for bound in bound_list
+        }
+        if binding.id not in ids:
+            return False
+    check_action = getattr(owner, "check_action", None)
+    if check_action is None:
+        return True
+    try:
+        namespace, action, parameters = parse_action(binding.action)
+    except ActionError:
+        return True
+    if namespace:
+        # Actions of the app or another namespace are checked there when run.
+        return True
+    return check_action(action, parameters) is not False
 
 
 def describe_bindings(
@@ -58,9 +91,76 @@ def describe_bindings(
     return lines
 
 
+# Other spellings of keys in help prose, besides the keymap name and F1's name.
+KEY_SPELLINGS = {"escape": ["esc"], "delete": ["del"]}
+
+
+def lost_default_keys(
+    bindings: list[Binding],
+    default_lists: dict[str, list[str]],
+    key_lists: dict[str, list[str]],
+) -> dict[str, list[str]]:
+    """Return each default key a binding no longer has, with the keys it has now."""
+    replacements: dict[str, list[str]] = {}
+    for binding in bindings:
+        if not binding.id:
+            continue
+        now = key_lists.get(binding.id, [])
+        for key in default_lists.get(binding.id, []):
+            if key not in now:
+                replacements.setdefault(key, now)
+    return replacements
+
+
+def key_pattern(key: str) -> str:
+    """Return a regular expression for ``key`` where help prose names it.
+
+    A single letter counts only as a word of its own, so "d" matches in "d deletes"
+    but not in "d.h.". In English a lone "a" before a noun is the article, so it
+    matches only before punctuation or a verb ending in s, as in "a adds".
+    """
+    if len(key) == 1:
+        pattern = rf"(?<![\w+.'-]){re.escape(key)}(?![\w+'-])(?!\.\w)"
+        if key == "a" and i18n.language() == "en":
+            pattern += r"(?! (?![a-z]*[a-hj-rtv-z]s\b)[a-z])"
+        return pattern
+    spellings = {key, help_key_name(key), *KEY_SPELLINGS.get(key, [])}
+    names = "|".join(
+        re.escape(name) for name in sorted(spellings, key=len, reverse=True)
+    )
+    return rf"(?i:(?<![\w+])(?:{names})(?![\w+]))"
+
+
+def prose_with_keys(prose: str, replacements: dict[str, list[str]]) -> str:
+    """Return help prose with the keys the user's keymap changed named as they are now.
+
+    ``replacements`` maps a default key to the keys its action has now. An action
+    left without keys is named as having none, since the command palette still
+    runs it.
+    """
+    if not replacements:
+        return prose
+    patterns = {key: key_pattern(key) for key in replacements}
+    combined = re.compile(
+        "|".join(
+            f"(?P<k{index}>{pattern})"
+            for index, pattern in enumerate(patterns.values())
+        )
+    )
+    keys = list(patterns)
+
+    def replace(match: re.Match[str]) -> str:
+        key = keys[int(str(match.lastgroup)[1:])]
+        now = replacements[key]
+        if not now:
+            return _("no key")
+        return "/".join(help_key_name(name) for name in now)
+
+    return combined.sub(replace, prose)
+
+
 def help_text(screen: Screen[object]) -> str:
     """Return the help of a screen: its HELP text, its keys and the keys everywhere."""
-    lines = [getattr(screen, "HELP", "") or "", "", _("Keys on this screen:")]
     # The keys as Textual applies the user's keymap, so a key that a keymap entry
     # took from another action is listed only for the action it runs.
     keymap = getattr(screen.app, "user_keys", {})
@@ -69,6 +169,26 @@ def help_text(screen: Screen[object]) -> str:
     screen_keys, app_keys = screen_and_app_keys(
         screen_bindings, screen.app._bindings, keymap
     )
+    prose = getattr(screen, "HELP", "") or ""
+    if keymap:
+        # The prose names the default keys, so name the ones the keymap moved. The
+        # classes keep the default keys, while set_keymap changes the bindings
+        # of the screen and app objects.
+        default_screen_keys, default_app_keys = screen_and_app_keys(
+            getattr(type(screen), "_merged_bindings", None) or BindingsMap(),
+            type(screen.app)._merged_bindings or BindingsMap(),
+            {},
+        )
+        replacements = lost_default_keys(
+            declared_bindings(screen), default_screen_keys, screen_keys
+        )
+        app_replacements = lost_default_keys(
+            declared_bindings(screen.app), default_app_keys, app_keys
+        )
+        for key, now in app_replacements.items():
+            replacements.setdefault(key, now)
+        prose = prose_with_keys(prose, replacements)
+    lines = [prose, "", _("Keys on this screen:")]
     lines.extend(describe_bindings(declared_bindings(screen), screen_keys))
     lines.extend(["", _("Keys everywhere:")])
     lines.extend(describe_bindings(declared_bindings(screen.app), app_keys))
@@ -76,15 +196,15 @@ def help_text(screen: Screen[object]) -> str:
         [
             "",
             _("Moving around:"),
-            "  " + _("Tab, shift+Tab   next and previous field"),
+            "  " + _("Tab, Shift+Tab   next and previous field"),
             "  " + _("arrows, PageUp, PageDown   move in lists and tables"),
             "  "
             + _(
-                "ctrl+a, ctrl+e   first and last row of a list, start and end of "
+                "Ctrl+A, Ctrl+E   first and last row of a list, start and end of "
                 "a text field (Home and End where the terminal sends them)"
             ),
-            "  " + _("ctrl+u, ctrl+d   page up and down in long lists"),
-            "  " + _("Escape           close a dialog without changing anything"),
+            "  " + _("Ctrl+U, Ctrl+D   page up and down in long lists"),
+            "  " + _("Esc              close a dialog without changing anything"),
         ]
     )
     return "\n".join(lines)
@@ -106,7 +226,7 @@ class HelpScreen(NamedBindings, ModalScreen[None]):
             with VerticalScroll(id="dialog-body"):
                 yield Static(Text(self.text), markup=False)
             with Horizontal(id="dialog-buttons"):
-                yield Label(Text(_("Escape closes the help.")), markup=False)
+                yield Label(Text(_("Esc closes the help.")), markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#dialog-body").focus()

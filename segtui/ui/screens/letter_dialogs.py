@@ -78,7 +78,7 @@ class ExportLetterDialog(FormDialog, FieldNavigation):
         yield Static("", id="error", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(_("Export (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Export (Ctrl+S)"), id="save", variant="primary", compact=True)
         yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
@@ -145,13 +145,15 @@ class ImportLetterDialog(FormDialog, FieldNavigation):
         yield Static("", id="error", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(_("Import (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Import (Ctrl+S)"), id="save", variant="primary", compact=True)
         if self.own_letter:
             yield Button(_("Use template's (F8)"), id="remove", compact=True)
         yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return action != "remove_own" or bool(self.own_letter)
+        if action == "remove_own" and not self.own_letter:
+            return False
+        return super().check_action(action, parameters)
 
     def on_mount(self) -> None:
         self.query_one("#error", Static).display = False
@@ -162,7 +164,7 @@ class ImportLetterDialog(FormDialog, FieldNavigation):
     def action_save(self) -> None:
         text = self.query_one("#path", Input).value.strip()
         if not text:
-            self.show_problem(_("Type the path of the edited .docx, or press Escape."))
+            self.show_problem(_("Type the path of the edited .docx, or press Esc."))
             return
         path = Path(text).expanduser()
         no, line_no = self.segment_no, self.line_no

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static
 
 from segtui.domain import lookups, segment_actions, segmentation
@@ -45,6 +47,9 @@ def select_options(choices: list[tuple[str, str]]) -> list[tuple[Text, str]]:
     return [(Text(f"{code}  {label}"), code) for code, label in choices]
 
 
+# Labels up to this long, such as "No.", name a field in a message only as written.
+SHORT_LABEL = 3
+
 # What a form dismisses with when the user chose to see someone else's newer values.
 RELOAD = "reload"
 
@@ -62,6 +67,43 @@ class FormDialog(Dialog):
         error.update(Text(message))
         error.display = True
         error.scroll_visible()
+        field = self.field_named_in(message)
+        if field is not None:
+            field.focus()
+
+    def field_named_in(self, message: str) -> Widget | None:
+        """Return the field whose label the problem names first, to put focus on it.
+
+        Messages name a field by its label, such as "Unit cost 'x' is not a number", in
+        any case, with or without a unit in brackets. A short label such as "No."
+        counts only as written. Of labels at the same place, the longest counts, so
+        "Contact No." wins over "Contact".
+        """
+        found: list[tuple[int, int, Widget]] = []
+        for row in self.query(".form-row"):
+            labels = row.query(".form-label").results(Label)
+            label = next(labels, None)
+            shown = str(label.content).strip() if label else ""
+            name = shown.rstrip(":.").strip()
+            field = next(
+                (widget for widget in row.query(Widget) if widget.can_focus), None
+            )
+            if not name or field is None or field.disabled:
+                continue
+            # "Duration (min)" is named "Duration" in messages.
+            short = re.sub(r"\s*\(.*\)$", "", name)
+            for text in {name, short} - {""}:
+                if len(text) <= SHORT_LABEL:
+                    # "No." as written, so that the word "no" does not match.
+                    pattern, flags = rf"(?<!\w){re.escape(shown)}", 0
+                else:
+                    pattern, flags = rf"(?<!\w){re.escape(text)}(?!\w)", re.IGNORECASE
+                match = re.search(pattern, message, flags)
+                if match:
+                    found.append((match.start(), -len(text), field))
+        if not found:
+            return None
+        return min(found, key=lambda item: item[:2])[2]
 
     def report(self, error: Exception) -> None:
         if isinstance(error, ConflictError):
@@ -115,7 +157,7 @@ class NewSegmentDialog(FormDialog):
         yield Static("", id="error", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(_("Create (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Create (Ctrl+S)"), id="save", variant="primary", compact=True)
         yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
@@ -169,7 +211,7 @@ class InsertLineDialog(FormDialog):
         yield Static("", id="error", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(_("Insert (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Insert (Ctrl+S)"), id="save", variant="primary", compact=True)
         yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
@@ -181,7 +223,7 @@ class InsertLineDialog(FormDialog):
     def action_save(self) -> None:
         contact_no = clean_line(self.query_one("#contact_no", Input).value).upper()
         if not contact_no:
-            self.show_problem(_("Type a contact number, or press Escape."))
+            self.show_problem(_("Type a contact number, or press Esc."))
             return
         user = self.app.user  # type: ignore[attr-defined]
         no = self.segment_no
@@ -301,7 +343,7 @@ class HeaderDialog(FormDialog):
         yield Static("", id="error", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(_("Save (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Save (Ctrl+S)"), id="save", variant="primary", compact=True)
         yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
@@ -368,7 +410,7 @@ class HeaderDialog(FormDialog):
             return
         if self.line_count and segmentation.lines_share(changes):
             question = _("Update the {count} lines with the new values too?").format(
-                count=self.line_count
+                count=format_count(self.line_count)
             )
 
             def answered(answer: bool | None) -> None:
@@ -458,7 +500,7 @@ class LogDialog(FormDialog):
         yield Static("", id="error", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(_("Log (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Log (Ctrl+S)"), id="save", variant="primary", compact=True)
         yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from rich.align import Align
 from rich.cells import cell_len
-from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandInput, CommandList
 from textual.pilot import Pilot
@@ -165,11 +164,24 @@ async def test_help_german_key_names(world: World, german_ui: ModuleType) -> Non
         assert not [key for key in keys if english in key], english
 
 
-def test_help_english_key_names(english_ui: ModuleType) -> None:
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        ("ctrl+g,f6", "Ctrl+G, F6"),
+        ("escape, delete", "Esc, Delete"),
+        ("tab,shift+tab", "Tab, Shift+Tab"),
+        ("enter", "Enter"),
+        ("pageup,pagedown", "Page Up, Page Down"),
+        ("n", "n"),
+    ],
+)
+def test_help_english_key_names(
+    keys: str, expected: str, english_ui: ModuleType
+) -> None:
+    """English F1 help names keys as their key caps print them."""
     from segtui.ui.key_names import help_key_names
 
-    assert help_key_names("ctrl+g,f6") == "ctrl+g, f6"
-    assert help_key_names("escape, delete") == "escape, delete"
+    assert help_key_names(keys) == expected
 
 
 @pytest.mark.parametrize(
@@ -192,14 +204,106 @@ async def test_footer_key_names(
     assert app.get_key_display(binding) == expected
 
 
-@pytest.mark.parametrize("key", ["ctrl+g", "escape", "delete", "pagedown", "f3"])
-def test_footer_key_names_english(
-    key: str, english_ui: ModuleType, database: Any
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("ctrl+g", "^G"),
+        ("escape", "Esc"),
+        ("delete", "Del"),
+        ("pagedown", "PgDn"),
+        ("f3", "F3"),
+        ("shift+tab", "Shift+Tab"),
+        ("n", "n"),
+    ],
+)
+async def test_footer_key_names_english(
+    key: str, expected: str, english_ui: ModuleType, database: Any
 ) -> None:
-    """English keeps Textual's own key names."""
+    """The English footer and palette name keys as their key caps print them."""
     binding = Binding(key, "noop", "Noop")
     app = english_ui.SegtuiApp(user="tester")
-    assert app.get_key_display(binding) == App.get_key_display(app, binding)
+    assert app.get_key_display(binding) == expected
+
+
+# Option values typed in filters as the screens show them.
+
+
+def option_value(spec: Any, word: str) -> str:
+    """Return the stored value a filter reads ``word`` as, for an option field."""
+    from segtui.domain.filters import Term, convert_value
+
+    def fail(reason: str, position: int) -> Exception:
+        return AssertionError(f"{word!r} rejected: {reason}")
+
+    return convert_value(spec, Term(word, 0), fail)
+
+
+def shown_options() -> list[tuple[str, Any, str, str]]:
+    """Return (field, spec, stored value, label on screen) for each option value
+    the screens show translated, in the language the UI runs in now."""
+    import importlib
+
+    from segtui.domain.criteria_sources import (
+        CONTACT_TYPE_SPEC,
+        CORRESPONDENCE_TYPE_SPEC,
+    )
+    from segtui.domain.history import DELIVERY_STATUS_SPEC
+    from segtui.models import ContactType, CorrespondenceType, DeliveryStatus
+
+    text = importlib.import_module("segtui.ui.text")
+    contacts = importlib.import_module("segtui.ui.screens.contacts")
+    options = [
+        ("contact type", CONTACT_TYPE_SPEC, value, contacts.type_label(value))
+        for value in ContactType
+    ]
+    options += [
+        ("correspondence type", CORRESPONDENCE_TYPE_SPEC, value, label)
+        for value in (CorrespondenceType.HARD_COPY, CorrespondenceType.EMAIL)
+        for label in [text.correspondence_label(value)]
+    ]
+    options += [
+        ("delivery status", DELIVERY_STATUS_SPEC, value, text.delivery_label(value))
+        for value in DeliveryStatus
+    ]
+    return options
+
+
+def test_filters_read_german_words(german_ui: ModuleType) -> None:
+    """A German user may type the words the screens show, such as Papier."""
+    options = shown_options()
+    labels = {label for _field, _spec, _value, label in options}
+    assert {"Papier", "Unternehmen", "nicht zugestellt", "fehlgeschlagen"} <= labels
+    for field, spec, value, label in options:
+        assert option_value(spec, label) == value, (field, label)
+        assert option_value(spec, label.upper()) == value, (field, label)
+
+
+def test_filters_read_english_words(english_ui: ModuleType) -> None:
+    """English words keep working, whatever language the UI runs in."""
+    for field, spec, value, label in shown_options():
+        assert option_value(spec, label) == value, (field, label)
+    from segtui.domain.criteria_sources import CORRESPONDENCE_TYPE_SPEC
+
+    assert option_value(CORRESPONDENCE_TYPE_SPEC, "hard copy") == "hard_copy"
+    assert option_value(CORRESPONDENCE_TYPE_SPEC, "Papier") == "hard_copy"
+
+
+def segment_contacts(filters: dict[str, dict[str, str]]) -> set[str]:
+    """Return the contacts Add Contacts puts on a new segment with ``filters``."""
+    from segtui.models import SegmentLine
+
+    segment = segmentation.create_segment("Filter", user="tester")
+    segment_actions.add_contacts(segment.no, filters, AddOptions(), user="tester")
+    lines = SegmentLine.select().where(SegmentLine.segment == segment.no)
+    return {line.contact_no for line in lines}
+
+
+def test_criteria_filter_papier(world: World) -> None:
+    """Add Contacts reads Papier as the hard-copy type, as it reads hard copy."""
+    german = segment_contacts({"contact": {"correspondence_type": "Papier"}})
+    english = segment_contacts({"contact": {"correspondence_type": "hard copy"}})
+    assert english != set()
+    assert german == english
 
 
 # The examples of the criteria form.

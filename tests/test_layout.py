@@ -4,12 +4,14 @@ Each screen of the Go to menu and each step of the main job is opened in a Pilot
 terminal of the given size. Every focusable widget and every button must then lie
 inside the screen and inside the container that shows it, once scrolled into view.
 The footer's drawn text must show every key it is built to show: the screen's keys,
-segtui's keys for every screen, and ctrl+a/ctrl+e while a list has focus. The title
-line must fit.
+segtui's keys for every screen, and ctrl+a/ctrl+e while a list has focus. Keys it
+leaves out to fit must be listed in F1 help and the command palette. The title line
+must fit.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -30,6 +32,7 @@ from segtui.domain.segment_logging import LogOptions, log_segment
 from segtui.i18n import _
 from segtui.ui.app import SegtuiApp
 from segtui.ui.areas import all_areas
+from segtui.ui.footer import footer_entries
 from segtui.ui.keys import PORTABLE_KEYS, action_name
 from segtui.ui.screens.base import COMPACT_BELOW, BaseScreen
 from segtui.ui.screens.help import help_text
@@ -175,10 +178,12 @@ def expected_footer_texts(screen: Screen[Any]) -> list[str]:
 
     These are the shown bindings of the screen, its focused widget and the app,
     each action once, without the screen's FOOTER_WIDE_ONLY actions below 100
-    columns, and ctrl+a/ctrl+e as one entry while a table or list has focus.
+    columns, and ctrl+a/ctrl+e as one entry while a table or list has focus. The
+    FOOTER_DROP_TO_FIT actions are left out too, because the footer may drop them.
     """
     compact = screen.app.size.width < COMPACT_BELOW
     wide_only = screen.FOOTER_WIDE_ONLY if compact else frozenset()
+    wide_only |= set(screen.FOOTER_DROP_TO_FIT) if compact else set()
     display = screen.app.get_key_display
     texts = []
     actions = set()
@@ -209,20 +214,37 @@ def footer_line(screen: Screen[Any]) -> str:
 
 
 def wide_only_problems(screen: Screen[Any]) -> list[str]:
-    """Return the actions left out of the compact footer that F1 help or the command
-    palette does not list."""
+    """Return the actions the compact footer may leave out that F1 help or the
+    command palette does not list."""
     help_lines = help_text(screen).splitlines()
     titles = [command.title for command in screen.app.get_system_commands(screen)]
+    left_out = screen.FOOTER_WIDE_ONLY | set(screen.FOOTER_DROP_TO_FIT)
     problems = []
     for active in screen.active_bindings.values():
         binding = active.binding
-        if action_name(binding.action) not in screen.FOOTER_WIDE_ONLY:
+        if action_name(binding.action) not in left_out:
             continue
         if not any(binding.description in line for line in help_lines):
             problems.append(f"{binding.action} is not in F1 help")
         if not any(title.endswith(": " + binding.description) for title in titles):
             problems.append(f"{binding.action} is not in the command palette")
     return problems
+
+
+def built_footer_texts(screen: Screen[Any]) -> list[str]:
+    """Return "key description" for each entry the footer is built with now."""
+    compact = screen.app.size.width < COMPACT_BELOW
+    entries = footer_entries(screen, compact, screen.app.size.width)
+    return [f"{entry.key_display} {entry.description}" for entry in entries]
+
+
+# A word cut short with a full stop, such as "Aktual." or "Folgeseg.".
+ABBREVIATION = re.compile(r"\w\.(?=\s|/|$)")
+
+
+def abbreviations(line: str) -> list[str]:
+    """Return the words of a footer line that end in a full stop."""
+    return [word for word in line.split() if ABBREVIATION.search(word)]
 
 
 def title_problems(screen: Screen[Any]) -> list[str]:
@@ -264,6 +286,9 @@ async def check_fits(
             expected = expected_footer_texts(screen)
             missing = [text for text in expected if text not in line]
             assert missing == [], f"cut off the footer {line!r}"
+            built = built_footer_texts(screen)
+            assert [text for text in built if text not in line] == [], line
+            assert abbreviations(line) == [], line
             assert any(text.lower().startswith("f1 ") for text in expected), expected
             assert any(text.endswith(" " + _("Go to")) for text in expected), expected
             assert wide_only_problems(screen) == []
@@ -300,7 +325,7 @@ async def test_list_footer_shows_first_last(screens_world: World) -> None:
         table = app.screen.query_one(DataTable)
         assert app.screen.focused is table
         assert table.row_count >= 3
-        assert "^a/^e First/last" in footer_line(app.screen)
+        assert "^A/^E First/last" in footer_line(app.screen)
 
         await pilot.press("ctrl+e")
         await settle(pilot)
@@ -337,7 +362,7 @@ async def test_compact_footer_follows_resize(screens_world: World) -> None:
         await settle(pilot)
         line = footer_line(screen)
         assert "p Preview" not in line
-        assert "^g Go to" in line
+        assert "^G Go to" in line
         assert [
             text for text in expected_footer_texts(screen) if text not in line
         ] == []
@@ -345,3 +370,55 @@ async def test_compact_footer_follows_resize(screens_world: World) -> None:
         await pilot.resize_terminal(120, 36)
         await settle(pilot)
         assert "p Preview" in footer_line(screen)
+
+
+async def german_footer(route: str, size: tuple[int, int]) -> tuple[str, list[str]]:
+    """Open ``route`` in the German UI; return its drawn footer line, and the keys
+    left out of it that F1 help or the palette does not list."""
+    from tests.test_snapshots import ui_in_language
+
+    with ui_in_language("de") as app_module:
+        app = app_module.SegtuiApp(user="tester")
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            await ROUTES[route](pilot)
+            return footer_line(app.screen), wide_only_problems(app.screen)
+
+
+async def test_german_worksheet_footer_words(screens_world: World) -> None:
+    """At 80 columns the German worksheet footer shows whole words, and leaves
+    Reduce and Refine to F1 help and the palette rather than cutting them short."""
+    line, problems = await german_footer("worksheet", (80, 24))
+    assert "a Hinzufügen" in line
+    assert "l Protokollieren" in line
+    assert "Esc Zurück" in line
+    assert "Reduzieren" not in line
+    assert "Verfeinern" not in line
+    assert problems == []
+
+
+async def test_german_worksheet_wide_footer(screens_world: World) -> None:
+    """A wide terminal has room for the German Reduce and Refine keys."""
+    line, _problems = await german_footer("worksheet", (200, 60))
+    assert "r Reduzieren" in line
+    assert "k Verfeinern" in line
+
+
+async def test_english_worksheet_keeps_fitting_keys(screens_world: World) -> None:
+    """The footer drops FOOTER_DROP_TO_FIT keys only when they do not fit: the
+    shorter English labels leave room for Reduce and Refine at 80 columns."""
+    app = SegtuiApp(user="tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await keys("enter")(pilot)
+        line = footer_line(app.screen)
+        assert "r Reduce" in line
+        assert "k Refine" in line
+
+
+async def test_german_quit_differs_from_end(screens_world: World) -> None:
+    """Quit and the Home/End entry use different German words, since both stand
+    in the segment list's footer."""
+    line, _problems = await german_footer("segment_list", (80, 24))
+    assert "q Beenden" in line
+    assert "^A/^E Anfang/Ende" in line
+    assert "q Ende" not in line

@@ -672,7 +672,7 @@ def test_email_template_without_attachment(world, tmp_path: Path) -> None:
     assert problem.contact_no == "IND1"
     assert "template NEWS has no Word attachment in language EN" in problem.text
     assert "correspondence type Email needs one" in problem.text
-    assert "Interaction templates (ctrl+g), Languages of NEWS" in problem.text
+    assert "Interaction templates (Ctrl+G), Languages of NEWS" in problem.text
     assert "`segtui template import NEWS EN FILE.docx`" in problem.text
     assert InteractionLogEntry.select().count() == 0
 

@@ -1,18 +1,24 @@
 """State reads without colour: canceled, failed delivery and excluded carry words.
 
 The app runs with NO_COLOR set, and the tests read the rendered text of the screen,
-so a state shown only by a colour or a style would not be found.
+so a state shown only by a colour or a style would not be found. State words are
+lower case on every screen and in the CLI's output.
 """
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from peewee import Database
+from rich.cells import cell_len
 from textual.pilot import Pilot
 
+from segtui.cli import cli
+from segtui.db import open_database
 from segtui.domain import cancellation, segment_actions, segmentation
 from segtui.domain.criteria import AddOptions
 from segtui.domain.segment_logging import LogOptions, log_segment
@@ -22,6 +28,7 @@ from segtui.ui.screens.contact_card import ContactCardScreen
 from segtui.ui.screens.contacts import ContactListScreen
 from segtui.ui.screens.history import InteractionHistoryScreen
 from segtui.ui.screens.logged import LoggedSegmentScreen
+from tests.backends import fresh_database_url
 from tests.test_layout import build_screens_world
 from tests.tui_helpers import settle
 
@@ -71,6 +78,12 @@ def states(database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     return States(tmp_path / "letters")
 
 
+def upper_case_states(pilot: Pilot[Any]) -> list[str]:
+    """Return the lines on screen that write a state word in capitals."""
+    words = ("CANCELED", "FAILED", "DONE", "PENDING", "SENT", "NOT DELIVERED")
+    return [line for line in screen_lines(pilot) if any(word in line for word in words)]
+
+
 async def open_app(pilot: Pilot[Any]) -> None:
     await settle(pilot)
     assert pilot.app.no_color
@@ -83,10 +96,11 @@ async def test_logged_list_shows_states(states: States) -> None:
         await pilot.press("f3")
         await settle(pilot)
 
-        assert "CANCELED" in line_with(pilot, "Storniert")
+        assert "canceled" in line_with(pilot, "Storniert")
         failed_row = line_with(pilot, "Katalog Winter")
         assert "1 failed" in failed_row
-        assert "CANCELED" not in failed_row
+        assert "canceled" not in failed_row
+        assert upper_case_states(pilot) == []
 
 
 async def test_logged_segment_shows_canceled(states: States) -> None:
@@ -97,8 +111,9 @@ async def test_logged_segment_shows_canceled(states: States) -> None:
         await settle(pilot)
 
         # The summary line and the entry row both show the word.
-        assert "CANCELED" in line_with(pilot, "Segment: ")
-        assert "CANCELED" in line_with(pilot, "CO2P1")
+        assert "canceled" in line_with(pilot, "Segment: ")
+        assert "canceled" in line_with(pilot, "CO2P1")
+        assert upper_case_states(pilot) == []
 
 
 async def test_logged_segment_shows_failed(states: States) -> None:
@@ -108,11 +123,12 @@ async def test_logged_segment_shows_failed(states: States) -> None:
         await app.push_screen(LoggedSegmentScreen(states.failed.entry_no))
         await settle(pilot)
 
-        assert "FAILED" in line_with(pilot, "IND1")
+        assert "failed" in line_with(pilot, "IND1")
         other = line_with(pilot, "IND2")
         assert "not delivered" in other
-        assert "FAILED" not in other
+        assert "failed" not in other
         assert "1 failed" in line_with(pilot, "failed, ")
+        assert upper_case_states(pilot) == []
 
 
 async def test_history_shows_states(states: States) -> None:
@@ -122,9 +138,10 @@ async def test_history_shows_states(states: States) -> None:
         await app.push_screen(InteractionHistoryScreen())
         await settle(pilot)
 
-        assert "CANCELED" in line_with(pilot, "CO2P1")
-        assert "FAILED" in line_with(pilot, "IND1")
+        assert "canceled" in line_with(pilot, "CO2P1")
+        assert "failed" in line_with(pilot, "IND1")
         assert "not delivered" in line_with(pilot, "IND2")
+        assert upper_case_states(pilot) == []
 
 
 async def test_excluded_contact_card(states: States) -> None:
@@ -159,3 +176,84 @@ async def test_contact_list_flags_excluded(states: States) -> None:
         included = line_with(pilot, states.world.person)
         assert " X " in excluded
         assert " X " not in included
+
+
+@pytest.fixture
+def states_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The URL of a database with the states of ``States``, for the CLI."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    url = fresh_database_url(tmp_path)
+    database = open_database(url)
+    States(tmp_path / "letters")
+    database.close()
+    return url
+
+
+def run_cli(url: str, *arguments: str) -> str:
+    result = CliRunner().invoke(cli, ["--db", url, *arguments], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def cli_line_with(output: str, text: str) -> str:
+    """Return the one line of CLI output that contains ``text``."""
+    found = [line for line in output.splitlines() if text in line]
+    assert len(found) == 1, f"{len(found)} lines contain {text!r}:\n{output}"
+    return found[0]
+
+
+def test_cli_interactions_state_words(states_url: str) -> None:
+    """The CLI writes the state words the screens show, in the same case."""
+    output = run_cli(states_url, "interactions", "list")
+    assert cli_line_with(output, "CO2P1").endswith("canceled")
+    assert cli_line_with(output, "IND1").endswith("failed")
+    assert cli_line_with(output, "IND2").endswith("not delivered")
+    assert "not_delivered" not in output
+    assert "CANCELED" not in output
+    assert "FAILED" not in output
+
+
+def test_cli_logged_show_state_words(states_url: str) -> None:
+    number = LoggedSegment.get(LoggedSegment.description == "Katalog Winter").entry_no
+    output = run_cli(states_url, "logged", "show", str(number))
+    assert "failed" in cli_line_with(output, "IND1")
+    assert "not delivered" in cli_line_with(output, "IND2")
+    assert "not_delivered" not in output
+
+
+async def test_german_status_column_fits(states: States) -> None:
+    """The interaction log's status column fits the longest German state word,
+    "nicht zugestellt", whole at 80x24."""
+    from tests.test_snapshots import ui_in_language
+
+    with ui_in_language("de") as app_module:
+        history_module = importlib.import_module("segtui.ui.screens.history")
+        app = app_module.SegtuiApp(user="tester")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_app(pilot)
+            await app.push_screen(history_module.InteractionHistoryScreen())
+            await settle(pilot)
+
+            assert "nicht zugestellt" in line_with(pilot, "IND2")
+            assert "fehlgeschlagen" in line_with(pilot, "IND1")
+            assert "storniert" in line_with(pilot, "CO2P1")
+            table = app.screen.query_one("#entries")
+            status = table.columns["status"]
+            assert status.width >= cell_len("nicht zugestellt")
+            assert not table.show_horizontal_scrollbar
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_state_width_is_longest_word(language: str) -> None:
+    from segtui import i18n
+    from segtui.ui.screens.history import state_width
+    from segtui.ui.text import delivery_label
+
+    i18n.set_language(language)
+    try:
+        words = [i18n._("canceled")]
+        words += [delivery_label(status) for status in DeliveryStatus]
+        assert state_width() == max(cell_len(word) for word in words)
+        assert state_width() >= cell_len(delivery_label(DeliveryStatus.NOT_DELIVERED))
+    finally:
+        i18n.set_language(None)

@@ -92,7 +92,7 @@ def open_segment(pane: Tmux, description: str) -> None:
     index = next(i for i, row in enumerate(rows) if description in row)
     pane.send(*["Down"] * index, "Enter")
     pane.wait_for(f"{description}")
-    pane.wait_for("esc Back")
+    pane.wait_for("Esc Back")
 
 
 def wait_for_write(url: str, pane: Tmux) -> None:

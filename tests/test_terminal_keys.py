@@ -64,7 +64,8 @@ def test_navigation_bindings_show_portable_key() -> None:
             continue
         found += 1
         assert keys[0] in PORTABLE_KEYS, (owner, binding.key)
-    assert found >= 4
+    # The screens' first/last keys and those of segtui's own tables.
+    assert found >= 2
 
 
 @pytest.mark.parametrize("widget", TEXTUAL_WIDGETS_WITH_HOME)
@@ -119,7 +120,7 @@ def test_help_names_first_last_keys(database: object) -> None:
         app = SegtuiApp(user=TEST_USER)
 
     text = help_text(Owner())  # type: ignore[arg-type]
-    assert "ctrl+a, ctrl+e   first and last row" in text
+    assert "Ctrl+A, Ctrl+E   first and last row" in text
 
 
 # The tmux tests.
@@ -281,7 +282,7 @@ def test_enter_moves_on_in_filter(segment_database: str) -> None:
         assert not re.search(r"\d+ contacts? added", screen)
         assert segment_state(segment_database) == before
         # The footer names the key that applies the filters and closes.
-        assert "^s Add contacts" in screen
+        assert "^S Add contacts" in screen
         pane.send("Escape")
         pane.wait_for("a Add")
     finally:
@@ -382,7 +383,7 @@ def resize(pane: Tmux, width: int, height: int) -> None:
 
 
 LOG_FIELDS = ["Deliver", "Create a follow-up", "Output folder"]
-LOG_BUTTONS = ["Log (ctrl+s)", "Cancel (Esc)"]
+LOG_BUTTONS = ["Log (Ctrl+S)", "Cancel (Esc)"]
 
 
 @pytest.mark.slow

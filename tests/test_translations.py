@@ -185,3 +185,18 @@ def test_no_translation_inside_fstrings() -> None:
                 ):
                     hidden.append(f"{path.relative_to(PACKAGE)}:{inner.lineno}")
     assert hidden == []
+
+
+def test_english_texts_name_keys_as_printed() -> None:
+    """English texts write Ctrl+S, Shift+Tab and Esc, as the key caps, F1 help and
+    the footer do.
+
+    Texts that show how to write a key in keys.toml keep its syntax (ctrl+n).
+    """
+    wrong = []
+    for message, _context in source_messages():
+        if '"ctrl+n' in message or "{key}" in message:
+            continue
+        if re.search(r"\b(ctrl|shift)\+\w|\bEscape\b", message):
+            wrong.append(message)
+    assert sorted(wrong) == []

@@ -61,7 +61,7 @@ async def test_help_lists_screen_keys(world) -> None:
         assert isinstance(pilot.app.screen, HelpScreen)
         text = visible_text(pilot)
         assert "segment" in text.lower()
-        for key in ("n ", "enter", "d, delete", "l "):
+        for key in ("n ", "Enter", "d, Delete", "l "):
             assert key in text, key
         await pilot.press("escape")
         await settle(pilot)
@@ -79,7 +79,7 @@ async def test_criteria_help_shows_syntax(world) -> None:
         text = visible_text(pilot)
         assert "DE|AT|CH" in text
         assert "<>NORTH" in text
-        assert "ctrl+s" in text
+        assert "Ctrl+S" in text
     assert SegmentLine.select().where(SegmentLine.segment == no).count() == 3
 
 

@@ -109,7 +109,7 @@ async def test_import_and_map_by_keys(world, tmp_path: Path) -> None:
         await pilot.press("escape")
         await settle(pilot)
         rows = table_rows(pilot, "#languages")
-        assert rows[0][:3] == ["EN", "nl brief.docx", "1 UNMATCHED"]
+        assert rows[0][:3] == ["EN", "nl brief.docx", "1 unmatched"]
 
         await pilot.press("enter")
         await settle(pilot)

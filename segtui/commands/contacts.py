@@ -8,7 +8,7 @@ import click
 
 from segtui.commands.common import Context, handle_errors, print_json
 from segtui.domain.text import printable
-from segtui.i18n import _
+from segtui.i18n import _, format_count
 
 FILTER_HELP = _(
     "Filter as KEY=EXPR, repeatable: a contact field (country=DE|AT), "
@@ -104,7 +104,7 @@ def contacts_show(context: Context, contact_no: str, as_json: bool) -> None:
     totals = data["totals"]
     click.echo(
         _("interactions: {count}, cost {cost}, duration {duration} min").format(
-            count=totals["interactions"],
+            count=format_count(totals["interactions"]),
             cost=totals["cost"],
             duration=totals["duration"],
         )
@@ -264,10 +264,10 @@ def contacts_tag(
     else:
         change = classifications.remove_tag if remove else classifications.add_tag
         change(contact_no, kind, code, user=context.user)
-    done = _("removed") if remove else _("added")
+    change_word = _("removed") if remove else _("added")
     click.echo(
-        _("Contact {no}: {code} {done}.").format(
-            no=contact_no.upper(), code=code.upper(), done=done
+        _("Contact {no}: {code} {change}.").format(
+            no=contact_no.upper(), code=code.upper(), change=change_word
         ),
         err=True,
     )

@@ -6,7 +6,7 @@ import click
 
 from segtui.commands.common import Context, handle_errors, print_json
 from segtui.domain.text import printable
-from segtui.i18n import _
+from segtui.i18n import _, format_count
 
 
 @click.group(help=_("Saved criteria: a segment's actions kept under a code."))
@@ -93,7 +93,9 @@ def criteria_reuse(context: Context, code: str, segment_no: str) -> None:
     result = reuse_criteria(code, segment_no, user=context.user)
     click.echo(
         _("{actions} actions replayed: {added} lines added, {removed} removed.").format(
-            actions=len(result.results), added=result.inserted, removed=result.deleted
+            actions=len(result.results),
+            added=format_count(result.inserted),
+            removed=format_count(result.deleted),
         ),
         err=True,
     )

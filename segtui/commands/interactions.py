@@ -14,7 +14,7 @@ import click
 
 from segtui.commands.common import RECORD_NO, Context, handle_errors, print_json
 from segtui.domain.text import printable
-from segtui.i18n import _
+from segtui.i18n import _, format_count
 
 ENTRY_FILTER_HELP = _(
     "Filter as KEY=EXPR, repeatable, in Business Central's syntax. Keys: contact, "
@@ -55,7 +55,7 @@ def interactions_list(
     context: Context, filters: tuple[str, ...], as_json: bool
 ) -> None:
     from segtui.commands.contacts import entry_data
-    from segtui.domain.history import list_entries, totals
+    from segtui.domain.history import delivery_word, list_entries, totals
 
     context.open()
     condition = entry_condition_from(filters)
@@ -64,7 +64,11 @@ def interactions_list(
         print_json([entry_data(entry) for entry in entries])
     else:
         for entry in entries:
-            state = _("canceled") if entry.canceled else entry.delivery_status
+            state = (
+                _("canceled")
+                if entry.canceled
+                else delivery_word(entry.delivery_status)
+            )
             click.echo(
                 printable(
                     f"{entry.entry_no:>7}  {entry.date}  {entry.contact_no:<10} "
@@ -78,10 +82,10 @@ def interactions_list(
             "{count} interactions, cost {cost}, duration {duration} min; "
             "{canceled} canceled not counted."
         ).format(
-            count=counted.interactions,
+            count=format_count(counted.interactions),
             cost=counted.cost,
             duration=counted.duration,
-            canceled=counted.canceled,
+            canceled=format_count(counted.canceled),
         ),
         err=True,
     )
@@ -154,7 +158,9 @@ def interactions_cancel(context: Context, entry_nos: tuple[int, ...]) -> None:
 
     context.open()
     changed = set_entries_canceled(entry_nos, True, user=context.user)
-    click.echo(_("{count} entries canceled.").format(count=changed), err=True)
+    click.echo(
+        _("{count} entries canceled.").format(count=format_count(changed)), err=True
+    )
 
 
 @interactions.command(
@@ -170,7 +176,9 @@ def interactions_uncancel(context: Context, entry_nos: tuple[int, ...]) -> None:
 
     context.open()
     changed = set_entries_canceled(entry_nos, False, user=context.user)
-    click.echo(_("{count} entries un-canceled.").format(count=changed), err=True)
+    click.echo(
+        _("{count} entries un-canceled.").format(count=format_count(changed)), err=True
+    )
 
 
 @interactions.command(

@@ -17,7 +17,7 @@ from segtui.commands.common import (
     handle_errors,
     print_json,
 )
-from segtui.i18n import _
+from segtui.i18n import _, format_count
 
 
 @click.group(help=_("Logged segments and their interaction log entries."))
@@ -68,6 +68,7 @@ def logged_list(context: Context, as_json: bool) -> None:
 @click.pass_obj
 @handle_errors
 def logged_show(context: Context, entry_no: int, as_json: bool) -> None:
+    from segtui.domain.history import delivery_word
     from segtui.domain.logged_segments import get_logged_segment, logged_entries
 
     context.open()
@@ -99,7 +100,7 @@ def logged_show(context: Context, entry_no: int, as_json: bool) -> None:
     for e in entries:
         click.echo(
             f"{e['entry_no']:>7}  {e['contact_no']:<10} {e['contact_name']:<30} "
-            f"{e['delivery_status']:<14} {canceled_word(e['canceled'])}"
+            f"{delivery_word(e['delivery_status']):<16} {canceled_word(e['canceled'])}"
             f"{e['document_path']}"
         )
 
@@ -165,7 +166,8 @@ def logged_cancel(context: Context, entry_nos: tuple[int, ...]) -> None:
     changed = set_logged_canceled(entry_nos, True, user=context.user)
     click.echo(
         _("Canceled logged segment {numbers}: {count} entries canceled.").format(
-            numbers=", ".join(str(n) for n in sorted(set(entry_nos))), count=changed
+            numbers=", ".join(str(n) for n in sorted(set(entry_nos))),
+            count=format_count(changed),
         ),
         err=True,
     )
@@ -187,7 +189,8 @@ def logged_uncancel(context: Context, entry_nos: tuple[int, ...]) -> None:
     changed = set_logged_canceled(entry_nos, False, user=context.user)
     click.echo(
         _("Un-canceled logged segment {numbers}: {count} entries restored.").format(
-            numbers=", ".join(str(n) for n in sorted(set(entry_nos))), count=changed
+            numbers=", ".join(str(n) for n in sorted(set(entry_nos))),
+            count=format_count(changed),
         ),
         err=True,
     )

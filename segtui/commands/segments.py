@@ -18,7 +18,7 @@ from segtui.commands.common import (
     print_json,
 )
 from segtui.domain.text import printable
-from segtui.i18n import _
+from segtui.i18n import _, format_count
 
 
 @click.group(help=_("Create, fill, show and log segments."))
@@ -260,9 +260,15 @@ ENTIRE_COMPANIES_OPTION = click.option(
 
 def print_change(result: Any) -> None:
     if result.inserted:
-        click.echo(_("{count} lines added.").format(count=result.inserted), err=True)
+        click.echo(
+            _("{count} lines added.").format(count=format_count(result.inserted)),
+            err=True,
+        )
     if result.deleted:
-        click.echo(_("{count} lines removed.").format(count=result.deleted), err=True)
+        click.echo(
+            _("{count} lines removed.").format(count=format_count(result.deleted)),
+            err=True,
+        )
     if not result.inserted and not result.deleted:
         click.echo(_("No line changed."), err=True)
 
@@ -311,7 +317,7 @@ def segment_reduce(
                 "No filter is given, so Reduce Contacts would remove all {count} lines "
                 "of segment {no}. Give --filter KEY=EXPR to choose lines, or --all to "
                 "remove every line."
-            ).format(count=count_lines(segment.no), no=segment.no)
+            ).format(count=format_count(count_lines(segment.no)), no=segment.no)
         )
     print_change(
         reduce_contacts(
@@ -574,7 +580,7 @@ def segment_log(
     )
     click.echo(
         _("Logged segment {entry}: {count} interactions.").format(
-            entry=result.logged_segment_no, count=result.entries
+            entry=result.logged_segment_no, count=format_count(result.entries)
         ),
         err=True,
     )

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 import click
 
 from segtui.commands.common import Context, handle_errors
-from segtui.i18n import _
+from segtui.i18n import _, format_count
 
 
 @click.group("import", help=_("Import data from CSV files."))
@@ -150,7 +150,9 @@ def export_to(output: str, bom: bool, write: Callable[[TextIO], int]) -> None:
         count = write(stream)
     if output != "-":
         click.echo(
-            _("{count} rows written to {path}.").format(count=count, path=output),
+            _("{count} rows written to {path}.").format(
+                count=format_count(count), path=output
+            ),
             err=True,
         )
 

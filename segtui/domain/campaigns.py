@@ -22,7 +22,7 @@ from segtui.domain.errors import InvalidValueError, NotFoundError
 from segtui.domain.segmentation import check_amount
 from segtui.domain.text import clean_line
 from segtui.domain.users import Permission, require
-from segtui.i18n import _
+from segtui.i18n import _, format_count
 from segtui.models import (
     Campaign,
     Contact,
@@ -192,7 +192,7 @@ def delete_campaign(no: str, *, user: str) -> None:
                     _(
                         "Campaign {no} is used by {count} {what}, so it cannot be "
                         "deleted."
-                    ).format(no=no, count=count, what=label)
+                    ).format(no=no, count=format_count(count), what=label)
                 )
         Campaign.delete().where(Campaign.no == no).execute()
 

@@ -18,7 +18,7 @@ from segtui.domain.contacts import get_contact
 from segtui.domain.errors import InvalidValueError, NotFoundError
 from segtui.domain.text import clean_line
 from segtui.domain.users import Permission, require
-from segtui.i18n import _
+from segtui.i18n import _, format_count
 from segtui.models import (
     BusinessRelation,
     Contact,
@@ -207,7 +207,7 @@ def check_code(code: str) -> str:
     if len(cleaned) > MAX_CODE_LENGTH:
         raise InvalidValueError(
             _("Code {code!r} is longer than {limit} characters; shorten it.").format(
-                code=cleaned, limit=MAX_CODE_LENGTH
+                code=cleaned, limit=format_count(MAX_CODE_LENGTH)
             )
         )
     if any(not (c.isalnum() or c in "-_./+#") for c in cleaned):
@@ -229,7 +229,7 @@ def save_code(table_key: str, code: str, text: str, *, user: str, new: bool) -> 
     if len(text_value) > limit:
         raise InvalidValueError(
             _("The description is longer than {limit} characters; shorten it.").format(
-                limit=limit
+                limit=format_count(limit)
             )
         )
     key = table.model._meta.primary_key
@@ -271,7 +271,7 @@ def delete_code(table_key: str, code: str, *, user: str) -> None:
                 _(
                     "{table} {code} is used by {count} contacts, so it cannot be "
                     "deleted; remove it from them first."
-                ).format(table=table.label, code=code, count=used)
+                ).format(table=table.label, code=code, count=format_count(used))
             )
         table.model.delete().where(key == code).execute()
 

@@ -7,15 +7,17 @@ sources link through the contact's company instead of the contact itself.
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from peewee import Field, Model
 
 from segtui.domain.errors import InvalidValueError
 from segtui.domain.filters import FieldKind, FieldSpec
-from segtui.i18n import _, inside_sentence
+from segtui.i18n import LOCALE_DIR, _, inside_sentence
 from segtui.models import (
     BusinessRelation,
     Campaign,
@@ -39,19 +41,42 @@ from segtui.models import (
     Territory,
 )
 
+
+@cache
+def _german() -> gettext.NullTranslations:
+    return gettext.translation(
+        "segtui", localedir=LOCALE_DIR, languages=["de"], fallback=True
+    )
+
+
+def shown_words(*labels: str) -> tuple[str, ...]:
+    """Return the labels screens show for an option value, in English and German.
+
+    ``labels`` are the English messages the screens translate. A filter takes the
+    words of both languages whatever language the UI runs in, so criteria typed in
+    German keep working for a user who runs segtui in English, and the other way
+    round.
+    """
+    german = [_german().gettext(label) for label in labels]
+    return tuple(dict.fromkeys([*labels, *german]))
+
+
 CONTACT_TYPE_SPEC = FieldSpec(
     FieldKind.OPTION,
     (
-        (ContactType.COMPANY, ("company", "firma", "unternehmen")),
-        (ContactType.PERSON, ("person",)),
+        (ContactType.COMPANY, ("company", "firma", *shown_words("Company"))),
+        (ContactType.PERSON, ("person", *shown_words("Person"))),
     ),
 )
 CORRESPONDENCE_TYPE_SPEC = FieldSpec(
     FieldKind.OPTION,
     (
-        (CorrespondenceType.BLANK, ("blank", "none", "''")),
-        (CorrespondenceType.HARD_COPY, ("hard copy", "letter", "brief")),
-        (CorrespondenceType.EMAIL, ("email", "e-mail")),
+        (CorrespondenceType.BLANK, ("blank", "none", "''", "leer")),
+        (
+            CorrespondenceType.HARD_COPY,
+            ("hard copy", "letter", "brief", *shown_words("Hard Copy")),
+        ),
+        (CorrespondenceType.EMAIL, ("email", "e-mail", *shown_words("Email"))),
     ),
 )
 TEXT = FieldSpec(FieldKind.TEXT)

@@ -36,7 +36,7 @@ from segtui.domain.letter_jobs import (
     merge_print_file,
 )
 from segtui.domain.users import Permission, require
-from segtui.i18n import _
+from segtui.i18n import _, format_count
 from segtui.models import (
     Attachment,
     CorrespondenceType,
@@ -649,14 +649,14 @@ def describe_report(report: DeliveryReport, folder: Path) -> list[str]:
     if report.letters:
         lines.append(
             _("{count} letters written to {folder}.").format(
-                count=len(report.letters), folder=folder
+                count=format_count(len(report.letters)), folder=folder
             )
         )
     if report.print_files:
         names = ", ".join(path.name for path in report.print_files)
         lines.append(
             _("{count} hard-copy letters to print are in {files}.").format(
-                count=report.printed, files=names
+                count=format_count(report.printed), files=names
             )
         )
     if report.pdf_files:
@@ -666,7 +666,7 @@ def describe_report(report: DeliveryReport, folder: Path) -> list[str]:
             )
         )
     if report.sent:
-        lines.append(_("{count} emails sent.").format(count=report.sent))
+        lines.append(_("{count} emails sent.").format(count=format_count(report.sent)))
     for path, error in report.print_failures:
         lines.append(
             _("The print file {file} failed: {error}").format(
@@ -676,7 +676,7 @@ def describe_report(report: DeliveryReport, folder: Path) -> list[str]:
     if report.failed:
         lines.append(
             _("{count} letters failed; they can be sent again.").format(
-                count=len(report.failed)
+                count=format_count(len(report.failed))
             )
         )
     if report.canceled:

@@ -28,6 +28,7 @@ from segtui.domain.criteria_sources import (
     TEXT,
     FilterField,
     normalize_key,
+    shown_words,
 )
 from segtui.domain.errors import InvalidValueError, NotFoundError
 from segtui.domain.filters import FieldKind, FieldSpec, all_of, compile_expression
@@ -40,12 +41,26 @@ EntryFilters = dict[str, str]
 DELIVERY_STATUS_SPEC = FieldSpec(
     FieldKind.OPTION,
     (
-        (DeliveryStatus.PENDING, ("pending",)),
-        (DeliveryStatus.SENT, ("sent",)),
-        (DeliveryStatus.FAILED, ("failed",)),
-        (DeliveryStatus.NOT_DELIVERED, ("not delivered", "not_delivered")),
+        (DeliveryStatus.PENDING, shown_words("pending")),
+        (DeliveryStatus.SENT, shown_words("sent")),
+        (DeliveryStatus.FAILED, shown_words("failed")),
+        (DeliveryStatus.NOT_DELIVERED, shown_words("not delivered")),
     ),
 )
+
+
+def delivery_word(status: str) -> str:
+    """Return a delivery status as screens and the CLI show it: "not delivered".
+
+    State words are lower case everywhere, like "canceled" and "done".
+    """
+    words = {
+        DeliveryStatus.PENDING: _("pending"),
+        DeliveryStatus.SENT: _("sent"),
+        DeliveryStatus.FAILED: _("failed"),
+        DeliveryStatus.NOT_DELIVERED: _("not delivered"),
+    }
+    return words.get(status, status)
 
 
 def entry_fields() -> dict[str, FilterField]:

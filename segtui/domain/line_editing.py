@@ -33,7 +33,7 @@ from segtui.domain.segmentation import (
 from segtui.domain.text import clean_line, clean_text
 from segtui.domain.users import Permission, require
 from segtui.domain.versions import check_version
-from segtui.i18n import _
+from segtui.i18n import _, format_count
 from segtui.models import Contact, CorrespondenceType, SegmentLine
 
 # The line fields a user may change, with how each value is checked.
@@ -129,7 +129,9 @@ def _check_line_value(name: str, value: Any) -> Any:
             raise InvalidValueError(
                 _(
                     "The personal note has {count} characters; the most is {max}."
-                ).format(count=len(note), max=MAX_NOTE_LENGTH)
+                ).format(
+                    count=format_count(len(note)), max=format_count(MAX_NOTE_LENGTH)
+                )
             )
         return note
     if name in ("description", "evaluation"):

@@ -16,7 +16,7 @@ from segtui.domain.contacts import get_contact
 from segtui.domain.errors import InvalidValueError, NotFoundError
 from segtui.domain.text import clean_line
 from segtui.domain.users import Permission, require
-from segtui.i18n import _
+from segtui.i18n import _, format_count
 from segtui.models import (
     ContactProfileAnswer,
     ProfileAnswer,
@@ -106,7 +106,7 @@ def delete_questionnaire(code: str, *, user: str) -> None:
                 _(
                     "Questionnaire {code} has {count} answers of contacts, so it cannot "
                     "be deleted; remove those answers first."
-                ).format(code=code, count=used)
+                ).format(code=code, count=format_count(used))
             )
         ProfileAnswer.delete().where(ProfileAnswer.questionnaire == code).execute()
         ProfileQuestion.delete().where(ProfileQuestion.questionnaire == code).execute()
@@ -209,7 +209,7 @@ def delete_question(question_id: int, *, user: str) -> None:
                 _(
                     "Question {code} has {count} answers of contacts, so it cannot be "
                     "deleted; remove those answers first."
-                ).format(code=question.code, count=used)
+                ).format(code=question.code, count=format_count(used))
             )
         ProfileAnswer.delete().where(ProfileAnswer.question == question_id).execute()
         question.delete_instance()
@@ -275,7 +275,7 @@ def delete_answer(answer_id: int, *, user: str) -> None:
                 _(
                     "Answer {code} was given by {count} contacts, so it cannot be "
                     "deleted; remove it from them first."
-                ).format(code=answer.code, count=used)
+                ).format(code=answer.code, count=format_count(used))
             )
         answer.delete_instance()
 

@@ -29,7 +29,7 @@ from segtui.domain.segment_actions import (
 from segtui.domain.segmentation import lock_segment
 from segtui.domain.text import clean_line
 from segtui.domain.users import Permission, require
-from segtui.i18n import _
+from segtui.i18n import _, format_count
 from segtui.models import SavedCriteria, SavedCriteriaAction, SegmentCriteriaAction
 
 MAX_CODE_LENGTH = 20
@@ -68,7 +68,7 @@ def _check_code(code: str) -> str:
         raise InvalidValueError(
             _(
                 "Code {code!r} is longer than {max} characters; choose a shorter one."
-            ).format(code=code, max=MAX_CODE_LENGTH)
+            ).format(code=code, max=format_count(MAX_CODE_LENGTH))
         )
     return code
 

@@ -28,7 +28,7 @@ from segtui.domain.sql import read_page
 from segtui.domain.text import clean_line
 from segtui.domain.users import Permission, require
 from segtui.domain.versions import check_version
-from segtui.i18n import _
+from segtui.i18n import _, format_count
 from segtui.models import (
     Contact,
     CorrespondenceType,
@@ -344,7 +344,7 @@ def check_amount(label: str, value: Any) -> Decimal:
     if number > MAX_AMOUNT:
         raise InvalidValueError(
             _("{field} is {value}; the largest amount is {max}.").format(
-                field=label, value=text, max=MAX_AMOUNT
+                field=label, value=text, max=format_count(MAX_AMOUNT)
             )
         )
     return number.quantize(Decimal("0.01"))

@@ -20,7 +20,7 @@ from segtui.db import write_transaction
 from segtui.domain.errors import InvalidValueError, NotFoundError
 from segtui.domain.text import clean_line
 from segtui.domain.users import Permission, require
-from segtui.i18n import _
+from segtui.i18n import _, format_count
 from segtui.models import (
     Campaign,
     Contact,
@@ -207,7 +207,10 @@ def check_code(value: object, label: str, max_length: int) -> str:
     if len(code) > max_length:
         raise InvalidValueError(
             _("{field} {value!r} has {count} characters; the maximum is {max}.").format(
-                field=label, value=code, count=len(code), max=max_length
+                field=label,
+                value=code,
+                count=format_count(len(code)),
+                max=format_count(max_length),
             )
         )
     return code
@@ -248,7 +251,9 @@ def check_field_value(spec: SetupField, value: Any) -> Any:
     if len(text) > spec.max_length:
         raise InvalidValueError(
             _("{field} has {count} characters; the maximum is {max}.").format(
-                field=label, count=len(text), max=spec.max_length
+                field=label,
+                count=format_count(len(text)),
+                max=format_count(spec.max_length),
             )
         )
     if spec.kind == "email" and text and not EMAIL_PATTERN.match(text):

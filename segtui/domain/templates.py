@@ -40,7 +40,7 @@ from segtui.domain.setup_tables import (
 )
 from segtui.domain.text import clean_line
 from segtui.domain.users import Permission, require
-from segtui.i18n import _
+from segtui.i18n import _, format_count
 from segtui.models import (
     Attachment,
     CorrespondenceType,
@@ -336,7 +336,7 @@ def set_template_language(
     if len(subject) > 250:
         raise InvalidValueError(
             _("The subject has {count} characters; the maximum is 250.").format(
-                count=len(subject)
+                count=format_count(len(subject))
             )
         )
     require(user, Permission.ADMINISTRATION, _("change setup"))

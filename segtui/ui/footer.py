@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -46,7 +48,7 @@ def portable_binding(bindings: list[Binding]) -> Binding:
 
 
 def first_last_entry(screen: Screen[Any]) -> FooterEntry | None:
-    """Return one footer entry for the screen's ctrl+a and ctrl+e while a list has focus.
+    """Return one footer entry for the screen's Ctrl+A and Ctrl+E while a list has focus.
 
     Many terminals behind tmux or SSH do not send Home and End, so the footer shows
     the keys that always arrive. It shows nothing while another widget, such as an
@@ -78,12 +80,16 @@ def first_last_entry(screen: Screen[Any]) -> FooterEntry | None:
     )
 
 
-def footer_entries(screen: Screen[Any], compact: bool) -> list[FooterEntry]:
+def footer_entries(
+    screen: Screen[Any], compact: bool, width: int | None = None
+) -> list[FooterEntry]:
     """Return the keys the footer of ``screen`` shows, in order, each action once.
 
     In the compact layout the actions the screen names in FOOTER_WIDE_ONLY are left
-    out, so the others fit in 80 columns. F1 help and the command palette still
-    list them. The ctrl+a/ctrl+e entry comes before the app's keys.
+    out, so the others fit in 80 columns. When the rest is still wider than
+    ``width`` columns, as longer German labels can be, the actions of the screen's
+    FOOTER_DROP_TO_FIT are left out in turn until it fits. F1 help and the command
+    palette still list them. The Ctrl+A/Ctrl+E entry comes before the app's keys.
     """
     wide_only = getattr(screen, "FOOTER_WIDE_ONLY", frozenset()) if compact else ()
     first_last = first_last_entry(screen)
@@ -111,14 +117,48 @@ def footer_entries(screen: Screen[Any], compact: bool) -> list[FooterEntry]:
         )
     if first_last is not None:
         entries.append(first_last)
+    if compact and width is not None:
+        drop_order = getattr(screen, "FOOTER_DROP_TO_FIT", ())
+        entries = fit_entries(entries, drop_order, width)
+    return entries
+
+
+def compact_width(entries: list[FooterEntry]) -> int:
+    """Return the columns the compact footer draws the entries in.
+
+    Each entry is its key, a space and its description, and one column separates
+    the entries, as in Textual 8.2.8's compact footer.
+    """
+    cells = [
+        cell_len(entry.key_display) + 1 + cell_len(entry.description)
+        for entry in entries
+    ]
+    return sum(cells) + max(len(cells) - 1, 0)
+
+
+def fit_entries(
+    entries: list[FooterEntry], drop_order: tuple[str, ...], width: int
+) -> list[FooterEntry]:
+    """Leave out the actions of ``drop_order``, in turn, until the entries fit
+    ``width`` columns or no action is left to drop."""
+    for dropped in drop_order:
+        if compact_width(entries) <= width:
+            break
+        entries = [entry for entry in entries if action_name(entry.action) != dropped]
     return entries
 
 
 class KeyFooter(Footer):
     """The footer of segtui's screens, with the entries ``footer_entries`` returns."""
 
+    # The terminal width the entries were built for, because which keys fit depends
+    # on it.
+    built_width: int | None = None
+
     def compose(self) -> ComposeResult:
-        for entry in footer_entries(self.screen, self.compact):
+        self.built_width = self.app.size.width
+        entries = footer_entries(self.screen, self.compact, self.built_width)
+        for entry in entries:
             yield FooterKey(
                 entry.key,
                 entry.key_display,
@@ -131,4 +171,9 @@ class KeyFooter(Footer):
     def watch_compact(self, compact: bool) -> None:
         # The compact layout shows fewer keys, so the entries are built again.
         if self.is_mounted:
+            self.call_after_refresh(self.recompose)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # A compact footer drops keys that do not fit, so a new width may need others.
+        if self.compact and self.app.size.width != self.built_width:
             self.call_after_refresh(self.recompose)

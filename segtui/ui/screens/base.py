@@ -39,6 +39,9 @@ class BaseScreen(NamedBindings, Screen[Any]):
     # Actions the footer leaves out below COMPACT_BELOW columns, so that the others
     # fit in 80. F1 help and the command palette list them at every width.
     FOOTER_WIDE_ONLY: frozenset[str] = frozenset()
+    # Actions the compact footer leaves out next, in this order, while its keys are
+    # still wider than the terminal, as longer translations can make them.
+    FOOTER_DROP_TO_FIT: tuple[str, ...] = ()
 
     BINDINGS = [
         Binding(

@@ -52,7 +52,7 @@ class CodeDialog(FormDialog, FieldNavigation):
         yield Static("", id="error", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(_("Save (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Save (Ctrl+S)"), id="save", variant="primary", compact=True)
         yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 from segtui.domain import classifications, profiles
 from segtui.domain.contact_fields import CONTACT_COLUMNS, column_label
 from segtui.domain.contact_queries import ContactCard, contact_card
-from segtui.i18n import _
+from segtui.i18n import _, format_count
 from segtui.ui.screens.contact_dialogs import (
     PROFILE_KIND,
     ResponseDialog,
@@ -25,7 +25,12 @@ from segtui.ui.screens.contact_dialogs import (
 )
 from segtui.ui.screens.contacts import confirm_delete, type_label
 from segtui.ui.screens.dialogs import ConfirmDialog
-from segtui.ui.screens.history import InteractionHistoryScreen, entry_state, show_letter
+from segtui.ui.screens.history import (
+    InteractionHistoryScreen,
+    entry_state,
+    show_letter,
+    state_width,
+)
 from segtui.ui.screens.listing import ListScreen, new_table, selected_key
 from segtui.ui.screens.timeline import Timeline
 from segtui.ui.text import display, plain
@@ -171,8 +176,12 @@ class ContactCardScreen(ListScreen):
                         (_("Date"), "date", 10),
                         (_("Templ."), "template", 6),
                         (_("Campaign"), "campaign", 8),
-                        (_("Status"), "status", 13),
-                        (_("Description"), "description", 20),
+                        (_("Status"), "status", state_width()),
+                        (
+                            _("Description"),
+                            "description",
+                            20 - max(state_width() - 13, 0),
+                        ),
                     ],
                 )
         yield from self.compose_footer()
@@ -248,7 +257,7 @@ class ContactCardScreen(ListScreen):
             note.update(
                 Text(
                     _("Persons of this company: {count}").format(
-                        count=len(card.persons)
+                        count=format_count(len(card.persons))
                     )
                 )
             )

@@ -140,7 +140,7 @@ class ContactDialog(FormDialog, FieldNavigation):
         yield Static("", id="error", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(_("Save (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Save (Ctrl+S)"), id="save", variant="primary", compact=True)
         yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
@@ -261,7 +261,7 @@ class TagDialog(FormDialog):
         yield Static("", id="error", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(_("Add (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Add (Ctrl+S)"), id="save", variant="primary", compact=True)
         yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
@@ -278,7 +278,7 @@ class TagDialog(FormDialog):
         kind = str(self.query_one("#kind", Select).value)
         code = self.query_one("#code", Select).selection
         if not code:
-            self.show_problem(_("Pick a code, or press Escape."))
+            self.show_problem(_("Pick a code, or press Esc."))
             return
         no, user = self.contact_no, self.app.user  # type: ignore[attr-defined]
 
@@ -342,7 +342,7 @@ class ResponseDialog(FormDialog, FieldNavigation):
         yield Static("", id="error", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(_("Log (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Log (Ctrl+S)"), id="save", variant="primary", compact=True)
         yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
@@ -353,7 +353,7 @@ class ResponseDialog(FormDialog, FieldNavigation):
     def action_save(self) -> None:
         campaign = self.query_one("#campaign", Select).selection
         if not campaign:
-            self.show_problem(_("Pick the campaign, or press Escape."))
+            self.show_problem(_("Pick the campaign, or press Esc."))
             return
         values = {
             "response_date": self.query_one("#date", Input).value,

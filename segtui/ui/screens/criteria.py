@@ -263,12 +263,12 @@ class CriteriaBuilderScreen(FieldNavigation, BaseScreen):
 
 class AddContactsScreen(CriteriaBuilderScreen):
     ACTION_TITLE = _("Add Contacts")
-    APPLY_LABEL = _("Add contacts (ctrl+s)")
+    APPLY_LABEL = _("Add contacts (Ctrl+S)")
     HELP = (
         _(
             "Add Contacts: fill in filters, watch the count of contacts they select, "
-            "and press ctrl+s to add them to the segment. Enter moves to the next "
-            "field; Escape closes without adding anything.\n\n"
+            "and press Ctrl+S to add them to the segment. Enter moves to the next "
+            "field; Esc closes without adding anything.\n\n"
             "Allow existing contacts adds a contact that already has a line. Expand "
             "companies brings each matching contact's company and all its persons. "
             "Allow related companies brings a matching person's company, nobody "
@@ -369,7 +369,7 @@ class RemovingScreen(CriteriaBuilderScreen):
             "{count} line would be removed, {kept} would stay.",
             "{count} lines would be removed, {kept} would stay.",
             removed,
-        ).format(count=removed, kept=total - removed)
+        ).format(count=format_count(removed), kept=format_count(total - removed))
 
     def apply_job(self) -> Callable[[], Outcome]:
         filters, no, action = self.filters(), self.segment_no, self.ACTION
@@ -387,7 +387,7 @@ class RemovingScreen(CriteriaBuilderScreen):
             return Outcome(
                 ngettext(
                     "{count} line removed.", "{count} lines removed.", removed
-                ).format(count=removed)
+                ).format(count=format_count(removed))
             )
 
         return apply
@@ -402,14 +402,14 @@ ENTIRE_COMPANIES_HELP = _(
 class ReduceContactsScreen(RemovingScreen):
     ACTION = "reduce"
     ACTION_TITLE = _("Reduce Contacts")
-    APPLY_LABEL = _("Remove lines (ctrl+s)")
+    APPLY_LABEL = _("Remove lines (Ctrl+S)")
     HELP = (
         _(
             "Reduce Contacts: remove the lines whose contacts match the filters. "
-            "Watch the count of lines it would remove, then press ctrl+s. With no "
-            "filter at all every line matches, and ctrl+s asks before removing "
+            "Watch the count of lines it would remove, then press Ctrl+S. With no "
+            "filter at all every line matches, and Ctrl+S asks before removing "
             "them all. Enter moves to the next field; "
-            "Escape closes without changing the segment. Go Back (b) in the "
+            "Esc closes without changing the segment. Go Back (b) in the "
             "worksheet brings removed lines back."
         )
         + " "
@@ -450,7 +450,7 @@ class ReduceContactsScreen(RemovingScreen):
                 "No filter is set, so every line matches. Remove all {count} lines "
                 "of segment {no}? Go Back (b) in the worksheet brings them back.",
                 total,
-            ).format(count=total, no=no)
+            ).format(count=format_count(total), no=no)
             self.app.push_screen(
                 ConfirmDialog(_("Remove all lines"), question), answered
             )
@@ -461,12 +461,12 @@ class ReduceContactsScreen(RemovingScreen):
 class RefineContactsScreen(RemovingScreen):
     ACTION = "refine"
     ACTION_TITLE = _("Refine Contacts")
-    APPLY_LABEL = _("Keep only these (ctrl+s)")
+    APPLY_LABEL = _("Keep only these (Ctrl+S)")
     HELP = (
         _(
             "Refine Contacts: keep only the lines whose contacts match the filters "
             "and remove the others. Watch the count of lines it would remove, then "
-            "press ctrl+s. Enter moves to the next field; Escape closes without "
+            "press Ctrl+S. Enter moves to the next field; Esc closes without "
             "changing the segment. Go Back (b) in the worksheet brings removed lines "
             "back."
         )

@@ -10,7 +10,7 @@ from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from segtui.domain import logged_segments, saved_criteria
-from segtui.i18n import _, ngettext
+from segtui.i18n import _, format_count, ngettext
 from segtui.ui.screens.dialogs import Dialog
 from segtui.ui.screens.logged import logged_status
 from segtui.ui.screens.navigation import FieldNavigation
@@ -53,7 +53,7 @@ class SaveCriteriaDialog(FormDialog, FieldNavigation):
         yield Static("", id="error", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(_("Save (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Save (Ctrl+S)"), id="save", variant="primary", compact=True)
         yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
@@ -146,7 +146,7 @@ class ReuseLoggedDialog(Dialog):
                 segment=row.segment_no,
                 description=display(row.description),
                 date=display(row.created_at),
-                count=row.interactions,
+                count=format_count(row.interactions),
                 status=logged_status(row),
             )
             options.add_option(Option(Text(text), id=str(row.entry_no)))
@@ -154,7 +154,7 @@ class ReuseLoggedDialog(Dialog):
             options.highlighted = 0
         else:
             self.query_one("#error", Static).update(
-                Text(_("There is no logged segment yet; press Escape."))
+                Text(_("There is no logged segment yet; press Esc."))
             )
 
     def report(self, error: Exception) -> None:

@@ -16,7 +16,7 @@ from segtui.domain import saved_criteria, segment_actions, segmentation
 from segtui.domain.criteria import describe_action
 from segtui.domain.saved_criteria import ReplayResult
 from segtui.domain.segment_actions import ReuseResult
-from segtui.i18n import _, ngettext
+from segtui.i18n import _, format_count, ngettext
 from segtui.models import SegmentCriteriaAction
 from segtui.ui.screens.base import BaseScreen
 from segtui.ui.screens.criteria_dialogs import ReuseLoggedDialog, SaveCriteriaDialog
@@ -102,7 +102,11 @@ def step_message(direction: str, sequence: int, result: Any) -> str:
             "Action {sequence} redone: {restored} lines restored, {removed} removed.",
             restored,
         )
-    return text.format(sequence=sequence, restored=restored, removed=removed)
+    return text.format(
+        sequence=sequence,
+        restored=format_count(restored),
+        removed=format_count(removed),
+    )
 
 
 def offer_step(
@@ -167,9 +171,9 @@ def replay_message(code: str, result: ReplayResult) -> str:
         len(result.results),
     ).format(
         code=code,
-        count=len(result.results),
-        inserted=result.inserted,
-        deleted=result.deleted,
+        count=format_count(len(result.results)),
+        inserted=format_count(result.inserted),
+        deleted=format_count(result.deleted),
     )
 
 
@@ -190,6 +194,7 @@ class CriteriaListScreen(BaseScreen):
     )
     # Left out of the footer below 100 columns, but F1 help and the palette list them.
     FOOTER_WIDE_ONLY = frozenset({"reuse_saved", "reuse_logged"})
+    FOOTER_DROP_TO_FIT = ("go_forward",)
 
     BINDINGS = [
         Binding(
@@ -288,7 +293,7 @@ class CriteriaListScreen(BaseScreen):
         status.append(
             ngettext(
                 "{count} line on the segment.", "{count} lines on the segment.", count
-            ).format(count=count)
+            ).format(count=format_count(count))
         )
         back = step_target(self.data.actions, "back")
         forward = step_target(self.data.actions, "forward")
@@ -354,7 +359,7 @@ class CriteriaListScreen(BaseScreen):
                 ).format(
                     code=row.code,
                     description=display(row.description),
-                    count=row.actions,
+                    count=format_count(row.actions),
                 ),
             )
             for row in rows

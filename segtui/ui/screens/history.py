@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -17,11 +18,11 @@ from textual.widgets import Button, DataTable, Input, Static
 from segtui.domain import cancellation, history, logged_segments
 from segtui.domain.history import EntryFilters
 from segtui.i18n import _, ngettext
-from segtui.models import InteractionLogEntry
+from segtui.models import DeliveryStatus, InteractionLogEntry
 from segtui.ui.handover import hand_over_file
 from segtui.ui.screens.criteria_form import translated_example
 from segtui.ui.screens.dialogs import ConfirmDialog, InputDialog, MessageDialog
-from segtui.ui.screens.listing import ListScreen, selected_key, widen_columns
+from segtui.ui.screens.listing import ListScreen, selected_key
 from segtui.ui.screens.navigation import FieldNavigation
 from segtui.ui.screens.segment_dialogs import FormDialog, form_row
 from segtui.ui.screens.timeline import Timeline
@@ -58,10 +59,17 @@ def shown_example(key: str, example: str) -> str:
 
 
 def entry_state(entry: InteractionLogEntry) -> str:
-    """Return an entry's state as a word: CANCELED, or its delivery status."""
+    """Return an entry's state as a word: canceled, or its delivery status."""
     if entry.canceled:
-        return _("CANCELED")
+        return _("canceled")
     return delivery_label(entry.delivery_status)
+
+
+def state_width() -> int:
+    """Return the cells of the longest state word ``entry_state`` may return, in the
+    language of the interface: 16 for the German "nicht zugestellt"."""
+    words = [_("canceled"), *(delivery_label(status) for status in DeliveryStatus)]
+    return max(cell_len(word) for word in words)
 
 
 def describe_entry_filters(filters: EntryFilters) -> str:
@@ -206,7 +214,7 @@ class InteractionHistoryScreen(ListScreen):
     HELP = _(
         "Interaction log entries, newest first, with a chart of the last twelve "
         "months and the totals of the entries shown. Canceled entries are listed as "
-        "CANCELED and counted in neither the chart nor the totals. f filters by "
+        "canceled and counted in neither the chart nor the totals. f filters by "
         "contact, company, date, template, campaign, segment, delivery status and "
         "more, in the criteria syntax; c clears the filters. Enter shows an entry's "
         "letter as text, w saves it as a Word file, x cancels or un-cancels it."
@@ -260,17 +268,18 @@ class InteractionHistoryScreen(ListScreen):
         yield Static("", id="list-status", markup=False)
         yield Timeline(id="timeline")
         table = WindowTable(id="entries", page_rows=PAGE_SIZE)
+        # The name gives up the cells a longer state word needs, to fit 80 columns.
+        status = state_width()
         columns = [
             (_("Entry"), "entry_no", 7),
             (_("Date"), "date", 10),
             (_("Contact"), "contact", 8),
-            (_("Name"), "name", 14),
+            (_("Name"), "name", 14 - max(status - 13, 0)),
             (_("Templ."), "template", 6),
             (_("Camp."), "campaign", 6),
-            (_("Status"), "status", 13),
+            (_("Status"), "status", status),
         ]
-        for label, key, width in widen_columns(columns, ("name",), self.app.size.width):
-            table.add_column(label, key=key, width=width)
+        self.add_columns(table, columns, ("name",))
         yield table
         yield from self.compose_footer()
 
@@ -377,7 +386,7 @@ class EntryFilterDialog(FormDialog, FieldNavigation):
         yield Static("", id="error", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(_("Filter (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Filter (Ctrl+S)"), id="save", variant="primary", compact=True)
         yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:

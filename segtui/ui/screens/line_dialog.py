@@ -155,7 +155,7 @@ class LineDialog(FormDialog, FieldNavigation):
         yield Static("", id="error", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(_("Save (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Save (Ctrl+S)"), id="save", variant="primary", compact=True)
         yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:

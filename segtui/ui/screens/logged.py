@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,6 +19,7 @@ from segtui.ui.screens.history import (
     entry_state,
     save_letter,
     show_letter,
+    state_width,
     toggle_entry_canceled,
 )
 from segtui.ui.screens.listing import ListScreen, new_table, refill, selected_key
@@ -47,12 +49,25 @@ MARK = "*"
 def logged_status(summary: logged_segments.LoggedSegmentSummary) -> str:
     """Return a logged segment's state as words: canceled, failed letters, or done."""
     if summary.canceled:
-        return _("CANCELED")
+        return _("canceled")
     if summary.failed:
-        return _("{count} failed").format(count=summary.failed)
+        return _("{count} failed").format(count=format_count(summary.failed))
     if summary.unfinished:
-        return _("{count} open").format(count=summary.unfinished)
+        return _("{count} open").format(count=format_count(summary.unfinished))
     return _("done")
+
+
+def logged_status_width() -> int:
+    """Return the cells the longest word of ``logged_status`` needs, for up to 99
+    failed or open letters, in the language of the interface."""
+    # NOTE: a state with 100 or more failed or open letters is cut short.
+    words = [
+        _("canceled"),
+        _("done"),
+        _("{count} failed").format(count=format_count(99)),
+        _("{count} open").format(count=format_count(99)),
+    ]
+    return max(cell_len(word) for word in words)
 
 
 class LoggedSegmentListScreen(ListScreen):
@@ -69,6 +84,7 @@ class LoggedSegmentListScreen(ListScreen):
 
     MARKETING_ACTIONS = frozenset({"follow_up", "non_responders", "cancel", "uncancel"})
     FOOTER_WIDE_ONLY = frozenset({"uncancel", "refresh"})
+    FOOTER_DROP_TO_FIT = ("mark",)
     ADMIN_ACTIONS = frozenset({"delete_canceled"})
 
     BINDINGS = [
@@ -124,7 +140,7 @@ class LoggedSegmentListScreen(ListScreen):
                 (_("Description"), "description", 17),
                 (_("Logged at"), "created_at", 16),
                 (_("Inter."), "interactions", 6),
-                (_("Status"), "status", 9),
+                (_("Status"), "status", logged_status_width()),
             ],
         )
         yield from self.compose_footer()
@@ -159,7 +175,9 @@ class LoggedSegmentListScreen(ListScreen):
                     plain(logged_status(row)),
                     key=str(row.entry_no),
                 )
-        self.set_title(_("Logged segments ({count})").format(count=len(rows)))
+        self.set_title(
+            _("Logged segments ({count})").format(count=format_count(len(rows)))
+        )
         table.focus()
 
     def selected_entry(self) -> int | None:
@@ -258,7 +276,7 @@ class LoggedSegmentScreen(ListScreen):
     HELP = _(
         "One logged segment: an interaction log entry per contact, with its delivery "
         "status and the file of its letter, a chart of its interactions per month "
-        "and their totals. Canceled entries show CANCELED and are not counted. v "
+        "and their totals. Canceled entries show canceled and are not counted. v "
         "shows an entry's letter as text and w saves it as a Word file; f creates a "
         "follow-up segment with the same contacts, n one of the contacts that did "
         "not respond; x cancels the logged segment with all its entries, u "
@@ -269,6 +287,7 @@ class LoggedSegmentScreen(ListScreen):
     )
 
     FOOTER_WIDE_ONLY = frozenset({"uncancel", "send_again"})
+    FOOTER_DROP_TO_FIT = ("follow_up",)
     MARKETING_ACTIONS = frozenset(
         {
             "follow_up",
@@ -385,9 +404,9 @@ class LoggedSegmentScreen(ListScreen):
             [
                 (_("Entry"), "entry_no", 6),
                 (_("Contact"), "contact_no", 8),
-                (_("Name"), "name", 18),
+                (_("Name"), "name", 18 - max(state_width() - 13, 0)),
                 (_("Corr."), "corr", 9),
-                (_("Status"), "status", 13),
+                (_("Status"), "status", state_width()),
                 (_("Company"), "company", 12),
             ],
         )
@@ -422,13 +441,16 @@ class LoggedSegmentScreen(ListScreen):
         text.append("   " + _("Logged: "), style="bold")
         text.append(f"{display(summary.created_at)} {summary.user_id}")
         if summary.canceled:
-            text.append("   " + _("CANCELED"), style="bold reverse")
+            text.append("   " + _("canceled"), style="bold reverse")
         if summary.failed or summary.unfinished:
             text.append("\n")
             text.append(
                 _(
                     "{failed} failed, {open} not written or delivered: s sends them again."
-                ).format(failed=summary.failed, open=summary.unfinished),
+                ).format(
+                    failed=format_count(summary.failed),
+                    open=format_count(summary.unfinished),
+                ),
                 style="bold",
             )
         self.letter_folders = sorted(folders)
@@ -557,7 +579,7 @@ class LoggedSegmentScreen(ListScreen):
                 return
             question = _(
                 "Write and deliver the {count} letters that failed or were not written?"
-            ).format(count=count)
+            ).format(count=format_count(count))
             self.app.push_screen(
                 ConfirmDialog(_("Send again"), question, default=True), start
             )
@@ -606,7 +628,7 @@ class LoggedSegmentScreen(ListScreen):
             "Write and deliver the letters of the {count} entries {numbers} again, "
             "whatever their status?",
             len(chosen),
-        ).format(count=len(chosen), numbers=numbers_text(chosen))
+        ).format(count=format_count(len(chosen)), numbers=numbers_text(chosen))
         self.app.push_screen(
             ConfirmDialog(_("Send entries again"), question, default=True), start
         )

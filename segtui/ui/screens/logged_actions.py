@@ -8,7 +8,7 @@ from typing import Any
 
 from segtui.domain import cancellation, logged_segments
 from segtui.domain.dates import date_forms, invalid_date_message, read_date
-from segtui.i18n import _, ngettext
+from segtui.i18n import _, format_count, ngettext
 from segtui.ui.screens.dialogs import ConfirmDialog, InputDialog
 from segtui.ui.text import format_date
 
@@ -69,7 +69,9 @@ def ask_cancel(
             len(numbers),
         )
     question = question.format(
-        count=len(numbers), numbers=numbers_text(numbers), alone=canceled_alone
+        count=format_count(len(numbers)),
+        numbers=numbers_text(numbers),
+        alone=canceled_alone,
     )
 
     def answered(yes: bool | None) -> None:
@@ -83,7 +85,7 @@ def ask_cancel(
                 if cancel
                 else _("{count} entries restored.")
             )
-            screen.notify(message.format(count=changed), markup=False)
+            screen.notify(message.format(count=format_count(changed)), markup=False)
             done()
 
         screen.run(

@@ -72,7 +72,9 @@ class SavedCriteriaScreen(BaseScreen):
                     plain(row.created_by),
                     key=row.code,
                 )
-        self.set_title(_("Saved criteria ({count})").format(count=len(rows)))
+        self.set_title(
+            _("Saved criteria ({count})").format(count=format_count(len(rows)))
+        )
         table.focus()
 
     def selected_code(self) -> str | None:

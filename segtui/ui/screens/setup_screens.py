@@ -368,7 +368,7 @@ class SmtpSettingsDialog(FormDialog, FieldNavigation):
 
     def compose_buttons(self) -> ComposeResult:
         if not self.read_only:
-            yield Button(_("Save (ctrl+s)"), id="save", variant="primary", compact=True)
+            yield Button(_("Save (Ctrl+S)"), id="save", variant="primary", compact=True)
         yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:

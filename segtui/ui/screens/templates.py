@@ -18,7 +18,7 @@ from textual.widgets import Button, DataTable, Input, Select, Static
 
 from segtui.domain import lookups, templates
 from segtui.domain.user_files import read_user_file
-from segtui.i18n import _
+from segtui.i18n import _, format_count
 from segtui.ui.screens.dialogs import ChoiceDialog, ConfirmDialog, MessageDialog
 from segtui.ui.screens.listing import new_table, refill, selected_key
 from segtui.ui.screens.navigation import FieldNavigation
@@ -109,7 +109,9 @@ class TemplateListScreen(SetupScreen):
                     plain(languages or _("(none)")),
                     key=row.code,
                 )
-        self.set_title(_("Interaction templates ({count})").format(count=len(rows)))
+        self.set_title(
+            _("Interaction templates ({count})").format(count=format_count(len(rows)))
+        )
         table.focus()
 
     def selected_code(self) -> str | None:
@@ -281,12 +283,12 @@ class TemplateLanguagesScreen(SetupScreen):
     @staticmethod
     def fields_label(row: templates.TemplateLanguageInfo) -> str:
         if row.error:
-            return _("UNREADABLE")
+            return _("unreadable")
         if not row.file_name:
             return ""
         if row.unmatched:
-            return _("{count} UNMATCHED").format(count=len(row.unmatched))
-        return _("{count} all OK").format(count=len(row.fields))
+            return _("{count} unmatched").format(count=format_count(len(row.unmatched)))
+        return _("{count} all OK").format(count=format_count(len(row.fields)))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         key = event.row_key.value if event.row_key else None
@@ -371,7 +373,7 @@ class TemplateLanguagesScreen(SetupScreen):
             file=result.file_name,
             code=result.template_code,
             language=result.language_code,
-            count=len(result.fields),
+            count=format_count(len(result.fields)),
         )
         if result.unmatched:
             message += " " + _(
@@ -443,7 +445,7 @@ class SubjectDialog(FormDialog, FieldNavigation):
         yield Static("", id="error", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(_("Save (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Save (Ctrl+S)"), id="save", variant="primary", compact=True)
         yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
@@ -493,7 +495,7 @@ class ImportTemplateDialog(FormDialog, FieldNavigation):
         yield Static("", id="error", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(_("Import (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Import (Ctrl+S)"), id="save", variant="primary", compact=True)
         yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
@@ -516,9 +518,7 @@ class ImportTemplateDialog(FormDialog, FieldNavigation):
             self.show_problem(_("Choose the language of the file."))
             return
         if not text:
-            self.show_problem(
-                _("Type the path of a Word file (.docx), or press Escape.")
-            )
+            self.show_problem(_("Type the path of a Word file (.docx), or press Esc."))
             return
         path = Path(text).expanduser()
         code, user = self.template_code, self.app.user  # type: ignore[attr-defined]
@@ -559,7 +559,7 @@ class ExportTemplateDialog(FormDialog, FieldNavigation):
         yield Static("", id="error", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
-        yield Button(_("Export (ctrl+s)"), id="save", variant="primary", compact=True)
+        yield Button(_("Export (Ctrl+S)"), id="save", variant="primary", compact=True)
         yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:

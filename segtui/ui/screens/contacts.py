@@ -9,6 +9,7 @@ from typing import Any
 
 from rich.text import Text
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.timer import Timer
@@ -19,6 +20,7 @@ from segtui.domain.contact_import import ImportResult
 from segtui.domain.criteria import Filters, clean_filters, describe_filters
 from segtui.domain.criteria_sources import EXISTS_FIELD
 from segtui.i18n import _, ngettext
+from segtui.ui.focus import focus_now
 from segtui.ui.screens.criteria import CriteriaBuilderScreen
 from segtui.ui.screens.criteria_form import (
     FILTER_HELP,
@@ -135,6 +137,9 @@ class ContactListScreen(ListScreen):
             "search",
             _("Search"),
             tooltip=_("Move to the search field"),
+            # The app runs a priority binding before it hands out the next key, so
+            # the word typed right after s goes into the field (see focus.py).
+            priority=True,
         ),
         Binding(
             "down",
@@ -203,10 +208,13 @@ class ContactListScreen(ListScreen):
         self.action_to_list()
 
     def action_to_list(self) -> None:
-        self.query_one("#contacts", DataTable).focus()
+        focus_now(self.query_one("#contacts", DataTable))
 
     def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        if isinstance(self.focused, Input):
+            # In a text field the key is text.
+            raise SkipAction()
+        focus_now(self.query_one("#search", Input))
 
     def action_refresh(self) -> None:
         self.generation += 1

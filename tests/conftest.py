@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,13 +54,35 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("SEGTUI_TODAY", "2026-12-04")
 
 
-# Test modules of the terminal front end: screen layout, keys, terminal modes,
-# translations and the browser demo. They run against SQLite files or no database
-# at all, so a second run on PostgreSQL would repeat them without testing anything
-# new, and would double the time CI takes.
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """Return the number of workers for ``-n auto``: two per core on small machines.
+
+    Many tests wait on tmux, LibreOffice, a browser or a pilot's pauses instead of
+    computing. On 2 cores the suite took 6m40s with four workers and 9m with two.
+    """
+    cores = os.cpu_count() or 1
+    return 2 * cores if cores <= 4 else cores
+
+
+# Test modules of the terminal front end: screens, layout, keys, terminal modes,
+# translations and the browser demo. They reach the database only through domain
+# functions whose own tests run on PostgreSQL too, so a second run would repeat
+# them and double the time CI takes. test_tui_main_job stays in the PostgreSQL run
+# as its end-to-end check of the screens.
 FRONT_END_MODULES = {
     "test_copy",
     "test_dialog_frames",
+    "test_dialog_selects",
+    "test_help_texts",
+    "test_keymap_notices",
+    "test_list_screens",
+    "test_scale_screens",
+    "test_tui_contacts",
+    "test_tui_criteria",
+    "test_tui_history",
+    "test_tui_lines_roles",
+    "test_tui_screens",
+    "test_tui_templates",
     "test_german_ui",
     "test_keys",
     "test_layout",

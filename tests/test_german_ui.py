@@ -625,3 +625,81 @@ def test_german_texts_name_keys_as_printed() -> None:
             if re.search(r"ctrl\+\w|\bEscape\b", text):
                 wrong.append(text)
     assert wrong == []
+
+
+def german_catalog_texts() -> list[str]:
+    """Return every German translation in the catalog, plural forms included."""
+    from babel.messages.pofile import read_po
+
+    catalog_path = Path(i18n.__file__).parent / "locale/de/LC_MESSAGES/segtui.po"
+    with catalog_path.open("rb") as stream:
+        catalog = read_po(stream, locale="de")
+    texts = []
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = (
+            [message.string] if isinstance(message.string, str) else message.string
+        )
+        texts.extend(string for string in strings if string)
+    return texts
+
+
+def test_german_texts_write_eingabe() -> None:
+    """German names the Enter key Eingabe, as German keyboards print it."""
+    wrong = [text for text in german_catalog_texts() if re.search(r"\bEnter\b", text)]
+    assert wrong == []
+
+
+def test_german_deliver_option_has_verb(german: None) -> None:
+    """The log dialog's deliver option names both actions with their verbs.
+
+    tests/test_layout.py checks that the dialog still fits at 80x24.
+    """
+    option = i18n._("Deliver (send emails, mark letters as sent)")
+    assert option == "E-Mails senden, Briefe als versandt markieren"
+
+
+def test_german_filter_labels_fit(german: None) -> None:
+    """Each label of the criteria form fits its column of 20 cells, uncut."""
+    from segtui.ui.screens.criteria_form import form_sections
+
+    too_long = [
+        row.label
+        for section in form_sections()
+        for row in section.rows
+        if cell_len(row.label) > 20
+    ]
+    assert too_long == []
+
+
+@pytest.mark.parametrize(
+    ("language", "spec_name", "allowed"),
+    [
+        ("de", "CORRESPONDENCE_TYPE_SPEC", "leer, Papier, E-Mail"),
+        ("en", "CORRESPONDENCE_TYPE_SPEC", "blank, hard copy, email"),
+        ("de", "CONTACT_TYPE_SPEC", "Unternehmen, Person"),
+        ("en", "CONTACT_TYPE_SPEC", "company, person"),
+        (
+            "de",
+            "DELIVERY_STATUS_SPEC",
+            "ausstehend, gesendet, fehlgeschlagen, nicht zugestellt",
+        ),
+        ("en", "DELIVERY_STATUS_SPEC", "pending, sent, failed, not delivered"),
+    ],
+)
+def test_option_error_lists_shown_words(
+    language: str, spec_name: str, allowed: str
+) -> None:
+    """An invalid option lists the allowed values in the UI language."""
+    from segtui.domain import criteria_sources, history
+
+    spec = getattr(criteria_sources, spec_name, None) or getattr(history, spec_name)
+    i18n.set_language(language)
+    try:
+        with pytest.raises(InvalidValueError) as caught:
+            validate_expression(spec, "Fax", "field")
+        message = caught.value.message
+    finally:
+        i18n.set_language(None)
+    assert message.endswith(f": {allowed}.")

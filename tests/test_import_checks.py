@@ -12,7 +12,12 @@ import unicodedata
 
 import pytest
 
-from segtui.domain.contact_fields import known_codes, parse_value
+from segtui.domain.contact_fields import (
+    QUOTED_VALUE_MAX,
+    known_codes,
+    parse_value,
+    quote_value,
+)
 from segtui.domain.contact_import import BATCH_SIZE, import_contacts
 from segtui.domain.contacts import create_contact
 from segtui.domain.csv_format import CsvError
@@ -244,3 +249,66 @@ def test_parse_value_country_rule() -> None:
     assert parse_value("country_code", "", codes) == ""
     with pytest.raises(InvalidValueError):
         parse_value("country_code", "AT", codes)
+
+
+# Values quoted in messages.
+
+
+def test_long_cells_quoted_short(world) -> None:
+    header = ["no", "name", "city"]
+    rows = [
+        ["LC1", "Anna", "M" * 5_000],
+        ["LC2", "Bernd", "C" * 300],
+        ["LC3", "Carl", "Köln"],
+    ]
+    before = snapshot()
+
+    problems = import_problems(csv_text(header, rows).encode("utf-8"))
+
+    assert problems == [
+        "line 2, column city: '" + "M" * 39 + "~' (5,000 characters) is longer "
+        "than 50 characters; shorten it.",
+        "line 3, column city: '" + "C" * 39 + "~' (300 characters) is longer "
+        "than 50 characters; shorten it.",
+    ]
+    assert snapshot() == before
+
+
+def test_quote_value_cut_at_limit() -> None:
+    assert quote_value("x" * QUOTED_VALUE_MAX) == repr("x" * QUOTED_VALUE_MAX)
+    cut = quote_value("y" * (QUOTED_VALUE_MAX + 1))
+    length = QUOTED_VALUE_MAX + 1
+    assert cut == "'" + "y" * (QUOTED_VALUE_MAX - 1) + f"~' ({length} characters)"
+
+
+def test_long_code_and_email_quoted_short() -> None:
+    codes = {"language_code": {"DEU"}}
+    long_code = "Q" * 500
+    with pytest.raises(InvalidValueError) as caught:
+        parse_value("language_code", long_code, codes)
+    assert "(500 characters)" in caught.value.message
+    assert long_code not in caught.value.message
+    long_email = "e" * 90
+    with pytest.raises(InvalidValueError) as caught:
+        parse_value("email", long_email, codes)
+    assert caught.value.message.startswith("invalid email address 'eeee")
+    assert "~' (90 characters)" in caught.value.message
+
+
+def test_country_name_gets_country_message() -> None:
+    codes = {"country_code": {"DE"}}
+    with pytest.raises(InvalidValueError) as caught:
+        parse_value("country_code", "Deutschland", codes)
+    assert caught.value.message == (
+        "unknown country code 'Deutschland'; use a two-letter ISO 3166 code such "
+        "as DE, AT or CH, or leave it blank."
+    )
+
+
+def test_country_name_in_import(world) -> None:
+    header = ["no", "name", "country_code"]
+    rows = [["CN1", "Anna", "Deutschland"]]
+    problems = import_problems(csv_text(header, rows).encode("utf-8"))
+    assert len(problems) == 1
+    assert "unknown country code 'Deutschland'" in problems[0]
+    assert "longer than" not in problems[0]

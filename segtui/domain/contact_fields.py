@@ -57,6 +57,11 @@ CODE_COLUMNS: dict[str, tuple[str, Any]] = {
 
 BOOLEAN_COLUMNS = ("exclude_from_segment", "privacy_blocked")
 
+# The maximum number of characters of a value that a message quotes. A longer value
+# is cut, so that a long cell does not fill the import dialog and hide the problems
+# after it.
+QUOTED_VALUE_MAX = 40
+
 # Every contact column in the order of contacts.csv.
 CONTACT_COLUMNS = (
     "no",
@@ -168,11 +173,23 @@ def parse_value(column: str, raw: Any, codes: Mapping[str, set[str]]) -> Any:
         )
     if column in BOOLEAN_COLUMNS:
         return parse_boolean(text)
+    # Any value that is not a known country code gets the country code message,
+    # also one too long for the column, such as Deutschland.
+    if column == "country_code":
+        code = text.upper()
+        if code and code not in codes.get(column, set()):
+            raise InvalidValueError(
+                _(
+                    "unknown country code {value}; use a two-letter ISO 3166 code "
+                    "such as DE, AT or CH, or leave it blank."
+                ).format(value=quote_value(text))
+            )
+        return code
     limit = max_length(column)
     if limit is not None and len(text) > limit:
         raise InvalidValueError(
-            _("{value!r} is longer than {limit} characters; shorten it.").format(
-                value=text, limit=format_count(limit)
+            _("{value} is longer than {limit} characters; shorten it.").format(
+                value=quote_value(text), limit=format_count(limit)
             )
         )
     if column in ("no", "company_no"):
@@ -181,32 +198,36 @@ def parse_value(column: str, raw: Any, codes: Mapping[str, set[str]]) -> Any:
         if text and not EMAIL_PATTERN.match(text):
             raise InvalidValueError(
                 _(
-                    "invalid email address {value!r}; write it as name@example.com "
+                    "invalid email address {value}; write it as name@example.com "
                     "or leave it blank."
-                ).format(value=text)
+                ).format(value=quote_value(text))
             )
         return text
-    if column == "country_code":
-        code = text.upper()
-        if code and code not in codes.get(column, set()):
-            raise InvalidValueError(
-                _(
-                    "unknown country code {value!r}; use a two-letter ISO 3166 code "
-                    "such as DE, AT or CH, or leave it blank."
-                ).format(value=code)
-            )
-        return code
     if column in CODE_COLUMNS:
         code = text.upper()
         if code and code not in codes.get(column, set()):
             listing = ", ".join(sorted(codes.get(column, set()))[:20]) or _("none")
             raise InvalidValueError(
-                _("unknown {what} {value!r}; the codes are: {codes}.").format(
-                    what=code_label(column), value=code, codes=listing
+                _("unknown {what} {value}; the codes are: {codes}.").format(
+                    what=code_label(column), value=quote_value(code), codes=listing
                 )
             )
         return code
     return text
+
+
+def quote_value(value: str) -> str:
+    """Quote a value for a message, cut to QUOTED_VALUE_MAX characters.
+
+    A cut value ends with "~", as cut values do on screen, and is followed by its
+    full length: 'MMMM~' (5,000 characters).
+    """
+    if len(value) <= QUOTED_VALUE_MAX:
+        return repr(value)
+    cut = repr(value[: QUOTED_VALUE_MAX - 1] + "~")
+    return _("{value} ({count} characters)").format(
+        value=cut, count=format_count(len(value))
+    )
 
 
 def parse_boolean(text: str) -> bool:
@@ -216,7 +237,7 @@ def parse_boolean(text: str) -> bool:
     if word in FALSE_WORDS or word == "":
         return False
     raise InvalidValueError(
-        _("{value!r} is not yes or no; use yes or no.").format(value=text)
+        _("{value} is not yes or no; use yes or no.").format(value=quote_value(text))
     )
 
 
@@ -226,7 +247,9 @@ def _pick_word(text: str, words: Mapping[str, tuple[str, ...]], hint: str) -> st
         if wanted == stored or wanted in accepted:
             return stored
     raise InvalidValueError(
-        _("{value!r} is not a valid value. {hint}").format(value=text, hint=hint)
+        _("{value} is not a valid value. {hint}").format(
+            value=quote_value(text), hint=hint
+        )
     )
 
 

@@ -54,6 +54,7 @@ from segtui.domain.contact_fields import (
     max_length,
     model_field,
     parse_value,
+    quote_value,
 )
 from segtui.domain.contacts import contact_values
 from segtui.domain.csv_format import CsvError, CsvProblem, read_csv
@@ -342,8 +343,8 @@ class _Importer:
             if column in seen:
                 self.problem(
                     1,
-                    _("the column appears twice, also as {other!r}; keep one.").format(
-                        other=seen[column]
+                    _("the column appears twice, also as {other}; keep one.").format(
+                        other=quote_value(seen[column])
                     ),
                     name,
                 )
@@ -587,17 +588,17 @@ class _Importer:
                 if code not in self.answers:
                     raise InvalidValueError(
                         _(
-                            "unknown profile answer {code!r}; write "
+                            "unknown profile answer {code}; write "
                             "QUESTIONNAIRE:ANSWER with codes of the profile "
                             "questionnaires."
-                        ).format(code=code)
+                        ).format(code=quote_value(code))
                     )
             elif code not in self.kind_codes[column]:
                 kind = self.kinds[column]
                 listing = ", ".join(sorted(self.kind_codes[column])[:20]) or _("none")
                 raise InvalidValueError(
-                    _("unknown {kind} {code!r}; the codes are: {codes}.").format(
-                        kind=kind.label.lower(), code=code, codes=listing
+                    _("unknown {kind} {code}; the codes are: {codes}.").format(
+                        kind=kind.label.lower(), code=quote_value(code), codes=listing
                     )
                 )
             codes.append(code)
@@ -719,9 +720,9 @@ class _Importer:
             self.problem(
                 row.line,
                 _(
-                    "company {no!r} does not exist; give the number of a company "
+                    "company {no} does not exist; give the number of a company "
                     "in the database or in this file, or leave it blank."
-                ).format(no=company_no),
+                ).format(no=quote_value(company_no)),
                 self.labels.get("company_no"),
             )
         elif company_type != ContactType.COMPANY:
@@ -817,9 +818,9 @@ def _parse_timestamp(text: str) -> datetime | None:
     except ValueError:
         raise InvalidValueError(
             _(
-                "{value!r} is not an ISO date; write it as YYYY-MM-DD or "
+                "{value} is not an ISO date; write it as YYYY-MM-DD or "
                 "YYYY-MM-DDTHH:MM:SS."
-            ).format(value=text)
+            ).format(value=quote_value(text))
         ) from None
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from peewee import Field, Model
 
 from segtui.domain.errors import InvalidValueError
-from segtui.domain.filters import FieldKind, FieldSpec
+from segtui.domain.filters import N_, FieldKind, FieldSpec
 from segtui.i18n import LOCALE_DIR, _, inside_sentence
 from segtui.models import (
     BusinessRelation,
@@ -67,6 +67,7 @@ CONTACT_TYPE_SPEC = FieldSpec(
         (ContactType.COMPANY, ("company", "firma", *shown_words("Company"))),
         (ContactType.PERSON, ("person", *shown_words("Person"))),
     ),
+    (N_("Company"), N_("Person")),
 )
 CORRESPONDENCE_TYPE_SPEC = FieldSpec(
     FieldKind.OPTION,
@@ -78,6 +79,8 @@ CORRESPONDENCE_TYPE_SPEC = FieldSpec(
         ),
         (CorrespondenceType.EMAIL, ("email", "e-mail", *shown_words("Email"))),
     ),
+    # "blank" is the lower-case state word, as in "canceled" and "done".
+    (N_("blank"), N_("Hard Copy"), N_("Email")),
 )
 TEXT = FieldSpec(FieldKind.TEXT)
 CODE = FieldSpec(FieldKind.CODE)

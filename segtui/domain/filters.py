@@ -39,7 +39,7 @@ from segtui.db import fold, is_sqlite
 from segtui.domain.dates import date_forms, read_date
 from segtui.domain.errors import InvalidValueError
 from segtui.domain.text import CONTROL_CHARACTERS
-from segtui.i18n import _
+from segtui.i18n import _, inside_sentence
 
 OPERATORS = ("<>", "<=", ">=", "<", ">", "=")
 # Characters that end a bare value.
@@ -326,6 +326,15 @@ class FieldSpec:
     kind: FieldKind
     # For OPTION fields: each stored value with the words a user may type for it.
     choices: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # The English message of each choice, in the order of ``choices``, that an
+    # error translates to list the allowed values. Without labels, the error
+    # translates the first word of each choice.
+    labels: tuple[str, ...] = ()
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
 
 
 TRUE_WORDS = ("yes", "true", "1", "ja", "y", "j")
@@ -410,9 +419,10 @@ def _match_option(
     for stored, words in spec.choices:
         if wanted == _option_key(stored) or wanted in (_option_key(w) for w in words):
             return stored
-    allowed = ", ".join(
+    labels = spec.labels or tuple(
         words[0] if words else repr(stored) for stored, words in spec.choices
     )
+    allowed = ", ".join(inside_sentence(_(label)) for label in labels)
     raise fail(
         _("{value!r} is not one of: {allowed}").format(
             value=term.text, allowed=allowed

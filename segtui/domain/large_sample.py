@@ -26,6 +26,7 @@ from peewee import AutoField
 
 from segtui.db import current_database, write_transaction
 from segtui.domain import clock
+from segtui.domain.sample_contacts import _slug
 from segtui.domain.users import Permission, require
 from segtui.i18n import _
 from segtui.models import (
@@ -461,10 +462,14 @@ class _Generator:
         }
 
     def _email(self, local: str, country: str) -> str:
-        cleaned = "".join(
-            ch for ch in local.lower() if ch.isascii() and (ch.isalnum() or ch == ".")
-        )
-        return f"{cleaned or 'contact'}{self.random.randint(1, 999)}@example.{country.lower()}"
+        """Return an address for a name, with letters such as ä and ø spelled ae and oe.
+
+        The parts of ``local`` between dots stay apart: Jenny.Jähn gives jenny.jaehn.
+        """
+        parts = (_slug(part, separator="") for part in local.split("."))
+        cleaned = ".".join(part for part in parts if part)
+        number = self.random.randint(1, 999)
+        return f"{cleaned or 'contact'}{number}@example.{country.lower()}"
 
     def _classify(
         self, no: str, company: bool, person_of_company: bool = False

@@ -422,3 +422,80 @@ async def test_german_quit_differs_from_end(screens_world: World) -> None:
     assert "q Beenden" in line
     assert "^A/^E Anfang/Ende" in line
     assert "q Ende" not in line
+
+
+def card_tab(tab: str) -> Route:
+    """Return a route that opens the first contact's card on tab ``tab``."""
+
+    async def route(pilot: Pilot[Any]) -> None:
+        await area("contacts")(pilot)
+        await keys("enter", tab)(pilot)
+
+    return route
+
+
+# Every screen, and each tab of the contact card, whose footer keys change with it.
+FOOTER_ROUTES: dict[str, Route] = {
+    **ROUTES,
+    **{f"contact_card_tab_{tab}": card_tab(tab) for tab in "12345"},
+}
+FOOTER_SIZES = [(80, 24), (120, 36)]
+
+
+def whole_footer_problems(screen: Screen[Any]) -> list[str]:
+    """Return what the drawn footer of ``screen`` cuts off or leaves out unlisted.
+
+    Every entry the footer is built with must be drawn whole, and so must F1 help,
+    Go to, Back and, while a list has focus, the first/last entry. A shown key the
+    footer leaves out must be listed in F1 help and the command palette.
+    """
+    line = footer_line(screen)
+    built = built_footer_texts(screen)
+    problems = [f"{text!r} is cut from {line!r}" for text in built if text not in line]
+    display = screen.app.get_key_display
+    required = [_("Help"), _("Go to")]
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        is_back = action_name(binding.action) == "back"
+        if active.node is screen and is_back and binding.show:
+            required.append(binding.description)
+    if isinstance(screen.focused, (DataTable, OptionList)):
+        required.append(_("First/last"))
+    for description in required:
+        if not any(text.endswith(" " + description) for text in built):
+            problems.append(f"{description!r} is not in {line!r}")
+    help_lines = help_text(screen).splitlines()
+    titles = [command.title for command in screen.app.get_system_commands(screen)]
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if not binding.show or not active.enabled:
+            continue
+        if f"{display(binding)} {binding.description}" in built:
+            continue
+        if not any(binding.description in line for line in help_lines):
+            problems.append(f"{binding.action} is left out and not in F1 help")
+        if not any(title.endswith(": " + binding.description) for title in titles):
+            problems.append(f"{binding.action} is left out and not in the palette")
+    return problems
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("size", FOOTER_SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+@pytest.mark.parametrize("route", list(FOOTER_ROUTES))
+async def test_footer_drawn_whole(
+    screens_world: World, route: str, size: tuple[int, int], language: str
+) -> None:
+    """The drawn footer shows each key it is built with whole, in both languages,
+    and leaves out only keys that F1 help and the palette list."""
+    from tests.test_snapshots import ui_in_language
+
+    with ui_in_language(language) as app_module:
+        base_screen = sys.modules["segtui.ui.screens.base"].BaseScreen
+        app = app_module.SegtuiApp(user="tester")
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            await FOOTER_ROUTES[route](pilot)
+            screen = app.screen
+            if not isinstance(screen, base_screen):
+                pytest.skip("dialogs have no footer")
+            assert whole_footer_problems(screen) == []

@@ -13,11 +13,14 @@ from textual.widgets import DataTable
 from segtui.domain import campaigns, segment_actions, segmentation
 from segtui.domain.contacts import create_contact
 from segtui.domain.criteria import AddOptions
+from segtui.domain.segment_logging import LogOptions, log_segment
 from segtui.ui.app import SegtuiApp
 from segtui.ui.screens.campaigns import CampaignListScreen
 from segtui.ui.screens.contact_card import ContactCardScreen
 from segtui.ui.screens.contacts import ContactListScreen
+from segtui.ui.screens.history import InteractionHistoryScreen
 from segtui.ui.screens.listing import DESIGN_WIDTH, TableScreen
+from segtui.ui.screens.logged import LoggedSegmentListScreen, LoggedSegmentScreen
 from segtui.ui.screens.worksheet import WorksheetScreen
 from tests.builders import World
 from tests.conftest import TEST_USER
@@ -84,27 +87,30 @@ def column_widths(table: DataTable[Any]) -> list[int]:
     return [column.width for column in table.columns.values()]
 
 
-def shows_long_name(pilot: Pilot[Any]) -> bool:
-    return any(LONG_NAME in line for line in screen_lines(pilot))
+def shows_long_name(pilot: Pilot[Any], text: str = LONG_NAME) -> bool:
+    return any(text in line for line in screen_lines(pilot))
 
 
-async def check_resizes(pilot: Pilot[Any], selector: str) -> None:
-    """Widen the terminal from 80x24 to 200x60 and back, checking the table."""
+async def check_resizes(
+    pilot: Pilot[Any], selector: str, text: str = LONG_NAME
+) -> None:
+    """Widen the terminal from 80x24 to 200x60 and back, checking that the table
+    shows ``text`` whole only while wide."""
     screen = pilot.app.screen
     assert isinstance(screen, TableScreen)
     table = screen.query_one(selector, DataTable)
     assert column_widths(table) == design_widths(screen)
-    assert not shows_long_name(pilot)
+    assert not shows_long_name(pilot, text)
 
     await pilot.resize_terminal(200, 60)
     await settle(pilot)
     assert sum(column_widths(table)) > sum(design_widths(screen))
-    assert shows_long_name(pilot), screen_lines(pilot)
+    assert shows_long_name(pilot, text), screen_lines(pilot)
 
     await pilot.resize_terminal(DESIGN_WIDTH, 24)
     await settle(pilot)
     assert column_widths(table) == design_widths(screen)
-    assert not shows_long_name(pilot)
+    assert not shows_long_name(pilot, text)
     # Every column fits, so none needs scrolling sideways to be seen.
     assert table.virtual_size.width <= table.size.width
 
@@ -154,3 +160,110 @@ async def test_covered_list_widens_on_return(world: World) -> None:
         assert pilot.app.screen is contacts
         assert sum(column_widths(table)) > sum(design_widths(contacts))
         assert shows_long_name(pilot), screen_lines(pilot)
+
+
+# Numbers shown whole. The large sample numbers contacts CT0000001 on, one cell
+# wider than the contact number columns were drawn for.
+
+LONG_NO = "CT0000001"
+LONG_DESCRIPTION = "Herbstkatalog für Stammkunden im Sauerland, Büro Nord"
+
+
+def add_long_number_entries(letters: Path) -> tuple[str, int]:
+    """Add contact LONG_NO named LONG_NAME, on a segment and on a logged segment
+    whose description is LONG_DESCRIPTION.
+
+    Return the open segment's number and the logged segment's entry number.
+    """
+    create_contact(
+        {"no": LONG_NO, "type": "company", "name": LONG_NAME, "country_code": "DE"},
+        user=TEST_USER,
+    )
+    for description in (LONG_DESCRIPTION, "Open"):
+        segment = segmentation.create_segment(
+            description,
+            user=TEST_USER,
+            template_code="LETTER",
+            salesperson_code="AH",
+        )
+        segment_actions.add_contacts(
+            segment.no, {"contact": {"no": LONG_NO}}, AddOptions(), user=TEST_USER
+        )
+        if description == LONG_DESCRIPTION:
+            logged = log_segment(
+                segment.no, LogOptions(output_folder=letters), user=TEST_USER
+            )
+    return segment.no, logged.logged_segment_no
+
+
+def table_lines(pilot: Pilot[Any], text: str) -> list[str]:
+    return [line for line in screen_lines(pilot) if text in line]
+
+
+async def check_number_whole(
+    pilot: Pilot[Any], screen: TableScreen, selector: str, number: str
+) -> None:
+    """Open ``screen`` at 80x24 and 120x36, and check that ``number`` is drawn whole
+    in its table, which fits the terminal."""
+    pilot.app.push_screen(screen)
+    await settle(pilot)
+    table = screen.query_one(selector, DataTable)
+    for size in ((80, 24), (120, 36)):
+        await pilot.resize_terminal(*size)
+        await settle(pilot)
+        assert table_lines(pilot, number), (size, screen_lines(pilot))
+        assert table.virtual_size.width <= table.size.width, size
+
+
+@pytest.mark.parametrize("where", ["contacts", "worksheet", "history", "logged"])
+async def test_long_contact_number_whole(
+    world: World, tmp_path: Path, where: str
+) -> None:
+    segment_no, entry_no = add_long_number_entries(tmp_path / "letters")
+    screens = {
+        "contacts": (ContactListScreen, "#contacts"),
+        "worksheet": (lambda: WorksheetScreen(segment_no), "#lines"),
+        "history": (InteractionHistoryScreen, "#entries"),
+        "logged": (lambda: LoggedSegmentScreen(entry_no), "#entries"),
+    }
+    make_screen, selector = screens[where]
+    async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await check_number_whole(pilot, make_screen(), selector, LONG_NO)
+
+
+async def test_logged_segment_columns_follow_resize(
+    world: World, tmp_path: Path
+) -> None:
+    _segment_no, entry_no = add_long_number_entries(tmp_path / "letters")
+    async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pilot.app.push_screen(LoggedSegmentScreen(entry_no))
+        await settle(pilot)
+        await check_resizes(pilot, "#entries")
+
+
+async def test_logged_list_columns_follow_resize(world: World, tmp_path: Path) -> None:
+    add_long_number_entries(tmp_path / "letters")
+    async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pilot.app.push_screen(LoggedSegmentListScreen())
+        await settle(pilot)
+        await check_resizes(pilot, "#logged", LONG_DESCRIPTION)
+
+
+async def test_contact_card_tables_follow_resize(world: World) -> None:
+    """The card's tables widen on a wide terminal, as the lists do."""
+    add_long_names()
+    async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        card = ContactCardScreen("CO1")
+        pilot.app.push_screen(card)
+        await settle(pilot)
+        narrow = {
+            table.id: sum(column_widths(table)) for table in card.query(DataTable)
+        }
+        await pilot.resize_terminal(200, 60)
+        await settle(pilot)
+        for table in card.query(DataTable):
+            assert sum(column_widths(table)) > narrow[table.id], table.id

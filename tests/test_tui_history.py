@@ -245,3 +245,32 @@ async def test_history_filter_dialog(world) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert len(table_rows(pilot, "#entries")) == 2
+
+
+async def test_history_rereads_after_delete(world) -> None:
+    """A list under the logged segments shows no rows that were deleted there."""
+    add_logged(["IND1", "IND2"])
+    add_logged(["CO1P1"])
+    async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pilot.app.push_screen(InteractionHistoryScreen())
+        await settle(pilot)
+        assert len(table_rows(pilot, "#entries")) == 3
+        await pilot.press("f3")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, LoggedSegmentListScreen)
+        # Newest first: cancel the segment of CO1P1, then delete canceled ones.
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot, rounds=5)
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot, rounds=5)
+        assert LoggedSegment.select().count() == 1
+        await pilot.press("escape")
+        await settle(pilot, rounds=5)
+        assert isinstance(pilot.app.screen, InteractionHistoryScreen)
+        rows = table_rows(pilot, "#entries")
+        assert sorted(row[2] for row in rows) == ["IND1", "IND2"]

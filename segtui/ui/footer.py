@@ -87,9 +87,12 @@ def footer_entries(
 
     In the compact layout the actions the screen names in FOOTER_WIDE_ONLY are left
     out, so the others fit in 80 columns. When the rest is still wider than
-    ``width`` columns, as longer German labels can be, the actions of the screen's
-    FOOTER_DROP_TO_FIT are left out in turn until it fits. F1 help and the command
-    palette still list them. The Ctrl+A/Ctrl+E entry comes before the app's keys.
+    ``width`` columns, in either layout, as longer German labels can be, the
+    actions of the screen's FOOTER_WIDE_ONLY and FOOTER_DROP_TO_FIT are left out in
+    turn, and then the screen's other keys from the right, keeping F1 help, Back
+    and Ctrl+A/Ctrl+E.
+    F1 help and the command palette still list them. The Ctrl+A/Ctrl+E entry
+    comes before the app's keys.
     """
     wide_only = getattr(screen, "FOOTER_WIDE_ONLY", frozenset()) if compact else ()
     first_last = first_last_entry(screen)
@@ -117,9 +120,22 @@ def footer_entries(
         )
     if first_last is not None:
         entries.append(first_last)
-    if compact and width is not None:
-        drop_order = getattr(screen, "FOOTER_DROP_TO_FIT", ())
-        entries = fit_entries(entries, drop_order, width)
+    if width is not None:
+        kept = {"back", "help", *END_ACTIONS}
+        screen_actions = [
+            action_name(active.binding.action)
+            for active in screen.active_bindings.values()
+            if active.node is screen and action_name(active.binding.action) not in kept
+        ]
+        screen_actions.reverse()
+        # The wide layout leaves out the FOOTER_WIDE_ONLY actions first.
+        all_wide_only = getattr(screen, "FOOTER_WIDE_ONLY", frozenset())
+        drop_order = (
+            *(action for action in screen_actions if action in all_wide_only),
+            *getattr(screen, "FOOTER_DROP_TO_FIT", ()),
+            *screen_actions,
+        )
+        entries = fit_entries(entries, drop_order, width, compact)
     return entries
 
 
@@ -136,13 +152,29 @@ def compact_width(entries: list[FooterEntry]) -> int:
     return sum(cells) + max(len(cells) - 1, 0)
 
 
+def spaced_width(entries: list[FooterEntry]) -> int:
+    """Return the columns the footer's wide layout draws the entries in.
+
+    Textual 8.2.8 pads each key with a space on both sides and each description
+    with a space after it, and puts no margin between the entries.
+    """
+    return sum(
+        cell_len(entry.key_display) + cell_len(entry.description) + 3
+        for entry in entries
+    )
+
+
 def fit_entries(
-    entries: list[FooterEntry], drop_order: tuple[str, ...], width: int
+    entries: list[FooterEntry],
+    drop_order: tuple[str, ...],
+    width: int,
+    compact: bool = True,
 ) -> list[FooterEntry]:
     """Leave out the actions of ``drop_order``, in turn, until the entries fit
-    ``width`` columns or no action is left to drop."""
+    ``width`` columns in the compact or the wide layout, or no action is left."""
+    measure = compact_width if compact else spaced_width
     for dropped in drop_order:
-        if compact_width(entries) <= width:
+        if measure(entries) <= width:
             break
         entries = [entry for entry in entries if action_name(entry.action) != dropped]
     return entries
@@ -174,6 +206,6 @@ class KeyFooter(Footer):
             self.call_after_refresh(self.recompose)
 
     def on_resize(self, event: events.Resize) -> None:
-        # A compact footer drops keys that do not fit, so a new width may need others.
-        if self.compact and self.app.size.width != self.built_width:
+        # The footer drops keys that do not fit, so a new width may need others.
+        if self.app.size.width != self.built_width:
             self.call_after_refresh(self.recompose)

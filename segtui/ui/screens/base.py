@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Label
 
 from segtui.domain.errors import SegtuiError, ValidationError
@@ -52,6 +52,60 @@ class BaseScreen(NamedBindings, Screen[Any]):
         ),
         *first_and_last_bindings(),
     ]
+
+    def record_exists(self) -> bool:
+        """Check that the one record this screen shows still exists.
+
+        Screens that show one record override this, together with
+        deleted_message. It runs in a job thread when the screen comes back from
+        under another full screen, where the user may have deleted the record.
+        """
+        return True
+
+    def deleted_message(self) -> str:
+        return _("The record shown here was deleted.")
+
+    def record_resumed(self) -> None:
+        """Read the screen's data again after a full screen above it closed.
+
+        Screens that show one record get here only when the record still exists.
+        By default a screen with a refresh action runs it, unless a subclass has
+        its own ScreenResume handler, which then decides.
+        """
+        refresh = getattr(self, "action_refresh", None)
+        if refresh is not None and not self.handles_resume():
+            refresh()
+
+    def handles_resume(self) -> bool:
+        for cls in type(self).__mro__:
+            if cls is BaseScreen:
+                return False
+            if "on_screen_resume" in cls.__dict__:
+                return True
+        return False
+
+    def on_screen_suspend(self) -> None:
+        # Textual posts ScreenSuspend before it pushes the next screen, so by the
+        # time this runs the covering screen is on top. After a dialog its result
+        # decides instead: logging, for example, closes the worksheet itself.
+        self.covered_by_full_screen = not isinstance(self.app.screen, ModalScreen)
+
+    def on_screen_resume(self) -> None:
+        if not getattr(self, "covered_by_full_screen", False):
+            return
+        self.covered_by_full_screen = False
+        if type(self).record_exists is BaseScreen.record_exists:
+            self.record_resumed()
+            return
+        self.run(self.record_exists, self.close_if_deleted, group="resume")
+
+    def close_if_deleted(self, exists: bool) -> None:
+        if exists:
+            self.record_resumed()
+            return
+        self.notify(self.deleted_message(), markup=False)
+        if self.is_current:
+            self.dismiss(None)
 
     def action_first_item(self) -> None:
         move_focused_to_end(self.focused, last=False)

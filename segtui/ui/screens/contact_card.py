@@ -14,6 +14,8 @@ from segtui.domain import classifications, profiles
 from segtui.domain.contact_fields import CONTACT_COLUMNS, column_label
 from segtui.domain.contact_queries import ContactCard, contact_card
 from segtui.i18n import _, format_count
+from segtui.models import Contact
+from segtui.ui.focus import focus_now
 from segtui.ui.screens.contact_dialogs import (
     PROFILE_KIND,
     ResponseDialog,
@@ -145,31 +147,34 @@ class ContactCardScreen(ListScreen):
                 yield Static("", id="fields", markup=False)
             with TabPane(_("2 Company"), id="tab-relations"):
                 yield Static("", id="relation-note", markup=False)
-                yield new_table(
+                yield self.card_table(
                     "relations",
                     [
                         (_("No."), "no", 9),
                         (_("Name"), "name", 30),
                         (_("Role"), "role", 24),
                     ],
+                    ("name", "role"),
                 )
             with TabPane(_("3 Classes"), id="tab-classifications"):
-                yield new_table(
+                yield self.card_table(
                     "tags",
                     [
                         (_("Kind"), "kind", 20),
                         (_("Code"), "code", 16),
                         (_("Description"), "description", 34),
                     ],
+                    ("description",),
                 )
             with TabPane(_("4 Segments"), id="tab-segments"):
-                yield new_table(
+                yield self.card_table(
                     "segments",
                     [(_("Segment"), "no", 10), (_("Description"), "description", 50)],
+                    ("description",),
                 )
             with TabPane(_("5 History"), id="tab-history"):
                 yield Timeline(id="timeline")
-                yield new_table(
+                yield self.card_table(
                     "card-entries",
                     [
                         (_("Entry"), "entry_no", 7),
@@ -183,10 +188,31 @@ class ContactCardScreen(ListScreen):
                             20 - max(state_width() - 13, 0),
                         ),
                     ],
+                    ("description",),
                 )
         yield from self.compose_footer()
 
+    def card_table(
+        self,
+        table_id: str,
+        columns: list[tuple[str, str, int]],
+        text_keys: tuple[str, ...],
+    ) -> DataTable[Any]:
+        """Return a table whose ``text_keys`` columns widen with the terminal."""
+        table = new_table(table_id, [])
+        self.add_columns(table, columns, text_keys)
+        return table
+
     def on_mount(self) -> None:
+        self.action_refresh()
+
+    def record_exists(self) -> bool:
+        return Contact.select().where(Contact.no == self.contact_no).exists()
+
+    def deleted_message(self) -> str:
+        return _("Contact {no} was deleted.").format(no=self.contact_no)
+
+    def record_resumed(self) -> None:
         self.action_refresh()
 
     def action_refresh(self) -> None:
@@ -217,6 +243,7 @@ class ContactCardScreen(ListScreen):
         segments.clear()
         for no, description in card.segments:
             segments.add_row(plain(no), plain(description), key=no)
+        self.fit_column(segments, "no", (no for no, _description in card.segments))
         self.query_one("#timeline", Timeline).show(card.timeline, card.totals)
         entries = self.query_one("#card-entries", DataTable)
         entries.clear()
@@ -230,6 +257,7 @@ class ContactCardScreen(ListScreen):
                 plain(entry.description),
                 key=str(entry.entry_no),
             )
+        self.fit_column(entries, "entry_no", (entry.entry_no for entry in card.recent))
 
     def fields_text(self, card: ContactCard) -> Text:
         contact = card.contact
@@ -278,6 +306,7 @@ class ContactCardScreen(ListScreen):
             )
         else:
             note.update(Text(_("An independent person: no company.")))
+        self.fit_column(table, "no", table.get_column_at(0))
 
     def show_tags(self, card: ContactCard) -> None:
         labels = kind_labels()
@@ -307,7 +336,7 @@ class ContactCardScreen(ListScreen):
             "history": "#card-entries",
         }
         if tab in tables:
-            self.query_one(tables[tab], DataTable).focus()
+            focus_now(self.query_one(tables[tab], DataTable))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

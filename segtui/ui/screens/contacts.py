@@ -21,6 +21,7 @@ from segtui.domain.criteria import Filters, clean_filters, describe_filters
 from segtui.domain.criteria_sources import EXISTS_FIELD
 from segtui.i18n import _, ngettext
 from segtui.ui.focus import focus_now
+from segtui.ui.key_names import help_key_name
 from segtui.ui.screens.criteria import CriteriaBuilderScreen
 from segtui.ui.screens.criteria_form import (
     FILTER_HELP,
@@ -257,10 +258,18 @@ class ContactListScreen(ListScreen):
         current = selected_key(table)
         self.shown_query = query
         self.total = page.total
+        self.fit_column(table, "no", (row.cells[0] for row in page.rows))
         table.show_rows(page.total, page.offset, page.rows, fetch, keep=current)
         self.show_status()
 
     def show_status(self) -> None:
+        search = self.shown_query[0] if self.shown_query else ""
+        if self.total == 0 and (search or self.filters):
+            # Wraps, so that the keys that help are never cut off at 80 columns.
+            status = self.query_one("#list-status", Static)
+            status.update(Text(self.no_match_text(search)))
+            self.set_title(_("Contacts ({count})").format(count=format_count(0)))
+            return
         labels = contact_queries.sort_labels()
         text = ngettext("{count} contact", "{count} contacts", self.total).format(
             count=format_count(self.total)
@@ -272,6 +281,32 @@ class ContactListScreen(ListScreen):
             )
         self.query_one("#list-status", Static).update(Text(text, no_wrap=True))
         self.set_title(_("Contacts ({count})").format(count=format_count(self.total)))
+
+    def no_match_text(self, search: str) -> str:
+        """Return what to show when a search or filters leave no contact: what
+        matched nothing and the keys in effect that change it."""
+        if search and self.filters:
+            text = _('No contact matches "{search}" with these filters.')
+        elif search:
+            text = _('No contact matches "{search}".')
+        else:
+            text = _("No contact matches these filters.")
+        hints = []
+        search_key = self.key_in_effect("search")
+        if search and search_key:
+            hints.append(_("Press {key} to change the search.").format(key=search_key))
+        clear_key = self.key_in_effect("clear_filter")
+        if self.filters and clear_key:
+            hints.append(_("Press {key} to remove the filters.").format(key=clear_key))
+        return " ".join([text.format(search=search), *hints])
+
+    def key_in_effect(self, action: str) -> str:
+        """Return the first key that runs ``action`` of this screen now, as key caps
+        print it, or "" when no key does."""
+        for key, active in self.app.active_bindings.items():
+            if active.node is self and active.binding.action == action:
+                return help_key_name(key)
+        return ""
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -304,6 +304,8 @@ class InteractionHistoryScreen(ListScreen):
         current = selected_key(table)
         self.shown_filters = dict(filters)
         self.count = page.count
+        self.fit_column(table, "entry_no", (row.cells[0] for row in page.entries))
+        self.fit_column(table, "contact", (row.cells[2] for row in page.entries))
         table.show_rows(
             page.count,
             page.offset,

@@ -3,11 +3,12 @@ that follow the terminal width, admin keys."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from textual import events
 from textual.widgets import DataTable
 
@@ -95,6 +96,37 @@ def set_column_widths(
     table.check_idle()
 
 
+def grow_column(
+    columns: list[tuple[str, str, int]],
+    key: str,
+    needed: int,
+    text_keys: tuple[str, ...],
+) -> list[tuple[str, str, int]]:
+    """Return ``columns`` with column ``key`` at least ``needed`` cells wide.
+
+    The cells it gains are taken from the widest column of ``text_keys``, which
+    keeps at least one cell, so the columns' total width stays the same.
+    """
+    widths = {column_key: width for _label, column_key, width in columns}
+    extra = needed - widths[key]
+    if extra <= 0:
+        return columns
+    donors = [
+        (width, column_key)
+        for _label, column_key, width in columns
+        if column_key in text_keys and column_key != key
+    ]
+    donor = max(donors)[1] if donors else None
+    grown = []
+    for label, column_key, width in columns:
+        if column_key == key:
+            width = needed
+        elif column_key == donor:
+            width = max(width - extra, 1)
+        grown.append((label, column_key, width))
+    return grown
+
+
 @dataclass(frozen=True)
 class WidenedTable:
     """A table and its columns as (label, key, width) for DESIGN_WIDTH."""
@@ -132,6 +164,33 @@ class TableScreen(BaseScreen):
         for label, key, width in widen_columns(columns, text_keys, self.app.size.width):
             table.add_column(plain(label), key=key, width=width)
         self.widened_tables.append(WidenedTable(table, columns, text_keys))
+
+    def fit_column(
+        self, table: DataTable[Any], key: str, texts: Iterable[object]
+    ) -> None:
+        """Widen column ``key`` of a table given to add_columns to the longest of
+        ``texts``, so that numbers, the main identifiers, are never cut.
+
+        The cells come from the table's widest text column, so the table still fits
+        DESIGN_WIDTH. The column never narrows again, so it keeps its width while
+        the rows change.
+
+        NOTE: the list screens pass the rows of the page they show first. A longer
+        number on a page read later while scrolling stays cut until the list is
+        read again.
+        """
+        needed = max(
+            (cell_len(getattr(text, "plain", str(text))) for text in texts), default=0
+        )
+        for index, widened in enumerate(self.widened_tables):
+            if widened.table is table:
+                columns = grow_column(widened.columns, key, needed, widened.text_keys)
+                if columns != widened.columns:
+                    self.widened_tables[index] = WidenedTable(
+                        table, columns, widened.text_keys
+                    )
+                    self.widen_tables(self.app.size.width)
+                return
 
     def widen_tables(self, width: int) -> None:
         for widened in self.widened_tables:

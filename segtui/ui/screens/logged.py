@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static
 
 from segtui.domain import clock, delivery, history, logged_segments
 from segtui.i18n import _, ngettext, pgettext
-from segtui.models import InteractionLogEntry
+from segtui.models import InteractionLogEntry, LoggedSegment
 from segtui.ui.screens.dialogs import ConfirmDialog
 from segtui.ui.screens.history import (
     entry_state,
@@ -131,18 +131,18 @@ class LoggedSegmentListScreen(ListScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
-        yield new_table(
-            "logged",
-            [
-                (_("M"), "mark", 1),
-                (_("Entry"), "entry_no", 6),
-                (_("Segment"), "segment_no", 9),
-                (_("Description"), "description", 17),
-                (_("Logged at"), "created_at", 16),
-                (_("Inter."), "interactions", 6),
-                (_("Status"), "status", logged_status_width()),
-            ],
-        )
+        table = new_table("logged", [])
+        columns = [
+            (_("M"), "mark", 1),
+            (_("Entry"), "entry_no", 6),
+            (_("Segment"), "segment_no", 9),
+            (_("Description"), "description", 17),
+            (_("Logged at"), "created_at", 16),
+            (_("Inter."), "interactions", 6),
+            (_("Status"), "status", logged_status_width()),
+        ]
+        self.add_columns(table, columns, ("description",))
+        yield table
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -175,6 +175,8 @@ class LoggedSegmentListScreen(ListScreen):
                     plain(logged_status(row)),
                     key=str(row.entry_no),
                 )
+        self.fit_column(table, "entry_no", (row.entry_no for row in rows))
+        self.fit_column(table, "segment_no", (row.segment_no for row in rows))
         self.set_title(
             _("Logged segments ({count})").format(count=format_count(len(rows)))
         )
@@ -399,20 +401,33 @@ class LoggedSegmentScreen(ListScreen):
         yield from self.compose_title()
         yield Static("", id="logged-summary", markup=False)
         yield Timeline(id="timeline")
-        yield new_table(
-            "entries",
-            [
-                (_("Entry"), "entry_no", 6),
-                (_("Contact"), "contact_no", 8),
-                (_("Name"), "name", 18 - max(state_width() - 13, 0)),
-                (_("Corr."), "corr", 9),
-                (_("Status"), "status", state_width()),
-                (_("Company"), "company", 12),
-            ],
-        )
+        table = new_table("entries", [])
+        columns = [
+            (_("Entry"), "entry_no", 6),
+            (_("Contact"), "contact_no", 8),
+            (_("Name"), "name", 18 - max(state_width() - 13, 0)),
+            (_("Corr."), "corr", 9),
+            (_("Status"), "status", state_width()),
+            (_("Company"), "company", 12),
+        ]
+        self.add_columns(table, columns, ("name", "company"))
+        yield table
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
+        self.action_refresh()
+
+    def record_exists(self) -> bool:
+        return (
+            LoggedSegment.select()
+            .where(LoggedSegment.entry_no == self.entry_no)
+            .exists()
+        )
+
+    def deleted_message(self) -> str:
+        return _("Logged segment {no} was deleted.").format(no=self.entry_no)
+
+    def record_resumed(self) -> None:
         self.action_refresh()
 
     def action_refresh(self) -> None:
@@ -489,6 +504,9 @@ class LoggedSegmentScreen(ListScreen):
                 ),
                 key=key,
             )
+        labels = (f"{MARK}{entry.entry_no}" for entry in entries)
+        self.fit_column(table, "entry_no", labels)
+        self.fit_column(table, "contact_no", (entry.contact_no for entry in entries))
 
     def entry_label(self, entry_no: int) -> str:
         return f"{MARK}{entry_no}" if entry_no in self.marked else str(entry_no)

@@ -224,7 +224,6 @@ class WorksheetScreen(TableScreen):
         super().__init__()
         self.segment_no = segment_no
         self.data: WorksheetData | None = None
-        self.away = False
 
     def title_text(self) -> str:
         return _("Segment {no}").format(no=self.segment_no)
@@ -294,6 +293,7 @@ class WorksheetScreen(TableScreen):
         table = self.query_one("#lines", WindowTable)
         selected = self.selected_line()
         no, total = self.segment_no, data.line_count
+        self.fit_column(table, "contact_no", (row.cells[0] for row in data.lines))
         table.show_rows(
             data.line_count,
             data.offset,
@@ -314,16 +314,22 @@ class WorksheetScreen(TableScreen):
         event.stop()
         self.action_edit_line()
 
-    def on_screen_resume(self) -> None:
+    def record_exists(self) -> bool:
+        return (
+            SegmentHeader.select().where(SegmentHeader.no == self.segment_no).exists()
+        )
+
+    def deleted_message(self) -> str:
+        return _("Segment {no} was deleted.").format(no=self.segment_no)
+
+    def record_resumed(self) -> None:
         # Back from another full screen, show what others changed meanwhile. A
         # dialog's own result decides instead, since logging removes the segment.
-        if self.away and self.data is not None:
-            self.away = False
+        if self.data is not None:
             self.action_refresh()
 
     def open_screen(self, screen: Any, closed: Any) -> None:
         """Push a full screen; the worksheet reads itself again on return."""
-        self.away = True
         self.app.push_screen(screen, closed)
 
     def action_edit_line(self) -> None:

@@ -17,9 +17,10 @@ from segtui.ui.catalog import binding_catalog, binding_classes
 from segtui.ui.key_names import help_key_name
 from segtui.ui.keymap import load_keymap
 from segtui.ui.keys import PORTABLE_KEYS, action_name, key_problem, read_keymap
+from segtui.ui.screens.contacts import ContactListScreen
 from segtui.ui.screens.criteria import AddContactsScreen
 from segtui.ui.screens.criteria_list import CriteriaListScreen
-from segtui.ui.screens.help import help_text
+from segtui.ui.screens.help import HelpScreen, help_text
 from segtui.ui.screens.worksheet import WorksheetScreen
 from tests.test_tui_screens import make_segment, open_first_segment
 from tests.tui_helpers import settle
@@ -420,3 +421,67 @@ def test_keys_command_prints_effective_keys() -> None:
     assert rows["worksheet.criteria_add"][:2] == ["!", "-"]
     assert rows["worksheet.log"][0] == "l,F9"
     assert "Warning:" in table.stderr
+
+
+def test_keymap_f1_left_out(tmp_path: Path) -> None:
+    """F1 runs help on every screen, so an entry that asks for it loses it."""
+    path = write_keymap(tmp_path / "keys.toml", '"contact_list.filter" = "F1"')
+    keymap = load_keymap(path)
+    assert keymap.keys == {}
+    (conflict,) = keymap.conflicts
+    assert conflict.kind == "everywhere"
+    assert conflict.key == "f1"
+    assert conflict.winner == "screen.help"
+    assert conflict.loser == "contact_list.filter"
+    (problem,) = keymap.problems
+    assert "contact_list.filter" in problem
+    assert "screen.help" in problem
+    assert str(path) in problem
+    assert "left out" in problem
+
+
+def test_keymap_app_entry_loses_f1(tmp_path: Path) -> None:
+    path = write_keymap(tmp_path / "keys.toml", '"app.go_to" = "ctrl+g,f1"')
+    keymap = load_keymap(path)
+    assert keymap.keys == {"app.go_to": "ctrl+g"}
+    (conflict,) = keymap.conflicts
+    assert conflict.kind == "everywhere"
+    assert conflict.keys_left == ("ctrl+g",)
+
+
+def test_keymap_palette_key_reserved(tmp_path: Path) -> None:
+    path = write_keymap(tmp_path / "keys.toml", '"segment_list.new" = "ctrl+p,f7"')
+    keymap = load_keymap(path)
+    assert keymap.keys == {"segment_list.new": "f7"}
+    (conflict,) = keymap.conflicts
+    assert conflict.kind == "reserved"
+    assert conflict.winner == "command_palette"
+    assert "ctrl+p" in keymap.problems[0]
+
+
+def test_keymap_key_names_lowercased(tmp_path: Path) -> None:
+    path = write_keymap(
+        tmp_path / "keys.toml", '"worksheet.preview" = "F7"', '"segment_list.new" = "N"'
+    )
+    keymap = load_keymap(path)
+    assert keymap.keys["worksheet.preview"] == "f7"
+    # A capital letter is shift and that letter, so it keeps its case.
+    assert keymap.keys["segment_list.new"] == "N"
+
+
+async def test_f1_entry_keeps_help(world, tmp_path: Path) -> None:
+    path = write_keymap(tmp_path / "keys.toml", '"contact_list.filter" = "F1"')
+    app = SegtuiApp(user="tester", keymap_path=path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ContactListScreen())
+        await settle(pilot)
+        keys = {
+            active.binding.id: key
+            for key, active in app.active_bindings.items()
+            if active.binding.id in ("contact_list.filter", "screen.help")
+        }
+        assert keys == {"contact_list.filter": "f", "screen.help": "f1"}
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)

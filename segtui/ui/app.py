@@ -34,6 +34,7 @@ from segtui.ui.keymap import (
     find_focus_clashes,
     load_keymap,
     warning_notice,
+    warning_title,
 )
 from segtui.ui.keys import N_, KeyConflict, NamedBindings, area_label
 from segtui.ui.palette import TranslatedPalette
@@ -55,6 +56,9 @@ log = logging.getLogger("segtui.ui")
 QUIT_GRACE_SECONDS = 0.3
 # How long a thread runs before Python lets another take over (the default is 5 ms).
 THREAD_SWITCH_SECONDS = 0.0005
+# How long keymap warnings found when a screen opens stay, in seconds. They are
+# shown in full and are usually one or two sentences.
+FOCUS_WARNING_SECONDS = 15.0
 
 
 def animation_level(environment: Mapping[str, str]) -> AnimationLevel:
@@ -208,22 +212,38 @@ class SegtuiApp(NamedBindings, TranslatedPalette, App[None]):
         keymap = load_keymap(path)
         self.user_keys = keymap.keys
         self.set_keymap(keymap.keys)
-        self.show_keymap_warnings(keymap.problems)
-        if keymap.keys:
-            self.screen_change_signal.subscribe(self, self.check_focus_keys)
-
-    def show_keymap_warnings(self, problems: list[str]) -> None:
-        for problem in problems:
+        for problem in keymap.problems:
             log.warning("keymap: %s", problem)
-        if problems:
-            # One notification for all of them, because stacked ones push the
-            # first off an 80x24 screen.
-            notice = warning_notice(problems, self.size.width, self.size.height)
+        if keymap.problems:
+            # One short notification, because stacked ones push the first off an
+            # 80x24 screen and long ones cover the footer. segtui keys lists all.
+            notice = warning_notice(
+                keymap.problems, self.size.width, self.size.height, path
+            )
             self.notify(
                 notice.message,
                 title=notice.title,
                 severity="warning",
                 timeout=notice.timeout,
+                markup=False,
+            )
+        if keymap.keys:
+            self.screen_change_signal.subscribe(self, self.check_focus_keys)
+
+    def show_keymap_warnings(self, problems: list[str]) -> None:
+        """Show the keymap warnings found when a screen opens, in full.
+
+        segtui keys cannot find these, because they depend on the widgets a
+        screen has, so the notification names each one.
+        """
+        for problem in problems:
+            log.warning("keymap: %s", problem)
+        if problems:
+            self.notify(
+                "\n".join(problems),
+                title=warning_title(len(problems)),
+                severity="warning",
+                timeout=FOCUS_WARNING_SECONDS,
                 markup=False,
             )
 

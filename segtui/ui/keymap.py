@@ -39,12 +39,9 @@ from segtui.ui.keys import (
 # How many screen names a warning lists before it gives only their number.
 MAX_NAMED_SCOPES = 3
 
-# Reading time for keymap warnings: Textual's default for a warning toast is 5 s,
-# too short for a sentence that names a file and two binding ids. The rate is an
-# estimate of slow reading, 2.5 words a second, not a measured number.
-MIN_WARNING_SECONDS = 15.0
-MAX_WARNING_SECONDS = 90.0
-WORDS_PER_SECOND = 2.5
+# How long the keymap warning notice stays, in seconds. It shows one warning and
+# points to `segtui keys` for the rest, so it need not stay until all are read.
+WARNING_SECONDS = 10.0
 
 # Textual 8.2.8 draws a toast 60 cells wide, at most half the screen, with a
 # border, one cell of padding on each side and a blank line above and below the
@@ -223,40 +220,112 @@ def remove_shared_keys(
     return found.conflicts()
 
 
+def lowercase_key_names(keys: dict[str, str]) -> None:
+    """Write the key names of keymap entries as Textual does, in place.
+
+    Textual matches key names as written, and a pressed F1 is "f1", so an entry
+    "F1" or "Ctrl+N" would never run. A single character keeps its case, because
+    "N" is shift+n.
+    """
+    for name, key_list in keys.items():
+        written = []
+        for key in key_list.split(","):
+            *modifiers, last = key.split("+")
+            parts = [modifier.lower() for modifier in modifiers]
+            parts.append(last if len(last) == 1 else last.lower())
+            if "+".join(parts) not in written:
+                written.append("+".join(parts))
+        keys[name] = ",".join(written)
+
+
+def screen_wide_app_keys(
+    keys: dict[str, str], scopes: list[type[DOMNode]]
+) -> dict[str, tuple[str, set[str]]]:
+    """Return the keys that every full screen binds, most of them to an app action.
+
+    Each key maps to the app action's binding id and the ids of all default
+    bindings of the key, which keep it. F1 is such a key: it runs app.help, and closes the help
+    screen itself, so no other keymap entry of a screen or of the app can have it.
+    """
+    screens = list(filter(is_full_screen, scopes))
+    bound: dict[str, list[Binding]] = {}
+    for scope in screens:
+        for key, bindings in merged_bindings(scope).key_to_bindings.items():
+            bound.setdefault(key, []).append(bindings[0])
+    found = {}
+    for key, bindings in bound.items():
+        app_names = [
+            binding_name(binding)
+            for binding in bindings
+            if binding.action.startswith("app.")
+        ]
+        if len(bindings) == len(screens) and len(app_names) > len(bindings) / 2:
+            winner = max(set(app_names), key=app_names.count)
+            if winner in keys and not entry_has(keys, winner, key):
+                # The keymap gives the app action other keys, so this one is free.
+                # NOTE: the screens where another binding has the key keep it.
+                continue
+            found[key] = (winner, {binding_name(binding) for binding in bindings})
+    return found
+
+
 def remove_reserved_keys(
     keys: dict[str, str], scopes: list[type[DOMNode]]
 ) -> list[KeyConflict]:
-    """Take the app's priority keys from keymap entries of other actions.
+    """Take the keys that run an app action on every screen from keymap entries.
 
-    Textual looks up the app's priority bindings before any other binding on every
-    screen and dialog, so such a key can never run another action. ``keys``
-    changes in place, and an entry left without keys is dropped.
+    Textual looks up the app's priority bindings, the command palette key among
+    them, before any other binding on every screen and dialog, so such a key can
+    never run another action ("reserved"). Every full screen binds F1 to help, so
+    an entry with F1 would be shown next to Help and never run ("everywhere").
+    ``keys`` changes in place, and an entry left without keys is dropped.
     """
     app = app_scope(scopes)
     if app is None:
         return []
+    everywhere = screen_wide_app_keys(keys, scopes)
+    conflicts = []
+    for name in list(keys):
+        kept_by = {
+            key: winner
+            for key, (winner, names) in everywhere.items()
+            if name not in names
+        }
+        conflicts += drop_keys(keys, name, kept_by, "everywhere")
+    # Read the priority keys once the entries above are left out, so that an app
+    # entry that asked for F1 does not count as having it.
     app_ids = scope_ids(app)
     reserved = {
         key: binding_name(bindings[0])
         for key, bindings in applied_bindings(merged_bindings(app), keys).items()
         if any(binding.priority for binding in bindings)
     }
-    conflicts = []
+    if getattr(app, "ENABLE_COMMAND_PALETTE", False):
+        # Textual adds this binding to each app object, not to the class.
+        reserved.setdefault(app.COMMAND_PALETTE_BINDING, "command_palette")
     for name in [name for name in keys if name not in app_ids]:
-        requested = keys[name].split(",")
-        left = [key for key in requested if key not in reserved]
-        if len(left) == len(requested):
-            continue
-        if left:
-            keys[name] = ",".join(left)
-        else:
-            del keys[name]
-        for key in requested:
-            if key in reserved:
-                conflicts.append(
-                    KeyConflict(key, reserved[key], name, (), tuple(left), "reserved")
-                )
+        conflicts += drop_keys(keys, name, reserved, "reserved")
     return conflicts
+
+
+def drop_keys(
+    keys: dict[str, str], name: str, kept_by: dict[str, str], kind: str
+) -> list[KeyConflict]:
+    """Take the keys of ``kept_by`` from the entry ``name`` and return a conflict for
+    each. ``kept_by`` maps a key to the binding that keeps it."""
+    requested = keys[name].split(",")
+    left = [key for key in requested if key not in kept_by]
+    if len(left) == len(requested):
+        return []
+    if left:
+        keys[name] = ",".join(left)
+    else:
+        del keys[name]
+    return [
+        KeyConflict(key, kept_by[key], name, (), tuple(left), kind)
+        for key in requested
+        if key in kept_by
+    ]
 
 
 def find_taken_keys(
@@ -506,6 +575,17 @@ def describe_conflict(path: Path, conflict: KeyConflict) -> str:
             "before any other key, so the entry for {loser} is left out and "
             "{loser} keeps its own keys. Give {loser} another key in {path}."
         )
+    elif conflict.kind == "everywhere" and conflict.keys_left:
+        message = _(
+            "{path}: {loser} gets {key}, but {key} runs {winner} on every screen. "
+            "{loser} keeps {keys}. Give {loser} another key in {path}."
+        )
+    elif conflict.kind == "everywhere":
+        message = _(
+            "{path}: {loser} gets {key}, but {key} runs {winner} on every screen, "
+            "so the entry for {loser} is left out and {loser} keeps its own keys. "
+            "Give {loser} another key in {path}."
+        )
     elif conflict.kind == "focus":
         message = _(
             "{path}: {loser} gets {key}, but while {widget} has focus ({where}), "
@@ -568,43 +648,42 @@ def wrapped_lines(text: str, width: int) -> int:
     )
 
 
-def warning_notice(problems: list[str], width: int, height: int) -> WarningNotice:
-    """Return one notification for all keymap warnings that fits a screen's size.
-
-    Separate notifications stack, and at 80x24 the first ones are pushed off the
-    screen. This one lists as many warnings as fit, then the number of the others
-    and that ``segtui keys`` prints them all.
-    """
-    title = ngettext(
+def warning_title(count: int) -> str:
+    return ngettext(
         "{count} warning about the keymap file",
         "{count} warnings about the keymap file",
-        len(problems),
-    ).format(count=format_count(len(problems)))
-    text_width = max(10, min(TOAST_WIDTH, width // 2) - TOAST_SIDE_CELLS)
-    free_lines = height - TOAST_EXTRA_LINES - wrapped_lines(title, text_width)
-    shown: list[str] = []
-    for number, problem in enumerate(problems):
-        left = len(problems) - number - 1
-        more = more_warnings(left) if left else ""
-        candidate = "\n".join([*shown, problem, more]).strip()
-        if shown and wrapped_lines(candidate, text_width) > free_lines:
-            break
-        shown.append(problem)
-    left = len(problems) - len(shown)
-    message = "\n".join([*shown, more_warnings(left)] if left else shown)
-    words = len(message.split()) + len(title.split())
-    timeout = min(
-        MAX_WARNING_SECONDS, max(MIN_WARNING_SECONDS, words / WORDS_PER_SECOND)
-    )
-    return WarningNotice(title, message, timeout)
-
-
-def more_warnings(count: int) -> str:
-    return ngettext(
-        "{count} more warning: run segtui keys to read all of them.",
-        "{count} more warnings: run segtui keys to read all of them.",
         count,
     ).format(count=format_count(count))
+
+
+def warning_notice(
+    problems: list[str], width: int, height: int, path: Path | None = None
+) -> WarningNotice:
+    """Return one short notification for the keymap warnings found at start.
+
+    It has the number of warnings in its title, the first warning, cut to an eighth
+    of the screen's height in lines, and a line that names ``path`` and points to
+    ``segtui keys`` for all warnings, so that it leaves most of an 80x24 screen and
+    the F1 key visible. The first warning drops its leading "``path``: ",
+    since that line names the file.
+    """
+    text_width = max(10, min(TOAST_WIDTH, width // 2) - TOAST_SIDE_CELLS)
+    max_lines = max(2, height // 8)
+    first = problems[0] if problems else ""
+    if path is not None:
+        first = first.removeprefix(f"{path}: ")
+    lines = textwrap.wrap(first, text_width)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = textwrap.shorten(lines[-1] + " ~", text_width, placeholder=" ~")
+    if path is None:
+        pointer = _("Run segtui keys to list all warnings and the keys in effect.")
+    else:
+        pointer = _(
+            "{path}: run segtui keys to list all warnings and the keys in effect."
+        ).format(path=path)
+    message = " ".join(lines) + "\n" + pointer
+    return WarningNotice(warning_title(len(problems)), message, WARNING_SECONDS)
 
 
 def load_keymap(path: Path) -> Keymap:
@@ -620,9 +699,10 @@ def load_keymap(path: Path) -> Keymap:
     keymap = read_keymap(path, (entry.id for entry in binding_catalog()))
     if not keymap.keys:
         return keymap
+    lowercase_key_names(keymap.keys)
     scopes = keymap_scopes()
-    keymap.conflicts = remove_shared_keys(keymap.keys, scopes)
-    keymap.conflicts += remove_reserved_keys(keymap.keys, scopes)
+    keymap.conflicts = remove_reserved_keys(keymap.keys, scopes)
+    keymap.conflicts += remove_shared_keys(keymap.keys, scopes)
     keymap.conflicts += find_taken_keys(keymap.keys, scopes)
     keymap.conflicts += find_screen_app_clashes(keymap.keys, scopes)
     keymap.problems += [

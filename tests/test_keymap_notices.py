@@ -192,7 +192,7 @@ async def test_table_key_clash_warned(world, tmp_path: Path) -> None:
         assert str(path) in warnings[0]
         assert "pagedown" in warnings[0]
         assert "a table" in warnings[0]
-        # The table takes the key, as the warning says.
+        # The table takes the key, as the warning states.
         await pilot.press("pagedown")
         await settle(pilot)
         assert isinstance(app.screen, WorksheetScreen)

@@ -424,7 +424,7 @@ def test_keys_command_prints_effective_keys() -> None:
 
 
 def test_keymap_f1_left_out(tmp_path: Path) -> None:
-    """F1 runs help on every screen, so an entry that asks for it loses it."""
+    """F1 runs help on every screen, so an entry that requests it loses it."""
     path = write_keymap(tmp_path / "keys.toml", '"contact_list.filter" = "F1"')
     keymap = load_keymap(path)
     assert keymap.keys == {}

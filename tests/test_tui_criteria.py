@@ -613,7 +613,7 @@ async def test_save_criteria_error_inline(world) -> None:
         await settle(pilot)
         assert isinstance(pilot.app.screen, SaveCriteriaDialog)
         assert "TAKEN already exist" in screen_text(pilot)
-        # The message asks for another code, so the code field has the focus.
+        # The message requests another code, so the code field has the focus.
         assert pilot.app.focused.id == "code"
 
         # The tick replaces them.

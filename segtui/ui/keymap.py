@@ -661,11 +661,11 @@ def warning_notice(
 ) -> WarningNotice:
     """Return one short notification for the keymap warnings found at start.
 
-    It has the number of warnings in its title, the first warning, cut to an eighth
-    of the screen's height in lines, and a line that names ``path`` and points to
-    ``segtui keys`` for all warnings, so that it leaves most of an 80x24 screen and
-    the F1 key visible. The first warning drops its leading "``path``: ",
-    since that line names the file.
+    The title gives the number of warnings. The body is the first warning, cut to
+    an eighth of the screen's height in lines, and a line that names ``path`` and
+    points to ``segtui keys`` for all warnings. The notice so leaves most of an
+    80x24 screen and the F1 key visible. The first warning drops its leading
+    "``path``: ", because the last line names the file.
     """
     text_width = max(10, min(TOAST_WIDTH, width // 2) - TOAST_SIDE_CELLS)
     max_lines = max(2, height // 8)

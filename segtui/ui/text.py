@@ -38,10 +38,10 @@ TRUNCATION_MARK = "~"
 CHROME_GLYPHS = (RULE, ELLIPSIS, TRUNCATION_MARK)
 
 # Characters that join or restyle the character before them, which Rich 15.0 and
-# terminals count differently: variation selectors (U+FE0F selects the emoji
-# form of U+1F441 EYE, which Rich counts as two cells and tmux 3.3a as one), the
-# zero width joiner of emoji sequences, and the emoji skin tone modifiers (Rich
-# counts them as part of the emoji before them, tmux 3.3a as two cells more).
+# terminals count differently. They are the variation selectors, the zero width
+# joiner of emoji sequences, and the emoji skin tone modifiers. U+FE0F selects the
+# emoji form of U+1F441 EYE, which Rich counts as two cells and tmux 3.3a as one.
+# Rich counts a skin tone as part of the emoji before it, tmux 3.3a as two cells.
 # tmux 3.3a measures each character with the C library's wcwidth(), and without
 # these characters an emoji is as wide for Rich as for wcwidth().
 # NOTE: some other characters still differ, because Rich and the C library follow

@@ -126,7 +126,8 @@ def test_hangup_while_logging_changes_nothing(
     try:
         pane.wait_for("Segments (1)")
         pane.send("Enter")
-        pane.wait_for("Herbstbrief")
+        # The header, not the list row: the list also shows the description.
+        pane.wait_for("Corresp.:")
         pane.send("l")
         pane.wait_for("Output folder")
         # Replace the suggested output folder with one inside the test's folder.

@@ -14,8 +14,14 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from segtui.domain import segment_actions, segmentation
+from segtui.domain.segment_actions import AddOptions
 from segtui.ui.app import SegtuiApp
 from segtui.ui.screens.contacts import ContactListScreen
+from segtui.ui.screens.criteria import AddContactsScreen
+from segtui.ui.screens.menu import GoToDialog
+from segtui.ui.screens.segment_dialogs import LogDialog, NewSegmentDialog
+from segtui.ui.screens.worksheet import WorksheetScreen
 from tests.conftest import TEST_USER
 from tests.tui_helpers import settle
 
@@ -47,3 +53,56 @@ async def test_search_burst_fills_field(world, keys: list[str], search: str) -> 
         await settle(pilot)
         assert pilot.app.screen is screen
         assert screen.query_one("#search", Input).value == search
+
+
+def make_segment() -> str:
+    segment = segmentation.create_segment(
+        "Herbst", user=TEST_USER, template_code="LETTER"
+    )
+    segment_actions.add_contacts(
+        segment.no, {"contact": {"no": "IND*"}}, AddOptions(), user=TEST_USER
+    )
+    return segment.no
+
+
+async def test_enter_then_l_opens_log(world) -> None:
+    make_segment()
+    async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        queue_keys(pilot, ["enter", "l"])
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, LogDialog)
+        assert isinstance(pilot.app.screen_stack[-2], WorksheetScreen)
+
+
+async def test_new_then_text_fills_dialog(world) -> None:
+    async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        queue_keys(pilot, ["n", *"Herbst"])
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, NewSegmentDialog)
+        assert dialog.query_one("#description", Input).value == "Herbst"
+
+
+async def test_escape_then_keys_reach_list(world) -> None:
+    async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # Go to opens a dialog, Esc closes it, and n then acts on the segment list.
+        queue_keys(pilot, ["ctrl+g", "escape", "n", *"Mai"])
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, NewSegmentDialog)
+        assert not any(isinstance(s, GoToDialog) for s in pilot.app.screen_stack)
+        assert dialog.query_one("#description", Input).value == "Mai"
+
+
+async def test_save_then_key_reaches_new_screen(world) -> None:
+    async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # Ctrl+S saves the new segment in a job, whose result opens the worksheet,
+        # where a opens Add Contacts.
+        queue_keys(pilot, ["n", *"Mai", "ctrl+s", "a"])
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, AddContactsScreen)
+        assert isinstance(pilot.app.screen_stack[-2], WorksheetScreen)

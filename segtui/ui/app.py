@@ -29,6 +29,7 @@ from segtui.i18n import _, format_count
 from segtui.ui.areas import Area
 from segtui.ui.exit_signals import SignalExit
 from segtui.ui.key_names import footer_key_name
+from segtui.ui.key_order import KeysInOrder
 from segtui.ui.keymap import (
     describe_conflict,
     find_focus_clashes,
@@ -104,7 +105,7 @@ TEXTUAL_COMMAND_HELP = (
 )
 
 
-class SegtuiApp(NamedBindings, TranslatedPalette, App[None]):
+class SegtuiApp(KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
     AREA = "app"
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "segtui"

@@ -8,8 +8,8 @@ word's letters. A key that moves the focus is therefore a priority binding, whic
 the app runs before it hands out the next key, and its action moves the focus with
 ``focus_now``.
 
-NOTE: keys that open a dialog are ordinary bindings, so text typed in the same
-burst as such a key still reaches the screen below the dialog.
+Keys that open a screen or a dialog need nothing of the kind: ``KeysInOrder`` in
+segtui/ui/key_order.py holds the keys after them until the new screen is up.
 """
 
 from __future__ import annotations

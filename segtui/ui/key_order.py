@@ -1,0 +1,115 @@
+"""Keys typed ahead wait until the key before them has had its effect.
+
+Over SSH the keys a user types quickly arrive in one burst. Textual hands each key
+to the focused widget's queue as soon as the app reads it. So the keys after one
+that opens a screen or a dialog went to the old screen before the new one was up.
+For example, Enter then l on the segment list pressed l on the list.
+
+``KeysInOrder`` hands out one key at a time. After each key it waits until the
+screen's widgets have handled every message the key caused, including a screen or
+dialog it opened and that screen's first focus, and only then hands out the next
+key. Keys that arrive meanwhile are kept in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from typing import Any
+
+from textual import events
+from textual.message_pump import MessagePump
+from textual.worker import Worker
+
+# A key whose effect takes longer than this (a handler waiting on a slow query)
+# lets the keys after it go on as if they had not been held.
+MAX_HOLD_SECONDS = 1.0
+# Rounds of waiting for the widgets' queues to empty after one key. Each round lets
+# a message posted in the round before be handled, such as a row selection that
+# bubbles from a table to its screen and opens another screen.
+MAX_SETTLE_ROUNDS = 12
+
+
+class KeysInOrder:
+    """An App mixin that hands out each key after the one before it has settled."""
+
+    # Keys read while an earlier key is still settling, oldest first. None while
+    # no key is settling.
+    _held_keys: deque[events.Key] | None = None
+    # The held key just posted again to the app, which handles it next.
+    _released_key: events.Key | None = None
+    _settling: asyncio.Task[None] | None = None
+
+    async def on_event(self, event: events.Event) -> None:
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)  # type: ignore[misc]
+            return
+        if event is self._released_key:
+            self._released_key = None
+        elif self._held_keys is not None:
+            self._held_keys.append(event)
+            return
+        else:
+            self._held_keys = deque()
+        workers = set(self.workers)  # type: ignore[attr-defined]
+        await super().on_event(event)  # type: ignore[misc]
+        self._settling = asyncio.create_task(self._release_after_settling(workers))
+
+    async def _release_after_settling(self, workers: set[Worker[Any]]) -> None:
+        try:
+            await self._settle(workers)
+        finally:
+            held = self._held_keys
+            if held:
+                self._released_key = held.popleft()
+                self.post_message(self._released_key)  # type: ignore[attr-defined]
+            else:
+                self._held_keys = None
+
+    async def _settle(self, workers: set[Worker[Any]]) -> None:
+        """Wait until the current screen has no messages left, up to a limit.
+
+        Each round queues a callback behind the messages of the app and of every
+        widget on the screen, and waits for all of them. A job that the key
+        started (one not in ``workers``, such as saving a dialog) is waited for
+        too, because its result may open the next screen.
+        """
+        app: Any = self
+        deadline = time.monotonic() + MAX_HOLD_SECONDS
+        for _round in range(MAX_SETTLE_ROUNDS):
+            if not app.is_running:
+                return
+            try:
+                screen = app.screen
+            except Exception:
+                # No screen while the app starts or exits.
+                return
+            nodes: list[MessagePump] = [app, *screen.walk_children(with_self=True)]
+            handled = []
+            for node in nodes:
+                event = asyncio.Event()
+                if node.call_later(event.set):
+                    handled.append(event.wait())
+            try:
+                await asyncio.wait_for(
+                    asyncio.gather(*handled), deadline - time.monotonic()
+                )
+            except TimeoutError:
+                return
+            started = [
+                worker
+                for worker in app.workers
+                if worker not in workers and not worker.is_finished
+            ]
+            if started:
+                while any(not worker.is_finished for worker in started):
+                    if time.monotonic() > deadline:
+                        return
+                    await asyncio.sleep(0.005)
+                continue
+            if app.screen is screen and all(
+                node._message_queue.empty()
+                for node in screen.walk_children(with_self=True)
+            ):
+                return

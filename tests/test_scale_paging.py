@@ -4,8 +4,10 @@ SQL OFFSET makes the database step over every skipped row, so the contact list, 
 worksheet and the interaction log read a page nearer the end than the start in the
 reversed order with a small offset. These tests check the shape of that, not its
 speed. The offset sent to the database stays below one page, and the rows equal the
-plain forward read at many offsets, ties in the sort column included. On SQLite the
-first and last pages of every sort are index walks, not sorts.
+plain forward read at many offsets, ties in the sort column included. Names and
+cities sort by keys that fold case and diacritics, which ties spellings such as
+Müller and MÜLLER. On SQLite the first and last pages of every sort are index walks,
+not sorts.
 
 A page next to a row already read, the anchor, is read by seeking from the anchor's
 sort values instead. Those pages too must equal the forward read, with NULLs and ties
@@ -58,6 +60,25 @@ explain_needs_sqlite = pytest.mark.skipif(
 )
 
 
+# Spellings given in turn to the contacts from FOLD_BAND_START on. Names and cities
+# sort by sort keys that fold case and diacritics, so these tie across spellings.
+FOLD_SPELLINGS = (
+    "Müller",
+    "MÜLLER",
+    "muller",
+    "Mueller",
+    "Ömer",
+    "omer",
+    "Straße",
+    "STRASSE",
+    "Ähren",
+    "van der Berg",
+    "",
+)
+FOLD_BAND_START = 301
+FOLD_BAND_SIZE = 44
+
+
 def add_tied_contacts(count: int) -> None:
     add_contacts(count)
     tie_contacts()
@@ -68,6 +89,12 @@ def tie_contacts() -> None:
         Contact.update(
             name=name, city=city, post_code=post_code, country_code=country
         ).where(Contact.no.between(first, last)).execute()
+    for index in range(FOLD_BAND_START, FOLD_BAND_START + FOLD_BAND_SIZE):
+        spelling = FOLD_SPELLINGS[index % len(FOLD_SPELLINGS)]
+        city = FOLD_SPELLINGS[index * 3 % len(FOLD_SPELLINGS)]
+        Contact.update(name=spelling, city=city).where(
+            Contact.no == f"BIG{index:05d}"
+        ).execute()
 
 
 def offsets_to_check(total: int) -> list[int]:
@@ -153,6 +180,21 @@ def test_contact_pages_match_forward_read(world, sort: str) -> None:
         expected = everything[offset : offset + PAGE]
         assert contact_keys(page) == contact_keys(expected), f"offset {offset}"
         assert page == expected, f"offset {offset}"
+
+
+def test_folded_sorts_tie_across_spellings(world) -> None:
+    """Spellings with one sort key come together, in number order."""
+    add_tied_contacts(ROWS)
+    rows = contact_queries.list_contacts(sort="name")
+    mullers = [row for row in rows if row.name in ("Müller", "MÜLLER", "muller")]
+    assert len({row.name for row in mullers}) == 3
+    first = rows.index(mullers[0])
+    assert rows[first : first + len(mullers)] == mullers
+    numbers = [row.no for row in mullers]
+    assert numbers == sorted(numbers)
+    # Mueller folds to mueller, which sorts before muller.
+    mueller = next(row for row in rows if row.name == "Mueller")
+    assert rows.index(mueller) < first
 
 
 def test_contact_pages_with_search_and_filter(world) -> None:

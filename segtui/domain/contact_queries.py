@@ -24,12 +24,14 @@ from segtui.models.contact_search import (
     search_index_ready,
     unindexed_rowids_sql,
 )
+from segtui.models.contacts import SortKey
 
-# Sort keys of the contact list with their columns; the number breaks ties.
+# Sort keys of the contact list with their columns or expressions; the number
+# breaks ties. Names and cities sort in dictionary order, by their sort keys.
 SORT_COLUMNS = {
     "no": Contact.no,
-    "name": Contact.name,
-    "city": Contact.city,
+    "name": SortKey(Contact.name),
+    "city": SortKey(Contact.city),
     "post_code": Contact.post_code,
     "country": Contact.country_code,
 }
@@ -322,7 +324,7 @@ def contact_card(no: str) -> ContactCard:
         persons = list(
             Contact.select()
             .where((Contact.company == contact.no) & (Contact.no != contact.no))
-            .order_by(Contact.name, Contact.no)
+            .order_by(SortKey(Contact.name), Contact.no)
         )
     segments = [
         (row[0], row[1])

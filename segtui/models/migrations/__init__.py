@@ -139,6 +139,23 @@ def _contact_search_index(database: Database) -> None:
     install_search_index(database)
 
 
+def _name_and_city_sort_keys(database: Database) -> None:
+    """Index the name and city sort keys with the number, for dictionary order.
+
+    Each replaces the index on its plain column and the number from version 4,
+    since the contact list no longer sorts by the plain column. Both steps skip
+    what exists already, so running the migration again changes nothing.
+    NOTE: a criteria filter on the exact name or city, such as city=Berlin, now
+    scans the contacts instead of looking them up in an index.
+    """
+    from segtui.models.contacts import sort_key_indexes
+
+    for column in ("name", "city"):
+        database.execute_sql(f'DROP INDEX IF EXISTS "contact_{column}_no"')
+    for index in sort_key_indexes():
+        database.execute(index)
+
+
 def _migrator(database: Database) -> Any:
     from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
 
@@ -156,6 +173,7 @@ MIGRATIONS: list[Migration] = [
     Migration(6, "entry numbers never handed out twice", _never_reused_numbers),
     Migration(7, "segment history lines in columns", history_line_columns),
     Migration(8, "trigram index for the contact search", _contact_search_index),
+    Migration(9, "dictionary order of names and cities", _name_and_city_sort_keys),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -20,6 +20,7 @@ from typing import Any
 
 from textual import events
 from textual.message_pump import MessagePump
+from textual.screen import Screen
 from textual.worker import Worker
 
 # A key whose effect takes longer than this (a handler waiting on a slow query)
@@ -78,12 +79,8 @@ class KeysInOrder:
         app: Any = self
         deadline = time.monotonic() + MAX_HOLD_SECONDS
         for _round in range(MAX_SETTLE_ROUNDS):
-            if not app.is_running:
-                return
-            try:
-                screen = app.screen
-            except Exception:
-                # No screen while the app starts or exits.
+            screen = top_screen(app)
+            if screen is None or not app.is_running:
                 return
             nodes: list[MessagePump] = [app, *screen.walk_children(with_self=True)]
             handled = []
@@ -108,8 +105,14 @@ class KeysInOrder:
                         return
                     await asyncio.sleep(0.005)
                 continue
-            if app.screen is screen and all(
+            if top_screen(app) is screen and all(
                 node._message_queue.empty()
                 for node in screen.walk_children(with_self=True)
             ):
                 return
+
+
+def top_screen(app: Any) -> Screen[Any] | None:
+    """Return the screen on top, or None while the app starts or exits."""
+    stack = app.screen_stack
+    return stack[-1] if stack else None

@@ -108,14 +108,14 @@ class CodeTableScreen(ListScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
-        yield new_table(
-            "codes",
-            [
-                (_("Code"), "code", 20),
-                (_("Description"), "text", 40),
-                (_("Contacts"), "uses", 9),
-            ],
-        )
+        table = new_table("codes", [])
+        columns = [
+            (_("Code"), "code", 20),
+            (_("Description"), "text", 40),
+            (_("Contacts"), "uses", 9),
+        ]
+        self.add_columns(table, columns, ("text",))
+        yield table
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -250,14 +250,14 @@ class QuestionnaireScreen(ListScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
-        yield new_table(
-            "questionnaires",
-            [
-                (_("Code"), "code", 20),
-                (_("Description"), "text", 40),
-                (_("Questions"), "n", 9),
-            ],
-        )
+        table = new_table("questionnaires", [])
+        columns = [
+            (_("Code"), "code", 20),
+            (_("Description"), "text", 40),
+            (_("Questions"), "n", 9),
+        ]
+        self.add_columns(table, columns, ("text",))
+        yield table
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -384,15 +384,15 @@ class QuestionnaireLinesScreen(ListScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
-        yield new_table(
-            "lines",
-            [
-                (_("Question"), "question", 12),
-                (_("Question text"), "question_text", 24),
-                (_("Answer"), "answer", 12),
-                (_("Answer text"), "answer_text", 24),
-            ],
-        )
+        table = new_table("lines", [])
+        columns = [
+            (_("Question"), "question", 12),
+            (_("Question text"), "question_text", 24),
+            (_("Answer"), "answer", 12),
+            (_("Answer text"), "answer_text", 24),
+        ]
+        self.add_columns(table, columns, ("question_text", "answer_text"))
+        yield table
         yield from self.compose_footer()
 
     def on_mount(self) -> None:

@@ -15,7 +15,7 @@ from textual.widgets import DataTable
 from segtui.models import Role
 from segtui.ui.screens.base import BaseScreen
 from segtui.ui.text import plain
-from segtui.ui.widgets.virtual_table import RowTable
+from segtui.ui.widgets.virtual_table import RowTable, WindowTable
 
 
 def selected_key(table: DataTable[Any]) -> str | None:
@@ -129,11 +129,16 @@ def grow_column(
 
 @dataclass(frozen=True)
 class WidenedTable:
-    """A table and its columns as (label, key, width) for DESIGN_WIDTH."""
+    """A table and its columns as (label, key, width) for DESIGN_WIDTH.
+
+    ``fitted_keys`` are the columns given to fit_column, which a WindowTable's later
+    pages widen again.
+    """
 
     table: DataTable[Any]
     columns: list[tuple[str, str, int]]
     text_keys: tuple[str, ...]
+    fitted_keys: frozenset[str] = frozenset()
 
 
 class TableScreen(BaseScreen):
@@ -173,11 +178,8 @@ class TableScreen(BaseScreen):
 
         The cells come from the table's widest text column, so the table still fits
         DESIGN_WIDTH. The column never narrows again, so it keeps its width while
-        the rows change.
-
-        NOTE: the list screens pass the rows of the page they show first. A longer
-        number on a page read later while scrolling stays cut until the list is
-        read again.
+        the rows change. The list screens pass the rows of the page they show
+        first, and on a WindowTable each page read later fits the column again.
         """
         needed = max(
             (cell_len(getattr(text, "plain", str(text))) for text in texts), default=0
@@ -185,12 +187,21 @@ class TableScreen(BaseScreen):
         for index, widened in enumerate(self.widened_tables):
             if widened.table is table:
                 columns = grow_column(widened.columns, key, needed, widened.text_keys)
+                self.widened_tables[index] = WidenedTable(
+                    table, columns, widened.text_keys, widened.fitted_keys | {key}
+                )
                 if columns != widened.columns:
-                    self.widened_tables[index] = WidenedTable(
-                        table, columns, widened.text_keys
-                    )
                     self.widen_tables(self.app.size.width)
                 return
+
+    def on_window_table_page_added(self, event: WindowTable.PageAdded) -> None:
+        table = event.table
+        for widened in self.widened_tables:
+            if widened.table is not table:
+                continue
+            for key in sorted(widened.fitted_keys):
+                index = table.get_column_index(key)
+                self.fit_column(table, key, (row.cells[index] for row in event.rows))
 
     def widen_tables(self, width: int) -> None:
         for widened in self.widened_tables:

@@ -8,13 +8,12 @@ from textual.widgets import DataTable
 
 from segtui.domain import saved_criteria
 from segtui.i18n import _
-from segtui.ui.screens.base import BaseScreen
 from segtui.ui.screens.dialogs import ConfirmDialog, MessageDialog
-from segtui.ui.screens.listing import new_table, refill, selected_key
+from segtui.ui.screens.listing import TableScreen, new_table, refill, selected_key
 from segtui.ui.text import display, format_count, plain
 
 
-class SavedCriteriaScreen(BaseScreen):
+class SavedCriteriaScreen(TableScreen):
     SCREEN_TITLE = _("Saved criteria")
     HELP = _(
         "Criteria saved from segments under a code: the actions that built a "
@@ -42,15 +41,15 @@ class SavedCriteriaScreen(BaseScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
-        yield new_table(
-            "saved",
-            [
-                (_("Code"), "code", 16),
-                (_("Description"), "description", 34),
-                (_("Actions"), "actions", 7),
-                (_("Created by"), "created_by", 12),
-            ],
-        )
+        table = new_table("saved", [])
+        columns = [
+            (_("Code"), "code", 16),
+            (_("Description"), "description", 34),
+            (_("Actions"), "actions", 7),
+            (_("Created by"), "created_by", 12),
+        ]
+        self.add_columns(table, columns, ("description",))
+        yield table
         yield from self.compose_footer()
 
     def on_mount(self) -> None:

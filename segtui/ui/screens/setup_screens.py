@@ -19,7 +19,13 @@ from segtui.domain import email_delivery, lookups, setup_tables
 from segtui.domain.setup_tables import SALUTATION_KINDS, SetupTable
 from segtui.i18n import _
 from segtui.ui.screens.dialogs import ConfirmDialog
-from segtui.ui.screens.listing import new_table, refill, selected_key
+from segtui.ui.screens.listing import (
+    DESIGN_WIDTH,
+    TableScreen,
+    new_table,
+    refill,
+    selected_key,
+)
 from segtui.ui.screens.navigation import FieldNavigation
 from segtui.ui.screens.segment_dialogs import FormDialog, form_row
 from segtui.ui.screens.setup_forms import (
@@ -42,7 +48,7 @@ LIST_BINDINGS = [
 ]
 
 
-class SetupListScreen(SetupScreen):
+class SetupListScreen(SetupScreen, TableScreen):
     """A list of the records of one setup table."""
 
     TABLE_KEY = ""
@@ -63,15 +69,21 @@ class SetupListScreen(SetupScreen):
         fields = self.table.fields
         codes = sum(1 for spec in fields if spec.kind in ("code", "locale"))
         texts = len(fields) - codes
-        # Text columns share the room that code columns and cell padding leave, so
-        # the table fits the terminal without scrolling sideways.
-        room = self.app.size.width - 4 - 10 * codes - 2 * len(fields)
-        text_width = max(10, min(24, room // texts)) if texts else 24
+        # Text columns share the room that code columns and cell padding leave at
+        # DESIGN_WIDTH, and add_columns gives them the cells of a wider terminal.
+        room = DESIGN_WIDTH - 4 - 10 * codes - 2 * len(fields)
+        text_width = max(10, room // texts) if texts else 24
         columns = []
+        text_keys = []
         for spec in fields:
-            width = 10 if spec.kind in ("code", "locale") else text_width
-            columns.append((spec.label(), spec.name, width))
-        yield new_table("records", columns)
+            if spec.kind in ("code", "locale"):
+                columns.append((spec.label(), spec.name, 10))
+            else:
+                columns.append((spec.label(), spec.name, text_width))
+                text_keys.append(spec.name)
+        table = new_table("records", [])
+        self.add_columns(table, columns, tuple(text_keys))
+        yield table
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -408,7 +420,7 @@ class SmtpSettingsDialog(FormDialog, FieldNavigation):
         self.dismiss(None)
 
 
-class SmtpSettingsScreen(SetupScreen):
+class SmtpSettingsScreen(SetupScreen, TableScreen):
     """Shows the SMTP settings in force and where each comes from."""
 
     SCREEN_TITLE = _("Email settings")
@@ -427,9 +439,12 @@ class SmtpSettingsScreen(SetupScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
         table = RowTable(id="settings", zebra_stripes=False)
-        table.add_column(_("Setting"), key="name", width=16)
-        table.add_column(_("Value"), key="value", width=40)
-        table.add_column(_("From"), key="source", width=12)
+        columns = [
+            (_("Setting"), "name", 16),
+            (_("Value"), "value", 40),
+            (_("From"), "source", 12),
+        ]
+        self.add_columns(table, columns, ("value",))
         yield table
         yield from self.compose_footer()
 

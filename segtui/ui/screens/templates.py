@@ -19,8 +19,9 @@ from textual.widgets import Button, DataTable, Input, Select, Static
 from segtui.domain import lookups, templates
 from segtui.domain.user_files import read_user_file
 from segtui.i18n import _, format_count
+from segtui.models import InteractionTemplate, InteractionTemplateLanguage
 from segtui.ui.screens.dialogs import ChoiceDialog, ConfirmDialog, MessageDialog
-from segtui.ui.screens.listing import new_table, refill, selected_key
+from segtui.ui.screens.listing import TableScreen, new_table, refill, selected_key
 from segtui.ui.screens.navigation import FieldNavigation
 from segtui.ui.screens.segment_dialogs import FormDialog, form_row, select_options
 from segtui.ui.screens.setup_forms import (
@@ -34,7 +35,7 @@ from segtui.ui.widgets.typeahead import TypeAheadInput
 from segtui.ui.worker import run_job
 
 
-class TemplateListScreen(SetupScreen):
+class TemplateListScreen(SetupScreen, TableScreen):
     SCREEN_TITLE = _("Interaction templates")
     HELP = _(
         "The interaction templates: what a segment's lines are (a letter, an email, "
@@ -62,16 +63,16 @@ class TemplateListScreen(SetupScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
-        yield new_table(
-            "templates",
-            [
-                (_("Code"), "code", 10),
-                (_("Description"), "description", 26),
-                (_("Group"), "group", 8),
-                (_("Corresp."), "corr", 9),
-                (_("Languages"), "languages", 13),
-            ],
-        )
+        table = new_table("templates", [])
+        columns = [
+            (_("Code"), "code", 10),
+            (_("Description"), "description", 26),
+            (_("Group"), "group", 8),
+            (_("Corresp."), "corr", 9),
+            (_("Languages"), "languages", 13),
+        ]
+        self.add_columns(table, columns, ("description",))
+        yield table
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -195,7 +196,7 @@ class TemplateListScreen(SetupScreen):
 # A template's languages.
 
 
-class TemplateLanguagesScreen(SetupScreen):
+class TemplateLanguagesScreen(SetupScreen, TableScreen):
     HELP = _(
         "The languages of one template. Each has a subject and a Word attachment, "
         "the letter template that segtui merges for every contact. i imports a "
@@ -226,17 +227,27 @@ class TemplateLanguagesScreen(SetupScreen):
     def title_text(self) -> str:
         return _("Languages of template {code}").format(code=self.template_code)
 
+    def record_exists(self) -> bool:
+        return (
+            InteractionTemplate.select()
+            .where(InteractionTemplate.code == self.template_code)
+            .exists()
+        )
+
+    def deleted_message(self) -> str:
+        return _("Template {code} was deleted.").format(code=self.template_code)
+
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
-        yield new_table(
-            "languages",
-            [
-                (_("Lang"), "language", 5),
-                (_("Word file"), "file", 24),
-                (_("Fields"), "fields", 13),
-                (_("Subject"), "subject", 28),
-            ],
-        )
+        table = new_table("languages", [])
+        columns = [
+            (_("Lang"), "language", 5),
+            (_("Word file"), "file", 24),
+            (_("Fields"), "fields", 13),
+            (_("Subject"), "subject", 28),
+        ]
+        self.add_columns(table, columns, ("file", "subject"))
+        yield table
         yield Static("", id="language-detail", markup=False)
         yield from self.compose_footer()
 
@@ -613,7 +624,7 @@ def export_template_file(code: str, language: str, target: Path) -> Path:
 # The merge fields of one template language.
 
 
-class TemplateFieldsScreen(SetupScreen):
+class TemplateFieldsScreen(SetupScreen, TableScreen):
     HELP = _(
         "The merge fields of a template's Word file and the segtui merge field each "
         "stands for. A field that matches nothing stops logging; m maps it to a "
@@ -638,16 +649,31 @@ class TemplateFieldsScreen(SetupScreen):
             code=self.template_code, language=self.language
         )
 
+    def record_exists(self) -> bool:
+        return (
+            InteractionTemplateLanguage.select()
+            .where(
+                (InteractionTemplateLanguage.template == self.template_code)
+                & (InteractionTemplateLanguage.language == self.language)
+            )
+            .exists()
+        )
+
+    def deleted_message(self) -> str:
+        return _("Template {code} has no language {language} any more.").format(
+            code=self.template_code, language=self.language
+        )
+
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
-        yield new_table(
-            "fields",
-            [
-                (_("Field in the file"), "name", 30),
-                (_("Merge field"), "matched", 26),
-                (_("How"), "how", 10),
-            ],
-        )
+        table = new_table("fields", [])
+        columns = [
+            (_("Field in the file"), "name", 30),
+            (_("Merge field"), "matched", 26),
+            (_("How"), "how", 10),
+        ]
+        self.add_columns(table, columns, ("name", "matched"))
+        yield table
         yield from self.compose_footer()
 
     def on_mount(self) -> None:

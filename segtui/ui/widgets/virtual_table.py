@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import DataTable
 
 from segtui.domain.sql import Anchor, reading_next_to
@@ -105,6 +106,17 @@ class WindowTable(RowTable):
     nearer edge with an OFFSET of the rows in between, unless an end of the query
     is nearer.
     """
+
+    class PageAdded(Message):
+        """Posted after a page read past the first one is added to the window.
+
+        The screen can widen a column for a value longer than the first page had.
+        """
+
+        def __init__(self, table: WindowTable, rows: list[WindowRow]) -> None:
+            super().__init__()
+            self.table = table
+            self.rows = rows
 
     def __init__(
         self,
@@ -322,6 +334,7 @@ class WindowTable(RowTable):
                 self.add_row(*row.cells, key=row.key)
         else:
             self.fill(start, window, cursor, scroll_y)
+        self.post_message(self.PageAdded(self, rows))
         if self.target is not None:
             self.go_to(self.target)
         elif not before:
@@ -346,6 +359,7 @@ class WindowTable(RowTable):
             self.pending = False
             self.rows_read += len(rows)
             self.fill(offset, rows, len(rows) - 1 if to_last else 0)
+            self.post_message(self.PageAdded(self, rows))
             if self.target is not None and rows:
                 self.go_to(self.target)
             else:

@@ -7,7 +7,7 @@ from typing import Any
 
 from rich.text import Text
 from textual import events
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Label
@@ -21,10 +21,27 @@ from segtui.ui.keys import (
     move_focused_to_end,
 )
 from segtui.ui.screens.dialogs import MessageDialog
+from segtui.ui.text import terminal_text, truncate_cells
 from segtui.ui.worker import run_job
 
 # Terminal width, in columns, below which screens use their compact layout.
 COMPACT_BELOW = 100
+
+
+class ScreenTitle(Label):
+    """A screen's title line. A title wider than the line shows its start and
+    TRUNCATION_MARK, as a table cell does, and is cut again on every resize."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(id="screen-title", markup=False)
+        self.text = text
+
+    def set_text(self, text: str) -> None:
+        self.text = text
+        self.refresh()
+
+    def render(self) -> RenderResult:
+        return Text(truncate_cells(terminal_text(self.text), self.content_size.width))
 
 
 class BaseScreen(NamedBindings, Screen[Any]):
@@ -119,7 +136,7 @@ class BaseScreen(NamedBindings, Screen[Any]):
         return may_change or action not in self.MARKETING_ACTIONS
 
     def compose_title(self) -> ComposeResult:
-        yield Label(Text(self.title_text()), id="screen-title", markup=False)
+        yield ScreenTitle(self.title_text())
 
     def compose_footer(self) -> ComposeResult:
         yield KeyFooter(
@@ -135,7 +152,7 @@ class BaseScreen(NamedBindings, Screen[Any]):
         return self.SCREEN_TITLE
 
     def set_title(self, text: str) -> None:
-        self.query_one("#screen-title", Label).update(Text(text))
+        self.query_one("#screen-title", ScreenTitle).set_text(text)
 
     def run(
         self,

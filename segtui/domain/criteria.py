@@ -34,6 +34,7 @@ from segtui.domain.filters import (
     all_of,
     compile_expression,
     matches,
+    quote_typed,
     validate_expression,
 )
 from segtui.i18n import _, inside_sentence
@@ -124,8 +125,8 @@ def _check_codes_exist(filter_field: FilterField, expression: str) -> None:
         ]
         listing = ", ".join(existing) if existing else _("none")
         raise InvalidValueError(
-            _("Unknown {field} {code!r}; the codes are: {codes}.").format(
-                field=filter_field.label, code=unknown[0], codes=listing
+            _("Unknown {field} {code}; the codes are: {codes}.").format(
+                field=filter_field.label, code=quote_typed(unknown[0]), codes=listing
             )
         )
 

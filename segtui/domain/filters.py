@@ -78,10 +78,18 @@ class FilterSyntaxError(InvalidValueError):
         self.field = field
         where = f"{field}={expression}" if field else expression
         super().__init__(
-            _("Invalid filter {where!r} at position {position}: {reason}.").format(
-                where=where, position=position, reason=reason
+            _("Invalid filter {where} at position {position}: {reason}.").format(
+                where=quote_typed(where), position=position, reason=reason
             )
         )
+
+
+def quote_typed(text: str) -> str:
+    """Quote typed text for an error message, cut to 40 characters with its length."""
+    # contact_fields imports this module, so its quote_value is imported here.
+    from segtui.domain.contact_fields import quote_value
+
+    return quote_value(text)
 
 
 # The parsed form of an expression.
@@ -369,7 +377,9 @@ def convert_value(
             return True
         if word in FALSE_WORDS or word == "":
             return False
-        raise fail(_("{value!r} is not yes or no").format(value=text), term.position)
+        raise fail(
+            _("{value} is not yes or no").format(value=quote_typed(text)), term.position
+        )
     if text == "":
         if spec.kind == FieldKind.DATE:
             return None
@@ -379,13 +389,14 @@ def convert_value(
             number = int(text)
         except ValueError:
             raise fail(
-                _("{value!r} is not a whole number").format(value=text), term.position
+                _("{value} is not a whole number").format(value=quote_typed(text)),
+                term.position,
             ) from None
         # The databases store whole numbers of at most 64 bits.
         if abs(number) >= 2**63:
             raise fail(
-                _("{value!r} is too large; use a number of at most 18 digits").format(
-                    value=text
+                _("{value} is too large; use a number of at most 18 digits").format(
+                    value=quote_typed(text)
                 ),
                 term.position,
             )
@@ -395,7 +406,8 @@ def convert_value(
             return Decimal(text.replace(",", "."))
         except InvalidOperation:
             raise fail(
-                _("{value!r} is not a number").format(value=text), term.position
+                _("{value} is not a number").format(value=quote_typed(text)),
+                term.position,
             ) from None
     if text.casefold() in ("t", "today", "heute"):
         from segtui.domain.clock import today
@@ -404,8 +416,8 @@ def convert_value(
     day = read_date(text)
     if day is None:
         raise fail(
-            _("{value!r} is not a date; write it as {forms}").format(
-                value=text, forms=date_forms()
+            _("{value} is not a date; write it as {forms}").format(
+                value=quote_typed(text), forms=date_forms()
             ),
             term.position,
         )
@@ -424,8 +436,8 @@ def _match_option(
     )
     allowed = ", ".join(inside_sentence(_(label)) for label in labels)
     raise fail(
-        _("{value!r} is not one of: {allowed}").format(
-            value=term.text, allowed=allowed
+        _("{value} is not one of: {allowed}").format(
+            value=quote_typed(term.text), allowed=allowed
         ),
         term.position,
     )

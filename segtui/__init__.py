@@ -1,6 +1,5 @@
 """segtui: segments, interactions and merged Word letters in the terminal."""
 
-import importlib.abc
 import sys
 
 __version__ = "0.1.0"
@@ -10,13 +9,14 @@ __version__ = "0.1.0"
 _DEFERRED_DRIVERS = frozenset({"psycopg", "psycopg2"})
 
 
-class _DeferPostgresDriver(importlib.abc.MetaPathFinder):
-    """Turn away peewee's own import of a PostgreSQL driver.
+class _DeferPostgresDriver:
+    """A meta path finder that turns away peewee's own import of a PostgreSQL driver.
 
     peewee imports psycopg when it loads, even for SQLite. Measured here, that took
     about 60 ms of the roughly 430 ms segtui needs to show its first screen. Only
     imports made while peewee itself is loading are turned away, so any other code
-    still gets the driver.
+    still gets the driver. sys.meta_path needs only find_spec, so the class does not
+    subclass importlib.abc.MetaPathFinder, whose module loads importlib.resources.
     """
 
     def find_spec(self, fullname, path, target=None):  # noqa: ANN001, ANN201

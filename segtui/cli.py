@@ -10,6 +10,7 @@ import importlib
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -22,7 +23,53 @@ from segtui.i18n import _, format_count
 DEMO_APPLICATION_ID = 0x53454744
 
 
+class LazyGroup(click.Group):
+    """A click group that imports a subcommand's module when the command is used.
+
+    ``lazy_commands`` maps a command name to ``module:attribute``. Help and
+    completion list every name, and listing their help texts imports all modules.
+    """
+
+    def __init__(
+        self, *args: Any, lazy_commands: dict[str, str] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = lazy_commands or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy_commands:
+            module, attribute = self.lazy_commands[cmd_name].split(":")
+            command = getattr(importlib.import_module(module), attribute)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+# The command groups in modules of their own, imported when used, so that `segtui`
+# opens the TUI without loading the code of every headless command.
+LAZY_COMMANDS = {
+    "segment": "segtui.commands.segments:segment",
+    "logged": "segtui.commands.logged:logged",
+    "criteria": "segtui.commands.criteria:criteria",
+    "contacts": "segtui.commands.contacts:contacts",
+    "user": "segtui.commands.admin:user",
+    "db": "segtui.commands.admin:db",
+    "template": "segtui.commands.templates:template",
+    "setup": "segtui.commands.setup:setup",
+    "interactions": "segtui.commands.interactions:interactions",
+    "campaign": "segtui.commands.interactions:campaign",
+    "codes": "segtui.commands.interactions:codes",
+    "import": "segtui.commands.transfer:import_group",
+    "export": "segtui.commands.transfer:export_group",
+    "serve": "segtui.commands.serve:serve",
+}
+
+
 @click.group(
+    cls=LazyGroup,
+    lazy_commands=LAZY_COMMANDS,
     invoke_without_command=True,
     help=_(
         "Segments, interactions and merged Word letters in the terminal.\n"
@@ -271,45 +318,6 @@ def keys(as_json: bool) -> None:
             "!" if entry.id in taken_keys else " "
         )
         click.echo(f"{entry.id:<{width}}  {mark} {keys_text:<22}  {entry.description}")
-
-
-def register_commands() -> None:
-    from segtui.commands.admin import db, user
-    from segtui.commands.contacts import contacts
-    from segtui.commands.criteria import criteria
-    from segtui.commands.logged import logged
-    from segtui.commands.segments import segment
-
-    cli.add_command(segment)
-    cli.add_command(logged)
-    cli.add_command(criteria)
-    cli.add_command(contacts)
-    cli.add_command(user)
-    cli.add_command(db)
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
-            continue
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-# Modules with more command groups, each listing them in COMMANDS: interaction
-# templates and setup; contacts' history, campaigns and CSV import and export; the
-# browser demo.
-COMMAND_MODULES = (
-    "segtui.commands.templates",
-    "segtui.commands.setup",
-    "segtui.commands.interactions",
-    "segtui.commands.transfer",
-    "segtui.commands.serve",
-)
-
-
-register_commands()
 
 
 def main() -> None:

@@ -69,7 +69,12 @@ def pgettext(context: str, message: str) -> str:
 
 
 def format_count(value: int) -> str:
-    """Return a count with the language's thousands separators: 12.345 or 12,345."""
-    from babel.numbers import format_decimal
+    """Return a count with the language's thousands separators: 12.345 or 12,345.
 
-    return format_decimal(value, "#,##0", locale="de" if language() == "de" else "en")
+    A fraction is rounded half to even, which gives the same text as Babel's "#,##0"
+    for the locales de and en. Babel is not used because its first call loads the
+    locale data, which took about 25 ms with Babel 2.19 and Python 3.11 and delayed
+    the count on the first screen.
+    """
+    text = f"{round(value):,}"
+    return text.replace(",", ".") if _language == "de" else text

@@ -406,6 +406,3 @@ def codes_delete(context: Context, table: str, code: str) -> None:
     context.open()
     delete_code(table, code, user=context.user)
     click.echo(_("{code} deleted.").format(code=code.upper()), err=True)
-
-
-COMMANDS = [interactions, campaign, codes]

@@ -313,9 +313,6 @@ def warn_if_read_only(user: str) -> None:
         )
 
 
-COMMANDS = [serve]
-
-
 @click.command()
 @click.option("--db", "database", metavar="URL", help=_("Open this shared database."))
 @click.option("--user", "user", metavar="LOGIN", help=_("Act as this user."))

@@ -184,6 +184,3 @@ def setup_smtp(context: Context, as_json: bool, **options: Any) -> None:
     for name, (value, source) in values.items():
         origin = f"({source})" if source else ""
         click.echo(printable(f"{name:<14} {value} {origin}".rstrip()))
-
-
-COMMANDS = [setup]

@@ -444,6 +444,3 @@ def template_language(
         ),
         err=True,
     )
-
-
-COMMANDS = [template]

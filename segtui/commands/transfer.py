@@ -235,6 +235,3 @@ def export_interactions_command(
     context.open()
     condition = entry_condition(entry_filters_from_pairs(filters))
     export_to(output, bom, lambda stream: export_interactions(stream, condition))
-
-
-COMMANDS = [import_group, export_group]

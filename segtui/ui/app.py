@@ -155,6 +155,12 @@ class SegtuiApp(KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
         log_path: Path | None = None,
         keymap_path: Path | None = None,
     ):
+        # The objects alive now, mostly imported modules, live until segtui ends.
+        # Freezing them keeps the garbage collector from scanning them again, so no
+        # full collection falls between start and the first screen. Only the first
+        # app in a process freezes, so a test session does not keep its garbage.
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
         super().__init__()
         # Screens read the database in worker threads while the main thread lays
         # out and draws. With Python's default of 5 ms a worker waited for the main

@@ -12,8 +12,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from babel.dates import format_date as babel_format_date
-from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
@@ -21,7 +19,6 @@ from rich.text import Text
 from segtui import i18n
 from segtui.domain.dates import german_dates
 from segtui.domain.errors import InvalidValueError
-from segtui.domain.history import delivery_word
 from segtui.domain.text import printable
 from segtui.i18n import _
 from segtui.models import CorrespondenceType
@@ -125,7 +122,7 @@ def number_locale() -> str:
 def format_date(value: date) -> str:
     """Return a date as DD.MM.YYYY in German and as YYYY-MM-DD otherwise."""
     if german_dates():
-        return babel_format_date(value, "dd.MM.yyyy", locale="de")
+        return f"{value.day:02}.{value.month:02}.{value.year:04}"
     return value.isoformat()
 
 
@@ -136,12 +133,16 @@ def format_datetime(value: datetime) -> str:
 def format_month(value: date) -> str:
     """Return the month of a date: 03.2026 in German, 2026-03 otherwise."""
     if german_dates():
-        return babel_format_date(value, "MM.yyyy", locale="de")
+        return f"{value.month:02}.{value.year:04}"
     return f"{value:%Y-%m}"
 
 
 def format_amount(value: Decimal | int | float) -> str:
     """Return an amount with two decimals and thousands separators: 1.234,50."""
+    # Babel loads its locale data on first use, which the first screen, showing
+    # no amounts, does without.
+    from babel.numbers import format_decimal
+
     return format_decimal(value, "#,##0.00", locale=number_locale())
 
 
@@ -151,6 +152,8 @@ def editable_amount(value: Decimal | int | float) -> str:
     Amount parsing reads a comma as the decimal point, and a thousands separator
     would not parse.
     """
+    from babel.numbers import format_decimal
+
     return format_decimal(value, "0.00", locale=number_locale())
 
 
@@ -161,6 +164,8 @@ def read_amount(label: str, text: str) -> Decimal:
     so a German 1.20 is rejected, not read as 120. Raises InvalidValueError naming
     the field and the value, with an example in the interface language.
     """
+    from babel.numbers import NumberFormatError, parse_decimal
+
     try:
         number = parse_decimal(text.strip(), locale=number_locale(), strict=True)
     except NumberFormatError:
@@ -188,4 +193,8 @@ def correspondence_label(value: str) -> str:
 
 def delivery_label(value: str) -> str:
     """Delivery status as a word, so it reads without colour."""
+    # The history module reads the filter catalogue at import, which the first
+    # screen does not need.
+    from segtui.domain.history import delivery_word
+
     return delivery_word(value)

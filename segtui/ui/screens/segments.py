@@ -61,10 +61,8 @@ class SegmentListScreen(TableScreen):
         yield table
         yield from self.compose_footer()
 
-    def on_mount(self) -> None:
-        self.action_refresh()
-
     def on_screen_resume(self) -> None:
+        # This runs when the screen is first shown too, so the list is read once.
         self.action_refresh()
 
     def action_refresh(self, select: str | None = None) -> None:

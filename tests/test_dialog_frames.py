@@ -17,7 +17,12 @@ import textwrap
 import pytest
 
 import segtui.ui.screens
+from segtui.ui.app import SegtuiApp
 from segtui.ui.screens.dialogs import Dialog
+from segtui.ui.screens.segment_dialogs import NewSegmentDialog
+from tests.conftest import TEST_USER
+from tests.test_layout import footer_line
+from tests.tui_helpers import settle
 
 
 def all_dialogs() -> list[type[Dialog]]:
@@ -85,3 +90,19 @@ def test_buttons_name_their_keys(dialog: type[Dialog]) -> None:
         assert re.search(r" \([^()]+\)$", label), (button_id, label)
         if button_id in ("cancel", "close"):
             assert label.endswith("(Esc)"), (button_id, label)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+async def test_dialog_footer_lists_own_keys(world, size: tuple[int, int]) -> None:
+    """The bottom line shows the dialog's keys, not those of the list below it."""
+    async with SegtuiApp(user=TEST_USER).run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, NewSegmentDialog)
+        line = footer_line(dialog)
+        assert "Esc Cancel" in line
+        assert "^S Save" in line
+        assert "Delete" not in line
+        assert "Refresh" not in line

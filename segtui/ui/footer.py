@@ -19,6 +19,9 @@ from textual.widgets._footer import FooterKey
 from segtui.i18n import _
 from segtui.ui.keys import PORTABLE_KEYS, action_name
 
+# Terminal width, in columns, below which screens use their compact layout.
+COMPACT_BELOW = 100
+
 # Actions that move a list to its first or last row: the screen's, and those of
 # segtui's own tables.
 END_ACTIONS = {
@@ -187,6 +190,13 @@ class KeyFooter(Footer):
     # on it.
     built_width: int | None = None
 
+    def __init__(
+        self, *, compact: bool | None = None, show_command_palette: bool = False
+    ) -> None:
+        if compact is None:
+            compact = self.app.size.width < COMPACT_BELOW
+        super().__init__(compact=compact, show_command_palette=show_command_palette)
+
     def compose(self) -> ComposeResult:
         self.built_width = self.app.size.width
         entries = footer_entries(self.screen, self.compact, self.built_width)
@@ -207,5 +217,6 @@ class KeyFooter(Footer):
 
     def on_resize(self, event: events.Resize) -> None:
         # The footer drops keys that do not fit, so a new width may need others.
+        self.compact = self.app.size.width < COMPACT_BELOW
         if self.app.size.width != self.built_width:
             self.call_after_refresh(self.recompose)

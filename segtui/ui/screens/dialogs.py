@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from segtui.i18n import _
+from segtui.ui.footer import KeyFooter
 from segtui.ui.keys import (
     NamedBindings,
     first_and_last_bindings,
@@ -51,6 +52,9 @@ class Dialog(NamedBindings, ModalScreen[Any]):
                 yield from self.compose_body()
             with Horizontal(id="dialog-buttons"):
                 yield from self.compose_buttons()
+        # The dialog's own keys, in place of those of the screen below, which do
+        # not work while the dialog is open.
+        yield KeyFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -11,9 +11,10 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse, urlunparse
 
 import pytest
-from peewee import Value
+from peewee import Database, Value
 
 from segtui.db import bind, create_database, is_sqlite
 from segtui.domain.attachments import create_attachment, used_attachment_ids
@@ -28,11 +29,16 @@ from segtui.domain.segment_actions import (
     reduce_contacts,
     refine_contacts,
 )
-from segtui.domain.segmentation import create_segment
+from segtui.domain.segmentation import create_segment, delete_segment
 from segtui.domain.sql import json_object
-from segtui.models import SegmentHeader, SegmentHistory, SegmentLine
+from segtui.models import (
+    SegmentCriteriaAction,
+    SegmentHeader,
+    SegmentHistory,
+    SegmentLine,
+)
 from segtui.models.migrations import MIGRATIONS, migrate
-from tests.backends import sqlite_url
+from tests.backends import POSTGRES, SERVER_URL, sqlite_url, worker_database_url
 from tests.builders import word_file
 from tests.conftest import TEST_USER
 
@@ -220,15 +226,22 @@ def json_history_statements(database) -> list[str]:
 
 
 def test_json_history_restores_after_migration(database, world):
-    """A line kept as JSON before schema 7 comes back whole after the migration."""
+    """A line kept as JSON before schema 7 comes back whole after migrations 7 and 10."""
     no = segment_with_everyone()
     edit_line(no, "IND1", new_attachment())
     before = line_rows(no)
-    migration = next(m for m in MIGRATIONS if m.version == 7)
+    migrations = [m for m in MIGRATIONS if m.version in (7, 10)]
     gone = (SegmentLine.segment == no) & SegmentLine.contact.not_in(["CO1", "CO2"])
 
     # Everything in one transaction, so a failure leaves the table as it was.
     with database.atomic():
+        # SQLite rejects renaming a table to segment_history, as migration 7 does,
+        # while the trigger of schema 10 names that table.
+        trigger = '"segment_criteria_action_delete_history"'
+        if is_sqlite():
+            database.execute_sql(f"DROP TRIGGER {trigger}")
+        else:
+            database.execute_sql(f'DROP TRIGGER {trigger} ON "segment_criteria_action"')
         database.execute_sql('DROP TABLE "segment_history"')
         for statement in json_history_statements(database):
             database.execute_sql(statement)
@@ -249,7 +262,8 @@ def test_json_history_restores_after_migration(database, world):
             params,
         )
         SegmentLine.delete().where(gone).execute()
-        migration.apply(database)
+        for migration in migrations:
+            migration.apply(database)
 
     assert [line["contact"] for line in line_rows(no)] == ["CO1", "CO2"]
     go_back(no, user=TEST_USER)
@@ -326,3 +340,183 @@ def test_version_5_history_migrates(tmp_path: Path):
     assert newer.attachment_id == 7
     assert newer.modified_at == datetime(2026, 2, 1, 8, 0)
     assert newer.modified_by == "ann"
+
+
+def action_history_count(action_id: int) -> int:
+    return SegmentHistory.select().where(SegmentHistory.action == action_id).count()
+
+
+def test_new_action_drops_undone_history(world):
+    """A new action deletes the undone action and its history, and Go Back works."""
+    no = segment_with_everyone()
+    edit_line(no, "IND1", new_attachment())
+    before = line_rows(no)
+    first = refine_contacts(no, KEEP, user=TEST_USER)
+    assert action_history_count(first.action_id) == first.deleted
+    go_back(no, user=TEST_USER)
+
+    second = reduce_contacts(no, {"contact": {"no": "IND*"}}, user=TEST_USER)
+
+    # SQLite may give the new action the id of the deleted one, so the actions
+    # and history rows are counted, not looked up by the old id.
+    actions = (
+        SegmentCriteriaAction.select()
+        .where(SegmentCriteriaAction.segment == no)
+        .order_by(SegmentCriteriaAction.sequence)
+    )
+    assert [action.action for action in actions] == ["add", "reduce"]
+    assert SegmentHistory.select().count() == second.deleted
+    removed = [line for line in before if line["contact"].startswith("IND")]
+    assert_history_columns(history_rows(second.action_id, "deleted"), removed)
+    go_back(no, user=TEST_USER)
+    assert line_rows(no) == before
+
+
+def test_back_forward_new_action_back(world):
+    """Go Back, Go Forward, a new action and Go Back twice give the exact lines."""
+    no = segment_with_everyone()
+    edit_line(no, "IND1", new_attachment())
+    before = line_rows(no)
+    refine_contacts(no, KEEP, user=TEST_USER)
+    go_back(no, user=TEST_USER)
+    edit_line(no, "IND2")
+    edited = line_rows(no)
+    go_forward(no, user=TEST_USER)
+    assert [line["contact"] for line in line_rows(no)] == ["CO1", "CO2"]
+
+    reduce_contacts(no, {"contact": {"no": "CO2"}}, user=TEST_USER)
+    assert [line["contact"] for line in line_rows(no)] == ["CO1"]
+    go_back(no, user=TEST_USER)
+    assert [line["contact"] for line in line_rows(no)] == ["CO1", "CO2"]
+    go_back(no, user=TEST_USER)
+
+    assert line_rows(no) == edited
+    assert line_rows(no) != before
+
+
+def test_deleted_segment_takes_history(world):
+    """Deleting a segment deletes its actions and, by the trigger, their history."""
+    no = segment_with_everyone()
+    refined = refine_contacts(no, KEEP, user=TEST_USER)
+    other = segment_with_everyone()
+    other_refined = refine_contacts(other, KEEP, user=TEST_USER)
+    assert action_history_count(refined.action_id) == refined.deleted
+
+    delete_segment(no, user=TEST_USER)
+
+    assert action_history_count(refined.action_id) == 0
+    assert action_history_count(other_refined.action_id) == other_refined.deleted
+
+
+def old_database_name() -> str:
+    return urlparse(worker_database_url()).path.lstrip("/") + "_old"
+
+
+def drop_old_database() -> None:
+    """Drop the PostgreSQL database that empty_database_url created, if any."""
+    if not POSTGRES:
+        return
+    import psycopg
+
+    with psycopg.connect(SERVER_URL, autocommit=True) as connection:
+        connection.execute(
+            f'DROP DATABASE IF EXISTS "{old_database_name()}" WITH (FORCE)'
+        )
+
+
+def empty_database_url(tmp_path: Path) -> str:
+    """Return the URL of a new database without tables, beside the worker's own."""
+    if not POSTGRES:
+        return sqlite_url(tmp_path / "old.sqlite3")
+    import psycopg
+
+    drop_old_database()
+    with psycopg.connect(SERVER_URL, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{old_database_name()}"')
+    worker_url = urlparse(worker_database_url())
+    return urlunparse(worker_url._replace(path="/" + old_database_name()))
+
+
+def version_9_database(tmp_path: Path) -> Database:
+    """Create a database at schema version 9, bound to the models."""
+    database = create_database(empty_database_url(tmp_path))
+    assert migrate(database, target=9)[-1] == 9
+    bind(database)
+    return database
+
+
+def test_version_9_history_migrates(tmp_path: Path):
+    """Migration 10 keeps history rows whole and deletes them with their action."""
+    database = version_9_database(tmp_path)
+    assert database.get_foreign_keys("segment_history") != []
+    SegmentHeader.create(no="SEG1", description="Old")
+    action = SegmentCriteriaAction.create(
+        segment="SEG1", sequence=1, action="refine", lines_deleted=2
+    )
+    # insert_many takes its columns from the first row, so both rows name all.
+    rows = [
+        {
+            "action": action.id,
+            "change": "deleted",
+            "line_no": 10000,
+            "contact_no": "CO1",
+            "date": date(2026, 1, 5),
+            "salesperson_code": "AH",
+            "interaction_template_code": None,
+            "language_code": "DE",
+            "subject": "Old offer",
+            "unit_cost": Decimal("1.20"),
+            "campaign_no": None,
+            "campaign_target": True,
+            "campaign_response": False,
+            "evaluation": "",
+            "attachment_id": 7,
+            "personal_note": "Note\nsecond line",
+            "version": 3,
+            "modified_at": datetime(2026, 2, 1, 8, 0, 5),
+            "modified_by": "ann",
+        },
+        {
+            "action": action.id,
+            "change": "deleted",
+            "line_no": 20000,
+            "contact_no": "IND1",
+            "date": None,
+            "salesperson_code": None,
+            "interaction_template_code": "LETTER",
+            "language_code": None,
+            "subject": "",
+            "unit_cost": Decimal("0"),
+            "campaign_no": "CP1",
+            "campaign_target": False,
+            "campaign_response": True,
+            "evaluation": "neutral",
+            "attachment_id": None,
+            "personal_note": "",
+            "version": 1,
+            "modified_at": None,
+            "modified_by": "",
+        },
+    ]
+    SegmentHistory.insert_many(rows).execute()
+    stored = list(SegmentHistory.select().order_by(SegmentHistory.line_no).dicts())
+
+    try:
+        assert migrate(database) == [10]
+        migrated = list(
+            SegmentHistory.select().order_by(SegmentHistory.line_no).dicts()
+        )
+        foreign_keys = database.get_foreign_keys("segment_history")
+        SegmentCriteriaAction.delete().where(
+            SegmentCriteriaAction.id == action.id
+        ).execute()
+        left = SegmentHistory.select().count()
+    finally:
+        database.close()
+        drop_old_database()
+
+    assert migrated == stored
+    assert migrated[0]["personal_note"] == "Note\nsecond line"
+    assert migrated[1]["campaign_no"] == "CP1"
+    assert foreign_keys == []
+    assert left == 0

@@ -15,6 +15,7 @@ from typing import Any
 from peewee import Database, SqliteDatabase
 
 from segtui.models.migrations.history_columns import history_line_columns
+from segtui.models.migrations.history_trigger import history_trigger
 
 SCHEMA_VERSION_TABLE = "schema_version"
 
@@ -174,6 +175,7 @@ MIGRATIONS: list[Migration] = [
     Migration(7, "segment history lines in columns", history_line_columns),
     Migration(8, "trigram index for the contact search", _contact_search_index),
     Migration(9, "dictionary order of names and cities", _name_and_city_sort_keys),
+    Migration(10, "segment history deleted by a trigger", history_trigger),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from peewee import Field, Value, fn
+from peewee import SQL, Field, Value, fn
 
 from segtui.db import write_transaction
 from segtui.domain import clock
@@ -165,8 +165,19 @@ def _reduce_where(no: str, filters: Filters, entire_companies: bool) -> Any:
 
 
 def _refine_where(no: str, filters: Filters, entire_companies: bool) -> Any:
+    """Select the segment's lines whose contacts do not match the filters.
+
+    NOT EXISTS looks up each line's contact among the matching rows, by index where
+    the filters allow, so its cost grows with the segment. NOT IN first lists every
+    matching contact: at 1,000,000 contacts, 600,000 of them in one mailing group,
+    selecting 100,000 lines took 0.13 s of CPU time that way and 0.04 s this way
+    (SQLite 3.40). When no contact matches, NOT IN takes 0.007 s and NOT EXISTS
+    0.03 s. Both select the same lines, because no contact number is NULL.
+    """
     matched = contacts_matching(filters, entire_companies)
-    return (SegmentLine.segment == no) & SegmentLine.contact.not_in(matched)
+    (contact_no,) = matched.selected_columns
+    on_line = matched.select(SQL("1")).where(contact_no == SegmentLine.contact)
+    return (SegmentLine.segment == no) & ~fn.EXISTS(on_line)
 
 
 def reduce_contacts(
@@ -301,6 +312,7 @@ def record_action(
     user: str,
 ) -> SegmentCriteriaAction:
     # A new action ends the actions undone by Go Back: they can no longer be redone.
+    # A trigger deletes their history rows with them.
     SegmentCriteriaAction.delete().where(
         (SegmentCriteriaAction.segment == segment.no)
         & (SegmentCriteriaAction.active == False)  # noqa: E712

@@ -9,7 +9,7 @@ from peewee import Database
 
 import segtui.domain.contact_queries as contact_queries
 import segtui.models.contact_search as contact_search
-from segtui.db import casefold
+from segtui.db import casefold, open_database
 from segtui.domain.contact_import import import_contacts
 from segtui.domain.contact_queries import count_contacts, list_contacts
 from segtui.domain.contacts import create_contact, delete_contact, update_contact
@@ -25,8 +25,9 @@ from segtui.models.contact_search import (
     update_search_index,
 )
 from segtui.models.migrations import MIGRATIONS, SCHEMA_VERSION_TABLE, migrate
-from tests.backends import POSTGRES
+from tests.backends import POSTGRES, fresh_database_url
 from tests.conftest import TEST_USER
+from tests.test_cli import run_segtui
 
 SEARCH_VERSION = 8
 
@@ -448,3 +449,30 @@ def test_copied_database_is_indexed(database: Database, tmp_path) -> None:
             assert_index_complete(target)
         finally:
             target.close()
+
+
+def test_reindex_command_repairs_index(tmp_path) -> None:
+    """`segtui db reindex` builds the index again: on SQLite after its text went
+    stale, as a VACUUM that renumbers rowids leaves it; on PostgreSQL after the
+    trigram indexes went missing."""
+    url = fresh_database_url(tmp_path)
+    database = open_database(url)
+    add_contacts()
+    update_search_index(database)
+    if POSTGRES:
+        for name in trigram_indexes(database):
+            database.execute_sql(f'DROP INDEX "{name}"')
+        assert trigram_indexes(database) == []
+    else:
+        database.execute_sql(f"UPDATE {SEARCH_TABLE} SET text = 'stale'")
+        assert found_numbers("brien") == []
+
+    result = run_segtui(url, "db", "reindex")
+
+    assert f"Search index built for {len(NAMES)} contacts." in result.stderr
+    if POSTGRES:
+        assert len(trigram_indexes(database)) == 4
+    else:
+        assert_index_complete(database)
+    assert found_numbers("brien") == expected_numbers("brien")
+    database.close()

@@ -108,6 +108,42 @@ def db_migrate(context: Context) -> None:
 
 
 @db.command(
+    "reindex",
+    help=_(
+        "Build the contact search index again: after VACUUM on SQLite, or once the "
+        "PostgreSQL server has the pg_trgm extension."
+    ),
+)
+@click.pass_obj
+@handle_errors
+def db_reindex(context: Context) -> None:
+    from segtui.db import current_database
+    from segtui.i18n import format_count
+    from segtui.models import Contact
+    from segtui.models.contact_search import reindex
+
+    context.open()
+    database = current_database()
+    with database.atomic():
+        indexed = reindex(database)
+    count = format_count(Contact.select().count())
+    if indexed:
+        click.echo(
+            _("Search index built for {count} contacts.").format(count=count),
+            err=True,
+        )
+    else:
+        click.echo(
+            _(
+                "No search index: this database cannot build one, so the contact "
+                "search reads all {count} contacts. On PostgreSQL, install the "
+                "pg_trgm extension and run `segtui db reindex` again."
+            ).format(count=count),
+            err=True,
+        )
+
+
+@db.command(
     "copy",
     help=_(
         "Copy a whole database into a new, empty one, for example SQLite to PostgreSQL."

@@ -186,6 +186,22 @@ def update_search_index(database: Database | None = None) -> None:
         )
 
 
+def reindex(database: Database) -> bool:
+    """Build the search index again from every contact; tell whether it is in use.
+
+    On SQLite the table is built anew, which repairs it after a VACUUM that gave
+    contacts new rowids. On PostgreSQL the extension and indexes are created if
+    missing, for a server that gained pg_trgm after the schema upgrade.
+    """
+    if isinstance(database, SqliteDatabase):
+        _install_sqlite(database)
+        rebuild_search_index(database)
+        return search_index_ready(database)
+    _install_postgresql(database)
+    indexes = {index.name for index in database.get_indexes("contact")}
+    return all(f"contact_{column}_trigram" in indexes for column in SEARCHED_COLUMNS)
+
+
 def rebuild_search_index(database: Database | None = None) -> None:
     """Drop the SQLite index and build it again from every contact."""
     if database is None:

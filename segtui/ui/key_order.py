@@ -26,6 +26,9 @@ from textual.worker import Worker
 # A key whose effect takes longer than this (a handler waiting on a slow query)
 # lets the keys after it go on as if they had not been held.
 MAX_HOLD_SECONDS = 1.0
+# Keys that cancel a running job, such as an import or a log with its progress
+# bar. They never wait for a job to end.
+CANCEL_KEYS = frozenset({"escape", "ctrl+c", "ctrl+q"})
 # Rounds of waiting for the widgets' queues to empty after one key. Each round lets
 # a message posted in the round before be handled, such as a row selection that
 # bubbles from a table to its screen and opens another screen.
@@ -68,6 +71,10 @@ class KeysInOrder:
             else:
                 self._held_keys = None
 
+    def _cancel_key_held(self) -> bool:
+        """Tell whether a held key may cancel the job the key before it started."""
+        return any(key.key in CANCEL_KEYS for key in self._held_keys or ())
+
     async def _settle(self, workers: set[Worker[Any]]) -> None:
         """Wait until the current screen has no messages left, up to a limit.
 
@@ -101,7 +108,7 @@ class KeysInOrder:
             ]
             if started:
                 while any(not worker.is_finished for worker in started):
-                    if time.monotonic() > deadline:
+                    if time.monotonic() > deadline or self._cancel_key_held():
                         return
                     await asyncio.sleep(0.005)
                 continue

@@ -126,10 +126,12 @@ def db_reindex(context: Context) -> None:
     database = current_database()
     with database.atomic():
         indexed = reindex(database)
-    count = format_count(Contact.select().count())
+    total = Contact.select().count()
     if indexed:
         click.echo(
-            _("Search index built for {count} contacts.").format(count=count),
+            _("Search index built for {count} contacts.").format(
+                count=format_count(total)
+            ),
             err=True,
         )
     else:
@@ -138,7 +140,7 @@ def db_reindex(context: Context) -> None:
                 "No search index: this database cannot build one, so the contact "
                 "search reads all {count} contacts. On PostgreSQL, install the "
                 "pg_trgm extension and run `segtui db reindex` again."
-            ).format(count=count),
+            ).format(count=format_count(total)),
             err=True,
         )
 

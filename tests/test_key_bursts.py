@@ -17,6 +17,7 @@ from textual.widgets import Input
 from segtui.domain import segment_actions, segmentation
 from segtui.domain.segment_actions import AddOptions
 from segtui.ui.app import SegtuiApp
+from segtui.ui.key_order import nodes_to_wait_for
 from segtui.ui.screens.contacts import ContactListScreen
 from segtui.ui.screens.criteria import AddContactsScreen
 from segtui.ui.screens.menu import GoToDialog
@@ -106,3 +107,31 @@ async def test_save_then_key_reaches_new_screen(world) -> None:
         await settle(pilot)
         assert isinstance(pilot.app.screen, AddContactsScreen)
         assert isinstance(pilot.app.screen_stack[-2], WorksheetScreen)
+
+
+async def test_escape_and_letter_read_as_alt(world) -> None:
+    """Esc then n in one burst arrives as alt+n, and acts as the two keys."""
+    async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        queue_keys(pilot, ["ctrl+g"])
+        pilot.app.post_message(events.Key("alt+n", "n"))
+        queue_keys(pilot, [*"Mai"])
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, NewSegmentDialog)
+        assert dialog.query_one("#description", Input).value == "Mai"
+
+
+async def test_typing_waits_for_few_widgets(world) -> None:
+    """A key in a field of Add Contacts waits for its own widgets, not all."""
+    make_segment()
+    async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        queue_keys(pilot, ["enter", "a", "tab"])
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, AddContactsScreen)
+        widgets = len(list(screen.walk_children()))
+        waited = nodes_to_wait_for(pilot.app, screen)
+        assert widgets > 50
+        assert len(waited) < 15

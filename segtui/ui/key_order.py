@@ -49,15 +49,18 @@ class KeysInOrder:
         if not isinstance(event, events.Key) or event.is_forwarded:
             await super().on_event(event)  # type: ignore[misc]
             return
+        keys = escape_then_key(event)
         if event is self._released_key:
             self._released_key = None
         elif self._held_keys is not None:
-            self._held_keys.append(event)
+            self._held_keys.extend(keys)
             return
         else:
             self._held_keys = deque()
+        first, *rest = keys
+        self._held_keys.extendleft(reversed(rest))
         workers = set(self.workers)  # type: ignore[attr-defined]
-        await super().on_event(event)  # type: ignore[misc]
+        await super().on_event(first)  # type: ignore[misc]
         self._settling = asyncio.create_task(self._release_after_settling(workers))
 
     async def _release_after_settling(self, workers: set[Worker[Any]]) -> None:
@@ -89,7 +92,7 @@ class KeysInOrder:
             screen = top_screen(app)
             if screen is None or not app.is_running:
                 return
-            nodes: list[MessagePump] = [app, *screen.walk_children(with_self=True)]
+            nodes = nodes_to_wait_for(app, screen)
             handled = []
             for node in nodes:
                 event = asyncio.Event()
@@ -123,3 +126,38 @@ def top_screen(app: Any) -> Screen[Any] | None:
     """Return the screen on top, or None while the app starts or exits."""
     stack = app.screen_stack
     return stack[-1] if stack else None
+
+
+def nodes_to_wait_for(app: Any, screen: Screen[Any]) -> list[MessagePump]:
+    """Return the app, the screen, the focused widget with its ancestors, and every
+    widget with messages queued.
+
+    A key travels up from the focused widget, and what it causes elsewhere is
+    queued there, so the other widgets need no wait. On a screen with a hundred
+    fields, waiting for every widget made typing several times slower.
+    """
+    nodes: list[MessagePump] = [app, screen]
+    focused = screen.focused
+    while focused is not None and focused is not screen:
+        nodes.append(focused)
+        focused = focused.parent
+    nodes.extend(
+        widget
+        for widget in screen.walk_children()
+        if not widget._message_queue.empty() and widget not in nodes
+    )
+    return nodes
+
+
+def escape_then_key(event: events.Key) -> list[events.Key]:
+    """Return the keys ``event`` stands for: Esc and a letter for alt+letter.
+
+    A terminal sends alt+a as Esc followed by a, so Esc and a typed quickly, or
+    arriving together over SSH, are read as alt+a. segtui binds no alt keys, so
+    they are taken as the two keys.
+    """
+    character = event.character
+    if not event.key.startswith("alt+") or not character or len(character) != 1:
+        return [event]
+    key = character if character.isalnum() else event.key.removeprefix("alt+")
+    return [events.Key("escape", "\x1b"), events.Key(key, character)]

@@ -318,7 +318,8 @@ class SegtuiApp(KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
     def stop_jobs_and_exit(self, return_code: int = 0) -> None:
         """Cancel the running jobs, roll back their statements, and exit."""
         self.stopping = True
-        for screen in self.screen_stack:
+        # A closed screen's job may still run, such as letters written again.
+        for screen in [*self.screen_stack, *running_jobs(self)]:
             cancel = getattr(screen, "cancel_event", None)
             if cancel is not None:
                 cancel.set()

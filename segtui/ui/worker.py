@@ -7,6 +7,8 @@ comes back to the screen through ``call_from_thread``, so no worker touches a wi
 from __future__ import annotations
 
 import logging
+import threading
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +24,10 @@ log = logging.getLogger("segtui.ui")
 # The name of every worker run_job starts, so quitting can find the jobs still running
 # among Textual's own workers.
 JOB_WORKER_NAME = "segtui-job"
+
+# How many run_job threads run now, by app and the screen that started them.
+LIVE_JOBS: Counter[tuple[App[Any], Screen[Any]]] = Counter()
+LIVE_JOBS_LOCK = threading.Lock()
 
 
 def run_job(
@@ -46,6 +52,8 @@ def run_job(
     )
 
     def job() -> None:
+        with LIVE_JOBS_LOCK:
+            LIVE_JOBS[app, screen] += 1
         try:
             with current_database().connection_context(), interruptible():
                 result = function()
@@ -56,6 +64,11 @@ def run_job(
             log.exception("background job failed")
             app.call_from_thread(report, error)
             return
+        finally:
+            with LIVE_JOBS_LOCK:
+                LIVE_JOBS[app, screen] -= 1
+                if not LIVE_JOBS[app, screen]:
+                    del LIVE_JOBS[app, screen]
         app.call_from_thread(on_done, result)
 
     return screen.run_worker(
@@ -68,10 +81,11 @@ def run_job(
     )
 
 
-def running_jobs(app: App[Any]) -> list[Worker[Any]]:
-    """Return the jobs run_job started that have not finished yet."""
-    return [
-        worker
-        for worker in app.workers
-        if worker.name == JOB_WORKER_NAME and not worker.is_finished
-    ]
+def running_jobs(app: App[Any]) -> list[Screen[Any]]:
+    """Return the screens whose jobs, started by run_job, still run.
+
+    A closed screen's workers count as canceled in Textual, but their threads run
+    on, such as letters still being written, so this reads the threads.
+    """
+    with LIVE_JOBS_LOCK:
+        return [screen for owner, screen in LIVE_JOBS if owner is app]

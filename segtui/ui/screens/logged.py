@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -384,6 +385,8 @@ class LoggedSegmentScreen(ListScreen):
 
     def __init__(self, entry_no: int, message: str = "") -> None:
         super().__init__()
+        # Set to stop letters written again, when segtui quits while they run.
+        self.cancel_event = threading.Event()
         self.entry_no = entry_no
         self.message = message
         self.data: LoggedSegmentData | None = None
@@ -584,8 +587,13 @@ class LoggedSegmentScreen(ListScreen):
                 return
             self.notify(_("Writing and sending the letters again ..."), markup=False)
             user = self.app.user  # type: ignore[attr-defined]
+            self.cancel_event.clear()
+            cancel = self.cancel_event
             self.run(
-                lambda: delivery.resend_logged_segment(entry_no, user=user), self.resent
+                lambda: delivery.resend_logged_segment(
+                    entry_no, user=user, cancel=cancel
+                ),
+                self.resent,
             )
 
         def asked(count: int) -> None:
@@ -633,9 +641,11 @@ class LoggedSegmentScreen(ListScreen):
             self.notify(_("Writing and sending the letters again ..."), markup=False)
             user = self.app.user  # type: ignore[attr-defined]
             self.marked.clear()
+            self.cancel_event.clear()
+            cancel = self.cancel_event
             self.run(
                 lambda: delivery.resend_logged_segment(
-                    entry_no, user=user, entry_nos=chosen
+                    entry_no, user=user, entry_nos=chosen, cancel=cancel
                 ),
                 self.resent,
             )

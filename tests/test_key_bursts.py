@@ -15,9 +15,11 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from segtui.domain import segment_actions, segmentation
+from segtui.domain.contact_queries import list_contacts
 from segtui.domain.segment_actions import AddOptions
 from segtui.ui.app import SegtuiApp
 from segtui.ui.key_order import nodes_to_wait_for
+from segtui.ui.screens.contact_card import ContactCardScreen
 from segtui.ui.screens.contacts import ContactListScreen
 from segtui.ui.screens.criteria import AddContactsScreen
 from segtui.ui.screens.menu import GoToDialog
@@ -135,3 +137,18 @@ async def test_typing_waits_for_few_widgets(world) -> None:
         waited = nodes_to_wait_for(pilot.app, screen)
         assert widgets > 50
         assert len(waited) < 15
+
+
+@pytest.mark.parametrize("leave", ["down", "enter"])
+async def test_search_then_enter_opens_first_hit(world, leave: str) -> None:
+    """Keys after the search word act on the rows the search finds."""
+    first_hit = list_contacts("wien")[0].no
+    async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pilot.app.push_screen(ContactListScreen())
+        await settle(pilot)
+        queue_keys(pilot, ["s", *"wien", leave, "enter"])
+        await settle(pilot)
+        card = pilot.app.screen
+        assert isinstance(card, ContactCardScreen)
+        assert card.contact_no == first_hit

@@ -202,7 +202,11 @@ class ContactListScreen(ListScreen):
     def search_changed(self) -> None:
         if self.search_timer is not None:
             self.search_timer.stop()
-        self.search_timer = self.set_timer(SEARCH_DELAY, self.action_refresh)
+        self.search_timer = self.set_timer(SEARCH_DELAY, self.search_now)
+
+    def search_now(self) -> None:
+        self.search_timer = None
+        self.action_refresh()
 
     @on(Input.Submitted, "#search")
     def search_submitted(self) -> None:
@@ -210,6 +214,12 @@ class ContactListScreen(ListScreen):
 
     def action_to_list(self) -> None:
         focus_now(self.query_one("#contacts", DataTable))
+        if self.search_timer is not None:
+            # Keys typed after this one, such as Enter, are meant for the rows of
+            # the search, so it runs now instead of after the typing pause.
+            self.search_timer.stop()
+            self.search_timer = None
+            self.action_refresh()
 
     def action_search(self) -> None:
         if isinstance(self.focused, Input):

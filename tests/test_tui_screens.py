@@ -10,7 +10,12 @@ from textual.widgets import Input, Static
 from segtui.domain import segment_actions, segmentation
 from segtui.domain.criteria import AddOptions
 from segtui.domain.segment_logging import default_output_folder
-from segtui.models import LoggedSegment, SegmentHeader, SegmentLine
+from segtui.models import (
+    InteractionTemplate,
+    LoggedSegment,
+    SegmentHeader,
+    SegmentLine,
+)
 from segtui.ui.app import SegtuiApp
 from segtui.ui.screens.criteria import AddContactsScreen
 from segtui.ui.screens.dialogs import ConfirmDialog
@@ -397,3 +402,19 @@ async def test_go_to_opens_areas(world) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(pilot.app.screen, LoggedSegmentListScreen)
+
+
+async def test_header_summary_fits_width(world) -> None:
+    """A long template description is cut, so the date stays on the first line."""
+    InteractionTemplate.update(
+        description="Product catalogue letter for the autumn season"
+    ).where(InteractionTemplate.code == "LETTER").execute()
+    make_segment()
+    for width in (80, 120):
+        async with SegtuiApp(user="tester").run_test(size=(width, 24)) as pilot:
+            await open_first_segment(pilot)
+            summary = pilot.app.screen.query_one("#header-summary", Static)
+            assert summary.region.height == 2
+            first_line = str(summary.render()).splitlines()[0]
+            assert first_line.endswith(pilot.app.screen.data.header.date.isoformat())
+            assert "LETTER Product catalo" in first_line

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
@@ -30,7 +32,13 @@ from segtui.ui.screens.segment_dialogs import (
     InsertLineDialog,
     LogDialog,
 )
-from segtui.ui.text import correspondence_label, display, format_count, plain
+from segtui.ui.text import (
+    correspondence_label,
+    display,
+    format_count,
+    plain,
+    truncate_cells,
+)
 from segtui.ui.widgets.virtual_table import WindowRow, WindowTable
 
 # Lines read per page, and the max lines the table keeps, whatever the segment's size.
@@ -265,14 +273,53 @@ class WorksheetScreen(TableScreen):
                 no=header.no, description=header.description
             )
         )
+        self.show_summary(self.app.size.width)
+
+        table = self.query_one("#lines", WindowTable)
+        selected = self.selected_line()
+        no, total = self.segment_no, data.line_count
+        self.fit_column(table, "contact_no", (row.cells[0] for row in data.lines))
+        table.show_rows(
+            data.line_count,
+            data.offset,
+            data.lines,
+            lambda offset, limit: line_rows(no, offset, limit, total),
+            keep=str(selected) if selected is not None else None,
+        )
+        table.focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        super().on_resize(event)
+        if self.data is not None:
+            self.show_summary(event.size.width)
+
+    def show_summary(self, width: int) -> None:
+        """Show the header's fields above the lines, each line fitting ``width``.
+
+        The template's description is cut with ~ to what the first line leaves
+        over, so the line does not wrap and push the date onto the next.
+        """
+        data = self.data
+        assert data is not None
+        header = data.header
         template = header.interaction_template_code or _("(none)")
+        salesperson = [
+            ("   " + _("Salesperson: "), "bold"),
+            (header.salesperson_code or _("(contact's)"), ""),
+            ("   " + _("Date: "), "bold"),
+            (display(header.date), ""),
+        ]
+        # The summary has one cell of padding on either side.
+        room = width - 2 - cell_len(_("Template: ")) - cell_len(template)
+        room -= sum(cell_len(text) for text, _style in salesperson)
+        description = data.template_description
+        if description and room > 1:
+            template += " " + truncate_cells(description, room - 1)
         summary = Text()
         summary.append(_("Template: "), style="bold")
-        summary.append(f"{template} {data.template_description}".strip())
-        summary.append("   " + _("Salesperson: "), style="bold")
-        summary.append(header.salesperson_code or _("(contact's)"))
-        summary.append("   " + _("Date: "), style="bold")
-        summary.append(display(header.date))
+        summary.append(template)
+        for text, style in salesperson:
+            summary.append(text, style=style)
         summary.append("\n")
         summary.append(_("Corresp.: "), style="bold")
         summary.append(correspondence_label(header.correspondence_type) or _("(blank)"))
@@ -289,19 +336,6 @@ class WorksheetScreen(TableScreen):
             summary.append(_("Subject: "), style="bold")
             summary.append(header.subject)
         self.query_one("#header-summary", Static).update(summary)
-
-        table = self.query_one("#lines", WindowTable)
-        selected = self.selected_line()
-        no, total = self.segment_no, data.line_count
-        self.fit_column(table, "contact_no", (row.cells[0] for row in data.lines))
-        table.show_rows(
-            data.line_count,
-            data.offset,
-            data.lines,
-            lambda offset, limit: line_rows(no, offset, limit, total),
-            keep=str(selected) if selected is not None else None,
-        )
-        table.focus()
 
     def selected_line(self) -> int | None:
         table = self.query_one("#lines", DataTable)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import ColumnKey
 
 from segtui.domain import segment_actions, segmentation
 from segtui.domain.criteria import AddOptions
+from segtui.domain.logged_segments import LoggedSegmentSummary
 from segtui.domain.segment_logging import default_output_folder
 from segtui.models import (
     InteractionTemplate,
@@ -20,7 +23,7 @@ from segtui.ui.app import SegtuiApp
 from segtui.ui.screens.criteria import AddContactsScreen
 from segtui.ui.screens.dialogs import ConfirmDialog
 from segtui.ui.screens.help import HelpScreen
-from segtui.ui.screens.logged import LoggedSegmentScreen
+from segtui.ui.screens.logged import LoggedSegmentListScreen, LoggedSegmentScreen
 from segtui.ui.screens.segment_dialogs import (
     HeaderDialog,
     InsertLineDialog,
@@ -418,3 +421,28 @@ async def test_header_summary_fits_width(world) -> None:
             first_line = str(summary.render()).splitlines()[0]
             assert first_line.endswith(pilot.app.screen.data.header.date.isoformat())
             assert "LETTER Product catalo" in first_line
+
+
+async def test_logged_status_shown_whole(world) -> None:
+    """A state with thousands of open letters widens its column at 80 columns."""
+    summary = LoggedSegmentSummary(
+        entry_no=7,
+        segment_no="SEG00007",
+        description="Autumn letters to every customer",
+        created_at=datetime(2026, 12, 4, 9, 30),
+        user_id="tester",
+        interactions=95967,
+        canceled=False,
+        unfinished=88667,
+    )
+    async with SegtuiApp(user="tester").run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, LoggedSegmentListScreen)
+        screen.show([summary])
+        await pilot.pause()
+        table = screen.query_one("#logged", DataTable)
+        assert table.columns[ColumnKey("status")].width >= len("88,667 open")
+        assert table.columns[ColumnKey("interactions")].width >= len("95,967")

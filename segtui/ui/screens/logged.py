@@ -60,8 +60,10 @@ def logged_status(summary: logged_segments.LoggedSegmentSummary) -> str:
 
 def logged_status_width() -> int:
     """Return the cells the longest word of ``logged_status`` needs, for up to 99
-    failed or open letters, in the language of the interface."""
-    # NOTE: a state with 100 or more failed or open letters is cut short.
+    failed or open letters, in the language of the interface.
+
+    The list widens the column for a longer state it shows.
+    """
     words = [
         _("canceled"),
         _("done"),
@@ -178,6 +180,10 @@ class LoggedSegmentListScreen(ListScreen):
                 )
         self.fit_column(table, "entry_no", (row.entry_no for row in rows))
         self.fit_column(table, "segment_no", (row.segment_no for row in rows))
+        self.fit_column(
+            table, "interactions", (format_count(r.interactions) for r in rows)
+        )
+        self.fit_column(table, "status", (logged_status(row) for row in rows))
         self.set_title(
             _("Logged segments ({count})").format(count=format_count(len(rows)))
         )

@@ -30,7 +30,10 @@ from segtui.ui.screens.contacts import PAGE_SIZE as CONTACT_PAGE
 from segtui.ui.screens.contacts import ContactListScreen
 from segtui.ui.screens.listing import DESIGN_WIDTH
 from segtui.ui.screens.saved_criteria import SavedCriteriaScreen
-from segtui.ui.screens.setup_screens import SalutationListScreen
+from segtui.ui.screens.setup_screens import (
+    InteractionGroupListScreen,
+    SalutationListScreen,
+)
 from segtui.ui.screens.templates import TemplateLanguagesScreen, TemplateListScreen
 from segtui.ui.screens.worksheet import WorksheetScreen
 from segtui.ui.text import TRUNCATION_MARK
@@ -214,3 +217,49 @@ async def test_short_title_has_no_mark(world: World) -> None:
         await settle(pilot)
         line = title_line(pilot)
         assert line.rstrip().endswith(f"Segment {segment.no}  Short"), line
+
+
+# Codes of 20 characters, the longest a code may be, on the lists that showed only
+# their first 10 or 16 characters.
+LONG_CODE = "HERBSTAKTION2026NORD"
+
+
+def long_template_code() -> Screen[Any]:
+    templates.save_template(LONG_CODE, {"group": "LETTER"}, user=TEST_USER, create=True)
+    return TemplateListScreen()
+
+
+def long_criteria_code() -> Screen[Any]:
+    segment = segmentation.create_segment("Codes", user=TEST_USER)
+    segment_actions.add_contacts(
+        segment.no, {"contact": {"no": "CO1"}}, AddOptions(), user=TEST_USER
+    )
+    saved_criteria.save_criteria(segment.no, LONG_CODE, "Codes", user=TEST_USER)
+    return SavedCriteriaScreen()
+
+
+def long_group_code() -> Screen[Any]:
+    setup_tables.save_record(
+        "interaction-group", LONG_CODE, {"description": "Kurz"}, user=TEST_USER
+    )
+    return InteractionGroupListScreen()
+
+
+@pytest.mark.parametrize(
+    ("make_screen", "code"),
+    [
+        (long_template_code, LONG_CODE),
+        (long_criteria_code, LONG_CODE),
+        (long_group_code, LONG_CODE),
+    ],
+    ids=["templates", "saved criteria", "interaction groups"],
+)
+async def test_long_code_shown_whole(
+    world: World, make_screen: Callable[[], Screen[Any]], code: str
+) -> None:
+    screen = make_screen()
+    async with SegtuiApp(user=TEST_USER).run_test(size=(DESIGN_WIDTH, 24)) as pilot:
+        await settle(pilot)
+        pilot.app.push_screen(screen)
+        await settle(pilot)
+        assert shows_whole(pilot, code), screen_lines(pilot)

@@ -71,6 +71,7 @@ class SavedCriteriaScreen(TableScreen):
                     plain(row.created_by),
                     key=row.code,
                 )
+        self.fit_column(table, "code", (row.code for row in rows))
         self.set_title(
             _("Saved criteria ({count})").format(count=format_count(len(rows)))
         )

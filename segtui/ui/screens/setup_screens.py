@@ -104,6 +104,9 @@ class SetupListScreen(SetupScreen, TableScreen):
             for row in rows:
                 cells = [plain(row[spec.name]) for spec in self.table.fields]
                 table.add_row(*cells, key=row["code"])
+        for spec in self.table.fields:
+            if spec.kind in ("code", "locale"):
+                self.fit_column(table, spec.name, (row[spec.name] for row in rows))
         self.set_title(f"{self.table.title()} ({len(rows)})")
         table.focus()
 

@@ -110,6 +110,7 @@ class TemplateListScreen(SetupScreen, TableScreen):
                     plain(languages or _("(none)")),
                     key=row.code,
                 )
+        self.fit_column(table, "code", (row.code for row in rows))
         self.set_title(
             _("Interaction templates ({count})").format(count=format_count(len(rows)))
         )

@@ -24,6 +24,7 @@ from segtui.ui.screens.contacts import ContactListScreen
 from segtui.ui.screens.criteria import AddContactsScreen
 from segtui.ui.screens.menu import GoToDialog
 from segtui.ui.screens.segment_dialogs import LogDialog, NewSegmentDialog
+from segtui.ui.screens.setup_screens import SalespersonListScreen
 from segtui.ui.screens.worksheet import WorksheetScreen
 from tests.conftest import TEST_USER
 from tests.tui_helpers import settle
@@ -152,3 +153,16 @@ async def test_search_then_enter_opens_first_hit(world, leave: str) -> None:
         card = pilot.app.screen
         assert isinstance(card, ContactCardScreen)
         assert card.contact_no == first_hit
+
+
+@pytest.mark.parametrize(
+    ("typed", "screen_type"),
+    [("co", ContactListScreen), ("sal", SalespersonListScreen)],
+)
+async def test_go_to_finds_typed_name(world, typed: str, screen_type: type) -> None:
+    """Letters typed in Go to move to the area whose name starts with them."""
+    async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        queue_keys(pilot, ["ctrl+g", *typed, "enter"])
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, screen_type)

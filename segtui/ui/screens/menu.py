@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.widgets import Button, OptionList
 from textual.widgets.option_list import Option
@@ -12,13 +14,22 @@ from segtui.i18n import _
 from segtui.ui.areas import Area, all_areas
 from segtui.ui.screens.dialogs import Dialog
 
+# Seconds after which a typed letter starts a new name instead of adding to one.
+TYPING_PAUSE = 1.0
+
 
 class GoToDialog(Dialog):
-    """Pick an area to open; Enter opens it, Escape closes the menu."""
+    """Pick an area to open; Enter opens it, Escape closes the menu.
+
+    Typing the start of an area's name moves to it.
+    """
 
     def __init__(self) -> None:
         super().__init__(_("Go to"))
         self.areas = all_areas()
+        # The letters typed so far, and when the last one was typed.
+        self.typed = ""
+        self.typed_at = 0.0
 
     def compose_body(self) -> ComposeResult:
         options = []
@@ -32,6 +43,26 @@ class GoToDialog(Dialog):
 
     def on_mount(self) -> None:
         self.query_one("#areas", OptionList).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Move to the first area whose name starts with the letters typed.
+
+        Letters typed within TYPING_PAUSE seconds of each other add up, so "sal"
+        finds Salespeople after "sa" found Saved criteria.
+        """
+        character = event.character
+        if not character or len(character) != 1 or not character.isprintable():
+            return
+        now = time.monotonic()
+        if now - self.typed_at > TYPING_PAUSE:
+            self.typed = ""
+        self.typed += character.casefold()
+        self.typed_at = now
+        event.stop()
+        for index, area in enumerate(self.areas):
+            if area.title.casefold().startswith(self.typed):
+                self.query_one("#areas", OptionList).highlighted = index
+                return
 
     @on(OptionList.OptionSelected)
     def picked(self, event: OptionList.OptionSelected) -> None:

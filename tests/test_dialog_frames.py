@@ -103,6 +103,6 @@ async def test_dialog_footer_lists_own_keys(world, size: tuple[int, int]) -> Non
         assert isinstance(dialog, NewSegmentDialog)
         line = footer_line(dialog)
         assert "Esc Cancel" in line
-        assert "^S Save" in line
+        assert "^S Create" in line
         assert "Delete" not in line
         assert "Refresh" not in line

@@ -83,6 +83,17 @@ def first_last_entry(screen: Screen[Any]) -> FooterEntry | None:
     )
 
 
+def button_description(screen: Screen[Any], binding: Binding) -> str:
+    """Return what the footer calls a binding: a dialog's button label if a button
+    does the same, else the binding's description.
+
+    The button "Log (Ctrl+S)" then shows as "^S Log", not as "^S Save".
+    """
+    label = getattr(screen, "button_label", None)
+    found = label(action_name(binding.action)) if label is not None else None
+    return found or binding.description
+
+
 def footer_entries(
     screen: Screen[Any], compact: bool, width: int | None = None
 ) -> list[FooterEntry]:
@@ -115,7 +126,7 @@ def footer_entries(
             FooterEntry(
                 key=binding.key,
                 key_display=screen.app.get_key_display(binding),
-                description=binding.description,
+                description=button_description(screen, binding),
                 action=binding.action,
                 enabled=active.enabled,
                 tooltip=active.tooltip or binding.tooltip,

@@ -7,6 +7,7 @@ terminal.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,6 +27,9 @@ from segtui.ui.keys import (
     first_and_last_bindings,
     move_focused_to_end,
 )
+
+# The key a button label names at its end, such as " (Ctrl+S)".
+BUTTON_KEY = re.compile(r"\s*\([^()]*\)$")
 
 
 class Dialog(NamedBindings, ModalScreen[Any]):
@@ -64,6 +68,14 @@ class Dialog(NamedBindings, ModalScreen[Any]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def button_label(self, action: str) -> str | None:
+        """Return the label, without its key, of the button that does ``action``."""
+        ids = ("cancel", "close") if action == "cancel" else (action,)
+        for button in self.query(Button):
+            if button.id in ids:
+                return BUTTON_KEY.sub("", str(button.label))
+        return None
 
     def action_first_item(self) -> None:
         move_focused_to_end(self.focused, last=False)

@@ -67,9 +67,9 @@ class KeysInOrder:
         try:
             await self._settle(workers)
         finally:
-            held = self._held_keys
-            if held:
-                self._released_key = held.popleft()
+            waiting = self._held_keys
+            if waiting:
+                self._released_key = waiting.popleft()
                 self.post_message(self._released_key)  # type: ignore[attr-defined]
             else:
                 self._held_keys = None
@@ -81,8 +81,8 @@ class KeysInOrder:
     async def _settle(self, workers: set[Worker[Any]]) -> None:
         """Wait until the current screen has no messages left, up to a limit.
 
-        Each round queues a callback behind the messages of the app and of every
-        widget on the screen, and waits for all of them. A job that the key
+        Each round queues a callback behind the messages of the nodes that
+        nodes_to_wait_for names, and waits for all of them. A job that the key
         started (one not in ``workers``, such as saving a dialog) is waited for
         too, because its result may open the next screen.
         """

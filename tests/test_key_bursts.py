@@ -14,9 +14,7 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from segtui.domain import segment_actions, segmentation
 from segtui.domain.contact_queries import list_contacts
-from segtui.domain.segment_actions import AddOptions
 from segtui.ui.app import SegtuiApp
 from segtui.ui.key_order import nodes_to_wait_for
 from segtui.ui.screens.contact_card import ContactCardScreen
@@ -27,6 +25,7 @@ from segtui.ui.screens.segment_dialogs import LogDialog, NewSegmentDialog
 from segtui.ui.screens.setup_screens import SalespersonListScreen
 from segtui.ui.screens.worksheet import WorksheetScreen
 from tests.conftest import TEST_USER
+from tests.test_tui_screens import make_segment
 from tests.tui_helpers import settle
 
 
@@ -59,16 +58,6 @@ async def test_search_burst_fills_field(world, keys: list[str], search: str) -> 
         assert screen.query_one("#search", Input).value == search
 
 
-def make_segment() -> str:
-    segment = segmentation.create_segment(
-        "Herbst", user=TEST_USER, template_code="LETTER"
-    )
-    segment_actions.add_contacts(
-        segment.no, {"contact": {"no": "IND*"}}, AddOptions(), user=TEST_USER
-    )
-    return segment.no
-
-
 async def test_enter_then_l_opens_log(world) -> None:
     make_segment()
     async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
@@ -79,26 +68,26 @@ async def test_enter_then_l_opens_log(world) -> None:
         assert isinstance(pilot.app.screen_stack[-2], WorksheetScreen)
 
 
-async def test_new_then_text_fills_dialog(world) -> None:
-    async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        queue_keys(pilot, ["n", *"Herbst"])
-        await settle(pilot)
-        dialog = pilot.app.screen
-        assert isinstance(dialog, NewSegmentDialog)
-        assert dialog.query_one("#description", Input).value == "Herbst"
+# Bursts that end in the New segment dialog, and the description they type. In the
+# second, Go to opens a dialog, Esc closes it, and n then acts on the segment list.
+NEW_SEGMENT_BURSTS = [
+    (["n", *"Herbst"], "Herbst"),
+    (["ctrl+g", "escape", "n", *"Mai"], "Mai"),
+]
 
 
-async def test_escape_then_keys_reach_list(world) -> None:
+@pytest.mark.parametrize(("keys", "description"), NEW_SEGMENT_BURSTS)
+async def test_burst_fills_new_segment(
+    world, keys: list[str], description: str
+) -> None:
     async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        # Go to opens a dialog, Esc closes it, and n then acts on the segment list.
-        queue_keys(pilot, ["ctrl+g", "escape", "n", *"Mai"])
+        queue_keys(pilot, keys)
         await settle(pilot)
         dialog = pilot.app.screen
         assert isinstance(dialog, NewSegmentDialog)
         assert not any(isinstance(s, GoToDialog) for s in pilot.app.screen_stack)
-        assert dialog.query_one("#description", Input).value == "Mai"
+        assert dialog.query_one("#description", Input).value == description
 
 
 async def test_save_then_key_reaches_new_screen(world) -> None:

@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from segtui.domain.contact_queries import list_contacts
+from segtui.models import LoggedSegment, SegmentHeader
 from segtui.ui.app import SegtuiApp
 from segtui.ui.key_order import nodes_to_wait_for
 from segtui.ui.screens.contact_card import ContactCardScreen
@@ -155,3 +156,18 @@ async def test_go_to_finds_typed_name(world, typed: str, screen_type: type) -> N
         queue_keys(pilot, ["ctrl+g", *typed, "enter"])
         await settle(pilot)
         assert isinstance(pilot.app.screen, screen_type)
+
+
+async def test_escape_while_checking_closes_log(world) -> None:
+    """Esc right after Ctrl+S in the log dialog backs out, with nothing logged."""
+    no = make_segment()
+    SegmentHeader.update(salesperson_code=None).where(SegmentHeader.no == no).execute()
+    async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        queue_keys(pilot, ["enter", "l"])
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, LogDialog)
+        queue_keys(pilot, ["ctrl+s", "escape"])
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, WorksheetScreen)
+        assert LoggedSegment.select().count() == 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email
 import socket
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from segtui.domain.logged_segments import (
 )
 from segtui.domain.segment_actions import add_contacts, go_back, reuse_logged_segment
 from segtui.domain.segment_logging import (
+    LogCanceledError,
     LogOptions,
     LogResult,
     log_segment,
@@ -923,3 +925,16 @@ def test_sample_log_in_workers(sample_database, folder, monkeypatch):
     assert line_count > delivery.PARALLEL_THRESHOLD
     assert runs == [True]
     check_sample_run(line_count, result, folder)
+
+
+def test_cancel_before_saving_logs_nothing(world, folder):
+    """A cancel set while the segment is checked undoes the whole log."""
+    no = new_segment(by_no("CO1|CO1P1"))
+    before = database_state()
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(LogCanceledError) as raised:
+        log_segment(no, LogOptions(output_folder=folder), user=TEST_USER, cancel=cancel)
+    assert f"Segment {no} was not logged" in raised.value.message
+    assert database_state() == before
+    assert not folder.exists()

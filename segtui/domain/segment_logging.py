@@ -35,6 +35,7 @@ from segtui.domain.errors import (
     InvalidValueError,
     NotFoundError,
     Problem,
+    SegtuiError,
     ValidationError,
 )
 from segtui.domain.settings import HOME_COUNTRY, get_setting
@@ -78,6 +79,17 @@ class LogOptions:
     pdf: bool = False
 
 
+class LogCanceledError(SegtuiError):
+    """The user canceled a log before its entries were saved; nothing changed."""
+
+
+def _stop_if_canceled(cancel: threading.Event | None, no: str) -> None:
+    if cancel is not None and cancel.is_set():
+        raise LogCanceledError(
+            _("Segment {no} was not logged: canceled.").format(no=no)
+        )
+
+
 @dataclass
 class LogResult:
     logged_segment_no: int
@@ -102,8 +114,10 @@ def log_segment(
 ) -> LogResult:
     """Log a segment: one entry per line, a logged segment, letters, optional follow-up.
 
-    Raises ValidationError with every problem when the segment cannot be logged;
-    the database and the output folder are then unchanged.
+    Raises ValidationError with every problem when the segment cannot be logged,
+    and LogCanceledError when ``cancel`` is set before the entries are saved; the
+    database and the output folder are then unchanged. Set later, ``cancel``
+    stops the letters not started yet.
     """
     output_folder = Path(
         options.output_folder or default_output_folder(no)
@@ -114,6 +128,7 @@ def log_segment(
         _take_turn_to_log()
         segment = _segment_to_log(no)
         problems = validate_segment(segment, options, output_folder)
+        _stop_if_canceled(cancel, no)
         if problems:
             raise ValidationError(
                 _(
@@ -148,6 +163,9 @@ def log_segment(
             from segtui.domain.logged_segments import create_follow_up_segment
 
             follow_up = create_follow_up_segment(logged.entry_no, user=user).no
+        # The last moment a cancel undoes everything. From here on it stops only
+        # the letters, because the entries are saved.
+        _stop_if_canceled(cancel, no)
 
     report = deliver_logged_segment(
         logged.entry_no,

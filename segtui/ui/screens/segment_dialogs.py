@@ -525,6 +525,7 @@ class LogDialog(FormDialog):
         user = self.app.user  # type: ignore[attr-defined]
         no = self.segment_no
         self.running = True
+        self.cancel_event.clear()
         self.query_one("#error", Static).display = False
         progress_bar = self.query_one("#progress", ProgressBar)
         progress_bar.display = True
@@ -548,6 +549,12 @@ class LogDialog(FormDialog):
 
     def failed(self, error: Exception) -> None:
         self.running = False
+        if self.cancel_event.is_set():
+            # Esc was pressed while the segment was checked: the dialog closes as
+            # Esc asked, and the reason the log stopped stays on screen.
+            self.app.notify(str(error), markup=False)
+            self.dismiss(None)
+            return
         self.query_one("#save", Button).disabled = False
         self.query_one("#progress", ProgressBar).display = False
         self.report(error)
@@ -558,9 +565,16 @@ class LogDialog(FormDialog):
 
     def action_cancel(self) -> None:
         if self.running:
-            # The entries are committed once letters are being written; canceling
-            # stops the letters not started yet, which can be delivered again later.
+            # Before the entries are saved a cancel undoes the whole log. After
+            # that it stops the letters not started yet, which can be delivered
+            # again later.
             self.cancel_event.set()
-            self.notify(_("Stopping after the letters in progress ..."), markup=False)
+            self.notify(
+                _(
+                    "Canceling: if the entries are saved already, the letters stop "
+                    "after those in progress ..."
+                ),
+                markup=False,
+            )
             return
         self.dismiss(None)

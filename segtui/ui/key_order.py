@@ -49,6 +49,9 @@ class KeysInOrder:
         if not isinstance(event, events.Key) or event.is_forwarded:
             await super().on_event(event)  # type: ignore[misc]
             return
+        if top_screen(self) is None:
+            # The app is exiting; a key held until now has nowhere to go.
+            return
         keys = escape_then_key(event)
         if event is self._released_key:
             self._released_key = None

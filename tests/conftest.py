@@ -84,6 +84,7 @@ FRONT_END_MODULES = {
     "test_tui_screens",
     "test_tui_templates",
     "test_german_ui",
+    "test_key_bursts",
     "test_keys",
     "test_layout",
     "test_listing",

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable
+from textual.worker import WorkerCancelled
 
 
 async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
-    """Wait until background jobs are done and their results are on screen."""
+    """Wait until background jobs are done and their results are on screen.
+
+    A job canceled by a newer one of its group, as a list's reload cancels the
+    load before it, counts as done.
+    """
     for _ in range(rounds):
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        with contextlib.suppress(WorkerCancelled):
+            await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 

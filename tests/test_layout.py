@@ -32,9 +32,9 @@ from segtui.domain.segment_logging import LogOptions, log_segment
 from segtui.i18n import _
 from segtui.ui.app import SegtuiApp
 from segtui.ui.areas import all_areas
-from segtui.ui.footer import footer_entries
+from segtui.ui.footer import COMPACT_BELOW, footer_entries
 from segtui.ui.keys import PORTABLE_KEYS, action_name
-from segtui.ui.screens.base import COMPACT_BELOW, BaseScreen
+from segtui.ui.screens.base import BaseScreen
 from segtui.ui.screens.help import help_text
 from tests.builders import World, build_world
 from tests.tui_helpers import settle

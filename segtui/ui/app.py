@@ -28,6 +28,7 @@ from segtui.domain.users import ROLE_PERMISSIONS, Permission, role_of
 from segtui.i18n import _, format_count
 from segtui.ui.areas import Area
 from segtui.ui.exit_signals import SignalExit
+from segtui.ui.footer import COMPACT_BELOW
 from segtui.ui.key_names import footer_key_name
 from segtui.ui.key_order import KeysInOrder
 from segtui.ui.keymap import (
@@ -39,7 +40,6 @@ from segtui.ui.keymap import (
 )
 from segtui.ui.keys import N_, KeyConflict, NamedBindings, area_label
 from segtui.ui.palette import TranslatedPalette
-from segtui.ui.screens.base import COMPACT_BELOW
 from segtui.ui.screens.dialogs import ConfirmDialog
 from segtui.ui.screens.menu import GoToDialog
 from segtui.ui.screens.segments import SegmentListScreen

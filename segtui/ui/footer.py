@@ -201,12 +201,10 @@ class KeyFooter(Footer):
     # on it.
     built_width: int | None = None
 
-    def __init__(
-        self, *, compact: bool | None = None, show_command_palette: bool = False
-    ) -> None:
-        if compact is None:
-            compact = self.app.size.width < COMPACT_BELOW
-        super().__init__(compact=compact, show_command_palette=show_command_palette)
+    def __init__(self) -> None:
+        super().__init__(
+            compact=self.app.size.width < COMPACT_BELOW, show_command_palette=False
+        )
 
     def compose(self) -> ComposeResult:
         self.built_width = self.app.size.width

@@ -6,11 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult, RenderResult
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Label
+from textual.widgets import Label
 
 from segtui.domain.errors import SegtuiError, ValidationError
 from segtui.i18n import _
@@ -23,9 +22,6 @@ from segtui.ui.keys import (
 from segtui.ui.screens.dialogs import MessageDialog
 from segtui.ui.text import terminal_text, truncate_cells
 from segtui.ui.worker import run_job
-
-# Terminal width, in columns, below which screens use their compact layout.
-COMPACT_BELOW = 100
 
 
 class ScreenTitle(Label):
@@ -139,14 +135,8 @@ class BaseScreen(NamedBindings, Screen[Any]):
         yield ScreenTitle(self.title_text())
 
     def compose_footer(self) -> ComposeResult:
-        yield KeyFooter(
-            show_command_palette=False, compact=self.app.size.width < COMPACT_BELOW
-        )
-
-    def on_resize(self, event: events.Resize) -> None:
-        # On a narrow terminal the footer drops its spacing, so more keys fit.
-        for footer in self.query(Footer):
-            footer.compact = event.size.width < COMPACT_BELOW
+        # The footer sets its own compact layout from the terminal width.
+        yield KeyFooter()
 
     def title_text(self) -> str:
         return self.SCREEN_TITLE

@@ -15,7 +15,7 @@ from textual.widgets import Sparkline, Static
 
 from segtui.domain.history import MonthCount, Totals
 from segtui.i18n import _
-from segtui.ui.screens.base import COMPACT_BELOW
+from segtui.ui.footer import COMPACT_BELOW
 from segtui.ui.text import format_amount, format_count, format_month
 
 # Cells per month in the chart, and in terminals narrower than COMPACT_BELOW, where

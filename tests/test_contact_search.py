@@ -452,9 +452,11 @@ def test_copied_database_is_indexed(database: Database, tmp_path) -> None:
 
 
 def test_reindex_command_repairs_index(tmp_path) -> None:
-    """`segtui db reindex` builds the index again: on SQLite after its text went
-    stale, as a VACUUM that renumbers rowids leaves it; on PostgreSQL after the
-    trigram indexes went missing."""
+    """`segtui db reindex` builds the index again.
+
+    On SQLite it repairs stale text, which a VACUUM that renumbers rowids leaves.
+    On PostgreSQL it creates the trigram indexes again after they were dropped.
+    """
     url = fresh_database_url(tmp_path)
     database = open_database(url)
     add_contacts()

@@ -1,4 +1,4 @@
-"""Quitting asks about a job whose screen was closed while it runs."""
+"""Quitting shows its question for a job whose screen was closed while it runs."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ the app runs before it hands out the next key, and its action moves the focus wi
 ``focus_now``.
 
 Keys that open a screen or a dialog need nothing of the kind: ``KeysInOrder`` in
-segtui/ui/key_order.py holds the keys after them until the new screen is up.
+segtui/ui/key_order.py keeps the keys after them waiting until the new screen is up.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from textual.worker import Worker
 # lets the keys after it go on as if they had not been held.
 MAX_HOLD_SECONDS = 1.0
 # Keys that cancel a running job, such as an import or a log with its progress
-# bar. They never wait for a job to end.
+# bar. They are handed out without waiting for a job the key before them started.
 CANCEL_KEYS = frozenset({"escape", "ctrl+c", "ctrl+q"})
 # Rounds of waiting for the widgets' queues to empty after one key. Each round lets
 # a message posted in the round before be handled, such as a row selection that

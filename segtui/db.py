@@ -6,6 +6,7 @@ entry point calls ``open_database`` once with the URL the user chose.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
 import sqlite3
@@ -20,6 +21,7 @@ from urllib.parse import unquote, urlparse
 from peewee import (
     Database,
     DatabaseProxy,
+    Node,
     OperationalError,
     PostgresqlDatabase,
     Psycopg3Adapter,
@@ -78,7 +80,7 @@ def create_database(url: str) -> Database:
             )
         if path != ":memory:":
             _create_private_file(Path(path))
-        database = SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=SQLITE_TIMEOUT)
+        database = _SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=SQLITE_TIMEOUT)
         database.register_function(casefold, "segtui_fold", 1, deterministic=True)
         return database
 
@@ -137,6 +139,43 @@ class _LazyPsycopgAdapter(Psycopg3Adapter):
     def server_side_cursor(self, conn):  # noqa: ANN001, ANN201
         inside = self.txn_status(conn) == self.txn_intrans
         return conn.cursor(name=str(uuid.uuid1()), withhold=not inside)
+
+
+# True while a statement is written again without its index hints.
+_WITHOUT_HINTS = contextvars.ContextVar("segtui_without_hints", default=False)
+
+
+class IndexHint(Node):
+    """A condition implied by the rest of its query, there only to use an index.
+
+    It may nest deeper than SQLite's parser allows inside a large statement; such a
+    statement is written again without it (see ``_SqliteDatabase``).
+    """
+
+    def __init__(self, condition: Node) -> None:
+        super().__init__()
+        self.condition = condition
+
+    def __sql__(self, ctx):  # noqa: ANN001, ANN204
+        if _WITHOUT_HINTS.get():
+            return ctx.literal("1 = 1")
+        return ctx.sql(self.condition)
+
+
+class _SqliteDatabase(SqliteDatabase):
+    """SQLite that runs a statement too deep for its parser again without hints."""
+
+    def execute(self, query, **context_options):  # noqa: ANN001, ANN003, ANN201
+        try:
+            return super().execute(query, **context_options)
+        except OperationalError as error:
+            if "parser stack overflow" not in str(error) or _WITHOUT_HINTS.get():
+                raise
+        token = _WITHOUT_HINTS.set(True)
+        try:
+            return super().execute(query, **context_options)
+        finally:
+            _WITHOUT_HINTS.reset(token)
 
 
 class _PostgresqlDatabase(PostgresqlDatabase):

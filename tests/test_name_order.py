@@ -16,6 +16,9 @@ from peewee import Database
 
 from segtui.db import create_database, is_sqlite, open_database
 from segtui.domain import contact_queries
+from segtui.domain.criteria import AddOptions
+from segtui.domain.segment_actions import add_contacts, count_reduce
+from segtui.domain.segmentation import create_segment
 from segtui.domain.sql import Anchor, reading_next_to
 from segtui.models import Contact
 from segtui.models.contacts import SortKey, fold_for_sorting
@@ -370,3 +373,94 @@ def test_new_and_upgraded_databases_match(database: Database, tmp_path: Path) ->
             assert contact_indexes(upgraded) == new_indexes
         finally:
             upgraded.close()
+
+
+# Filters on name and city that the sort key index narrows, with the names of
+# PAGING_NAMES each must find. Spellings that share a key must not match.
+KEYED_FILTERS = {
+    "Müller": {"Müller"},
+    "Straße|Ähren|Zoë": {"Straße", "Ähren", "Zoë"},
+    "Mü*": {"Müller"},
+    "M*": {"Müller", "MÜLLER", "Muller", "Mueller"},
+    "Str?ße": {"Straße"},
+    "*er": {"Müller", "Muller", "müller", "Mueller", "Ömer", "omer"},
+}
+
+
+def filtered_numbers(field: str, expression: str, search: str = "") -> set[str]:
+    rows = contact_queries.list_contacts(search, {"contact": {field: expression}})
+    return {row.no for row in rows}
+
+
+@pytest.mark.parametrize("field", ["name", "city"])
+def test_keyed_filters_stay_exact(database: Database, field: str) -> None:
+    add_paging_contacts()
+    contacts = list(Contact.select(Contact.no, getattr(Contact, field)).tuples())
+    for expression, names in KEYED_FILTERS.items():
+        expected = {no for no, value in contacts if value in names}
+        assert expected, expression
+        assert filtered_numbers(field, expression) == expected, expression
+        assert contact_queries.count_contacts(
+            "", {"contact": {field: expression}}
+        ) == len(expected), expression
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("field", ["name", "city"])
+def test_keyed_filters_use_index(database: Database, field: str) -> None:
+    """Exact and prefix filters read the sort key index instead of the table."""
+    add_paging_contacts()
+    for expression in ("Müller", "Straße|Ähren|Zoë", "Mü*"):
+        with statement_log() as log:
+            contact_queries.count_contacts("", {"contact": {field: expression}})
+        (sql, params), *_ = log.statements
+        details = plan_details(sql, params)
+        assert any(f"contact_{field}_sort_key" in line for line in details), details
+        assert not any(line.startswith("SCAN") for line in details), details
+
+
+@pytest.mark.skipif(not POSTGRES, reason="tests PostgreSQL's plan")
+def test_postgresql_keyed_filters_use_index(database: Database) -> None:
+    add_paging_contacts()
+    for expression in ("Müller", "Straße|Ähren|Zoë", "Mü*"):
+        query = contact_queries.contact_query("", {"contact": {"city": expression}})
+        sql, params = query.sql()
+        with database.atomic():
+            database.execute_sql("SET LOCAL enable_seqscan = off")
+            plan = [row[0] for row in database.execute_sql("EXPLAIN " + sql, params)]
+        assert any("contact_city_sort_key" in line for line in plan), plan
+
+
+def test_seek_with_keyed_filters_parses(database: Database) -> None:
+    """A seek by name with filters on both keyed columns and a search still parses.
+
+    Each filter adds a sort key expression to the statement, next to the anchor's.
+    """
+    add_paging_contacts()
+    search = "e"
+    filters = {"contact": {"name": "M*|Straße|Ömer", "city": "M*|Straße|Ö*"}}
+    keys = [row.no for row in contact_queries.list_contacts(search, filters, "name")]
+    total = len(keys)
+    assert total > PAGE
+    offset = total // 2
+    with reading_next_to(Anchor(offset - 1, keys[offset - 1])):
+        page = contact_queries.list_contacts(
+            search, filters, "name", offset, PAGE, total
+        )
+    assert [row.no for row in page] == keys[offset : offset + PAGE]
+
+
+def test_deep_keyed_filter_runs_again(sample_database: Database) -> None:
+    """A Reduce whose filter nests the sort key too deep for SQLite still counts.
+
+    The statement runs again without the key, so it returns what the same filter
+    written as a range, which the key does not narrow, returns.
+    """
+    city = Contact.select(Contact.city).where(Contact.city != "").first().city
+    segment = create_segment(description="Deep", user=TEST_USER)
+    add_contacts(segment.no, {"contact": {"city": city}}, AddOptions(), user=TEST_USER)
+    counts = [
+        count_reduce(segment.no, {"contact": {"city": expression}})
+        for expression in (city, f"{city}..{city}")
+    ]
+    assert counts[0] == counts[1] > 0

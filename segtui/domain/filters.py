@@ -26,6 +26,7 @@ is valid for the other.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,11 +36,12 @@ from typing import Any
 
 from peewee import Expression, Field, NodeList, Value
 
-from segtui.db import fold, is_sqlite
+from segtui.db import IndexHint, fold, is_sqlite
 from segtui.domain.dates import date_forms, read_date
 from segtui.domain.errors import InvalidValueError
 from segtui.domain.text import CONTROL_CHARACTERS
 from segtui.i18n import _, inside_sentence
+from segtui.models.contacts import fold_for_sorting, indexed_sort_key
 
 OPERATORS = ("<>", "<=", ">=", "<", ">", "=")
 # Characters that end a bare value.
@@ -551,6 +553,7 @@ class _Compiler:
         self.column = column
         self.checker = checker
         self.kind = checker.spec.kind
+        self.sort_key = indexed_sort_key(column)
 
     def compile(self, node: Node) -> Any:
         if isinstance(node, AnyOf):
@@ -582,11 +585,49 @@ class _Compiler:
                     values.append(bound.value)
                     continue
             parts.append(self.compile(item))
-        if len(values) == 1:
-            parts.insert(0, self.column == values[0])
-        elif values:
-            parts.insert(0, self.column.in_(values))
+        if values:
+            parts.insert(0, self.equal_to(values))
         return parts
+
+    def equal_to(self, values: list[Any]) -> Any:
+        """Return the condition that the column equals one of ``values``.
+
+        Name and city have no plain index, only one on their sort key, and equal
+        texts have equal keys. So ``key IN (keys of values)`` finds the rows by that
+        index, and the exact comparison keeps only the equal ones.
+        NOTE: Reduce and Refine statements nest the key deeper than SQLite's parser
+        allows, so on SQLite they run again without it and scan (see IndexHint).
+        """
+        column = self.column
+        if self.sort_key is not None and is_sqlite():
+            # Without the collation SQLite puts the constant of column = constant
+            # into the key expression, which then no longer matches the index.
+            column = column.collate("BINARY")
+        condition = column == values[0] if len(values) == 1 else column.in_(values)
+        if self.sort_key is None:
+            return condition
+        keys = sorted({fold_for_sorting(value) for value in values})
+        narrowed = (
+            self.sort_key == keys[0] if len(keys) == 1 else self.sort_key.in_(keys)
+        )
+        return all_of([IndexHint(narrowed), condition])
+
+    def by_key_prefix(self, prefix: str, condition: Any) -> Any:
+        """Narrow a pattern that starts with ``prefix`` by the column's sort key.
+
+        The key folds letter by letter, so a text that starts with ``prefix`` has a
+        key that starts with the prefix's key: a range of the sort key index.
+        """
+        if self.sort_key is None or not prefix:
+            return condition
+        low = fold_for_sorting(prefix)
+        following = ord(low[-1]) + 1
+        if 0xD800 <= following <= 0xDFFF or following > sys.maxunicode:
+            # No text can hold the letter after this one: a surrogate or beyond.
+            return condition
+        high = low[:-1] + chr(following)
+        narrowed = all_of([self.sort_key >= low, self.sort_key < high])
+        return all_of([IndexHint(narrowed), condition])
 
     def blank_condition(self) -> Expression:
         if self.kind == FieldKind.BOOLEAN:
@@ -609,7 +650,11 @@ class _Compiler:
         operator = bound.operator
 
         if operator == "=":
-            return self.blank_condition() if bound.blank else operand == literal
+            if bound.blank:
+                return self.blank_condition()
+            if bound.case_insensitive:
+                return operand == literal
+            return self.equal_to([literal])
         if operator == "<>":
             if bound.blank:
                 return ~self.blank_condition()
@@ -636,10 +681,29 @@ class _Compiler:
         pieces = self.checker.pattern(node)
         if all(piece == "*" for piece in pieces):
             return Value(1) == Value(1)
-        operand = fold(self.column) if node.case_insensitive else self.column
+        if node.case_insensitive:
+            operand, prefix = fold(self.column), ""
+        else:
+            operand, prefix = self.column, literal_prefix(pieces)
         if is_sqlite():
-            return Expression(operand, "GLOB", "".join(_glob_piece(p) for p in pieces))
-        return Expression(operand, "LIKE", "".join(_like_piece(p) for p in pieces))
+            condition = Expression(
+                operand, "GLOB", "".join(_glob_piece(p) for p in pieces)
+            )
+        else:
+            condition = Expression(
+                operand, "LIKE", "".join(_like_piece(p) for p in pieces)
+            )
+        return self.by_key_prefix(prefix, condition)
+
+
+def literal_prefix(pieces: list[str]) -> str:
+    """Return the text a pattern's matches start with: its pieces before a wildcard."""
+    prefix = []
+    for piece in pieces:
+        if piece in WILDCARDS:
+            break
+        prefix.append(piece)
+    return "".join(prefix)
 
 
 def any_of(parts: list[Any]) -> Any:

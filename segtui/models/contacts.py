@@ -286,3 +286,14 @@ def sort_key_indexes() -> list[Any]:
 
 for _index in sort_key_indexes():
     Contact.add_index(_index)
+
+
+def indexed_sort_key(column: Any) -> SortKey | None:
+    """Return the sort key of ``column`` when an index covers it, else None.
+
+    A filter on the column can narrow by the key first, so that the index finds
+    the rows.
+    """
+    if column is Contact.name or column is Contact.city:
+        return SortKey(column)
+    return None

@@ -16,6 +16,7 @@ from peewee import JOIN, fn
 from segtui.db import write_transaction
 from segtui.domain.contacts import get_contact
 from segtui.domain.errors import InvalidValueError, NotFoundError
+from segtui.domain.setup_tables import check_code_length
 from segtui.domain.text import clean_line
 from segtui.domain.users import Permission, require
 from segtui.i18n import _, format_count
@@ -204,12 +205,7 @@ def check_code(code: str) -> str:
     cleaned = clean_line(code).upper()
     if not cleaned:
         raise InvalidValueError(_("A code cannot be blank; type one."))
-    if len(cleaned) > MAX_CODE_LENGTH:
-        raise InvalidValueError(
-            _("Code {code!r} is longer than {limit} characters; shorten it.").format(
-                code=cleaned, limit=format_count(MAX_CODE_LENGTH)
-            )
-        )
+    check_code_length(cleaned, _("Code"), MAX_CODE_LENGTH)
     if any(not (c.isalnum() or c in "-_./+#") for c in cleaned):
         raise InvalidValueError(
             _("Code {code!r} may contain only letters, digits and - _ . / + #.").format(

@@ -27,9 +27,10 @@ from segtui.domain.segment_actions import (
     reuse_logged_segment,
 )
 from segtui.domain.segmentation import lock_segment
+from segtui.domain.setup_tables import check_code_length
 from segtui.domain.text import clean_line
 from segtui.domain.users import Permission, require
-from segtui.i18n import _, format_count
+from segtui.i18n import _
 from segtui.models import SavedCriteria, SavedCriteriaAction, SegmentCriteriaAction
 
 MAX_CODE_LENGTH = 20
@@ -64,12 +65,7 @@ def _check_code(code: str) -> str:
     code = clean_line(code).upper()
     if not code:
         raise InvalidValueError(_("Saved criteria need a code, such as NEWS-DE."))
-    if len(code) > MAX_CODE_LENGTH:
-        raise InvalidValueError(
-            _(
-                "Code {code!r} is longer than {max} characters; choose a shorter one."
-            ).format(code=code, max=format_count(MAX_CODE_LENGTH))
-        )
+    check_code_length(code, _("Code"), MAX_CODE_LENGTH)
     return code
 
 

@@ -40,6 +40,8 @@ from segtui.models import (
 # Codes are short upper-case strings without spaces, as in Business Central.
 CODE_PATTERN = re.compile(r"^[^\s]+$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# The max characters of a code that an error message quotes.
+QUOTED_CODE_MAX = 40
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,30 @@ def setup_table(key: str) -> SetupTable:
 # Checking values.
 
 
+def check_code_length(code: str, label: str, max_length: int) -> None:
+    """Raise InvalidValueError if ``code`` is longer than ``max_length`` characters.
+
+    Setup tables, templates, code tables, campaigns, questionnaires and saved
+    criteria check their codes with this, so the message reads the same for each.
+    Contact numbers are checked as contact fields, with the message for any field.
+    """
+    if len(code) <= max_length:
+        return
+    # A code pasted by mistake can be long, so the message quotes only its start.
+    quoted = code if len(code) <= QUOTED_CODE_MAX else code[: QUOTED_CODE_MAX - 1] + "~"
+    raise InvalidValueError(
+        _(
+            "{field} {value!r} has {count} characters, but the maximum is {max}. "
+            "Type a shorter code."
+        ).format(
+            field=label,
+            value=quoted,
+            count=format_count(len(code)),
+            max=format_count(max_length),
+        )
+    )
+
+
 def check_code(value: object, label: str, max_length: int) -> str:
     code = clean_line(value).upper()
     if not code:
@@ -204,15 +230,7 @@ def check_code(value: object, label: str, max_length: int) -> str:
                 field=label, value=code
             )
         )
-    if len(code) > max_length:
-        raise InvalidValueError(
-            _("{field} {value!r} has {count} characters; the maximum is {max}.").format(
-                field=label,
-                value=code,
-                count=format_count(len(code)),
-                max=format_count(max_length),
-            )
-        )
+    check_code_length(code, label, max_length)
     return code
 
 

@@ -43,7 +43,12 @@ class CodeDialog(FormDialog, FieldNavigation):
         self.text_label = text_label or _("Description")
 
     def compose_body(self) -> ComposeResult:
-        code = TypeAheadInput(self.code, id="code", compact=True, max_length=20)
+        code = TypeAheadInput(
+            self.code,
+            id="code",
+            compact=True,
+            max_length=classifications.MAX_CODE_LENGTH,
+        )
         code.disabled = bool(self.code)
         yield form_row(_("Code"), code)
         yield form_row(
@@ -245,6 +250,9 @@ class QuestionnaireScreen(ListScreen):
         Binding(
             "d,delete", "delete", _("Delete"), tooltip=_("Delete the questionnaire")
         ),
+        Binding(
+            "f5", "refresh", _("Refresh"), show=False, tooltip=_("Read the list again")
+        ),
         Binding("escape", "back", _("Back"), tooltip=_("Back")),
     ]
 
@@ -370,6 +378,9 @@ class QuestionnaireLinesScreen(ListScreen):
             "delete",
             _("Delete"),
             tooltip=_("Delete the answer or question"),
+        ),
+        Binding(
+            "f5", "refresh", _("Refresh"), show=False, tooltip=_("Read the list again")
         ),
         Binding("escape", "back", _("Back"), tooltip=_("Back")),
     ]

@@ -9,6 +9,11 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
+from textual.css.styles import RulesMap
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -21,7 +26,7 @@ from segtui.models import SegmentCriteriaAction
 from segtui.ui.screens.base import BaseScreen
 from segtui.ui.screens.criteria_dialogs import ReuseLoggedDialog, SaveCriteriaDialog
 from segtui.ui.screens.dialogs import ChoiceDialog, ConfirmDialog, MessageDialog
-from segtui.ui.text import display
+from segtui.ui.text import display, terminal_text, truncate_cells
 
 
 @dataclass(frozen=True)
@@ -61,10 +66,38 @@ def load_criteria(no: str) -> CriteriaData:
     )
 
 
-def action_line(row: ActionRow) -> Text:
+class OneLine(Visual):
+    """A list option's text on one line, ending in TRUNCATION_MARK when cut to fit.
+
+    OptionList in Textual 8.2.8 wraps a Text or str prompt at the list's width, so
+    a long action would continue on the next line under the columns.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.plain = terminal_text(text)
+
+    def __str__(self) -> str:
+        return self.plain
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        if width <= 0:
+            return []
+        line = Content(truncate_cells(self.plain, width))
+        return line.render_strips(width, 1, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return Content(self.plain).cell_length
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return 1
+
+
+def action_line(row: ActionRow) -> OneLine:
     """Render an action as ``  3  undone  +0      -4       Reduce Contacts  city=X``."""
     state = "" if row.active else _("undone")
-    return Text(
+    return OneLine(
         f"{row.sequence:>3}  {state:<6}  +{row.inserted:<6} -{row.deleted:<7} "
         f"{display(row.text)}"
     )

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Static
 from segtui.domain import line_editing, line_letters, segment_actions, segmentation
 from segtui.domain.segment_logging import LogResult
 from segtui.i18n import _
-from segtui.models import SegmentHeader
+from segtui.models import SegmentHeader, SegmentLine
 from segtui.ui.screens.criteria import builder_for
 from segtui.ui.screens.criteria_list import CriteriaListScreen, offer_step
 from segtui.ui.screens.dialogs import ConfirmDialog
@@ -54,6 +54,11 @@ class WorksheetData:
     # The index of the first line read, and the lines from there on.
     offset: int
     lines: list[WindowRow]
+    # The line under the cursor when the read started, and the row key of the line
+    # that gets the cursor now. That is the same line if it still exists, else the
+    # nearest line left.
+    cursor_line: int | None = None
+    cursor_key: str | None = None
 
 
 def line_rows(no: str, offset: int, limit: int, total: int) -> list[WindowRow]:
@@ -77,21 +82,46 @@ def line_rows(no: str, offset: int, limit: int, total: int) -> list[WindowRow]:
     ]
 
 
-def load_worksheet(no: str, offset: int, limit: int) -> WorksheetData:
+def lines_before(no: str, line_no: int) -> int:
+    """Return how many of the segment's lines have a lower line number."""
+    return (
+        SegmentLine.select()
+        .where((SegmentLine.segment == no) & (SegmentLine.line_no < line_no))
+        .count()
+    )
+
+
+def load_worksheet(
+    no: str, offset: int, limit: int, cursor_line: int | None = None
+) -> WorksheetData:
     """Read the header, the line count and ``limit`` lines from ``offset`` on.
 
+    With ``cursor_line``, the lines read include that line, or where it was
+    removed the next line after it, or else the last line. So after lines were
+    removed the cursor can stay on its contact or move to the nearest line left.
     An offset past the last page, after lines were removed, reads the last page.
     """
     header = segmentation.get_segment(no)
     template = header.interaction_template
     line_count = segmentation.count_lines(no)
+    cursor_index = None
+    if cursor_line is not None and line_count:
+        cursor_index = min(lines_before(no, cursor_line), line_count - 1)
+        if not offset <= cursor_index < offset + limit:
+            offset = cursor_index - limit // 2
     offset = max(0, min(offset, line_count - limit))
+    lines = line_rows(no, offset, limit, line_count)
+    cursor_key = None
+    if cursor_index is not None and 0 <= cursor_index - offset < len(lines):
+        cursor_key = lines[cursor_index - offset].key
     return WorksheetData(
         header=header,
         template_description=template.description if template else "",
         line_count=line_count,
         offset=offset,
-        lines=line_rows(no, offset, limit, line_count),
+        lines=lines,
+        cursor_line=cursor_line,
+        cursor_key=cursor_key,
     )
 
 
@@ -258,8 +288,9 @@ class WorksheetScreen(TableScreen):
     def action_refresh(self) -> None:
         no = self.segment_no
         offset, limit = self.query_one("#lines", WindowTable).reload_span()
+        cursor_line = self.selected_line()
         self.run(
-            lambda: load_worksheet(no, offset, limit),
+            lambda: load_worksheet(no, offset, limit, cursor_line),
             self.show,
             group="load",
             exclusive=True,
@@ -277,6 +308,11 @@ class WorksheetScreen(TableScreen):
 
         table = self.query_one("#lines", WindowTable)
         selected = self.selected_line()
+        keep = str(selected) if selected is not None else None
+        if selected == data.cursor_line and data.cursor_key is not None:
+            # The cursor has not moved since the read started, so it goes to the
+            # line that the read found.
+            keep = data.cursor_key
         no, total = self.segment_no, data.line_count
         self.fit_column(table, "contact_no", (row.cells[0] for row in data.lines))
         table.show_rows(
@@ -284,7 +320,7 @@ class WorksheetScreen(TableScreen):
             data.offset,
             data.lines,
             lambda offset, limit: line_rows(no, offset, limit, total),
-            keep=str(selected) if selected is not None else None,
+            keep=keep,
         )
         table.focus()
 

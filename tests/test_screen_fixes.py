@@ -26,6 +26,7 @@ from segtui.domain import (
 from segtui.domain.criteria import AddOptions
 from segtui.domain.errors import InvalidValueError
 from segtui.ui.app import SegtuiApp
+from segtui.ui.keymap import keymap_scopes, merged_bindings
 from segtui.ui.screens.code_tables import (
     MailingGroupScreen,
     QuestionnaireLinesScreen,
@@ -140,6 +141,23 @@ async def test_list_reloads_on_f5(world: World, name: str) -> None:
         await pilot.press("f5")
         await settle(pilot)
         assert code in {row[0] for row in table_rows(pilot, table)}
+
+
+def test_every_reloading_screen_has_f5() -> None:
+    """A screen that can read its list again does so on F5."""
+    screens = [
+        scope
+        for scope in keymap_scopes()
+        if issubclass(scope, Screen) and hasattr(scope, "action_refresh")
+    ]
+    assert MailingGroupScreen in screens
+    for screen in screens:
+        keys = {
+            key
+            for key, bindings in merged_bindings(screen).key_to_bindings.items()
+            if any(binding.action == "refresh" for binding in bindings)
+        }
+        assert "f5" in keys, screen.__name__
 
 
 # The worksheet after a reload that removes many lines.

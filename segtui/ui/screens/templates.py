@@ -637,6 +637,9 @@ class TemplateFieldsScreen(SetupScreen, TableScreen):
         Binding(
             "m,enter", "map", _("Map"), tooltip=_("Map the field to a merge field")
         ),
+        Binding(
+            "f5", "refresh", _("Refresh"), show=False, tooltip=_("Read the list again")
+        ),
         Binding("escape", "back", _("Back"), tooltip=_("Back to the languages")),
     ]
 

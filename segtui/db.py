@@ -82,6 +82,12 @@ def create_database(url: str) -> Database:
             _create_private_file(Path(path))
         database = _SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=SQLITE_TIMEOUT)
         database.register_function(casefold, "segtui_fold", 1, deterministic=True)
+        # Imported here because contact_search imports this module.
+        from segtui.models.contact_search import SQLITE_FOLD_FUNCTION, fold_for_search
+
+        database.register_function(
+            fold_for_search, SQLITE_FOLD_FUNCTION, 1, deterministic=True
+        )
         return database
 
     if scheme in ("postgresql", "postgres"):

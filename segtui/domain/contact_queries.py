@@ -8,7 +8,7 @@ from typing import Any
 
 from peewee import JOIN, SQL, Column, NodeList, Select, fn
 
-from segtui.db import casefold, current_database, fold, is_sqlite
+from segtui.db import current_database, is_sqlite
 from segtui.domain import history
 from segtui.domain.classifications import Tag, contact_tags
 from segtui.domain.contacts import get_contact
@@ -21,6 +21,9 @@ from segtui.models import Contact, InteractionLogEntry, SegmentHeader, SegmentLi
 from segtui.models.contact_search import (
     SEARCH_TABLE,
     SEARCHED_COLUMNS,
+    FoldedLetters,
+    fold_for_search,
+    fold_letters,
     search_index_ready,
     unindexed_rowids_sql,
 )
@@ -71,7 +74,9 @@ GLOB_WILDCARDS = "*?["
 
 
 def search_condition(text: str, *, row_by_row: bool = False) -> Any:
-    """Match contacts whose number, name, city or email contains every word, any case.
+    """Match contacts whose number, name, city or email contains every word.
+
+    Case, accents and umlauts are ignored, and ß matches ss.
 
     On SQLite with the trigram index, the words are looked up in the index, and the
     contacts written since its last update are scanned. With ``row_by_row`` each
@@ -95,12 +100,12 @@ def _scan_condition(words: Sequence[str]) -> Any:
             # the columns joined by spaces, once a row. A match cannot span two
             # columns, because split() leaves no space in a word and contains()
             # escapes the LIKE wildcards.
-            folded = casefold(word) or ""
-            columns = [fold(_joined_search_columns())]
+            folded = fold_for_search(word) or ""
+            columns = [fn.segtui_search_fold(_joined_search_columns())]
         else:
-            # ILIKE folds case on PostgreSQL, umlauts included.
-            folded = word
-            columns = list(_search_columns())
+            # The letters fold as in the trigram indexes, and ILIKE folds case.
+            folded = fold_letters(word)
+            columns = [FoldedLetters(column) for column in _search_columns()]
         matches = [column.contains(folded) for column in columns]
         any_column = matches[0]
         for match in matches[1:]:
@@ -155,7 +160,7 @@ def _glob_test(word: str) -> str:
     counts a pattern's bytes, not its characters, and so finds nothing for ``*mü*``
     or for ``*bü*`` after an escaped wildcard.
     """
-    folded = casefold(word) or ""
+    folded = fold_for_search(word) or ""
     if len(folded) >= TRIGRAM_LENGTH and not any(c in GLOB_WILDCARDS for c in folded):
         return "text GLOB ?"
     return "+text GLOB ?"
@@ -163,7 +168,7 @@ def _glob_test(word: str) -> str:
 
 def _glob_pattern(word: str) -> str:
     """Return a GLOB pattern for the folded word anywhere in the text."""
-    folded = casefold(word) or ""
+    folded = fold_for_search(word) or ""
     escaped = "".join(f"[{c}]" if c in GLOB_WILDCARDS else c for c in folded)
     return f"*{escaped}*"
 

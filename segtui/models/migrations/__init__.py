@@ -157,6 +157,21 @@ def _name_and_city_sort_keys(database: Database) -> None:
         database.execute(index)
 
 
+def _accent_folded_search(database: Database) -> None:
+    """Fold accents and umlauts in the contact search index, and ß to ss.
+
+    On SQLite the index is built again with the new fold. On PostgreSQL each
+    trigram index on a plain column is replaced by one on the folded column, and
+    an index that is folded already is kept, so running this again changes nothing.
+    """
+    from segtui.models.contact_search import install_search_index, rebuild_search_index
+
+    if isinstance(database, SqliteDatabase):
+        rebuild_search_index(database)
+    else:
+        install_search_index(database)
+
+
 def _migrator(database: Database) -> Any:
     from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
 
@@ -176,6 +191,7 @@ MIGRATIONS: list[Migration] = [
     Migration(8, "trigram index for the contact search", _contact_search_index),
     Migration(9, "dictionary order of names and cities", _name_and_city_sort_keys),
     Migration(10, "segment history deleted by a trigger", history_trigger),
+    Migration(11, "contact search ignores accents", _accent_folded_search),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -3,17 +3,33 @@
 The functions here run in a worker process or in the calling thread alike. Each
 worker receives the template files once, when it starts, and then gets chunks of
 entries to merge; every letter is written to disk as soon as it is made.
+
+stop_all() ends the jobs of every runner at once, so that segtui can exit within
+a second of a hangup. The letters written by then are recorded, because a file is
+written under a temporary name and renamed only when whole.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import re
+import signal
 import sys
+import threading
 import unicodedata
+import weakref
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    InvalidStateError,
+    ProcessPoolExecutor,
+    wait,
+)
+from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +42,19 @@ _TEMPLATES: dict[int, tuple[bytes, dict[str, str]]] = {}
 
 # One letter to merge: (entry no, attachment id, merge values, target path).
 LetterJob = tuple[int, int, dict[str, Any], str]
+
+
+# The stop event of the JobRunner whose job runs in this thread, set while a job
+# runs in the calling thread.
+_CURRENT = threading.local()
+
+# Held while a job writes and renames a file, so that a worker whose parent process
+# ended leaves either a whole file or none.
+_WRITING = threading.Lock()
+
+# The JobRunners whose jobs may still run, for stop_all().
+_RUNNERS: weakref.WeakSet[JobRunner] = weakref.WeakSet()
+_RUNNERS_LOCK = threading.Lock()
 
 
 def letter_file_name(contact_no: str, name: str, company_name: str = "") -> str:
@@ -62,15 +91,30 @@ def write_file(path: Path, data: bytes) -> None:
         raise
 
 
+def stop_requested() -> bool:
+    """Return whether the JobRunner of a job running in this thread was stopped."""
+    stop: threading.Event | None = getattr(_CURRENT, "stop", None)
+    return stop is not None and stop.is_set()
+
+
 def merge_letters(jobs: list[LetterJob]) -> list[tuple[int, str, str]]:
-    """Merge and write letters; return (entry no, path, error text) for each."""
+    """Merge and write letters; return (entry no, path, error text) for each.
+
+    In the calling thread, a stopped runner ends the job after the letter in
+    progress. The letters not started are left out of the result, so their entries
+    keep no document path and can be sent again.
+    """
     from segtui.domain.documents import render_letter
 
     results = []
     for entry_no, attachment_id, values, path in jobs:
+        if stop_requested():
+            break
         content, field_map = _TEMPLATES[attachment_id]
         try:
-            write_file(Path(path), render_letter(content, values, field_map))
+            document = render_letter(content, values, field_map)
+            with _WRITING:
+                write_file(Path(path), document)
             results.append((entry_no, path, ""))
         except Exception as error:  # noqa: BLE001 - stored on the entry
             results.append((entry_no, path, f"{type(error).__name__}: {error}"))
@@ -85,10 +129,92 @@ def merge_print_file(
 
     content, field_map = _TEMPLATES[attachment_id]
     try:
-        write_file(Path(path), render_combined(content, letters, field_map))
+        document = render_combined(content, letters, field_map)
+        with _WRITING:
+            write_file(Path(path), document)
         return path, ""
     except Exception as error:  # noqa: BLE001 - stored in the delivery report
         return path, f"{type(error).__name__}: {error}"
+
+
+def start_worker(templates: dict[int, tuple[bytes, dict[str, str]]]) -> None:
+    """Prepare a worker process: its templates and its signals.
+
+    A hangup reaches the whole foreground process group of the terminal, workers
+    included. Workers ignore it, so that the parent stops them and records what
+    they wrote. A worker whose parent ends without doing so ends itself.
+    """
+    set_templates(templates)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(
+            target=end_with_parent,
+            args=(parent.sentinel,),
+            name="segtui-parent-watch",
+            daemon=True,
+        ).start()
+
+
+def end_with_parent(parent_sentinel: int) -> None:
+    """End this worker process when its parent ends, between two file writes."""
+    multiprocessing.connection.wait([parent_sentinel])
+    with _WRITING:
+        os._exit(1)
+
+
+def stop_all() -> int:
+    """Stop the jobs of every JobRunner; return how many runners were stopped.
+
+    The thread waiting for a runner's results then ends its worker processes and
+    gets the letters found on disk as results, or a job in the calling thread ends
+    after the letter in progress.
+    """
+    with _RUNNERS_LOCK:
+        runners = list(_RUNNERS)
+    for runner in runners:
+        runner.request_stop()
+    return len(runners)
+
+
+def letters_on_disk(jobs: list[LetterJob]) -> list[tuple[int, str, str]]:
+    """Return merge_letters' result for the letters of ``jobs`` that were written.
+
+    A letter file exists only once whole, because write_file renames it into
+    place, so every file found counts as written. Temporary files of a worker
+    that was ended while writing are removed.
+    """
+    results = []
+    for entry_no, _attachment_id, _values, path in jobs:
+        target = Path(path)
+        target.with_name(target.name + ".part").unlink(missing_ok=True)
+        if target.exists():
+            results.append((entry_no, path, ""))
+    return results
+
+
+def print_file_on_disk(
+    _attachment_id: int, _letters: list[dict[str, Any]], path: str
+) -> tuple[str, str] | None:
+    """Return merge_print_file's result if the print file was written, else None."""
+    target = Path(path)
+    target.with_name(target.name + ".part").unlink(missing_ok=True)
+    return (path, "") if target.exists() else None
+
+
+# For each job function: the function that returns, from the files on disk, the
+# result of a job whose worker was ended, or None when it wrote nothing to report.
+RESULTS_ON_DISK: dict[Callable[..., Any], Callable[..., Any]] = {
+    merge_letters: letters_on_disk,
+    merge_print_file: print_file_on_disk,
+}
+
+
+@dataclass
+class StartedJob:
+    future: Future[Any]
+    function: Callable[..., Any]
+    args: tuple[Any, ...]
 
 
 def start_resource_tracker() -> None:
@@ -117,13 +243,20 @@ def _fileno(stream: Any) -> int:
 
 
 class JobRunner:
-    """Run merge jobs in worker processes, or in this thread, through one interface."""
+    """Run merge jobs in worker processes, or in this thread, through one interface.
+
+    Only one thread may call submit, finish and close; request_stop may come from
+    any thread.
+    """
 
     def __init__(
         self, templates: dict[int, tuple[bytes, dict[str, str]]], parallel: bool
     ) -> None:
         self.pool: ProcessPoolExecutor | None = None
-        self.pending: list[Future[Any]] = []
+        self.pending: list[StartedJob] = []
+        self.stop = threading.Event()
+        # Completed by request_stop, to wake the thread that waits for a result.
+        self.stopped: Future[None] = Future()
         if parallel:
             start_resource_tracker()
             workers = max(1, min(2, os.cpu_count() or 1))
@@ -131,30 +264,95 @@ class JobRunner:
             self.pool = ProcessPoolExecutor(
                 max_workers=workers,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=set_templates,
+                initializer=start_worker,
                 initargs=(templates,),
             )
             self.limit = workers * 2
         else:
             set_templates(templates)
             self.limit = 1
+        with _RUNNERS_LOCK:
+            _RUNNERS.add(self)
+
+    def request_stop(self) -> None:
+        """Start no more jobs, and end the running ones as soon as possible."""
+        self.stop.set()
+        with suppress(InvalidStateError):
+            self.stopped.set_result(None)
 
     def submit(self, function: Callable[..., Any], *args: Any) -> list[Any]:
-        """Start a job; return the results of the jobs that finished meanwhile."""
+        """Start a job; return the results of the jobs that finished meanwhile.
+
+        Once the runner is stopped, no job starts, and the results of the jobs
+        started before are taken from the disk.
+        """
+        if self.stop.is_set():
+            return self.end_jobs()
         if self.pool is None:
-            return [function(*args)]
-        self.pending.append(self.pool.submit(function, *args))
+            _CURRENT.stop = self.stop
+            try:
+                return [function(*args)]
+            finally:
+                _CURRENT.stop = None
+        future = self.pool.submit(function, *args)
+        self.pending.append(StartedJob(future, function, args))
         done: list[Any] = []
         while len(self.pending) >= self.limit:
-            done.append(self.pending.pop(0).result())
+            wait([self.pending[0].future, self.stopped], return_when=FIRST_COMPLETED)
+            if self.stop.is_set():
+                return done + self.end_jobs()
+            done.append(self.pending.pop(0).future.result())
         return done
 
     def finish(self) -> list[Any]:
         """Wait for every started job and return their results."""
-        done = [future.result() for future in self.pending]
+        done: list[Any] = []
+        while self.pending:
+            wait([self.pending[0].future, self.stopped], return_when=FIRST_COMPLETED)
+            if self.stop.is_set():
+                return done + self.end_jobs()
+            done.append(self.pending.pop(0).future.result())
+        return done
+
+    def end_jobs(self) -> list[Any]:
+        """End the worker processes; return the started jobs' results from the disk.
+
+        A job that finished keeps its own result. Killing a worker mid-letter is
+        safe, because a letter is renamed into place only once whole.
+        """
+        if not self.pending:
+            return []
+        self.kill_workers()
+        done: list[Any] = []
+        for job in self.pending:
+            future = job.future
+            if future.done() and not future.cancelled() and not future.exception():
+                done.append(future.result())
+            elif job.function in RESULTS_ON_DISK:
+                result = RESULTS_ON_DISK[job.function](*job.args)
+                if result is not None:
+                    done.append(result)
         self.pending = []
         return done
 
+    def kill_workers(self) -> None:
+        """Kill the worker processes with SIGKILL and wait until they have ended."""
+        if self.pool is None:
+            return
+        # NOTE: _processes is private to ProcessPoolExecutor. Python 3.14 adds
+        # kill_workers(), which does the same.
+        workers = list((self.pool._processes or {}).values())
+        for worker in workers:
+            if worker.pid is not None:
+                with suppress(ProcessLookupError):
+                    os.kill(worker.pid, signal.SIGKILL)
+        sentinels = [worker.sentinel for worker in workers]
+        while sentinels:
+            ended = multiprocessing.connection.wait(sentinels)
+            sentinels = [sentinel for sentinel in sentinels if sentinel not in ended]
+
     def close(self) -> None:
+        with _RUNNERS_LOCK:
+            _RUNNERS.discard(self)
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)

@@ -308,9 +308,9 @@ class SegtuiApp(KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
     def exit_on_signal(self, signal_number: int) -> None:
         """Stop background work, roll back what is in flight, and exit.
 
-        Letter runs stop after the letters in progress. A statement running in a job
-        is interrupted, so its transaction rolls back and the process does not wait
-        for it to finish.
+        Letter runs stop at once and keep the letters written. A statement running
+        in a job is interrupted, so its transaction rolls back and the process does
+        not wait for it to finish.
         """
         log.info("exiting on signal %s", signal_number)
         self.stop_jobs_and_exit(return_code=128 + signal_number)
@@ -325,6 +325,11 @@ class SegtuiApp(KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
                 cancel.set()
         stopped = interrupt_all()
         log.info("interrupted %s database job(s)", stopped)
+        # Letter worker processes are then killed rather than left to finish their
+        # chunks, and the job's thread records the letters they wrote.
+        from segtui.domain.letter_jobs import stop_all
+
+        log.info("stopped %s letter run(s)", stop_all())
         self.exit(return_code=return_code)
 
     def copy_value(self, label: str, value: str) -> None:

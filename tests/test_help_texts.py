@@ -64,7 +64,8 @@ async def test_list_dialog_keeps_row_keys(world) -> None:
         await settle(pilot)
         lines = key_lines(help_text(app.screen))
         assert described(lines, "First row") == []
-        assert len(described(lines, "Save")) == 1
+        # Ctrl+S is named after the button that does the same, as in the footer.
+        assert len(described(lines, "Create")) == 1
 
 
 def help_classes() -> list[type]:

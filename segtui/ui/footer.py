@@ -83,6 +83,29 @@ def first_last_entry(screen: Screen[Any]) -> FooterEntry | None:
     )
 
 
+def enter_entry(screen: Screen[Any]) -> FooterEntry | None:
+    """Return a footer entry for Enter where the screen names what Enter does.
+
+    A pick list binds Enter itself with the footer entry hidden, so a dialog that
+    is a list would not show the key that picks. A screen with an ``enter_label``
+    method names the action, and the entry shows while the focused widget's own
+    Enter binding is the one that runs.
+    """
+    label_of = getattr(screen, "enter_label", None)
+    label = label_of() if label_of is not None else None
+    active = screen.active_bindings.get("enter")
+    if not label or active is None or active.node is not screen.focused:
+        return None
+    return FooterEntry(
+        key="enter",
+        key_display=screen.app.get_key_display(active.binding),
+        description=label,
+        action=active.binding.action,
+        enabled=active.enabled,
+        tooltip=_("Pick the highlighted row"),
+    )
+
+
 def button_description(screen: Screen[Any], binding: Binding) -> str:
     """Return what the footer calls a binding: a dialog's button label if a button
     does the same, else the binding's description.
@@ -106,11 +129,12 @@ def footer_entries(
     turn, and then the screen's other keys from the right, keeping F1 help, Back
     and Ctrl+A/Ctrl+E.
     F1 help and the command palette still list them. The Ctrl+A/Ctrl+E entry
-    comes before the app's keys.
+    comes before the app's keys, and an Enter entry (see ``enter_entry``) first.
     """
     wide_only = getattr(screen, "FOOTER_WIDE_ONLY", frozenset()) if compact else ()
     first_last = first_last_entry(screen)
-    entries: list[FooterEntry] = []
+    enter = enter_entry(screen)
+    entries: list[FooterEntry] = [enter] if enter is not None else []
     seen: set[str] = set()
     for active in screen.active_bindings.values():
         binding = active.binding

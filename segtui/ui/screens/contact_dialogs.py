@@ -91,6 +91,18 @@ def open_contact_form(
 class ContactDialog(FormDialog, FieldNavigation):
     """Create or edit a contact. Saving checks that nobody saved it meanwhile."""
 
+    HELP = _(
+        "A contact's card: a person or a company. No. is the contact number, blank "
+        "for a new contact to take the next number. A person's Company No. links "
+        "it to its company. The code fields (language, salutation, salesperson, "
+        "territory) pick from the codes set up in segtui, and Corresp. type is how "
+        "letters reach the contact. Exclude from segment keeps the contact out of "
+        "Add Contacts unless asked. Privacy blocked keeps it out of every "
+        "segment.\n\n"
+        "Ctrl+S saves. A problem names its field, and the focus moves to that "
+        "field. Esc closes without saving."
+    )
+
     def __init__(self, form: ContactForm) -> None:
         title = _("Contact {no}").format(no=form.no) if form.no else _("New contact")
         super().__init__(title)
@@ -234,6 +246,13 @@ def kind_labels() -> dict[str, str]:
 class TagDialog(FormDialog):
     """Give a contact a classification: pick the kind, then the code."""
 
+    HELP = _(
+        "Give the contact one classification. Kind is what sort of code it is, "
+        "such as a mailing group, an industry group or a profile answer, and Code "
+        "lists the codes of that kind. Criteria filter contacts by these codes. "
+        "Ctrl+S adds it. Esc closes without adding."
+    )
+
     def __init__(
         self, contact_no: str, choices: dict[str, list[tuple[str, str]]]
     ) -> None:
@@ -298,6 +317,14 @@ class TagDialog(FormDialog):
 
 class ResponseDialog(FormDialog, FieldNavigation):
     """Log a contact's response to a campaign as an inbound interaction."""
+
+    HELP = _(
+        "Record that the contact responded to a campaign, as an inbound "
+        "interaction log entry. Campaign is the campaign responded to, Date the day "
+        "of the response (blank means today), Template the interaction template to "
+        "file it under. Description and Evaluation say what the response was. "
+        "Ctrl+S logs it. Esc closes without logging."
+    )
 
     def __init__(
         self,

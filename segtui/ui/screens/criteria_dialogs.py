@@ -24,6 +24,15 @@ from segtui.ui.worker import run_job
 class SaveCriteriaDialog(FormDialog, FieldNavigation):
     """Save a segment's active actions under a code. An error keeps the dialog open."""
 
+    HELP = _(
+        "Save the segment's criteria, the add, reduce and refine actions in effect "
+        "in their order, to replay them on another segment later. Code names the "
+        "saved criteria "
+        "and Description says what they select. The tick replaces saved criteria "
+        "that have the same code. Enter in Description or Ctrl+S saves. Esc closes "
+        "without saving."
+    )
+
     SUBMIT_INPUTS = frozenset({"description"})
 
     def __init__(self, segment_no: str) -> None:
@@ -91,6 +100,15 @@ class ReuseLoggedDialog(Dialog):
 
     Dismisses with the logged segment's entry number and the Allow existing tick.
     """
+
+    HELP = _(
+        "Add the contacts of a logged segment to this segment, such as the "
+        "contacts a mailing went to. Each row shows the entry number, the segment "
+        "number, its description, when it was logged and how many interactions it "
+        "has. Allow existing contacts adds a contact that is on the segment "
+        "already once more. Enter or Ctrl+S adds the contacts of the highlighted "
+        "row. Esc closes without adding."
+    )
 
     BINDINGS = [
         Binding(
@@ -160,6 +178,12 @@ class ReuseLoggedDialog(Dialog):
     def report(self, error: Exception) -> None:
         message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
         self.query_one("#error", Static).update(Text(message))
+
+    def enter_label(self) -> str | None:
+        # Enter in the list reuses the highlighted row, as the Reuse button does.
+        if super().enter_label() is None:
+            return None
+        return self.button_label("reuse")
 
     @on(OptionList.OptionSelected)
     def picked(self, event: OptionList.OptionSelected) -> None:

@@ -35,7 +35,20 @@ BUTTON_KEY = re.compile(r"\s*\([^()]*\)$")
 class Dialog(NamedBindings, ModalScreen[Any]):
     """The frame every dialog shares: a title, a scrolling body, docked buttons."""
 
+    # Shown by F1 help above the dialog's keys: what the dialog is for and what
+    # its fields mean.
+    HELP = _(
+        "A dialog asks for something before segtui goes on. Esc closes it without "
+        "changing anything."
+    )
+
     BINDINGS = [
+        Binding(
+            "f1",
+            "app.help",
+            _("Help"),
+            tooltip=_("Show what this dialog is for and its keys"),
+        ),
         Binding(
             "escape",
             "cancel",
@@ -66,8 +79,24 @@ class Dialog(NamedBindings, ModalScreen[Any]):
     def compose_buttons(self) -> ComposeResult:
         yield from ()
 
+    def title_text(self) -> str:
+        """Return the dialog's title, which the F1 help screen puts in its own."""
+        return self.dialog_title
+
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def enter_label(self) -> str | None:
+        """Return what Enter does in the focused widget, for the footer, or None.
+
+        A pick list binds Enter itself and hides the key, so without this the
+        footer of a list dialog would not name the key that picks. In a Select's
+        drop-down and in other widgets Enter is left unnamed.
+        """
+        focused = self.focused
+        if isinstance(focused, OptionList) and not isinstance(focused.parent, Select):
+            return _("Select")
+        return None
 
     def button_label(self, action: str) -> str | None:
         """Return the label, without its key, of the button that does ``action``."""
@@ -161,18 +190,42 @@ LIST_WIDGETS = "DataTable, OptionList"
 class ConfirmDialog(Dialog):
     """Ask a yes/no question; the default button is the one focused first.
 
-    Escape dismisses with None, so a caller can tell "back out" from "no".
+    Escape dismisses with None, so a caller can tell "back out" from "no". Most
+    callers do nothing on either, and the footer names Escape "No". A caller that
+    does something on "no" passes ``escape_label``, the word for what Escape
+    leads back to instead.
     """
+
+    HELP = _(
+        "A yes/no question about the step you started. y (or j) answers yes, n "
+        "answers no, and Enter presses the highlighted button. Esc backs out and "
+        "changes nothing, which for most questions is the same as no."
+    )
 
     BINDINGS = [
         Binding("y,j", "answer(True)", _("Yes"), tooltip=_("Answer yes")),
         Binding("n", "answer(False)", _("No"), tooltip=_("Answer no")),
     ]
 
-    def __init__(self, title: str, question: str, *, default: bool = False) -> None:
+    def __init__(
+        self,
+        title: str,
+        question: str,
+        *,
+        default: bool = False,
+        escape_label: str | None = None,
+    ) -> None:
         super().__init__(title)
         self.question = question
         self.default = default
+        self.escape_label = escape_label or _("No")
+
+    def button_label(self, action: str) -> str | None:
+        # "Cancel" beside a question such as "Cancel entry 5?" would read as the
+        # answer yes.
+        if action == "cancel":
+            return self.escape_label
+        return super().button_label(action)
 
     def compose_body(self) -> ComposeResult:
         yield Static(Text(self.question), id="question", markup=False)
@@ -205,6 +258,11 @@ class ConfirmDialog(Dialog):
 class MessageDialog(Dialog):
     """Show a message, or a list of problems, until the user closes it."""
 
+    HELP = _(
+        "A message, or a list of problems, about the step just taken. Enter or "
+        "Esc closes it."
+    )
+
     BINDINGS = [
         Binding(
             "enter", "cancel", _("Close"), show=False, tooltip=_("Close the message")
@@ -234,6 +292,11 @@ class MessageDialog(Dialog):
 
 class InputDialog(Dialog):
     """Ask for one line of text; Enter accepts it, Escape cancels."""
+
+    HELP = _(
+        "Asks for the one value its prompt names. Type it and press Enter. Esc "
+        "closes the dialog without using the value."
+    )
 
     def __init__(
         self, title: str, prompt: str, value: str = "", placeholder: str = ""
@@ -273,6 +336,12 @@ class InputDialog(Dialog):
 
 class ChoiceDialog(Dialog):
     """Pick one of several values from a list; Enter picks, Escape cancels."""
+
+    HELP = _(
+        "Pick one value from the list: move with the arrows, or Ctrl+A and Ctrl+E "
+        "for the first and last, and press Enter. Esc closes the list without "
+        "picking."
+    )
 
     def __init__(
         self, title: str, choices: Sequence[tuple[str, str]], current: str | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.actions import ActionError
@@ -15,6 +16,7 @@ from textual.widgets import Label, Static
 
 from segtui import i18n
 from segtui.i18n import _
+from segtui.ui.footer import button_description
 from segtui.ui.key_names import help_key_name, help_key_names
 from segtui.ui.keymap import screen_and_app_keys
 from segtui.ui.keys import NamedBindings
@@ -71,12 +73,15 @@ def applies(owner: object, binding: Binding) -> bool:
 
 
 def describe_bindings(
-    bindings: list[Binding], key_lists: dict[str, list[str]]
+    bindings: list[Binding],
+    key_lists: dict[str, list[str]],
+    name: Callable[[Binding], str] | None = None,
 ) -> list[str]:
     """Return one help line per binding, with its keys from ``key_lists`` by id.
 
     A binding missing from ``key_lists`` has no key, because the user's keymap gave
-    its keys to other actions, and its line shows "-".
+    its keys to other actions, and its line shows "-". ``name`` returns what a
+    binding is called, its description unless given.
     """
     lines = []
     for binding in bindings:
@@ -84,7 +89,7 @@ def describe_bindings(
             continue
         key_list = key_lists.get(binding.id or "")
         keys = help_key_names(",".join(key_list)) if key_list else "-"
-        text = f"  {keys:<14} {binding.description}"
+        text = f"  {keys:<14} {name(binding) if name else binding.description}"
         if binding.tooltip:
             text += f": {binding.tooltip}"
         lines.append(text)
@@ -189,9 +194,20 @@ def help_text(screen: Screen[object]) -> str:
             replacements.setdefault(key, now)
         prose = prose_with_keys(prose, replacements)
     lines = [prose, "", _("Keys on this screen:")]
-    lines.extend(describe_bindings(declared_bindings(screen), screen_keys))
+    # A dialog's keys are named as its footer names them, after its buttons.
+    lines.extend(
+        describe_bindings(
+            declared_bindings(screen),
+            screen_keys,
+            lambda binding: button_description(screen, binding),
+        )
+    )
+    app_bindings = declared_bindings(screen.app)
+    if isinstance(screen, ModalScreen):
+        # While a dialog is open Textual runs only the app's priority bindings.
+        app_bindings = [binding for binding in app_bindings if binding.priority]
     lines.extend(["", _("Keys everywhere:")])
-    lines.extend(describe_bindings(declared_bindings(screen.app), app_keys))
+    lines.extend(describe_bindings(app_bindings, app_keys))
     lines.extend(
         [
             "",

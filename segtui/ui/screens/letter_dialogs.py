@@ -23,6 +23,12 @@ from segtui.ui.worker import run_job
 class LetterPreviewDialog(Dialog):
     """A merged letter as text; arrows and page keys scroll, Escape closes."""
 
+    HELP = _(
+        "The line's letter, merged with the contact's values and shown as plain "
+        "text to read before logging. The arrows, PageUp and PageDown scroll it. "
+        "Esc closes it."
+    )
+
     def __init__(self, title: str, text: str) -> None:
         super().__init__(title)
         self.text = text
@@ -49,6 +55,14 @@ class LetterPreviewDialog(Dialog):
 
 class ExportLetterDialog(FormDialog, FieldNavigation):
     """Write one line's merged letter as a .docx, to edit it in Word."""
+
+    HELP = _(
+        "Write the line's merged letter as a Word file, to edit it for this contact "
+        "only. Folder or file is a folder, where the letter gets the contact's "
+        "name, or a path ending in .docx. An existing file is not replaced. Enter "
+        "or Ctrl+S exports, and m in the worksheet imports the edited file back. "
+        "Esc closes without writing."
+    )
 
     SUBMIT_INPUTS = frozenset({"path"})
 
@@ -104,6 +118,13 @@ class ExportLetterDialog(FormDialog, FieldNavigation):
 
 class ImportLetterDialog(FormDialog, FieldNavigation):
     """Make an edited .docx the line's own letter, or drop the line's own letter."""
+
+    HELP = _(
+        "Give the line its own letter: an edited .docx used instead of the "
+        "template's letter when the segment is logged. Edited .docx is the path of "
+        "the file. Enter or Ctrl+S imports it. F8 drops the line's own letter and "
+        "uses the template's again. Esc closes without changing the line."
+    )
 
     SUBMIT_INPUTS = frozenset({"path"})
 

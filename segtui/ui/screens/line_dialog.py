@@ -59,6 +59,18 @@ class LineDialog(FormDialog, FieldNavigation):
     or the line's own letter.
     """
 
+    HELP = _(
+        "Change one line of the segment. Contact No. gives the line another "
+        "contact. Template, Language and Salesperson choose the interaction "
+        "template, the letter language and the salesperson. Subject and "
+        "Description are recorded on the interaction, Corresp. type says how the "
+        "letter reaches the contact, and Unit cost, Duration and Evaluation are "
+        "recorded with it. Letter names the letter the line uses. The personal "
+        "note is merged into the letter where its template has a place for it.\n\n"
+        "Ctrl+S saves, and a note the letter has no place for gives a warning. "
+        "Esc closes without saving."
+    )
+
     def __init__(self, form: LineForm) -> None:
         line = form.line
         super().__init__(

@@ -27,7 +27,7 @@ from segtui.domain.segment_logging import (
     log_segment,
 )
 from segtui.domain.text import clean_line
-from segtui.i18n import _
+from segtui.i18n import _, ngettext
 from segtui.models import CorrespondenceType, SegmentHeader
 from segtui.ui.screens.dialogs import ConfirmDialog, Dialog
 from segtui.ui.text import display, editable_amount, format_count, read_amount
@@ -56,6 +56,12 @@ RELOAD = "reload"
 
 class FormDialog(Dialog):
     """A dialog that saves with ctrl+s or its first button and shows errors inline."""
+
+    HELP = _(
+        "A form: fill in the fields and press Ctrl+S to save. Tab and Shift+Tab "
+        "move between the fields. A problem is shown below the fields, and the form "
+        "stays open to correct it. Esc closes the form without saving."
+    )
 
     BINDINGS = [Binding("ctrl+s", "save", _("Save"), tooltip=_("Save and close"))]
 
@@ -141,6 +147,15 @@ class FormDialog(Dialog):
 class NewSegmentDialog(FormDialog):
     """Create a segment from a description, and optionally a template and salesperson."""
 
+    HELP = _(
+        "Create a new, empty segment. Description names the segment in lists. "
+        "Template is the interaction template whose letter, cost and other values "
+        "the lines start with, and Salesperson is the one recorded on them. Both "
+        "can be set later in the segment header. Ctrl+S, or Enter in Description, "
+        "creates the segment and opens its worksheet. Esc closes without creating "
+        "anything."
+    )
+
     def __init__(self) -> None:
         super().__init__(_("New segment"))
 
@@ -202,6 +217,13 @@ class NewSegmentDialog(FormDialog):
 class InsertLineDialog(FormDialog):
     """Insert a line for one contact by its number; an error keeps the dialog open."""
 
+    HELP = _(
+        "Add one contact to the segment by its number, as shown in the Contacts "
+        "list. The new line takes its values from the segment header. Ctrl+S or "
+        "Enter inserts the line. A contact number that does not exist keeps the "
+        "dialog open with the problem. Esc closes without inserting."
+    )
+
     def __init__(self, segment_no: str) -> None:
         super().__init__(_("Insert line in segment {no}").format(no=segment_no))
         self.segment_no = segment_no
@@ -248,6 +270,20 @@ CORRESPONDENCE_CHOICES = [
 
 class HeaderDialog(FormDialog):
     """Edit a segment's header, asking once whether the lines should follow."""
+
+    HELP = _(
+        "The values the segment's lines start with and that logging records. "
+        "Description names the segment, and Date is the interaction date, which "
+        "logging needs. Salesperson, Template and Language choose the salesperson, "
+        "the interaction template and the letter language. Subject is the email "
+        "subject and the letter's Subject merge field. Corresp. type is Hard "
+        "Copy, Email or blank (only recorded), and the tick below makes it replace "
+        "each contact's own. Unit cost and Duration are recorded per interaction. "
+        "The last tick sends the Word letter as an email attachment instead of the "
+        "text only.\n\n"
+        "Ctrl+S saves. When lines exist and a changed value is one the lines share, "
+        "a question asks whether the lines take it too. Esc closes without saving."
+    )
 
     def __init__(self, header: SegmentHeader, line_count: int) -> None:
         super().__init__(_("Segment {no}").format(no=header.no))
@@ -409,9 +445,11 @@ class HeaderDialog(FormDialog):
             self.dismiss(None)
             return
         if self.line_count and segmentation.lines_share(changes):
-            question = _("Update the {count} lines with the new values too?").format(
-                count=format_count(self.line_count)
-            )
+            question = ngettext(
+                "Update the line with the new values too?",
+                "Update the {count} lines with the new values too?",
+                self.line_count,
+            ).format(count=format_count(self.line_count))
 
             def answered(answer: bool | None) -> None:
                 # Escape backs out of the question and leaves the form open, unsaved.
@@ -419,7 +457,13 @@ class HeaderDialog(FormDialog):
                     self.save(changes, answer)
 
             self.app.push_screen(
-                ConfirmDialog(_("Update lines"), question, default=True), answered
+                ConfirmDialog(
+                    _("Update lines"),
+                    question,
+                    default=True,
+                    escape_label=_("Back to the form"),
+                ),
+                answered,
             )
         else:
             self.save(changes, False)
@@ -449,6 +493,20 @@ class HeaderDialog(FormDialog):
 class LogDialog(FormDialog):
     """Ask how to log a segment, then log it and show the progress of the letters."""
 
+    HELP = _(
+        "Log the segment: one interaction log entry per line, saved all at once, "
+        "then the letters. Deliver sends the emails and marks the printed letters "
+        "as sent, and without it the letters are only written. Create a follow-up "
+        "segment makes a new segment with the same contacts. Output folder is "
+        "where the Word letters and the print file go. The PDF tick also converts "
+        "the print files with LibreOffice.\n\n"
+        "Ctrl+S starts. Until the entries are saved, Esc (Cancel) rolls the whole "
+        "log back and the segment stays as it was. Once the letters are being "
+        "written, the button reads Stop letters. Esc then stops the letters not "
+        "started yet, the entries stay, and the rest can be sent again from the "
+        "logged segment."
+    )
+
     def __init__(self, segment_no: str, line_count: int) -> None:
         super().__init__(
             _("Log segment {no} ({count} lines)").format(
@@ -458,6 +516,9 @@ class LogDialog(FormDialog):
         self.segment_no = segment_no
         self.cancel_event = threading.Event()
         self.running = False
+        # True once the entries are committed and the letters are being written,
+        # when Escape only stops the letters.
+        self.entries_saved = False
 
     def compose_body(self) -> ComposeResult:
         yield form_row(
@@ -511,7 +572,7 @@ class LogDialog(FormDialog):
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        if self.running:
+        if self.running or self.entries_saved:
             return
         options = LogOptions(
             deliver=self.query_one("#deliver", Checkbox).value,
@@ -530,9 +591,10 @@ class LogDialog(FormDialog):
         progress_bar = self.query_one("#progress", ProgressBar)
         progress_bar.display = True
         self.query_one("#save", Button).disabled = True
+        self.refresh_bindings()
 
         def progress(done: int, total: int) -> None:
-            self.app.call_from_thread(progress_bar.update, total=total, progress=done)
+            self.app.call_from_thread(self.show_progress, done, total)
 
         run_job(
             self,
@@ -542,6 +604,22 @@ class LogDialog(FormDialog):
             self.done,
             on_error=self.failed,
         )
+
+    def show_progress(self, done: int, total: int) -> None:
+        """Move the bar, and at the first letters tell that Esc now only stops them.
+
+        log_segment reports progress only for the letters, which it writes after
+        the entries are committed.
+        NOTE: the first report comes once the first batch of letters is handed to
+        the writers, or written when there is no process pool. For that short
+        while after the commit the button still reads Cancel, and Esc there shows
+        the message that covers both cases.
+        """
+        self.query_one("#progress", ProgressBar).update(total=total, progress=done)
+        if self.entries_saved:
+            return
+        self.entries_saved = True
+        self.relabel_cancel(_("Stop letters (Esc)"))
 
     def done(self, result: LogResult) -> None:
         self.running = False
@@ -555,15 +633,46 @@ class LogDialog(FormDialog):
             self.app.notify(str(error), markup=False)
             self.dismiss(None)
             return
-        self.query_one("#save", Button).disabled = False
-        self.query_one("#progress", ProgressBar).display = False
+        if self.entries_saved:
+            # The segment is logged already, so only closing is left.
+            self.relabel_cancel(_("Close (Esc)"))
+        else:
+            self.query_one("#save", Button).disabled = False
+            self.query_one("#progress", ProgressBar).display = False
+        self.refresh_bindings()
         self.report(error)
+
+    def relabel_cancel(self, label: str) -> None:
+        """Name what Esc does now on the Cancel button and, after it, in the footer."""
+        button = self.query_one("#cancel", Button)
+        button.label = label
+        # Textual 8.2.8 does not lay a button out again when its label changes, so
+        # a longer label would be cut at the old width.
+        button.refresh(layout=True)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Ctrl+S shows dimmed while a log runs or after one was saved, because it
+        # does nothing then.
+        if action == "save" and (self.running or self.entries_saved):
+            return None
+        return super().check_action(action, parameters)
 
     @on(Button.Pressed, "#cancel")
     def cancel_pressed(self) -> None:
         self.action_cancel()
 
     def action_cancel(self) -> None:
+        if self.running and self.entries_saved:
+            self.cancel_event.set()
+            self.notify(
+                _(
+                    "Stopping the letters after those in progress. The entries stay "
+                    "saved, and the letters not written can be sent again later."
+                ),
+                markup=False,
+            )
+            return
         if self.running:
             # Before the entries are saved a cancel undoes the whole log. After
             # that it stops the letters not started yet, which can be delivered

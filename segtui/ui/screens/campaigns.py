@@ -24,6 +24,19 @@ from segtui.ui.worker import run_job
 class CampaignDialog(FormDialog, FieldNavigation):
     """Create a campaign or change one."""
 
+    HELP = _(
+        "A campaign that interactions, segments and templates can belong to. No. "
+        "is typed once, when the campaign is created: up to 20 letters, digits or "
+        "- _ . / + #, saved in capitals. Description names it, and its first 100 "
+        "characters are kept. Starting date and Ending date take a date in the "
+        "form the field shows, or stay blank, and the ending date cannot be "
+        "before the starting date. Salesperson is the one responsible. Status is "
+        "a word such as PLANNED, ACTIVE or DONE, or any other text: it is saved in "
+        "capitals, and its first 20 characters are kept.\n\n"
+        "Ctrl+S saves. A number that exists already keeps the dialog open with the "
+        "problem. Esc closes without saving."
+    )
+
     def __init__(
         self, row: campaigns.CampaignRow | None, salespeople: list[tuple[str, str]]
     ) -> None:

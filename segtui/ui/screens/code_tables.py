@@ -26,6 +26,16 @@ SETUP_ACTIONS = frozenset({"new", "edit", "delete"})
 class CodeDialog(FormDialog, FieldNavigation):
     """Create a code or change its description; ``save`` runs in a worker."""
 
+    HELP = _(
+        "A code and what it means: a mailing group, an industry group, a business "
+        "relation, a job responsibility, a territory, a profile questionnaire, a "
+        "question or an answer. Code is typed once, when the code is created: up "
+        "to 20 letters, digits or - _ . / + #, saved in capitals. Description, "
+        "or Name in some tables, says what the code stands for in lists and pick "
+        "lists. Enter in that field or Ctrl+S saves, and a problem keeps the "
+        "dialog open. Esc closes without saving."
+    )
+
     SUBMIT_INPUTS = frozenset({"text"})
 
     def __init__(

@@ -367,6 +367,20 @@ class InteractionHistoryScreen(ListScreen):
 class EntryFilterDialog(FormDialog, FieldNavigation):
     """Filters on interaction log entries, in the criteria expression syntax."""
 
+    HELP = _(
+        "Show only the interaction log entries that match. Each field takes a "
+        "filter expression, as in the criteria: a value such as CT000001, A|B for "
+        "A or B, 2026-01-01..2026-06-30 for a range, <>X for all but X, *text* "
+        "with wildcards and '' for blank. An entry is shown when it matches every "
+        "field that is filled in, and a blank field does not filter. Canceled "
+        "takes yes or no, and Delivery status takes pending, sent, failed or not "
+        "delivered.\n\n"
+        "Ctrl+S filters the list, its chart and its totals. An expression that "
+        "does not fit its field keeps the dialog open with the problem. With every "
+        "field blank, Ctrl+S shows all entries again. Esc closes without changing "
+        "the filters."
+    )
+
     def __init__(self, filters: EntryFilters) -> None:
         super().__init__(_("Filter interaction log entries"))
         self.filters = filters

@@ -24,6 +24,14 @@ class GoToDialog(Dialog):
     Typing the start of an area's name moves to it.
     """
 
+    HELP = _(
+        "Every area of segtui in one list: segments, contacts, campaigns, "
+        "interaction templates and setup. Move with the arrows, or type the first "
+        "letters of an area's name to jump to it. Enter opens the highlighted "
+        "area over the segment list and closes the screens opened before. Ctrl+G "
+        "or F6 opens this menu. Esc closes it and stays where you were."
+    )
+
     def __init__(self) -> None:
         super().__init__(_("Go to"))
         self.areas = all_areas()
@@ -43,6 +51,12 @@ class GoToDialog(Dialog):
 
     def on_mount(self) -> None:
         self.query_one("#areas", OptionList).focus()
+
+    def enter_label(self) -> str | None:
+        # Enter in the list opens the highlighted area.
+        if super().enter_label() is None:
+            return None
+        return _("Open")
 
     def on_key(self, event: events.Key) -> None:
         """Move to the first area whose name starts with the letters typed.

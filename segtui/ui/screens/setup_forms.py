@@ -91,6 +91,26 @@ class SetupCardDialog(FormDialog, FieldNavigation):
     changed values and the acting user, and returns the saved values.
     """
 
+    HELP = _(
+        "One record of a setup table: a salesperson, a language, an interaction "
+        "group or an interaction template. Code is typed once, when the record is "
+        "created: up to 20 characters, 10 for a language, without spaces, saved "
+        "in capitals. A pick list offers the values allowed, a tick is yes or no, "
+        "and an amount is written as the interface shows numbers, 0 for none. "
+        "An email address reads name@example.com, and a locale such as de_DE or "
+        "en_GB sets how letters in that language write dates and amounts. The "
+        "Name of salespeople and languages, Locale and a template's Group are "
+        "required.\n\n"
+        "On a template card, Corresp. type is used for contacts without their own "
+        "correspondence type, and Ign. contact type uses it for every contact. "
+        "Unit cost and Duration (min) are recorded on each interaction, and the "
+        "campaign ticks mark the interactions as targets or responses of the "
+        "campaign in Campaign No.\n\n"
+        "Ctrl+S saves, and a problem names its field and keeps the card open. "
+        "Users who are not administrators see the card without a Save button. "
+        "Esc closes without saving."
+    )
+
     DEFAULT_CSS = """
     SetupCardDialog .form-row Checkbox {
         width: 1fr;

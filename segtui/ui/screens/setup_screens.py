@@ -218,6 +218,21 @@ class InteractionGroupListScreen(SetupListScreen):
 class SalutationCardDialog(SetupCardDialog):
     """A salutation with its formal and informal greeting in every language."""
 
+    HELP = _(
+        "A salutation and the greetings that letters open with. Code is typed "
+        "once, when the salutation is created: up to 10 characters without spaces, "
+        "saved in capitals. Description names it in lists. Below them are a formal "
+        "and an informal greeting for each language, such as 'Dear Mr {surname},'. "
+        "The placeholders {first_name}, {middle_name}, {surname}, {name}, "
+        "{job_title} and {company_name} take the contact's values. A blank "
+        "greeting makes letters in that language use a general one, such as 'Dear "
+        "Sir or Madam,'.\n\n"
+        "Ctrl+S saves the salutation and its greetings together, and an unknown "
+        "placeholder keeps the card open with the problem. Users who are not "
+        "administrators see the card without a Save button. Esc closes without "
+        "saving."
+    )
+
     def __init__(
         self,
         table: SetupTable,
@@ -325,6 +340,22 @@ class SalutationListScreen(SetupListScreen):
 class SmtpSettingsDialog(FormDialog, FieldNavigation):
     """The SMTP server settings. The password is never stored: it comes from
     SEGTUI_SMTP_PASSWORD or the password file named here."""
+
+    HELP = _(
+        "The SMTP server that email letters are sent through. SMTP server is a "
+        "host name or IP address, and with none set every email fails to send. "
+        "Port is a number from 1 to 65535, and blank takes the usual port of the "
+        "security: 25 for None, 587 for STARTTLS, 465 for TLS. Login name is the "
+        "account to log in with, blank for none. Sender address is the From "
+        "address, as name@example.com or Name <name@example.com>, and blank uses "
+        "the salesperson's email address, else the login name. Password file "
+        "names a file whose first line is the password, and without one the "
+        "password comes from SEGTUI_SMTP_PASSWORD. Extra CA file is a PEM file of "
+        "certificate authorities to trust besides the system's. A field that a "
+        "SEGTUI_SMTP_* environment variable sets cannot be changed here.\n\n"
+        "Ctrl+S saves, and a field left blank leaves its setting unset. Esc closes "
+        "without saving."
+    )
 
     FIELDS = (
         ("host", lambda: _("SMTP server")),

@@ -437,6 +437,15 @@ class TemplateLanguagesScreen(SetupScreen, TableScreen):
 class SubjectDialog(FormDialog, FieldNavigation):
     """Set the subject of a template language; a new language is added by saving."""
 
+    HELP = _(
+        "The subject of the template in this language, up to 250 characters. "
+        "Lines that use the template in this language take it as their subject "
+        "when the segment header has none: the email subject and the letter's "
+        "Subject merge field. Enter or Ctrl+S saves, and adds the language to the "
+        "template if it is new. Esc closes without saving, and a new language is "
+        "then not added."
+    )
+
     SUBMIT_INPUTS = frozenset({"subject"})
 
     def __init__(self, template_code: str, language: str, subject: str) -> None:
@@ -486,6 +495,19 @@ class SubjectDialog(FormDialog, FieldNavigation):
 
 class ImportTemplateDialog(FormDialog, FieldNavigation):
     """Import a Word file by its path as a template's attachment in one language."""
+
+    HELP = _(
+        "Import a Word file (.docx) as the template's letter in one language. "
+        "Language is the language the file is for, and the template gets that "
+        "language if it lacks it. File (.docx) is the path of the file: ~ is your "
+        "home folder, and a relative path starts in the working folder. A file "
+        "that does not open as a Word document is rejected.\n\n"
+        "Enter or Ctrl+S imports. The file replaces the language's previous one, "
+        "which stays only for the interactions logged with it. Merge field "
+        "mappings of fields the new file still has are kept. A list of the file's "
+        "merge fields follows, and a field that matches nothing stops logging "
+        "until it is mapped. Esc closes without importing."
+    )
 
     SUBMIT_INPUTS = frozenset({"path"})
 
@@ -550,6 +572,14 @@ class ImportTemplateDialog(FormDialog, FieldNavigation):
 
 class ExportTemplateDialog(FormDialog, FieldNavigation):
     """Write a template language's Word file to a path, to edit it in Word."""
+
+    HELP = _(
+        "Write the template's Word file in this language to a file, to edit it in "
+        "Word and import it again with i. Save as is the path of the new file, at "
+        "first the file's name in the working folder. A folder gets the file "
+        "under its own name, and ~ is your home folder. An existing file is not "
+        "replaced. Enter or Ctrl+S writes the file. Esc closes without writing."
+    )
 
     SUBMIT_INPUTS = frozenset({"path"})
 

@@ -502,7 +502,7 @@ def test_version_9_history_migrates(tmp_path: Path):
     stored = list(SegmentHistory.select().order_by(SegmentHistory.line_no).dicts())
 
     try:
-        assert migrate(database) == [10]
+        assert migrate(database, target=10) == [10]
         migrated = list(
             SegmentHistory.select().order_by(SegmentHistory.line_no).dicts()
         )

@@ -259,47 +259,60 @@ def title_problems(screen: Screen[Any]) -> list[str]:
 
 
 async def check_fits(
-    app: Any, route: str, size: tuple[int, int], base_screen: type[Any]
+    app: Any, route: str, sizes: list[tuple[int, int]], base_screen: type[Any]
 ) -> None:
-    """Open ``route`` in ``app`` at ``size`` and check that nothing is cut off."""
-    async with app.run_test(size=size) as pilot:
+    """Open ``route`` in ``app`` and check that nothing is cut off at each size.
+
+    The app starts at the first size and is resized to each next one, as a user
+    resizes a terminal, which saves starting it again.
+    """
+    first, *others = sizes
+    async with app.run_test(size=first) as pilot:
         await settle(pilot)
         start = app.screen
         await ROUTES[route](pilot)
         screen = app.screen
         assert screen is not start or route == "segment_list", "nothing opened"
-
-        assert await cut_off_widgets(pilot) == []
-        assert title_problems(screen) == []
-        # A table wider than the screen hides its last columns behind a scrollbar
-        # that costs a row, and a keyboard user scrolls sideways blind.
-        wide = [
-            str(table)
-            for table in screen.query(DataTable)
-            if table.show_horizontal_scrollbar
-        ]
-        assert wide == [], "tables scroll sideways"
-
-        if isinstance(screen, base_screen):
-            assert screen.query(Footer), "the screen has no footer"
-            line = footer_line(screen)
-            expected = expected_footer_texts(screen)
-            missing = [text for text in expected if text not in line]
-            assert missing == [], f"cut off the footer {line!r}"
-            built = built_footer_texts(screen)
-            assert [text for text in built if text not in line] == [], line
-            assert abbreviations(line) == [], line
-            assert any(text.lower().startswith("f1 ") for text in expected), expected
-            assert any(text.endswith(" " + _("Go to")) for text in expected), expected
-            assert wide_only_problems(screen) == []
+        await check_screen_fits(pilot, base_screen)
+        for size in others:
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+            assert app.screen is screen
+            await check_screen_fits(pilot, base_screen)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+async def check_screen_fits(pilot: Pilot[Any], base_screen: type[Any]) -> None:
+    """Check that nothing on the current screen is cut off at the terminal's size."""
+    screen = pilot.app.screen
+    size = pilot.app.size
+    assert await cut_off_widgets(pilot) == [], size
+    assert title_problems(screen) == [], size
+    # A table wider than the screen hides its last columns behind a scrollbar
+    # that costs a row, and a keyboard user scrolls sideways blind.
+    wide = [
+        str(table)
+        for table in screen.query(DataTable)
+        if table.show_horizontal_scrollbar
+    ]
+    assert wide == [], f"tables scroll sideways at {size}"
+
+    if isinstance(screen, base_screen):
+        assert screen.query(Footer), "the screen has no footer"
+        line = footer_line(screen)
+        expected = expected_footer_texts(screen)
+        missing = [text for text in expected if text not in line]
+        assert missing == [], f"cut off the footer {line!r}"
+        built = built_footer_texts(screen)
+        assert [text for text in built if text not in line] == [], line
+        assert abbreviations(line) == [], line
+        assert any(text.lower().startswith("f1 ") for text in expected), expected
+        assert any(text.endswith(" " + _("Go to")) for text in expected), expected
+        assert wide_only_problems(screen) == []
+
+
 @pytest.mark.parametrize("route", list(ROUTES))
-async def test_screen_fits_terminal(
-    screens_world: World, route: str, size: tuple[int, int]
-) -> None:
-    await check_fits(SegtuiApp(user="tester"), route, size, BaseScreen)
+async def test_screen_fits_terminal(screens_world: World, route: str) -> None:
+    await check_fits(SegtuiApp(user="tester"), route, SIZES, BaseScreen)
 
 
 @pytest.mark.parametrize("route", list(ROUTES))
@@ -311,7 +324,7 @@ async def test_german_screen_fits(screens_world: World, route: str) -> None:
     with ui_in_language("de") as app_module:
         base_screen = sys.modules["segtui.ui.screens.base"].BaseScreen
         await check_fits(
-            app_module.SegtuiApp(user="tester"), route, (80, 24), base_screen
+            app_module.SegtuiApp(user="tester"), route, [(80, 24)], base_screen
         )
 
 
@@ -480,22 +493,29 @@ def whole_footer_problems(screen: Screen[Any]) -> list[str]:
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
-@pytest.mark.parametrize("size", FOOTER_SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
 @pytest.mark.parametrize("route", list(FOOTER_ROUTES))
 async def test_footer_drawn_whole(
-    screens_world: World, route: str, size: tuple[int, int], language: str
+    screens_world: World, route: str, language: str
 ) -> None:
     """The drawn footer shows each key it is built with whole, in both languages,
-    and leaves out only keys that F1 help and the palette list."""
+    and leaves out only keys that F1 help and the palette list.
+
+    The app starts at the first of FOOTER_SIZES and is resized to the others.
+    """
     from tests.test_snapshots import ui_in_language
 
+    first, *others = FOOTER_SIZES
     with ui_in_language(language) as app_module:
         base_screen = sys.modules["segtui.ui.screens.base"].BaseScreen
         app = app_module.SegtuiApp(user="tester")
-        async with app.run_test(size=size) as pilot:
+        async with app.run_test(size=first) as pilot:
             await settle(pilot)
             await FOOTER_ROUTES[route](pilot)
             screen = app.screen
             if not isinstance(screen, base_screen):
-                pytest.skip("dialogs have no footer")
-            assert whole_footer_problems(screen) == []
+                pytest.skip("tests/test_dialog_keys.py checks the footers of dialogs")
+            assert whole_footer_problems(screen) == [], first
+            for size in others:
+                await pilot.resize_terminal(*size)
+                await settle(pilot)
+                assert whole_footer_problems(screen) == [], size

@@ -8,7 +8,10 @@ emptied before each test.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
 from functools import cache
 from pathlib import Path
@@ -34,6 +37,22 @@ def sqlite_url(path: Path) -> str:
 
 
 @cache
+def empty_sqlite_file() -> Path:
+    """Create this process's empty SQLite database with the current schema.
+
+    Each test gets a copy, which takes a millisecond where creating the schema
+    takes about forty.
+    """
+    folder = tempfile.mkdtemp(prefix="segtui-empty-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = Path(folder) / "empty.sqlite3"
+    open_database(sqlite_url(path)).close()
+    # Closing the last connection checkpoints the write-ahead log into the file.
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
+@cache
 def worker_database_url() -> str:
     """Create this worker's database on the PostgreSQL server and return its URL."""
     import psycopg
@@ -54,9 +73,10 @@ def fresh_database_url(folder: Path) -> str:
     every table emptied and every sequence reset.
     """
     if not POSTGRES:
-        url = sqlite_url(folder / f"segtui-{uuid.uuid4().hex[:8]}.sqlite3")
-        open_database(url).close()
-        return url
+        path = folder / f"segtui-{uuid.uuid4().hex[:8]}.sqlite3"
+        shutil.copyfile(empty_sqlite_file(), path)
+        path.chmod(0o660)
+        return sqlite_url(path)
     url = worker_database_url()
     # A test may have written a newer schema version; it would stop the next one.
     database = create_database(url)

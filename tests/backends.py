@@ -74,6 +74,7 @@ def fresh_database_url(folder: Path) -> str:
     """
     if not POSTGRES:
         path = folder / f"segtui-{uuid.uuid4().hex[:8]}.sqlite3"
+        folder.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(empty_sqlite_file(), path)
         path.chmod(0o660)
         return sqlite_url(path)

@@ -188,3 +188,50 @@ def test_resend_rewrites_deleted_letter(world, tmp_path: Path) -> None:
     assert [entry.document_path for entry in entries()] == [str(deleted), str(kept)]
     assert {entry.delivery_status for entry in entries()} == {"sent"}
     assert count_to_resend(logged_no) == 0
+
+
+def test_second_resend_rejected_while_first_runs(
+    world, tmp_path: Path, monkeypatch
+) -> None:
+    """A second Send again of the same logged segment waits for the first to end.
+
+    Two runs at once wrote each letter twice and the second replaced the first's
+    print file.
+    """
+    no = letter_segment({"contact": {"no": "CO1P1|IND1"}})
+    result = log_segment(
+        no,
+        LogOptions(deliver=False, output_folder=tmp_path / "letters"),
+        user=TEST_USER,
+    )
+    logged_no = result.logged_segment_no
+    for entry in entries():
+        Path(entry.document_path).unlink()
+    inside = threading.Event()
+    release = threading.Event()
+    deliver = delivery.deliver_logged_segment
+
+    def slow_deliver(*args, **kwargs):
+        inside.set()
+        assert release.wait(10)
+        return deliver(*args, **kwargs)
+
+    monkeypatch.setattr(delivery, "deliver_logged_segment", slow_deliver)
+    reports = []
+    first = threading.Thread(
+        target=lambda: reports.append(resend_logged_segment(logged_no, user=TEST_USER))
+    )
+    first.start()
+    try:
+        assert inside.wait(10)
+        assert delivery.resending(logged_no)
+        with pytest.raises(delivery.InvalidValueError) as refused:
+            resend_logged_segment(logged_no, user=TEST_USER)
+        assert f"logged segment {logged_no}" in refused.value.message
+        assert "wait until that run ends" in refused.value.message
+    finally:
+        release.set()
+        first.join(10)
+    assert len(reports[0].letters) == 2
+    assert not delivery.resending(logged_no)
+    assert count_to_resend(logged_no) == 0

@@ -10,6 +10,7 @@ import pytest
 from docx import Document
 from textual.app import App
 
+from segtui.domain import delivery
 from segtui.ui.app import SegtuiApp
 from segtui.ui.handover import hand_over_file
 from segtui.ui.screens.logged import LoggedSegmentScreen
@@ -122,3 +123,20 @@ async def test_saved_letter_downloads_in_browser(
         letter = Document(io.BytesIO(sent[0]["content"]))
         text = "\n".join(paragraph.text for paragraph in letter.paragraphs)
         assert first.contact_name in text
+
+
+@pytest.mark.parametrize("key", ["s", "e"])
+async def test_send_refused_while_sending(world, tmp_path: Path, key: str) -> None:
+    """Send again and Send entries tell the user while the letters are being sent."""
+    logged_no = log_world_segment(tmp_path / "letters")
+    app = SegtuiApp(user=TEST_USER)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.push_screen(LoggedSegmentScreen(logged_no))
+        await settle(pilot)
+        with delivery._resending(logged_no):
+            await pilot.press(key)
+            await settle(pilot)
+        assert isinstance(app.screen, LoggedSegmentScreen)
+        assert any(
+            "being sent again already" in text for text in notification_texts(app)
+        )

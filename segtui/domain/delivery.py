@@ -20,6 +20,7 @@ import smtplib
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -573,23 +574,55 @@ def resend_logged_segment(
     again".
     """
     require(user, Permission.MARKETING, _("send letters"))
-    if entry_nos is not None:
-        entry_nos = _check_resend_entries(logged_segment_no, entry_nos)
-    target = folder or letters_folder(logged_segment_no)
-    if entry_nos is None and not failed_only:
-        _forget_missing_letters(logged_segment_no)
-    only = resend_condition(failed_only, entry_nos)
-    if entry_nos is not None:
-        _mark_pending(logged_segment_no, entry_nos)
-    return deliver_logged_segment(
-        logged_segment_no,
-        target,
-        progress=progress,
-        cancel=cancel,
-        only=only,
-        print_file_title=_("Letters sent again"),
-        pdf=pdf,
-    )
+    with _resending(logged_segment_no):
+        if entry_nos is not None:
+            entry_nos = _check_resend_entries(logged_segment_no, entry_nos)
+        target = folder or letters_folder(logged_segment_no)
+        if entry_nos is None and not failed_only:
+            _forget_missing_letters(logged_segment_no)
+        only = resend_condition(failed_only, entry_nos)
+        if entry_nos is not None:
+            _mark_pending(logged_segment_no, entry_nos)
+        return deliver_logged_segment(
+            logged_segment_no,
+            target,
+            progress=progress,
+            cancel=cancel,
+            only=only,
+            print_file_title=_("Letters sent again"),
+            pdf=pdf,
+        )
+
+
+# The logged segments whose letters this process is sending again. A second run
+# beside the first would write the same letters twice and replace its print file.
+_RESENDING: set[int] = set()
+_RESENDING_LOCK = threading.Lock()
+
+
+def resending(logged_segment_no: int) -> bool:
+    """Tell whether this process is sending the logged segment's letters again."""
+    with _RESENDING_LOCK:
+        return logged_segment_no in _RESENDING
+
+
+@contextmanager
+def _resending(logged_segment_no: int) -> Iterator[None]:
+    """Mark the logged segment as being sent again, or raise if it is already."""
+    with _RESENDING_LOCK:
+        if logged_segment_no in _RESENDING:
+            raise InvalidValueError(
+                _(
+                    "The letters of logged segment {no} are being sent again "
+                    "already; wait until that run ends."
+                ).format(no=logged_segment_no)
+            )
+        _RESENDING.add(logged_segment_no)
+    try:
+        yield
+    finally:
+        with _RESENDING_LOCK:
+            _RESENDING.discard(logged_segment_no)
 
 
 def _check_resend_entries(

@@ -585,8 +585,23 @@ class LoggedSegmentScreen(ListScreen):
         if entry is not None:
             toggle_entry_canceled(self, entry, self.action_refresh)
 
+    def refuse_second_send(self) -> bool:
+        """Tell the user and return True while this segment's letters are being sent."""
+        if not delivery.resending(self.entry_no):
+            return False
+        self.notify(
+            _(
+                "The letters of this logged segment are being sent again already; "
+                "wait until that run ends."
+            ),
+            markup=False,
+        )
+        return True
+
     def action_send_again(self) -> None:
         entry_no = self.entry_no
+        if self.refuse_second_send():
+            return
 
         def start(yes: bool | None) -> None:
             if not yes:
@@ -632,6 +647,8 @@ class LoggedSegmentScreen(ListScreen):
 
     def action_send_entries(self) -> None:
         """Ask, then write and deliver the marked entries, or the selected one."""
+        if self.refuse_second_send():
+            return
         if self.marked:
             chosen = sorted(self.marked)
         else:

@@ -34,7 +34,7 @@ from tests.conftest import TEST_USER
 from tests.test_dialog_frames import DIALOGS
 from tests.test_layout import footer_line
 from tests.test_tui_screens import make_segment, open_first_segment
-from tests.tui_helpers import settle, type_text
+from tests.tui_helpers import open_screen, press_settled, settle, type_text
 
 # Every dialog that segtui opens gives its own help. FormDialog is left out because
 # it is only the base class of the forms and is never opened itself.
@@ -90,14 +90,12 @@ async def help_keeps_typed_value(
     await type_text(pilot, typed)
     value = field_input.value
     assert typed in value
-    await pilot.press("f1")
-    await settle(pilot)
+    await press_settled(pilot, "f1")
     help_screen = pilot.app.screen
     assert isinstance(help_screen, HelpScreen)
     assert dialog_class.HELP in help_screen.text
     assert dialog.dialog_title in help_screen.help_title
-    await pilot.press("escape")
-    await settle(pilot)
+    await press_settled(pilot, "escape")
     assert pilot.app.screen is dialog
     assert field_input.value == value
 
@@ -112,52 +110,37 @@ async def test_f1_in_segment_dialogs(world) -> None:
             ("e", HeaderDialog, "description", " typed"),
         ]
         for key, dialog_class, field, typed in cases:
-            await pilot.press(key)
-            await settle(pilot)
+            await press_settled(pilot, key)
             await help_keeps_typed_value(pilot, dialog_class, field, typed)
-            await pilot.press("escape")
-            await settle(pilot)
+            await press_settled(pilot, "escape")
     assert LoggedSegment.select().count() == 0
 
 
 async def test_f1_in_new_contact(world) -> None:
     async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        pilot.app.push_screen(ContactListScreen())
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await open_screen(pilot, ContactListScreen())
+        await press_settled(pilot, "n")
         await help_keeps_typed_value(pilot, ContactDialog, "name", "Neu")
 
 
 async def test_f1_in_setup_and_filter_dialogs(world) -> None:
     async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        pilot.app.push_screen(InteractionHistoryScreen())
-        await settle(pilot)
-        await pilot.press("f")
-        await settle(pilot)
+        await open_screen(pilot, InteractionHistoryScreen())
+        await press_settled(pilot, "f")
         await help_keeps_typed_value(pilot, EntryFilterDialog, "filter-contact", "CT1")
         await pilot.press("escape")
-        await settle(pilot)
-        pilot.app.push_screen(CampaignListScreen())
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await open_screen(pilot, CampaignListScreen())
+        await press_settled(pilot, "n")
         await help_keeps_typed_value(pilot, CampaignDialog, "description", "Spring")
-        await pilot.press("escape")
-        await settle(pilot)
-        await pilot.press("ctrl+g")
-        await settle(pilot)
+        await press_settled(pilot, "escape")
+        await press_settled(pilot, "ctrl+g")
         menu = pilot.app.screen
         assert isinstance(menu, GoToDialog)
-        await pilot.press("f1")
-        await settle(pilot)
+        await press_settled(pilot, "f1")
         help_screen = pilot.app.screen
         assert isinstance(help_screen, HelpScreen)
         assert GoToDialog.HELP in help_screen.text
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_settled(pilot, "escape")
         assert pilot.app.screen is menu
     assert Campaign.select().count() == 0
 
@@ -165,17 +148,14 @@ async def test_f1_in_setup_and_filter_dialogs(world) -> None:
 async def test_list_dialogs_name_enter(world) -> None:
     async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+g")
-        await settle(pilot)
+        await press_settled(pilot, "ctrl+g")
         assert isinstance(pilot.app.screen, GoToDialog)
         # Enter in the Go to menu opens the highlighted area.
         line = footer_line(pilot.app.screen)
         assert "⏎ Open" in line
         assert "Select" not in line
         await pilot.press("escape")
-        await settle(pilot)
-        pilot.app.push_screen(ChoiceDialog("Sort by", [("no", "No."), ("x", "X")]))
-        await settle(pilot)
+        await open_screen(pilot, ChoiceDialog("Sort by", [("no", "No."), ("x", "X")]))
         assert "⏎ Select" in footer_line(pilot.app.screen)
         # With the focus on the Cancel button Enter presses it, and the footer
         # does not claim that Enter selects.
@@ -192,40 +172,31 @@ async def test_question_names_what_esc_answers(world) -> None:
     make_segment()
     async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("d")
-        await settle(pilot)
+        await press_settled(pilot, "d")
         question = pilot.app.screen
         assert isinstance(question, ConfirmDialog)
         line = footer_line(question)
         assert "Esc No" in line
         assert "Cancel" not in line
-        await pilot.press("f1")
-        await settle(pilot)
+        await press_settled(pilot, "f1")
         help_screen = pilot.app.screen
         assert isinstance(help_screen, HelpScreen)
         assert "  Esc            No: " in help_screen.text
         assert "Cancel" not in help_screen.text
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_settled(pilot, "escape")
         assert pilot.app.screen is question
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_settled(pilot, "escape")
         # The header's question: "no" saves without the lines, so Esc is not "no".
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        await pilot.press("tab", "tab", "enter")
-        await settle(pilot)
+        await press_settled(pilot, "enter")
+        await press_settled(pilot, "e")
+        await press_settled(pilot, "tab", "tab", "enter")
         await pilot.press("down", "enter")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_settled(pilot, "ctrl+s")
         question = pilot.app.screen
         assert isinstance(question, ConfirmDialog)
         line = footer_line(question)
         assert "Esc Back to the form" in line
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_settled(pilot, "escape")
         assert isinstance(pilot.app.screen, HeaderDialog)
 
 
@@ -260,8 +231,7 @@ async def test_log_esc_relabeled_after_commit(
     monkeypatch.setattr(segment_logging, "deliver_logged_segment", slow_delivery)
     async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
         await open_first_segment(pilot)
-        await pilot.press("l")
-        await settle(pilot)
+        await press_settled(pilot, "l")
         dialog = pilot.app.screen
         assert isinstance(dialog, LogDialog)
         cancel = dialog.query_one("#cancel", Button)

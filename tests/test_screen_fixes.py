@@ -40,15 +40,9 @@ from tests.builders import World
 from tests.conftest import TEST_USER
 from tests.test_scale_screens import add_contacts
 from tests.test_state_words import screen_lines
-from tests.tui_helpers import settle, table_rows
+from tests.tui_helpers import open_screen, press_settled, settle, table_rows
 
 SIZE = (80, 24)
-
-
-async def open_screen(pilot: Pilot[Any], screen: Screen[Any]) -> None:
-    await settle(pilot)
-    pilot.app.push_screen(screen)
-    await settle(pilot)
 
 
 # The criteria list shows each action on one line, cut with TRUNCATION_MARK.
@@ -138,8 +132,7 @@ async def test_list_reloads_on_f5(world: World, name: str) -> None:
         await open_screen(pilot, make_screen())
         code = change()
         assert code not in {row[0] for row in table_rows(pilot, table)}
-        await pilot.press("f5")
-        await settle(pilot)
+        await press_settled(pilot, "f5")
         assert code in {row[0] for row in table_rows(pilot, table)}
 
 
@@ -205,12 +198,10 @@ async def test_go_back_cursor_to_nearest(world: World) -> None:
     async with SegtuiApp(user=TEST_USER).run_test(size=SIZE) as pilot:
         await open_screen(pilot, WorksheetScreen(no))
         table = pilot.app.screen.query_one("#lines", WindowTable)
-        await pilot.press("end")
-        await settle(pilot)
+        await press_settled(pilot, "end")
         assert cursor_contact(table) == f"BIG{CONTACTS:05d}"
 
-        await pilot.press("b")
-        await settle(pilot)
+        await press_settled(pilot, "b")
         await pilot.press("y")
         await settle(pilot, rounds=5)
         assert table.total == FIRST_ACTION

@@ -6,6 +6,7 @@ import contextlib
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import DataTable
 from textual.worker import WorkerCancelled
 
@@ -21,6 +22,19 @@ async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
         with contextlib.suppress(WorkerCancelled):
             await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def press_settled(pilot: Pilot[Any], *keys: str) -> None:
+    """Press keys, then wait until their jobs are done and shown."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+async def open_screen(pilot: Pilot[Any], screen: Screen[Any]) -> None:
+    """Open ``screen`` over the current one once the app is idle, and let it load."""
+    await settle(pilot)
+    pilot.app.push_screen(screen)
+    await settle(pilot)
 
 
 async def type_text(pilot: Pilot[Any], text: str) -> None:

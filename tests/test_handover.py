@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import io
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from docx import Document
 from textual.app import App
+from textual.widgets import ProgressBar
 
 from segtui.domain import delivery
 from segtui.ui.app import SegtuiApp
 from segtui.ui.handover import hand_over_file
 from segtui.ui.screens.logged import LoggedSegmentScreen
+from segtui.ui.screens.send_dialog import SendAgainDialog
 from tests.conftest import TEST_USER
 from tests.test_cancel_logged import entries_of, log_world_segment
 from tests.tui_helpers import settle
@@ -140,3 +143,42 @@ async def test_send_refused_while_sending(world, tmp_path: Path, key: str) -> No
         assert any(
             "being sent again already" in text for text in notification_texts(app)
         )
+
+
+async def test_send_again_shows_progress_and_stops(
+    world, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Send again runs in a dialog with a progress bar, and Esc there stops it."""
+    logged_no = log_world_segment(tmp_path / "letters")
+    for entry in entries_of(logged_no):
+        Path(entry.document_path).unlink()
+    release = threading.Event()
+    stopped: list[bool] = []
+    deliver = delivery.deliver_logged_segment
+
+    def held_deliver(*args: Any, **kwargs: Any) -> delivery.DeliveryReport:
+        kwargs["progress"](0, 2)
+        assert release.wait(10)
+        stopped.append(kwargs["cancel"].is_set())
+        return deliver(*args, **kwargs)
+
+    monkeypatch.setattr(delivery, "deliver_logged_segment", held_deliver)
+    app = SegtuiApp(user=TEST_USER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(LoggedSegmentScreen(logged_no))
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SendAgainDialog)
+        assert dialog.query_one(ProgressBar).total == 2
+        await pilot.press("escape")
+        await pilot.pause()
+        assert dialog.cancel_event.is_set()
+        assert app.screen is dialog
+        release.set()
+        await settle(pilot, rounds=6)
+        assert isinstance(app.screen, LoggedSegmentScreen)
+    assert stopped == [True]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -392,7 +393,6 @@ class LoggedSegmentScreen(ListScreen):
     def __init__(self, entry_no: int, message: str = "") -> None:
         super().__init__()
         # Set to stop letters written again, when segtui quits while they run.
-        self.cancel_event = threading.Event()
         self.entry_no = entry_no
         self.message = message
         self.data: LoggedSegmentData | None = None
@@ -606,15 +606,11 @@ class LoggedSegmentScreen(ListScreen):
         def start(yes: bool | None) -> None:
             if not yes:
                 return
-            self.notify(_("Writing and sending the letters again ..."), markup=False)
             user = self.app.user  # type: ignore[attr-defined]
-            self.cancel_event.clear()
-            cancel = self.cancel_event
-            self.run(
-                lambda: delivery.resend_logged_segment(
-                    entry_no, user=user, cancel=cancel
-                ),
-                self.resent,
+            self.send_with_progress(
+                lambda progress, cancel: delivery.resend_logged_segment(
+                    entry_no, user=user, progress=progress, cancel=cancel
+                )
             )
 
         def asked(count: int) -> None:
@@ -661,16 +657,16 @@ class LoggedSegmentScreen(ListScreen):
         def start(yes: bool | None) -> None:
             if not yes:
                 return
-            self.notify(_("Writing and sending the letters again ..."), markup=False)
             user = self.app.user  # type: ignore[attr-defined]
             self.marked.clear()
-            self.cancel_event.clear()
-            cancel = self.cancel_event
-            self.run(
-                lambda: delivery.resend_logged_segment(
-                    entry_no, user=user, entry_nos=chosen, cancel=cancel
-                ),
-                self.resent,
+            self.send_with_progress(
+                lambda progress, cancel: delivery.resend_logged_segment(
+                    entry_no,
+                    user=user,
+                    entry_nos=chosen,
+                    progress=progress,
+                    cancel=cancel,
+                )
             )
 
         question = ngettext(
@@ -683,6 +679,23 @@ class LoggedSegmentScreen(ListScreen):
         self.app.push_screen(
             ConfirmDialog(_("Send entries again"), question, default=True), start
         )
+
+    def send_with_progress(
+        self,
+        send: Callable[
+            [Callable[[int, int], None], threading.Event], delivery.DeliveryReport
+        ],
+    ) -> None:
+        """Run ``send`` in a dialog with a progress bar, where Esc stops the letters."""
+        from segtui.ui.screens.send_dialog import SendAgainDialog
+
+        def closed(report: delivery.DeliveryReport | None) -> None:
+            if report is None:
+                self.action_refresh()
+            else:
+                self.resent(report)
+
+        self.app.push_screen(SendAgainDialog(_("Send again"), send), closed)
 
     def resent(self, report: delivery.DeliveryReport) -> None:
         folder = report.letters[0].parent if report.letters else Path()

@@ -180,12 +180,20 @@ class CampaignListScreen(ListScreen):
     def on_mount(self) -> None:
         self.action_refresh()
 
-    def action_refresh(self) -> None:
-        self.run(campaigns.list_campaigns, self.show, group="load", exclusive=True)
+    def action_refresh(self, select: str | None = None) -> None:
+        """Read the campaigns again; the cursor goes to campaign ``select`` if given."""
+        self.run(
+            campaigns.list_campaigns,
+            lambda rows: self.show(rows, select),
+            group="load",
+            exclusive=True,
+        )
 
-    def show(self, rows: list[campaigns.CampaignRow]) -> None:
+    def show(
+        self, rows: list[campaigns.CampaignRow], select: str | None = None
+    ) -> None:
         table = self.query_one("#campaigns", DataTable)
-        current = selected_key(table)
+        current = select or selected_key(table)
         table.clear()
         self.rows = {row.no: row for row in rows}
         for row in rows:
@@ -225,7 +233,7 @@ class CampaignListScreen(ListScreen):
     def saved(self, no: str | None) -> None:
         if no:
             self.notify(_("Campaign {no} saved.").format(no=no), markup=False)
-            self.action_refresh()
+            self.action_refresh(no)
 
     def open_form(self, row: campaigns.CampaignRow | None) -> None:
         self.run(

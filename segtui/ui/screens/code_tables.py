@@ -136,18 +136,21 @@ class CodeTableScreen(ListScreen):
     def on_mount(self) -> None:
         self.action_refresh()
 
-    def action_refresh(self) -> None:
+    def action_refresh(self, select: str | None = None) -> None:
+        """Read the codes again; the cursor goes to code ``select`` if given."""
         key = self.table.key
         self.run(
             lambda: classifications.list_codes(key),
-            self.show,
+            lambda rows: self.show(rows, select),
             group="load",
             exclusive=True,
         )
 
-    def show(self, rows: list[classifications.CodeRow]) -> None:
+    def show(
+        self, rows: list[classifications.CodeRow], select: str | None = None
+    ) -> None:
         table = self.query_one("#codes", DataTable)
-        with refill(table):
+        with refill(table, select):
             for row in rows:
                 table.add_row(
                     plain(row.code),
@@ -161,7 +164,7 @@ class CodeTableScreen(ListScreen):
     def saved(self, code: str | None) -> None:
         if code:
             self.notify(_("{code} saved.").format(code=code), markup=False)
-            self.action_refresh()
+            self.action_refresh(code)
 
     def action_new(self) -> None:
         key, user = self.table.key, self.app.user  # type: ignore[attr-defined]
@@ -281,15 +284,25 @@ class QuestionnaireScreen(ListScreen):
     def on_mount(self) -> None:
         self.action_refresh()
 
-    def on_screen_resume(self) -> None:
-        self.action_refresh()
+    # BaseScreen reads the list again when the questions screen closes, so the
+    # question counts follow. After a dialog only the dialog's callback reads it
+    # again, because a refresh on every resume would put the cursor back on its
+    # old row after a create.
 
-    def action_refresh(self) -> None:
-        self.run(profiles.list_questionnaires, self.show, group="load", exclusive=True)
+    def action_refresh(self, select: str | None = None) -> None:
+        """Read the list again; the cursor goes to questionnaire ``select`` if given."""
+        self.run(
+            profiles.list_questionnaires,
+            lambda rows: self.show(rows, select),
+            group="load",
+            exclusive=True,
+        )
 
-    def show(self, rows: list[profiles.QuestionnaireRow]) -> None:
+    def show(
+        self, rows: list[profiles.QuestionnaireRow], select: str | None = None
+    ) -> None:
         table = self.query_one("#questionnaires", DataTable)
-        with refill(table):
+        with refill(table, select):
             for row in rows:
                 table.add_row(
                     plain(row.code),
@@ -317,7 +330,7 @@ class QuestionnaireScreen(ListScreen):
                     code, text, user=user, new=True
                 ),
             ),
-            lambda code: self.action_refresh() if code else None,
+            lambda code: self.action_refresh(code) if code else None,
         )
 
     def action_edit(self) -> None:
@@ -363,6 +376,25 @@ class QuestionnaireScreen(ListScreen):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def row_key(row: profiles.AnswerRow) -> str:
+    """Return a line's table key, made of its question's id and its answer's id."""
+    return f"{row.question_id}:{row.id}"
+
+
+def line_key(
+    rows: list[profiles.AnswerRow], question_id: int | None, answer_id: int | None
+) -> str | None:
+    """Return the key of answer ``answer_id``'s line, else of the first line of
+    question ``question_id``, or None when neither is given or found."""
+    for row in rows:
+        if answer_id is not None and row.id == answer_id:
+            return row_key(row)
+    for row in rows:
+        if question_id is not None and row.question_id == question_id:
+            return row_key(row)
+    return None
 
 
 class QuestionnaireLinesScreen(ListScreen):
@@ -419,21 +451,25 @@ class QuestionnaireLinesScreen(ListScreen):
     def on_mount(self) -> None:
         self.action_refresh()
 
-    def action_refresh(self) -> None:
+    def action_refresh(
+        self, question_id: int | None = None, answer_id: int | None = None
+    ) -> None:
+        """Read the lines again. The cursor goes to answer ``answer_id`` if given,
+        else to the first row of question ``question_id`` if given."""
         code = self.questionnaire
         self.run(
             lambda: profiles.questionnaire_lines(code),
-            self.show,
+            lambda rows: self.show(rows, line_key(rows, question_id, answer_id)),
             group="load",
             exclusive=True,
         )
 
-    def show(self, rows: list[profiles.AnswerRow]) -> None:
+    def show(self, rows: list[profiles.AnswerRow], select: str | None = None) -> None:
         table = self.query_one("#lines", DataTable)
         self.rows = {}
-        with refill(table):
+        with refill(table, select):
             for row in rows:
-                key = f"{row.question_id}:{row.id}"
+                key = row_key(row)
                 self.rows[key] = row
                 table.add_row(
                     plain(row.question_code),
@@ -459,7 +495,7 @@ class QuestionnaireLinesScreen(ListScreen):
                     code, question, text, user=user
                 ),
             ),
-            lambda saved: self.action_refresh() if saved else None,
+            lambda saved: self.action_refresh(question_id=saved) if saved else None,
         )
 
     def action_answer(self) -> None:
@@ -475,7 +511,7 @@ class QuestionnaireLinesScreen(ListScreen):
                     row.question_id, answer, text, user=user
                 ),
             ),
-            lambda saved: self.action_refresh() if saved else None,
+            lambda saved: self.action_refresh(answer_id=saved) if saved else None,
         )
 
     def action_delete(self) -> None:

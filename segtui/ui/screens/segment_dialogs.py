@@ -72,7 +72,10 @@ class FormDialog(Dialog):
         error = self.query_one("#error", Static)
         error.update(Text(message))
         error.display = True
-        error.scroll_visible()
+        # The message's new height is laid out only at the next refresh, so
+        # scrolling at once would show a long message replacing a short one only as
+        # far down as the short one reached.
+        self.call_after_refresh(error.scroll_visible)
         field = self.field_named_in(message)
         if field is not None:
             field.focus()

@@ -9,11 +9,12 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Button, DataTable, Input, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from segtui.domain import email_delivery, lookups, setup_tables
 from segtui.domain.setup_tables import SALUTATION_KINDS, SetupTable
@@ -419,7 +420,19 @@ class SmtpSettingsDialog(FormDialog, FieldNavigation):
 
     def on_mount(self) -> None:
         self.query_one("#error", Static).display = False
+        self.fit_labels()
         self.focus_next()
+
+    def fit_labels(self) -> None:
+        """Widen the label column to the longest label, such as a translated
+        "Extra CA file", which the usual width would wrap and cut."""
+        labels = list(self.query(".form-label").results(Label))
+        longest = max(cell_len(str(label.content)) for label in labels)
+        for label in labels:
+            needed = longest + label.styles.gutter.width
+            width = label.styles.width
+            if width is None or not width.is_cells or width.value < needed:
+                label.styles.width = needed
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action == "save" and self.read_only)
@@ -491,12 +504,17 @@ class SmtpSettingsScreen(SetupScreen, TableScreen):
     def show(self, values: dict[str, tuple[str, str]]) -> None:
         self.values = values
         table = self.query_one("#settings", DataTable)
+        source_labels = {
+            "environment": _("environment"),
+            "database": _("database"),
+        }
+        not_set = _("not set")
+        # The column fits every source word, not only those of the rows read now,
+        # so it keeps its width when a setting's source changes.
+        self.fit_column(table, "source", [*source_labels.values(), not_set])
         table.clear()
         for name, (value, source) in values.items():
-            source_label = {
-                "environment": _("environment"),
-                "database": _("database"),
-            }.get(source, _("not set"))
+            source_label = source_labels.get(source, not_set)
             table.add_row(plain(name), plain(value), plain(source_label), key=name)
         table.focus()
 

@@ -137,7 +137,7 @@ class SegtuiApp(KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
             "go_to",
             _("Go to"),
             priority=True,
-            tooltip=_("Open another area: contacts, templates, setup, ..."),
+            tooltip=_("Open another area, such as the contacts, templates or setup"),
         ),
         Binding(
             "f4",

@@ -76,6 +76,14 @@ FILTER_HELP = (
     )
     + "\n\n"
     + _(
+        "A value without @ or wildcards matches exactly: case and accents count, so "
+        "Müller does not match Muller or MÜLLER. Ranges and comparisons order text "
+        "as the database does, which for accented letters can differ from the "
+        "contact list's order. Put a value with characters such as | & * ( or ' in "
+        "single quotes, and double each quote inside them: '''s-Hertogenbosch'."
+    )
+    + "\n\n"
+    + _(
         "The form has a group per source: the contact, then each classification. "
         "Filters in different groups must all match. Within a classification group "
         "one row must match all of that group's filters: an interaction log entry "

@@ -40,8 +40,8 @@ def sqlite_url(path: Path) -> str:
 def empty_sqlite_file() -> Path:
     """Create this process's empty SQLite database with the current schema.
 
-    Each test gets a copy, which takes a millisecond where creating the schema
-    takes about forty.
+    Each test gets a copy: copying took about 1 ms here, and creating the schema
+    about 40 ms.
     """
     folder = tempfile.mkdtemp(prefix="segtui-empty-")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)

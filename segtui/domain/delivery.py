@@ -596,6 +596,8 @@ def resend_logged_segment(
 
 # The logged segments whose letters this process is sending again. A second run
 # beside the first would write the same letters twice and replace its print file.
+# NOTE: the guard holds within one process only; two users sending the same logged
+# segment again at the same time from two processes are not stopped.
 _RESENDING: set[int] = set()
 _RESENDING_LOCK = threading.Lock()
 

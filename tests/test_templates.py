@@ -58,7 +58,9 @@ from tests.backends import fresh_database_url
 from tests.builders import build_world, word_file
 from tests.conftest import TEST_USER
 
-WORD_TEMPLATES = Path(__file__).resolve().parents[2] / "shared" / "word-templates"
+# Real Word files with merge fields, made by other people (see the folder's
+# README for their source and licence).
+WORD_TEMPLATES = Path(__file__).resolve().parent / "word_templates"
 
 # The merge fields Word shows for each real file.
 REAL_FIELDS = {
@@ -114,10 +116,6 @@ MAPPING_TARGETS = [
     "county",
     "name",
 ]
-
-needs_word_templates = pytest.mark.skipif(
-    not WORD_TEMPLATES.is_dir(), reason="the shared word-templates folder is missing"
-)
 
 
 def real_file(name: str) -> bytes:
@@ -274,7 +272,6 @@ def test_template_delete_keeps_logged_attachment(world, tmp_path: Path) -> None:
 # Importing Word files.
 
 
-@needs_word_templates
 @pytest.mark.parametrize("name", sorted(REAL_FIELDS))
 def test_real_file_fields(name: str) -> None:
     assert [field.name for field in file_fields(real_file(name), name)] == sorted(
@@ -282,7 +279,6 @@ def test_real_file_fields(name: str) -> None:
     )
 
 
-@needs_word_templates
 @pytest.mark.parametrize("name", sorted(REAL_FIELDS))
 def test_real_file_import_lists_fields(world, name: str) -> None:
     save_template("REAL", {"group": "LETTER"}, user=TEST_USER, create=True)
@@ -496,7 +492,6 @@ def test_remove_language_used_by_lines(world) -> None:
 # Merging the real Word files.
 
 
-@needs_word_templates
 @pytest.mark.parametrize("name", sorted(REAL_FIELDS))
 def test_real_file_merged_letter(world, tmp_path: Path, name: str) -> None:
     real_template(name)
@@ -538,7 +533,6 @@ def soffice() -> Iterator[str]:
 
 
 @pytest.mark.slow
-@needs_word_templates
 def test_real_file_letters_open_in_libreoffice(world, tmp_path: Path, soffice) -> None:
     """Every merged real file converts to PDF, so LibreOffice reads it."""
     letters = []
@@ -604,7 +598,6 @@ def run_cli(url: str, *arguments: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-@needs_word_templates
 def test_cli_fields_json(cli_url: str) -> None:
     path = WORD_TEMPLATES / "test_winword2010.docx"
     code, out, _err = run_cli(cli_url, "template", "fields", str(path), "--json")

@@ -54,7 +54,7 @@ def test_f1_bound_in_dialog(dialog: type[Dialog]) -> None:
 def test_dialog_has_own_help(dialog: type[Dialog]) -> None:
     assert "HELP" in dialog.__dict__
     # A dialog derived from another, such as the salutation card from the setup
-    # card, says what it adds instead of repeating the help of its base class.
+    # card, describes what it adds instead of repeating the help of its base class.
     for base in dialog.__mro__[1:]:
         assert getattr(base, "HELP", None) != dialog.HELP, base.__name__
 

@@ -596,7 +596,7 @@ def resend_logged_segment(
 
 # The logged segments whose letters this process is sending again. A second run
 # beside the first would write the same letters twice and replace its print file.
-# NOTE: the guard holds within one process only; two users sending the same logged
+# NOTE: the guard holds within one process only. Two users who send the same logged
 # segment again at the same time from two processes are not stopped.
 _RESENDING: set[int] = set()
 _RESENDING_LOCK = threading.Lock()

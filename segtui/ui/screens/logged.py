@@ -585,7 +585,7 @@ class LoggedSegmentScreen(ListScreen):
         if entry is not None:
             toggle_entry_canceled(self, entry, self.action_refresh)
 
-    def refuse_second_send(self) -> bool:
+    def reject_second_send(self) -> bool:
         """Tell the user and return True while this segment's letters are being sent."""
         if not delivery.resending(self.entry_no):
             return False
@@ -600,7 +600,7 @@ class LoggedSegmentScreen(ListScreen):
 
     def action_send_again(self) -> None:
         entry_no = self.entry_no
-        if self.refuse_second_send():
+        if self.reject_second_send():
             return
 
         def start(yes: bool | None) -> None:
@@ -643,7 +643,7 @@ class LoggedSegmentScreen(ListScreen):
 
     def action_send_entries(self) -> None:
         """Ask, then write and deliver the marked entries, or the selected one."""
-        if self.refuse_second_send():
+        if self.reject_second_send():
             return
         if self.marked:
             chosen = sorted(self.marked)

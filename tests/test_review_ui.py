@@ -27,7 +27,7 @@ from segtui.ui.screens.setup_screens import SalespersonListScreen
 from tests.conftest import TEST_USER
 from tests.test_layout import area
 from tests.test_state_words import screen_lines
-from tests.tui_helpers import settle, type_text
+from tests.tui_helpers import open_screen, press_settled, settle, type_text
 
 COUNTRY_PROBLEM = "- Country: unknown country code 'Göttingen'"
 
@@ -37,19 +37,15 @@ def screen_text(pilot: Pilot[Any]) -> str:
 
 
 async def open_new_contact(pilot: Pilot[Any]) -> None:
-    await settle(pilot)
-    pilot.app.push_screen(ContactListScreen())
-    await settle(pilot)
-    await pilot.press("n")
-    await settle(pilot)
+    await open_screen(pilot, ContactListScreen())
+    await press_settled(pilot, "n")
     assert isinstance(pilot.app.screen, ContactDialog)
 
 
 async def test_second_contact_problem_shown_whole(world) -> None:
     async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
         await open_new_contact(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_settled(pilot, "ctrl+s")
         assert "A contact needs a name" in screen_text(pilot)
         # The problem put the focus on the name field.
         await type_text(pilot, "Ida Ott")
@@ -58,8 +54,7 @@ async def test_second_contact_problem_shown_whole(world) -> None:
         assert pilot.app.focused is not None
         assert pilot.app.focused.id == "country_code"
         await type_text(pilot, "Göttingen")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_settled(pilot, "ctrl+s")
         drawn = screen_text(pilot)
         assert "The contact was not saved:" in drawn
         # The reason wraps onto the rows below the first line of the message.
@@ -77,8 +72,7 @@ async def test_first_long_contact_problem_shown(world) -> None:
         assert pilot.app.focused is not None
         assert pilot.app.focused.id == "country_code"
         await type_text(pilot, "Göttingen")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_settled(pilot, "ctrl+s")
         drawn = screen_text(pilot)
         assert COUNTRY_PROBLEM in drawn
         assert "or leave it blank." in drawn
@@ -89,13 +83,11 @@ def cursor_key(pilot: Pilot[Any], selector: str) -> str | None:
 
 
 async def create_code(pilot: Pilot[Any], code: str, text: str) -> None:
-    await pilot.press("n")
-    await settle(pilot)
+    await press_settled(pilot, "n")
     await type_text(pilot, code)
     await pilot.press("tab")
     await type_text(pilot, text)
-    await pilot.press("ctrl+s")
-    await settle(pilot)
+    await press_settled(pilot, "ctrl+s")
 
 
 @pytest.mark.parametrize(
@@ -103,17 +95,14 @@ async def create_code(pilot: Pilot[Any], code: str, text: str) -> None:
 )
 async def test_new_code_gets_cursor(world, screen: type[Any]) -> None:
     async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        pilot.app.push_screen(screen())
-        await settle(pilot)
+        await open_screen(pilot, screen())
         before = cursor_key(pilot, "#codes")
         assert before is not None
         assert before != "ZZNEU"
         await create_code(pilot, "zzneu", "Neu angelegt")
         assert cursor_key(pilot, "#codes") == "ZZNEU"
         # d now offers to delete the new code, not the one the cursor was on.
-        await pilot.press("d")
-        await settle(pilot)
+        await press_settled(pilot, "d")
         dialog = pilot.app.screen
         assert isinstance(dialog, ConfirmDialog)
         assert "ZZNEU" in screen_text(pilot)
@@ -123,22 +112,18 @@ async def test_new_code_gets_cursor(world, screen: type[Any]) -> None:
 async def test_new_questionnaire_gets_cursor(world) -> None:
     profiles.save_questionnaire("AAA", "Erster", user=TEST_USER, new=True)
     async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        pilot.app.push_screen(QuestionnaireScreen())
-        await settle(pilot)
+        await open_screen(pilot, QuestionnaireScreen())
         assert cursor_key(pilot, "#questionnaires") == "AAA"
         await create_code(pilot, "zzq", "Neu")
         assert cursor_key(pilot, "#questionnaires") == "ZZQ"
 
 
 async def create_question(pilot: Pilot[Any], code: str, text: str) -> None:
-    await pilot.press("q")
-    await settle(pilot)
+    await press_settled(pilot, "q")
     await type_text(pilot, code)
     await pilot.press("tab")
     await type_text(pilot, text)
-    await pilot.press("ctrl+s")
-    await settle(pilot)
+    await press_settled(pilot, "ctrl+s")
 
 
 async def test_new_question_and_answer_get_cursor(world) -> None:
@@ -146,21 +131,17 @@ async def test_new_question_and_answer_get_cursor(world) -> None:
     first = profiles.save_question("SIZE", "A", "Erste Frage", user=TEST_USER)
     profiles.save_answer(first, "X", "Antwort", user=TEST_USER)
     async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        pilot.app.push_screen(QuestionnaireLinesScreen("SIZE"))
-        await settle(pilot)
+        await open_screen(pilot, QuestionnaireLinesScreen("SIZE"))
         await create_question(pilot, "zb", "Zweite Frage")
         key = cursor_key(pilot, "#lines")
         assert key is not None
         question = pilot.app.screen.rows[key]
         assert question.question_code == "ZB"
-        await pilot.press("a")
-        await settle(pilot)
+        await press_settled(pilot, "a")
         await type_text(pilot, "zy")
         await pilot.press("tab")
         await type_text(pilot, "Neue Antwort")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_settled(pilot, "ctrl+s")
         key = cursor_key(pilot, "#lines")
         assert key is not None
         answer = pilot.app.screen.rows[key]
@@ -171,25 +152,19 @@ async def test_new_question_and_answer_get_cursor(world) -> None:
 async def test_new_campaign_gets_cursor(world) -> None:
     campaigns.save_campaign("CP01", description="Erste", user=TEST_USER, new=True)
     async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        pilot.app.push_screen(CampaignListScreen())
-        await settle(pilot)
+        await open_screen(pilot, CampaignListScreen())
         assert cursor_key(pilot, "#campaigns") == "CP01"
-        await pilot.press("n")
-        await settle(pilot)
+        await press_settled(pilot, "n")
         await type_text(pilot, "CP09")
         await pilot.press("tab")
         await type_text(pilot, "Neue Kampagne")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_settled(pilot, "ctrl+s")
         assert cursor_key(pilot, "#campaigns") == "CP09"
 
 
 async def test_new_salesperson_gets_cursor(world) -> None:
     async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        pilot.app.push_screen(SalespersonListScreen())
-        await settle(pilot)
+        await open_screen(pilot, SalespersonListScreen())
         before = cursor_key(pilot, "#records")
         assert before is not None
         await create_code(pilot, "zzverk", "Zora Verkauf")
@@ -217,8 +192,7 @@ async def test_german_email_settings_whole(
         drawn = screen_text(pilot)
         assert "nicht festgelegt" in drawn
         assert "nicht festg…" not in drawn
-        await pilot.press("e")
-        await settle(pilot)
+        await press_settled(pilot, "e")
         assert "Zusätzliche CA-Datei" in screen_text(pilot)
         await pilot.press("escape")
 
@@ -226,17 +200,13 @@ async def test_german_email_settings_whole(
 async def test_questionnaire_count_after_questions(world) -> None:
     profiles.save_questionnaire("AAA", "Erster", user=TEST_USER, new=True)
     async with SegtuiApp(user=TEST_USER).run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        pilot.app.push_screen(QuestionnaireScreen())
-        await settle(pilot)
+        await open_screen(pilot, QuestionnaireScreen())
         table = pilot.app.screen.query_one("#questionnaires", DataTable)
         assert table.get_row("AAA")[2].plain.strip() == "0"
-        await pilot.press("enter")
-        await settle(pilot)
+        await press_settled(pilot, "enter")
         assert isinstance(pilot.app.screen, QuestionnaireLinesScreen)
         await create_question(pilot, "zb", "Frage")
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_settled(pilot, "escape")
         assert isinstance(pilot.app.screen, QuestionnaireScreen)
         table = pilot.app.screen.query_one("#questionnaires", DataTable)
         assert table.get_row("AAA")[2].plain.strip() == "1"

@@ -169,6 +169,20 @@ def log_lines(text: str) -> list[str]:
     return [line for line in lines if text in line]
 
 
+def start_log(pane: Tmux, output: Path) -> None:
+    """Open the only segment, and log it with its letters written into ``output``."""
+    pane.wait_for("Segments (1)")
+    pane.send("Enter")
+    # The header, not the list row: the list also shows the description.
+    pane.wait_for("Corresp.:")
+    pane.send("l")
+    pane.wait_for("Output folder")
+    # Replace the suggested output folder with one inside the test's folder.
+    pane.send("Tab", "Tab", "C-u")
+    pane.type(str(output))
+    pane.send("C-s")
+
+
 @pytest.mark.slow
 def test_hangup_while_logging_changes_nothing(
     slow_log_database: str, tmp_path: Path
@@ -178,16 +192,7 @@ def test_hangup_while_logging_changes_nothing(
     output = tmp_path / "letters"
     pane = Tmux(segtui_command(slow_log_database), env=inherited_environment())
     try:
-        pane.wait_for("Segments (1)")
-        pane.send("Enter")
-        # The header, not the list row: the list also shows the description.
-        pane.wait_for("Corresp.:")
-        pane.send("l")
-        pane.wait_for("Output folder")
-        # Replace the suggested output folder with one inside the test's folder.
-        pane.send("Tab", "Tab", "C-u")
-        pane.type(str(output))
-        pane.send("C-s")
+        start_log(pane, output)
 
         deadline = time.monotonic() + 20
         while not log_in_flight(slow_log_database):
@@ -288,14 +293,7 @@ def log_until_letters(pane: Tmux, output: Path) -> tuple[int, set[int]]:
 
     Return the ids of segtui and of its letter worker processes.
     """
-    pane.wait_for("Segments (1)")
-    pane.send("Enter")
-    pane.wait_for("Corresp.:")
-    pane.send("l")
-    pane.wait_for("Output folder")
-    pane.send("Tab", "Tab", "C-u")
-    pane.type(str(output))
-    pane.send("C-s")
+    start_log(pane, output)
 
     deadline = time.monotonic() + 60
     while len(list(output.glob("*.docx"))) < 10:

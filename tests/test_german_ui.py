@@ -703,3 +703,26 @@ def test_option_error_lists_shown_words(
     finally:
         i18n.set_language(None)
     assert message.endswith(f": {allowed}.")
+
+
+@pytest.mark.parametrize(
+    ("language", "described"),
+    [
+        ("de", "Kontakte hinzufügen  Ort=Berlin; PLZ-Code=1*; Mailinggruppe=NEWS"),
+        ("en", "Add Contacts  city=Berlin; post code=1*; mailing group=NEWS"),
+    ],
+)
+def test_criteria_line_field_labels(language: str, described: str) -> None:
+    """The criteria list and the contact list's filter line name each field as the
+    filter forms do, not by the key that the command line takes."""
+    from segtui.domain.criteria import describe_action
+
+    filters = {
+        "contact": {"city": "Berlin", "post_code": "1*"},
+        "mailing_group": {"code": "NEWS"},
+    }
+    i18n.set_language(language)
+    try:
+        assert describe_action("add", filters, {}) == described
+    finally:
+        i18n.set_language(None)

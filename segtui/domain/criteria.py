@@ -293,23 +293,37 @@ class Selection:
 
 
 def describe_filters(filters: Filters) -> str:
-    """Render filters as ``country=DE|AT; mailing group=NEWS``."""
+    """Render filters as ``country=DE|AT; mailing group=NEWS``.
+
+    Fields are named by their labels in the user interface language, as the
+    filter forms name them: ``Ort=Berlin`` in German.
+    """
     sources = build_sources()
     parts = []
     for source_key, fields in filters.items():
         source = sources[source_key]
         own_fields = [f for f in source.fields if f.key != EXISTS_FIELD]
         for key, expression in fields.items():
+            named = field_label(source, key)
             if source.key == "contact":
-                label = key
+                label = named
             elif key == EXISTS_FIELD:
                 label = _("has {source}").format(source=inside_sentence(source.label))
             elif len(own_fields) == 1:
                 label = inside_sentence(source.label)
             else:
-                label = f"{inside_sentence(source.label)} {key}"
+                label = f"{inside_sentence(source.label)} {named}"
             parts.append(f"{label}={expression}")
     return "; ".join(parts)
+
+
+def field_label(source: Source, key: str) -> str:
+    """Return a field's label as it reads inside a sentence, or ``key`` if the
+    source has no such field (saved criteria may name one a later version lacks)."""
+    try:
+        return inside_sentence(source.field(key).label)
+    except InvalidValueError:
+        return key
 
 
 def describe_action(action: str, filters: Filters, options: Mapping[str, Any]) -> str:

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.command import CommandInput, CommandList
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from segtui import i18n
 from segtui.domain import segment_actions, segmentation
@@ -726,3 +726,23 @@ def test_criteria_line_field_labels(language: str, described: str) -> None:
         assert describe_action("add", filters, {}) == described
     finally:
         i18n.set_language(None)
+
+
+async def test_email_settings_german_labels(
+    world: World, german_ui: ModuleType
+) -> None:
+    """The email settings screen names each setting as its dialog does, whole."""
+    from segtui.ui.screens.setup_screens import SmtpSettingsScreen
+    from tests.tui_helpers import open_screen
+
+    app = german_ui.SegtuiApp(user="tester")
+    async with app.run_test(size=SMALL) as pilot:
+        await open_screen(pilot, SmtpSettingsScreen())
+        table = app.screen.query_one("#settings", DataTable)
+        names = [str(table.get_row_at(row)[0]) for row in range(table.row_count)]
+        assert "SMTP-Server" in names
+        assert "Zusätzliche CA-Datei" in names
+        assert "host" not in names
+        assert "ca_file" not in names
+        widths = [column.get_render_width(table) for column in table.columns.values()]
+        assert widths[0] >= cell_len("Zusätzliche CA-Datei")

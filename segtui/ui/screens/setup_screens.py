@@ -6,6 +6,7 @@ deletes one that nothing uses. The keys that change setup show for admins only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -338,6 +339,24 @@ class SalutationListScreen(SetupListScreen):
 # Email (SMTP) settings.
 
 
+# The label of each SMTP setting, as the dialog and the settings screen show it.
+SMTP_LABELS: dict[str, Callable[[], str]] = {
+    "host": lambda: _("SMTP server"),
+    "port": lambda: _("Port"),
+    "user": lambda: _("Login name"),
+    "sender": lambda: _("Sender address"),
+    "password_file": lambda: _("Password file"),
+    "ca_file": lambda: _("Extra CA file"),
+    "security": lambda: _("Security"),
+}
+
+
+def smtp_label(name: str) -> str:
+    """Return the label of SMTP setting ``name`` in the user interface language."""
+    label = SMTP_LABELS.get(name)
+    return label() if label else name
+
+
 class SmtpSettingsDialog(FormDialog, FieldNavigation):
     """The SMTP server settings. The password is never stored: it comes from
     SEGTUI_SMTP_PASSWORD or the password file named here."""
@@ -358,13 +377,8 @@ class SmtpSettingsDialog(FormDialog, FieldNavigation):
         "without saving."
     )
 
-    FIELDS = (
-        ("host", lambda: _("SMTP server")),
-        ("port", lambda: _("Port")),
-        ("user", lambda: _("Login name")),
-        ("sender", lambda: _("Sender address")),
-        ("password_file", lambda: _("Password file")),
-        ("ca_file", lambda: _("Extra CA file")),
+    FIELDS = tuple(
+        (name, label) for name, label in SMTP_LABELS.items() if name != "security"
     )
 
     def __init__(self, values: dict[str, tuple[str, str]], read_only: bool) -> None:
@@ -386,7 +400,7 @@ class SmtpSettingsDialog(FormDialog, FieldNavigation):
             )
         security = self.values.get("security", ("", ""))[0] or "none"
         yield form_row(
-            _("Security"),
+            smtp_label("security"),
             Select(
                 [
                     (Text(_("None")), "none"),
@@ -409,7 +423,7 @@ class SmtpSettingsDialog(FormDialog, FieldNavigation):
         if overridden:
             note += " " + _(
                 "Set by the environment, so not changed here: {names}."
-            ).format(names=", ".join(overridden))
+            ).format(names=", ".join(map(smtp_label, overridden)))
         yield Static(Text(note), markup=False)
         yield Static("", id="error", markup=False)
 
@@ -512,10 +526,13 @@ class SmtpSettingsScreen(SetupScreen, TableScreen):
         # The column fits every source word, not only those of the rows read now,
         # so it keeps its width when a setting's source changes.
         self.fit_column(table, "source", [*source_labels.values(), not_set])
+        self.fit_column(table, "name", [smtp_label(name) for name in SMTP_LABELS])
         table.clear()
         for name, (value, source) in values.items():
             source_label = source_labels.get(source, not_set)
-            table.add_row(plain(name), plain(value), plain(source_label), key=name)
+            table.add_row(
+                plain(smtp_label(name)), plain(value), plain(source_label), key=name
+            )
         table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

@@ -72,7 +72,7 @@ async def test_criteria_action_cut_to_width(world: World) -> None:
         assert lines[first].rstrip().endswith(TRUNCATION_MARK), lines
         assert not any(LONG_TAIL in line for line in lines), lines
         # The second action follows on the next line, not under a wrapped first.
-        assert "no=CO1" in lines[first + 1], lines
+        assert "no.=CO1" in lines[first + 1], lines
 
         await pilot.resize_terminal(200, 40)
         await settle(pilot)

@@ -389,6 +389,12 @@ class SegtuiApp(KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
                     "A job is still running. Cancel it and quit? Its changes not yet "
                     "saved are rolled back. Press n or Esc to keep it running."
                 ),
+                help=_(
+                    "Yes stops the running job, such as letters being written or "
+                    "sent, and quits segtui. What the job has not saved yet is "
+                    "rolled back; letters already written or sent stay as they "
+                    "are. No and Esc keep the job running and segtui open."
+                ),
             ),
             answered,
         )

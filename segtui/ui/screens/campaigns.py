@@ -266,7 +266,14 @@ class CampaignListScreen(ListScreen):
 
         self.app.push_screen(
             ConfirmDialog(
-                _("Delete campaign"), _("Delete campaign {no}?").format(no=row.no)
+                _("Delete campaign"),
+                _("Delete campaign {no}?").format(no=row.no),
+                help=_(
+                    "Yes deletes the campaign for good; there is no undo. A campaign "
+                    "that interaction log entries, templates, segments or segment "
+                    "lines refer to is not deleted, and segtui says what uses it. No "
+                    "and Esc keep the campaign."
+                ),
             ),
             answered,
         )

@@ -91,14 +91,22 @@ class CodeDialog(FormDialog, FieldNavigation):
         self.dismiss(None)
 
 
-class CodeTableScreen(ListScreen):
-    """One code table: its codes, their descriptions and how many contacts have each."""
+# F1 help of every code table, after what the table is for.
+CODE_TABLE_KEYS_HELP = _(
+    "The Contacts column counts the contacts that have each code. n creates a "
+    "code, e or Enter changes its description, d deletes a code that no contact "
+    "has. Changing setup needs the admin role."
+)
 
-    HELP = _(
-        "A table of codes that contacts are classified by. n creates a code, e or "
-        "Enter changes its description, d deletes a code that no contact has. "
-        "Changing setup needs the admin role."
-    )
+
+class CodeTableScreen(ListScreen):
+    """One code table: its codes, their descriptions and how many contacts have each.
+
+    Each table's subclass sets HELP to what its codes are for, then
+    CODE_TABLE_KEYS_HELP.
+    """
+
+    HELP = _("A table of codes that contacts are classified by.")
 
     ADMIN_ACTIONS = SETUP_ACTIONS
 
@@ -215,6 +223,12 @@ class CodeTableScreen(ListScreen):
             ConfirmDialog(
                 _("Delete code"),
                 _("Delete {table} {code}?").format(table=self.table.label, code=code),
+                help=_(
+                    "Yes deletes the code from this table for good; there is no "
+                    "undo, but you can create it again. A code that contacts still "
+                    "have is not deleted: remove it from them first. No and Esc keep "
+                    "the code."
+                ),
             ),
             answered,
         )
@@ -225,22 +239,78 @@ class CodeTableScreen(ListScreen):
 
 class MailingGroupScreen(CodeTableScreen):
     TABLE = "mailing_group"
+    HELP = (
+        _(
+            "Mailing groups are lists that any contact, person or company, can be "
+            "on, such as NEWS for the newsletter. A contact joins a group on its "
+            "card (a) or by contact import. The Mailing Group filter of Add "
+            "Contacts selects the members of a group, as --filter "
+            "mailing_group=NEWS does on the command line."
+        )
+        + "\n\n"
+        + CODE_TABLE_KEYS_HELP
+    )
 
 
 class IndustryGroupScreen(CodeTableScreen):
     TABLE = "industry_group"
+    HELP = (
+        _(
+            "Industry groups are the trades a company works in, such as RETAIL. "
+            "Only companies get them, on their card (a) or by contact import, and "
+            "in criteria a person counts as having its company's. The Industry "
+            "Group filter of Add Contacts selects by them, as --filter "
+            "industry_group=RETAIL does on the command line."
+        )
+        + "\n\n"
+        + CODE_TABLE_KEYS_HELP
+    )
 
 
 class BusinessRelationScreen(CodeTableScreen):
     TABLE = "business_relation"
+    HELP = (
+        _(
+            "Business relations say what a company is to you, such as CUST for a "
+            "customer or VEND for a vendor. Only companies get them, on their card "
+            "(a) or by contact import, and in criteria a person counts as having "
+            "its company's. The Business Relation filter of Add Contacts selects "
+            "by them, as --filter business_relation=CUST does on the command line."
+        )
+        + "\n\n"
+        + CODE_TABLE_KEYS_HELP
+    )
 
 
 class JobResponsibilityScreen(CodeTableScreen):
     TABLE = "job_responsibility"
+    HELP = (
+        _(
+            "Job responsibilities say what a person does at its company, such as "
+            "PURCH for purchasing. Only persons get them, on their card (a) or by "
+            "contact import. The Job Responsibility filter of Add Contacts selects "
+            "by them, as --filter job_responsibility=PURCH does on the command "
+            "line."
+        )
+        + "\n\n"
+        + CODE_TABLE_KEYS_HELP
+    )
 
 
 class TerritoryScreen(CodeTableScreen):
     TABLE = "territory"
+    HELP = (
+        _(
+            "Territories are the sales regions contacts belong to, such as NORTH. "
+            "Unlike a classification, a contact has at most one, in the Territory "
+            "field of its card, and a new person with a blank territory takes "
+            "its company's. The Territory filter in the contact part of Add "
+            "Contacts selects by it, as --filter territory=NORTH does on the "
+            "command line."
+        )
+        + "\n\n"
+        + CODE_TABLE_KEYS_HELP
+    )
 
 
 class QuestionnaireScreen(ListScreen):
@@ -369,6 +439,12 @@ class QuestionnaireScreen(ListScreen):
                 _("Delete questionnaire"),
                 _("Delete questionnaire {code} with its questions and answers?").format(
                     code=code
+                ),
+                help=_(
+                    "Yes deletes the questionnaire with all its questions and "
+                    "answers for good; there is no undo. If any contact has one of "
+                    "its answers, nothing is deleted: remove those answers from the "
+                    "contacts first. No and Esc keep the questionnaire."
                 ),
             ),
             answered,
@@ -522,16 +598,31 @@ class QuestionnaireLinesScreen(ListScreen):
         if row.id:
             what = _("answer {code}").format(code=row.code)
             job: Callable[[], Any] = lambda: profiles.delete_answer(row.id, user=user)  # noqa: E731
+            question_help = _(
+                "Yes deletes this answer from its question for good; there is no "
+                "undo, but you can add it again with a. An answer that contacts "
+                "gave is not deleted: remove it from them first. No and Esc keep it."
+            )
         else:
             what = _("question {code}").format(code=row.question_code)
             job = lambda: profiles.delete_question(row.question_id, user=user)  # noqa: E731
+            question_help = _(
+                "Yes deletes this question, which has no answers, from the "
+                "questionnaire for good; there is no undo, but you can add it again "
+                "with q. No and Esc keep it."
+            )
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.run(job, lambda _result: self.action_refresh())
 
         self.app.push_screen(
-            ConfirmDialog(_("Delete"), _("Delete {what}?").format(what=what)), answered
+            ConfirmDialog(
+                _("Delete"),
+                _("Delete {what}?").format(what=what),
+                help=question_help,
+            ),
+            answered,
         )
 
     def action_back(self) -> None:

@@ -405,6 +405,12 @@ class ContactCardScreen(ListScreen):
             ConfirmDialog(
                 _("Remove classification"),
                 _("Remove {code} from contact {no}?").format(code=code, no=no),
+                help=_(
+                    "Yes removes this classification or profile answer from the "
+                    "contact. The code itself stays set up, and Classify (a) gives "
+                    "it back. Segment lines and interaction log entries are not "
+                    "changed. No and Esc keep it."
+                ),
             ),
             answered,
         )

@@ -426,6 +426,12 @@ def confirm_delete(screen: ListScreen, no: str, done: Callable[[], None]) -> Non
                 "Delete contact {no} with its classifications? Its interaction log "
                 "entries stay."
             ).format(no=no),
+            help=_(
+                "Yes deletes the contact with its classifications for good; there "
+                "is no undo. Its interaction log entries stay, with its number and "
+                "name. A contact on an unlogged segment, or a company that still has "
+                "persons, is not deleted, and segtui says why. No and Esc keep it."
+            ),
         ),
         answered,
     )

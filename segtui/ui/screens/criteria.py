@@ -451,8 +451,14 @@ class ReduceContactsScreen(RemovingScreen):
                 "of segment {no}? Go Back (b) in the worksheet brings them back.",
                 total,
             ).format(count=format_count(total), no=no)
+            question_help = _(
+                "No filter is set, so yes removes every line of the segment, as one "
+                "action of its criteria. Go Back (b) in the worksheet brings the "
+                "lines back. No and Esc keep the form open, so you can set a filter."
+            )
             self.app.push_screen(
-                ConfirmDialog(_("Remove all lines"), question), answered
+                ConfirmDialog(_("Remove all lines"), question, help=question_help),
+                answered,
             )
 
         self.run(lambda: segmentation.count_lines(no), ask)

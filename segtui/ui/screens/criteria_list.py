@@ -178,11 +178,23 @@ def offer_step(
                 "Undo action {sequence}?\n{action}\nThe lines it added are removed "
                 "and the lines it removed come back."
             )
+            step_help = _(
+                "Yes undoes this action of the segment's criteria: the lines it "
+                "added are removed and the lines it removed come back as they were. "
+                "The action stays listed as undone, so Go Forward (f) redoes it, "
+                "until a new action discards it. No and Esc leave the lines as they "
+                "are."
+            )
         else:
             title = _("Go Forward")
             question = _(
                 "Redo action {sequence}?\n{action}\nThe lines it added come back "
                 "and the lines it removed are removed again."
+            )
+            step_help = _(
+                "Yes redoes this undone action of the segment's criteria: the lines "
+                "it added come back and the lines it removed are removed again. Go "
+                "Back (b) undoes it again. No and Esc leave the lines as they are."
             )
         text = question.format(sequence=target.sequence, action=display(target.text))
 
@@ -190,7 +202,9 @@ def offer_step(
             if yes:
                 run_step(target)
 
-        screen.app.push_screen(ConfirmDialog(title, text, default=False), answered)
+        screen.app.push_screen(
+            ConfirmDialog(title, text, default=False, help=step_help), answered
+        )
 
     screen.run(lambda: load_criteria(segment_no).actions, ask)
 
@@ -426,7 +440,17 @@ class CriteriaListScreen(BaseScreen):
                 )
 
         self.app.push_screen(
-            ConfirmDialog(_("Reuse saved criteria"), question, default=True),
+            ConfirmDialog(
+                _("Reuse saved criteria"),
+                question,
+                default=True,
+                help=_(
+                    "Yes replays the listed actions on this segment, in order and "
+                    "with their options, as new actions of its criteria. If one "
+                    "fails, the segment is left as it was. Go Back (b) undoes the "
+                    "replayed actions one at a time. No and Esc change nothing."
+                ),
+            ),
             answered,
         )
 

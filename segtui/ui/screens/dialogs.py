@@ -193,9 +193,11 @@ class ConfirmDialog(Dialog):
     Escape dismisses with None, so a caller can tell "back out" from "no". Most
     callers do nothing on either, and the footer names Escape "No". A caller that
     does something on "no" passes ``escape_label``, the word for what Escape
-    leads back to instead.
+    leads back to instead. ``help`` is what F1 shows above the keys: what yes
+    does, whether it can be undone, and what no and Escape keep.
     """
 
+    # Shown by F1 only for a question whose caller passes no help of its own.
     HELP = _(
         "A yes/no question about the step you started. y (or j) answers yes, n "
         "answers no, and Enter presses the highlighted button. Esc backs out and "
@@ -214,11 +216,19 @@ class ConfirmDialog(Dialog):
         *,
         default: bool = False,
         escape_label: str | None = None,
+        help: str = "",
     ) -> None:
         super().__init__(title)
         self.question = question
         self.default = default
         self.escape_label = escape_label or _("No")
+        if help:
+            # F1 reads HELP from the dialog object, so this hides the class's.
+            keys = _(
+                "y (or j) answers yes, n answers no, Enter presses the highlighted "
+                "button, and Esc backs out."
+            )
+            self.HELP = f"{help}\n\n{keys}"
 
     def button_label(self, action: str) -> str | None:
         # "Cancel" beside a question such as "Cancel entry 5?" would read as the

@@ -206,7 +206,22 @@ def toggle_entry_canceled(screen: Any, entry: InteractionLogEntry, done: Any) ->
         )
 
     title = _("Cancel entry") if cancel else _("Un-cancel entry")
-    screen.app.push_screen(ConfirmDialog(title, question), answered)
+    if cancel:
+        question_help = _(
+            "Yes cancels this one interaction log entry. It stays listed, marked "
+            "canceled, but no longer counts in totals, charts and campaign "
+            "counts, and it is never sent again. A letter or email already sent "
+            "is not recalled. The same key un-cancels it later. No and Esc leave "
+            "the entry as it is."
+        )
+    else:
+        question_help = _(
+            "Yes restores this canceled entry, so it counts again in totals, charts "
+            "and campaign counts. An entry of a canceled logged segment cannot be "
+            "restored on its own: un-cancel the logged segment instead. No and Esc "
+            "leave the entry canceled."
+        )
+    screen.app.push_screen(ConfirmDialog(title, question, help=question_help), answered)
 
 
 class InteractionHistoryScreen(ListScreen):

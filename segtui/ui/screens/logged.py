@@ -624,7 +624,19 @@ class LoggedSegmentScreen(ListScreen):
                 "Write and deliver the {count} letters that failed or were not written?"
             ).format(count=format_count(count))
             self.app.push_screen(
-                ConfirmDialog(_("Send again"), question, default=True), start
+                ConfirmDialog(
+                    _("Send again"),
+                    question,
+                    default=True,
+                    help=_(
+                        "Yes writes the letters that failed or were never written, "
+                        "including those whose file was deleted, and delivers them: "
+                        "emails are sent, hard copies are marked sent. Canceled "
+                        "entries are skipped. Esc in the progress dialog stops the "
+                        "letters not started yet. No and Esc send nothing."
+                    ),
+                ),
+                start,
             )
 
         self.run(lambda: delivery.count_to_resend(entry_no), asked)
@@ -677,7 +689,19 @@ class LoggedSegmentScreen(ListScreen):
             len(chosen),
         ).format(count=format_count(len(chosen)), numbers=numbers_text(chosen))
         self.app.push_screen(
-            ConfirmDialog(_("Send entries again"), question, default=True), start
+            ConfirmDialog(
+                _("Send entries again"),
+                question,
+                default=True,
+                help=_(
+                    "Yes writes the letters of these entries again and delivers them, "
+                    "even those delivered before: an email goes out a second time and "
+                    "cannot be recalled. Canceled entries are never sent. Esc in the "
+                    "progress dialog stops the letters not started yet. No and Esc "
+                    "send nothing."
+                ),
+            ),
+            start,
         )
 
     def send_with_progress(

@@ -93,7 +93,22 @@ def ask_cancel(
             finished,
         )
 
-    screen.app.push_screen(ConfirmDialog(title, question), answered)
+    if cancel:
+        question_help = _(
+            "Yes cancels the logged segments with all their entries. They stay "
+            "listed, marked canceled, but no longer count in totals, charts and "
+            "campaign counts, and are never sent again. Letters and emails already "
+            "sent are not recalled. Un-cancel (u) restores them. No and Esc change "
+            "nothing."
+        )
+    else:
+        question_help = _(
+            "Yes restores the logged segments and all their entries, including "
+            "entries canceled on their own before, so they count again in totals, "
+            "charts and campaign counts. Nothing is sent. No and Esc leave them "
+            "canceled."
+        )
+    screen.app.push_screen(ConfirmDialog(title, question, help=question_help), answered)
 
 
 def offer_delete_canceled(screen: Any, done: Callable[[], None]) -> None:
@@ -124,7 +139,15 @@ def offer_delete_canceled(screen: Any, done: Callable[[], None]) -> None:
 
             screen.run(lambda: cancellation.delete_canceled(user=user), deleted)
 
-        screen.app.push_screen(ConfirmDialog(_("Delete canceled"), question), answered)
+        question_help = _(
+            "Yes deletes every canceled interaction log entry and every canceled "
+            "logged segment in segtui for good; there is no undo. Entries that are "
+            "not canceled are kept. No and Esc delete nothing."
+        )
+        screen.app.push_screen(
+            ConfirmDialog(_("Delete canceled"), question, help=question_help),
+            answered,
+        )
 
     screen.run(cancellation.count_canceled, asked)
 
@@ -157,7 +180,18 @@ def offer_follow_up(screen: Any, entry_no: int) -> None:
                 "Create a new segment with the contacts of logged segment {no}?"
             ).format(no=entry_no)
         screen.app.push_screen(
-            ConfirmDialog(_("Follow-up segment"), question, default=not existing),
+            ConfirmDialog(
+                _("Follow-up segment"),
+                question,
+                default=not existing,
+                help=_(
+                    "Yes creates a new segment with the contacts of this logged "
+                    "segment's entries and opens its worksheet. Contacts deleted "
+                    "since are skipped, and privacy-blocked ones are left out. The "
+                    "logged segment is not changed, and the new segment can be "
+                    "deleted from the segment list. No and Esc create nothing."
+                ),
+            ),
             answered,
         )
 

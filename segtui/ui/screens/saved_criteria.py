@@ -132,6 +132,11 @@ class SavedCriteriaScreen(TableScreen):
                     code=code, description=description
                 ),
                 default=False,
+                help=_(
+                    "Yes deletes these saved criteria with their actions for good; "
+                    "there is no undo. Segments they were replayed on keep their "
+                    "lines and their own criteria. No and Esc keep them."
+                ),
             ),
             answered,
         )

@@ -139,6 +139,12 @@ class FormDialog(Dialog):
                 + "\n\n"
                 + _("Close this form and show the current values?"),
                 default=True,
+                help=_(
+                    "Someone saved this record after you opened the form. Yes closes "
+                    "the form, dropping what you typed, and shows the saved values. "
+                    "No and Esc keep the form with what you typed, but saving it "
+                    "fails the same way, so note what you need and close it."
+                ),
             ),
             answered,
         )
@@ -465,6 +471,13 @@ class HeaderDialog(FormDialog):
                     question,
                     default=True,
                     escape_label=_("Back to the form"),
+                    help=_(
+                        "Yes saves the header and gives every line the changed "
+                        "values, replacing values edited on single lines. No saves "
+                        "the header only, and the lines keep their values. Esc goes "
+                        "back to the form without saving. Go Back does not undo "
+                        "either answer."
+                    ),
                 ),
                 answered,
             )

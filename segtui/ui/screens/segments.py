@@ -137,6 +137,12 @@ class SegmentListScreen(TableScreen):
                 _("Delete segment {no} {description} with all its lines?").format(
                     no=no, description=description
                 ),
+                help=_(
+                    "Yes deletes the unlogged segment with its lines and criteria for "
+                    "good; there is no undo, and Go Back cannot bring it back. Its "
+                    "contacts and the logged segments are not changed. No and Esc "
+                    "keep the segment."
+                ),
             ),
             answered,
         )

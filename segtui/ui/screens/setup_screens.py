@@ -177,6 +177,12 @@ class SetupListScreen(SetupScreen, TableScreen):
                 _("Delete {record} {code}?").format(
                     record=self.table.singular(), code=code
                 ),
+                help=_(
+                    "Yes deletes this record for good; there is no undo, but you can "
+                    "create it again. If contacts, segments or other records still "
+                    "use it, segtui names them and deletes nothing. A salutation's "
+                    "greetings are deleted with it. No and Esc keep the record."
+                ),
             ),
             answered,
         )

@@ -182,6 +182,13 @@ class TemplateListScreen(SetupScreen, TableScreen):
                     "Delete template {code} with its languages and Word files? Files "
                     "that logged interactions use are kept."
                 ).format(code=code),
+                help=_(
+                    "Yes deletes the interaction template with its languages and Word "
+                    "files for good; there is no undo. Files that logged entries use "
+                    "are kept, so their letters can still be written. A template that "
+                    "segments or other records use is not deleted, and segtui names "
+                    "them. No and Esc keep it."
+                ),
             ),
             answered,
         )
@@ -425,6 +432,13 @@ class TemplateLanguagesScreen(SetupScreen, TableScreen):
                 _("Remove language"),
                 _("Remove language {language} with its Word file from {code}?").format(
                     language=language, code=code
+                ),
+                help=_(
+                    "Yes removes this language and its Word file from the template; "
+                    "there is no undo, but you can add the language and import the "
+                    "file again. A file that logged entries use is kept for them. "
+                    "Lines of unlogged segments in this language block the removal. "
+                    "No and Esc keep it."
                 ),
             ),
             answered,

@@ -528,6 +528,11 @@ class WorksheetScreen(TableScreen):
             ConfirmDialog(
                 _("Delete line"),
                 _("Delete line {line} for {who}?").format(line=line_no, who=who),
+                help=_(
+                    "Yes deletes this line from the segment, as one action of its "
+                    "criteria. Go Back (b) brings the line back as it was. The "
+                    "contact itself is not changed. No and Esc keep the line."
+                ),
             ),
             answered,
         )

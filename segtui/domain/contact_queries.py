@@ -20,11 +20,11 @@ from segtui.i18n import _
 from segtui.models import Contact, InteractionLogEntry, SegmentHeader, SegmentLine
 from segtui.models.contact_search import (
     SEARCH_TABLE,
+    SEARCH_TEXT_COLUMN,
     SEARCHED_COLUMNS,
-    FoldedLetters,
     fold_for_search,
-    fold_letters,
     search_index_ready,
+    search_text_contains,
     unindexed_rowids_sql,
 )
 from segtui.models.contacts import SortKey
@@ -101,16 +101,11 @@ def _scan_condition(words: Sequence[str]) -> Any:
             # columns, because split() leaves no space in a word and contains()
             # escapes the LIKE wildcards.
             folded = fold_for_search(word) or ""
-            columns = [fn.segtui_search_fold(_joined_search_columns())]
+            column = fn.segtui_search_fold(_joined_search_columns())
+            conditions.append(column.contains(folded))
         else:
-            # The letters fold as in the trigram indexes, and ILIKE folds case.
-            folded = fold_letters(word)
-            columns = [FoldedLetters(column) for column in _search_columns()]
-        matches = [column.contains(folded) for column in columns]
-        any_column = matches[0]
-        for match in matches[1:]:
-            any_column = any_column | match
-        conditions.append(any_column)
+            stored = Column(Contact._meta.table, SEARCH_TEXT_COLUMN)
+            conditions.append(search_text_contains(stored, word))
     result = conditions[0]
     for condition in conditions[1:]:
         result = result & condition

@@ -16,6 +16,7 @@ from peewee import Database, SqliteDatabase
 
 from segtui.models.migrations.history_columns import history_line_columns
 from segtui.models.migrations.history_trigger import history_trigger
+from segtui.models.migrations.stored_search_text import stored_search_text
 
 SCHEMA_VERSION_TABLE = "schema_version"
 
@@ -160,9 +161,10 @@ def _name_and_city_sort_keys(database: Database) -> None:
 def _accent_folded_search(database: Database) -> None:
     """Fold accents and umlauts in the contact search index, and ß to ss.
 
-    On SQLite the index is built again with the new fold. On PostgreSQL each
-    trigram index on a plain column is replaced by one on the folded column, and
-    an index that is folded already is kept, so running this again changes nothing.
+    On SQLite the index is built again with the new fold. On PostgreSQL the
+    trigram indexes on plain columns are replaced by the current search index,
+    the stored folded text of version 12, and what exists already is kept, so
+    running this again changes nothing.
     """
     from segtui.models.contact_search import install_search_index, rebuild_search_index
 
@@ -192,6 +194,7 @@ MIGRATIONS: list[Migration] = [
     Migration(9, "dictionary order of names and cities", _name_and_city_sort_keys),
     Migration(10, "segment history deleted by a trigger", history_trigger),
     Migration(11, "contact search ignores accents", _accent_folded_search),
+    Migration(12, "folded contact search text stored", stored_search_text),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -412,8 +412,8 @@ async def test_smtp_settings_by_keys(world) -> None:
         await pilot.press("ctrl+s")
         await settle(pilot)
         rows = {row[0]: row for row in table_rows(pilot, "#settings")}
-        assert rows["host"][1:] == ["mail.example.com", "database"]
-        assert rows["port"][1] == "2525"
+        assert rows["SMTP server"][1:] == ["mail.example.com", "database"]
+        assert rows["Port"][1] == "2525"
 
 
 async def test_header_template_change_declined(world) -> None:

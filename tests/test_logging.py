@@ -916,9 +916,9 @@ def test_sample_log_in_workers(sample_database, folder, monkeypatch):
     runs: list[bool] = []
 
     class RecordingRunner(delivery.JobRunner):
-        def __init__(self, templates, parallel: bool) -> None:
+        def __init__(self, templates, parallel: bool, cancel=None) -> None:
             runs.append(parallel)
-            super().__init__(templates, parallel)
+            super().__init__(templates, parallel, cancel)
 
     monkeypatch.setattr(delivery, "JobRunner", RecordingRunner)
     line_count, result = log_sample({"contact": {"country": "NL"}}, folder)

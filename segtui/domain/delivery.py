@@ -107,9 +107,10 @@ def deliver_logged_segment(
 ) -> DeliveryReport:
     """Write the letters of a logged segment to ``folder`` and deliver them.
 
-    ``progress`` is called with (letters done, letters in all). When ``cancel`` is
-    set, no further letters are started; the letters in progress are finished and
-    recorded, and the entries not reached keep their status for a later resend.
+    ``progress`` is called with (letters done, letters in all), first before any
+    letter is started. When ``cancel`` is set, no further letters are started: each
+    worker finishes the letter in progress, the letters written are recorded, and
+    the entries not reached keep their status for a later resend.
     ``only`` is a further condition on the entries, for a resend. With ``pdf`` the
     print files are converted to PDF with LibreOffice as well.
     An error that stops the whole delivery, such as a folder that cannot be
@@ -149,22 +150,30 @@ def _deliver(
     total = _count_letters(logged_segment_no, only)
     if total == 0:
         return
+    # The first report comes before any letter is started, so that a front end
+    # learns at once that a cancel now stops only the letters.
+    if progress:
+        progress(0, total)
     folder.mkdir(parents=True, exist_ok=True)
     templates = _templates_of(logged_segment_no)
     runner = JobRunner(
         {key: (value[0], value[1]) for key, value in templates.items()},
         parallel=total >= PARALLEL_THRESHOLD,
+        cancel=cancel,
     )
     run = _Run(folder, report, templates, runner, progress, total, print_file_title)
     try:
         for chunk in _entries(logged_segment_no, only):
             if cancel is not None and cancel.is_set():
-                report.canceled = True
                 break
             run.add(chunk)
+        report.canceled = cancel is not None and cancel.is_set()
         if not report.canceled:
             run.flush_print_files(final=True)
         run.collect(runner.finish())
+        # A cancel while the last letters were written ends those not started.
+        if cancel is not None and cancel.is_set() and run.done < total:
+            report.canceled = True
     finally:
         runner.close()
         run.record()

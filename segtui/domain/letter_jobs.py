@@ -7,6 +7,10 @@ entries to merge; every letter is written to disk as soon as it is made.
 stop_all() ends the jobs of every runner at once, so that segtui can exit within
 a second of a hangup. The letters written by then are recorded, because a file is
 written under a temporary name and renamed only when whole.
+
+A runner given a cancel event stops more gently when the user sets it. Workers
+check a shared halt event before each letter, so each finishes the letter in
+progress and returns the letters written. Jobs not started yet return at once.
 """
 
 from __future__ import annotations
@@ -40,12 +44,19 @@ _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 # Attachment id → (template bytes, field map), set once per worker process.
 _TEMPLATES: dict[int, tuple[bytes, dict[str, str]]] = {}
 
+# In a worker process: the halt event of its JobRunner, set when the user cancels.
+_HALT: Any = None
+
+# How long the thread that passes a cancel on to the workers waits at a time before
+# it checks whether its JobRunner was closed, in seconds. A cancel wakes it at once.
+CLOSED_CHECK_SECONDS = 0.5
+
 # One letter to merge: (entry no, attachment id, merge values, target path).
 LetterJob = tuple[int, int, dict[str, Any], str]
 
 
-# The stop event of the JobRunner whose job runs in this thread, set while a job
-# runs in the calling thread.
+# The JobRunner whose job runs in this thread, set while a job runs in the calling
+# thread.
 _CURRENT = threading.local()
 
 # Held while a job writes and renames a file, so that a worker whose parent process
@@ -92,17 +103,23 @@ def write_file(path: Path, data: bytes) -> None:
 
 
 def stop_requested() -> bool:
-    """Return whether the JobRunner of a job running in this thread was stopped."""
-    stop: threading.Event | None = getattr(_CURRENT, "stop", None)
-    return stop is not None and stop.is_set()
+    """Return whether the job running in this thread or process is to end now.
+
+    That is so when its JobRunner was stopped or canceled, for a job in the calling
+    thread, or when the runner set the halt event, for a job in a worker process.
+    """
+    if _HALT is not None and _HALT.is_set():
+        return True
+    runner: JobRunner | None = getattr(_CURRENT, "runner", None)
+    return runner is not None and (runner.stop.is_set() or runner.canceled())
 
 
 def merge_letters(jobs: list[LetterJob]) -> list[tuple[int, str, str]]:
     """Merge and write letters; return (entry no, path, error text) for each.
 
-    In the calling thread, a stopped runner ends the job after the letter in
-    progress. The letters not started are left out of the result, so their entries
-    keep no document path and can be sent again.
+    A stopped or canceled runner ends the job after the letter in progress. The
+    letters not started are left out of the result, so their entries keep no
+    document path and can be sent again.
     """
     from segtui.domain.documents import render_letter
 
@@ -137,14 +154,18 @@ def merge_print_file(
         return path, f"{type(error).__name__}: {error}"
 
 
-def start_worker(templates: dict[int, tuple[bytes, dict[str, str]]]) -> None:
-    """Prepare a worker process: its templates and its signals.
+def start_worker(
+    templates: dict[int, tuple[bytes, dict[str, str]]], halt: Any = None
+) -> None:
+    """Prepare a worker process: its templates, its halt event and its signals.
 
     A hangup reaches the whole foreground process group of the terminal, workers
     included. Workers ignore it, so that the parent stops them and records what
     they wrote. A worker whose parent ends without doing so ends itself.
     """
+    global _HALT
     set_templates(templates)
+    _HALT = halt
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     parent = multiprocessing.parent_process()
     if parent is not None:
@@ -245,28 +266,48 @@ def _fileno(stream: Any) -> int:
 class JobRunner:
     """Run merge jobs in worker processes, or in this thread, through one interface.
 
-    Only one thread may call submit, finish and close; request_stop may come from
-    any thread.
+    Only one thread may call submit, finish and close, but request_stop and setting
+    ``cancel`` may come from any thread. Once ``cancel`` is set, no job starts and
+    the running ones end after the letter in progress, with the letters written as
+    their result. A print file job that a worker has started or queued is still
+    written whole.
     """
 
     def __init__(
-        self, templates: dict[int, tuple[bytes, dict[str, str]]], parallel: bool
+        self,
+        templates: dict[int, tuple[bytes, dict[str, str]]],
+        parallel: bool,
+        cancel: threading.Event | None = None,
     ) -> None:
         self.pool: ProcessPoolExecutor | None = None
         self.pending: list[StartedJob] = []
         self.stop = threading.Event()
+        self.cancel = cancel
         # Completed by request_stop, to wake the thread that waits for a result.
         self.stopped: Future[None] = Future()
+        # Shared with the worker processes, which check it before each letter, and
+        # set as soon as ``cancel`` is.
+        self.halt: Any = None
+        self.closed = threading.Event()
         if parallel:
             start_resource_tracker()
             workers = max(1, min(2, os.cpu_count() or 1))
             # spawn, not fork: the TUI runs threads, and forking them is unsafe.
+            context = multiprocessing.get_context("spawn")
+            self.halt = context.Event()
             self.pool = ProcessPoolExecutor(
                 max_workers=workers,
-                mp_context=multiprocessing.get_context("spawn"),
+                mp_context=context,
                 initializer=start_worker,
-                initargs=(templates,),
+                initargs=(templates, self.halt),
             )
+            if cancel is not None:
+                threading.Thread(
+                    target=self.halt_on_cancel,
+                    args=(cancel,),
+                    name="segtui-letters-cancel",
+                    daemon=True,
+                ).start()
             self.limit = workers * 2
         else:
             set_templates(templates)
@@ -280,20 +321,42 @@ class JobRunner:
         with suppress(InvalidStateError):
             self.stopped.set_result(None)
 
+    def canceled(self) -> bool:
+        """Return whether ``cancel`` is set, and if so, halt the worker processes."""
+        if self.cancel is None or not self.cancel.is_set():
+            return False
+        if self.halt is not None:
+            self.halt.set()
+        return True
+
+    def halt_on_cancel(self, cancel: threading.Event) -> None:
+        """Halt the workers as soon as ``cancel`` is set, until the runner closes.
+
+        This runs in a thread of its own, so the halt does not wait until the
+        thread that submits jobs has finished reading and recording entries.
+        """
+        while not self.closed.is_set():
+            if cancel.wait(CLOSED_CHECK_SECONDS):
+                self.canceled()
+                return
+
     def submit(self, function: Callable[..., Any], *args: Any) -> list[Any]:
         """Start a job; return the results of the jobs that finished meanwhile.
 
         Once the runner is stopped, no job starts, and the results of the jobs
-        started before are taken from the disk.
+        started before are taken from the disk. Once it is canceled, no job starts
+        either, and finish returns the results of the jobs started before.
         """
         if self.stop.is_set():
             return self.end_jobs()
+        if self.canceled():
+            return []
         if self.pool is None:
-            _CURRENT.stop = self.stop
+            _CURRENT.runner = self
             try:
                 return [function(*args)]
             finally:
-                _CURRENT.stop = None
+                _CURRENT.runner = None
         future = self.pool.submit(function, *args)
         self.pending.append(StartedJob(future, function, args))
         done: list[Any] = []
@@ -352,6 +415,7 @@ class JobRunner:
             sentinels = [sentinel for sentinel in sentinels if sentinel not in ended]
 
     def close(self) -> None:
+        self.closed.set()
         with _RUNNERS_LOCK:
             _RUNNERS.discard(self)
         if self.pool is not None:

@@ -622,14 +622,14 @@ class LogDialog(FormDialog):
         )
 
     def show_progress(self, done: int, total: int) -> None:
-        """Move the bar, and at the first letters tell that Esc now only stops them.
+        """Move the bar, and at the first report tell that Esc now only stops letters.
 
-        log_segment reports progress only for the letters, which it writes after
-        the entries are committed.
-        NOTE: the first report comes once the first batch of letters is handed to
-        the writers, or written when there is no process pool. For that short
-        while after the commit the button still reads Cancel, and Esc there shows
-        the message that covers both cases.
+        log_segment reports progress only for the letters. The first report, of
+        none done, comes right after the entries are committed and the letters
+        counted, before any letter is started.
+        NOTE: Esc pressed between the commit and that first report still finds the
+        button reading Cancel. It then shows the message that covers both cases,
+        because log_segment alone checks on which side of the commit it came.
         """
         self.query_one("#progress", ProgressBar).update(total=total, progress=done)
         if self.entries_saved:

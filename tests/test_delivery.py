@@ -235,3 +235,47 @@ def test_second_resend_rejected_while_first_runs(
     assert len(reports[0].letters) == 2
     assert not delivery.resending(logged_no)
     assert count_to_resend(logged_no) == 0
+
+
+def test_resend_without_delivery_only_writes(world, tmp_path: Path) -> None:
+    """A segment logged without delivery gets its missing letters written again,
+    and none of them counts as one to deliver."""
+    no = letter_segment({"contact": {"no": "CO1P1|IND1"}})
+    result = log_segment(
+        no,
+        LogOptions(deliver=False, output_folder=tmp_path / "letters"),
+        user=TEST_USER,
+    )
+    logged_no = result.logged_segment_no
+    for entry in entries():
+        Path(entry.document_path).unlink()
+    assert count_to_resend(logged_no) == 2
+    assert delivery.count_to_deliver_again(logged_no) == 0
+
+    report = resend_logged_segment(logged_no, user=TEST_USER)
+    assert len(report.letters) == 2
+    assert report.sent == 0
+    assert {entry.delivery_status for entry in entries()} == {"not_delivered"}
+
+
+def test_resend_counts_failed_to_deliver(world, tmp_path: Path) -> None:
+    """Of the letters a resend writes, only failed or pending ones are delivered."""
+    no = letter_segment({"contact": {"no": "CO1P1|IND1"}})
+    update_header(
+        no,
+        {"correspondence_type": "hard_copy", "ignore_contact_corresp_type": True},
+        user=TEST_USER,
+    )
+    result = log_segment(
+        no,
+        LogOptions(deliver=True, output_folder=tmp_path / "letters"),
+        user=TEST_USER,
+    )
+    logged_no = result.logged_segment_no
+    first, second = entries()
+    Path(first.document_path).unlink()
+    InteractionLogEntry.update(delivery_status="failed").where(
+        InteractionLogEntry.entry_no == second.entry_no
+    ).execute()
+    assert count_to_resend(logged_no) == 2
+    assert delivery.count_to_deliver_again(logged_no) == 1

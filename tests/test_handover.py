@@ -182,3 +182,25 @@ async def test_send_again_shows_progress_and_stops(
         await settle(pilot, rounds=6)
         assert isinstance(app.screen, LoggedSegmentScreen)
     assert stopped == [True]
+
+
+async def test_send_again_question_without_delivery(world, tmp_path: Path) -> None:
+    """Send again on a segment logged without delivery asks to write the letters
+    only, and says that no email goes out."""
+    from segtui.ui.screens.dialogs import ConfirmDialog
+
+    logged_no = log_world_segment(tmp_path / "letters")
+    for entry in entries_of(logged_no):
+        Path(entry.document_path).unlink()
+    app = SegtuiApp(user=TEST_USER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(LoggedSegmentScreen(logged_no))
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        written = len(entries_of(logged_no))
+        assert dialog.question.startswith(f"Write the {written} missing letters again?")
+        assert "no email is sent" in dialog.question
+        assert "deliver the" not in dialog.question

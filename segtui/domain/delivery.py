@@ -503,6 +503,20 @@ def count_to_resend(
     return count
 
 
+def count_to_deliver_again(logged_segment_no: int) -> int:
+    """Count the letters a resend of the whole logged segment delivers.
+
+    Only entries still to deliver, pending or failed, are delivered. The others a
+    resend writes, such as letters deleted from disk after delivery or letters of
+    a segment logged without delivery, are only written.
+    """
+    entry = InteractionLogEntry
+    to_deliver = entry.delivery_status.in_(list(TO_DELIVER)) & (
+        entry.canceled == False  # noqa: E712
+    )
+    return _count_letters(logged_segment_no, to_deliver)
+
+
 def _missing_letters(logged_segment_no: int) -> list[int]:
     """Return the delivered entries whose recorded letter file no longer exists.
 

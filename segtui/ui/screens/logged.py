@@ -613,16 +613,29 @@ class LoggedSegmentScreen(ListScreen):
                 )
             )
 
-        def asked(count: int) -> None:
+        def asked(counts: tuple[int, int]) -> None:
+            count, deliveries = counts
             if count == 0:
                 self.notify(
                     _("Nothing to send again: every letter was written and delivered."),
                     markup=False,
                 )
                 return
-            question = _(
-                "Write and deliver the {count} letters that failed or were not written?"
-            ).format(count=format_count(count))
+            if deliveries == count:
+                question = _(
+                    "Write and deliver the {count} letters that failed or were not "
+                    "written?"
+                ).format(count=format_count(count))
+            elif deliveries == 0:
+                question = _(
+                    "Write the {count} missing letters again? They were delivered "
+                    "before or logged without delivery, so no email is sent."
+                ).format(count=format_count(count))
+            else:
+                question = _(
+                    "Write the {count} letters that failed or are missing, and "
+                    "deliver the {deliveries} of them not delivered yet?"
+                ).format(count=format_count(count), deliveries=format_count(deliveries))
             self.app.push_screen(
                 ConfirmDialog(
                     _("Send again"),
@@ -630,16 +643,24 @@ class LoggedSegmentScreen(ListScreen):
                     default=True,
                     help=_(
                         "Yes writes the letters that failed or were never written, "
-                        "including those whose file was deleted, and delivers them: "
-                        "emails are sent, hard copies are marked sent. Canceled "
-                        "entries are skipped. Esc in the progress dialog stops the "
-                        "letters not started yet. No and Esc send nothing."
+                        "including those whose file was deleted, and delivers those "
+                        "not delivered yet: emails are sent, hard copies are marked "
+                        "sent. Letters delivered before, or logged without delivery, "
+                        "are only written again. Canceled entries are skipped. Esc "
+                        "in the progress dialog stops the letters not started yet. "
+                        "No and Esc send nothing."
                     ),
                 ),
                 start,
             )
 
-        self.run(lambda: delivery.count_to_resend(entry_no), asked)
+        self.run(
+            lambda: (
+                delivery.count_to_resend(entry_no),
+                delivery.count_to_deliver_again(entry_no),
+            ),
+            asked,
+        )
 
     def action_mark(self) -> None:
         entry = self.selected()

@@ -71,6 +71,11 @@ def create_database(url: str) -> Database:
         path = unquote(parsed.path)
         if parsed.netloc:
             path = parsed.netloc + path
+        # to_database_url writes an absolute path as sqlite:////tmp/x, which leaves
+        # //tmp/x here. Linux reads that as /tmp/x, but messages would show both
+        # slashes.
+        if path.startswith("//"):
+            path = "/" + path.lstrip("/")
         if not path or path == "/":
             raise DatabaseUrlError(
                 _(

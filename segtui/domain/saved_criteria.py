@@ -66,6 +66,13 @@ def _check_code(code: str) -> str:
     if not code:
         raise InvalidValueError(_("Saved criteria need a code, such as NEWS-DE."))
     check_code_length(code, _("Code"), MAX_CODE_LENGTH)
+    # The same characters as the codes of code tables.
+    if any(not (character.isalnum() or character in "-_./+#") for character in code):
+        raise InvalidValueError(
+            _("Code {code!r} may contain only letters, digits and - _ . / + #.").format(
+                code=code
+            )
+        )
     return code
 
 

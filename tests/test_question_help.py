@@ -67,14 +67,18 @@ def literal_helps() -> list[tuple[str, str]]:
     """Return the question helps written as _("...") in segtui/ui, with their file.
 
     A caller passes its help as help=_("...") or through a variable named
-    question_help or step_help.
+    question_help or step_help. Other dialogs' help= keywords are left out.
     """
     helps = []
     for path in sorted(UI_FOLDER.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         values: list[ast.expr] = []
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "ConfirmDialog"
+            ):
                 values += [kw.value for kw in node.keywords if kw.arg == "help"]
             if isinstance(node, ast.Assign) and any(
                 isinstance(target, ast.Name)

@@ -266,7 +266,11 @@ class ConfirmDialog(Dialog):
 
 
 class MessageDialog(Dialog):
-    """Show a message, or a list of problems, until the user closes it."""
+    """Show a message, or a list of problems, until the user closes it.
+
+    A caller that shows content, such as a letter, passes ``help``: what is shown.
+    F1 then shows it with the keys that scroll and close the dialog.
+    """
 
     HELP = _(
         "A message, or a list of problems, about the step just taken. Enter or "
@@ -276,13 +280,51 @@ class MessageDialog(Dialog):
     BINDINGS = [
         Binding(
             "enter", "cancel", _("Close"), show=False, tooltip=_("Close the message")
-        )
+        ),
+        # The Close button has the focus, so the body scrolls only by these keys.
+        Binding(
+            "up",
+            "scroll_line_up",
+            _("Scroll"),
+            show=False,
+            tooltip=_("Scroll up one line"),
+        ),
+        Binding(
+            "down",
+            "scroll_line_down",
+            _("Scroll"),
+            show=False,
+            tooltip=_("Scroll down one line"),
+        ),
+        Binding(
+            "pageup,ctrl+u",
+            "scroll_page_up",
+            _("Scroll"),
+            show=False,
+            tooltip=_("Scroll up one page"),
+        ),
+        Binding(
+            "pagedown,ctrl+d",
+            "scroll_page_down",
+            _("Scroll"),
+            show=False,
+            tooltip=_("Scroll down one page"),
+        ),
     ]
 
-    def __init__(self, title: str, message: str, lines: Sequence[str] = ()) -> None:
+    def __init__(
+        self, title: str, message: str, lines: Sequence[str] = (), *, help: str = ""
+    ) -> None:
         super().__init__(title)
         self.message = message
         self.lines = list(lines)
+        if help:
+            # F1 reads HELP from the dialog object, so this hides the class's.
+            keys = _(
+                "The up and down arrows, PageUp and PageDown (or Ctrl+U and Ctrl+D) "
+                "scroll the text, and Enter or Esc closes the dialog."
+            )
+            self.HELP = f"{help}\n\n{keys}"
 
     def compose_body(self) -> ComposeResult:
         yield Static(Text(self.message), classes="message", markup=False)
@@ -295,29 +337,59 @@ class MessageDialog(Dialog):
     def on_mount(self) -> None:
         self.query_one("#close", Button).focus()
 
+    def body(self) -> VerticalScroll:
+        return self.query_one("#dialog-body", VerticalScroll)
+
+    def action_scroll_line_up(self) -> None:
+        self.body().action_scroll_up()
+
+    def action_scroll_line_down(self) -> None:
+        self.body().action_scroll_down()
+
+    def action_scroll_page_up(self) -> None:
+        self.body().action_page_up()
+
+    def action_scroll_page_down(self) -> None:
+        self.body().action_page_down()
+
     @on(Button.Pressed)
     def pressed(self) -> None:
         self.dismiss(None)
 
 
 class InputDialog(Dialog):
-    """Ask for one line of text; Enter accepts it, Escape cancels."""
+    """Ask for one line of text; Enter accepts it, Escape cancels.
 
+    ``help`` is what F1 shows above the keys: what the value means, the forms it
+    accepts, what Enter does with it and that Esc changes nothing.
+    """
+
+    # Shown by F1 only for a dialog whose caller passes no help of its own.
     HELP = _(
         "Asks for the one value its prompt names. Type it and press Enter. Esc "
         "closes the dialog without using the value."
     )
 
     def __init__(
-        self, title: str, prompt: str, value: str = "", placeholder: str = ""
+        self,
+        title: str,
+        prompt: str,
+        value: str = "",
+        placeholder: str = "",
+        *,
+        help: str = "",
     ) -> None:
         super().__init__(title)
         self.prompt = prompt
         self.value = value
         self.placeholder = placeholder
+        if help:
+            # F1 reads HELP from the dialog object, so this hides the class's.
+            self.HELP = help
 
     def compose_body(self) -> ComposeResult:
-        yield Label(Text(self.prompt), markup=False)
+        # A Static, unlike a Label, wraps the prompt at the dialog's width.
+        yield Static(Text(self.prompt), id="prompt", markup=False)
         yield Input(value=self.value, placeholder=self.placeholder, id="value")
         yield Static("", id="error", markup=False)
 

@@ -139,7 +139,16 @@ def show_letter(screen: Any, entry_no: int) -> None:
         if error:
             text = _("Delivery failed: {error}").format(error=error) + "\n\n" + text
         screen.app.push_screen(
-            MessageDialog(_("Letter of entry {no}").format(no=entry_no), text)
+            MessageDialog(
+                _("Letter of entry {no}").format(no=entry_no),
+                text,
+                help=_(
+                    "The text of the entry's letter without its layout, produced "
+                    "again from the Word file and merge values stored when it was "
+                    "logged. When its delivery failed, the error is shown above "
+                    "the letter."
+                ),
+            )
         )
 
     def load() -> tuple[str | None, str]:
@@ -149,8 +158,11 @@ def show_letter(screen: Any, entry_no: int) -> None:
     screen.run(load, shown)
 
 
-def save_letter(screen: Any, entry_no: int) -> None:
+def save_letter(screen: Any, entry_no: int, letters_folder: Path | None = None) -> None:
     """Ask for a file name, then write an entry's letter there as a .docx file.
+
+    The file proposed is in ``letters_folder``, or else in the folder segtui was
+    started in.
 
     In the browser demo the server's file system is out of the user's reach, so the
     letter is written to a temporary folder and sent to the browser as a download.
@@ -179,7 +191,16 @@ def save_letter(screen: Any, entry_no: int) -> None:
         InputDialog(
             _("Save the letter of entry {no}").format(no=entry_no),
             _("Word file to write:"),
-            str(Path.cwd() / f"entry-{entry_no}.docx"),
+            str((letters_folder or Path.cwd()) / f"entry-{entry_no}.docx"),
+            help=_(
+                "The Word file (.docx) that gets the entry's letter, produced again "
+                "from the Word file and merge values stored when it was logged. "
+                "Write a path ending in .docx. A path starting with ~ is in your "
+                "home folder, and a missing folder is created. An existing file is "
+                "not replaced.\n\n"
+                "Enter writes the file and names it in a message. Esc closes the "
+                "dialog and writes nothing."
+            ),
         ),
         chosen,
     )

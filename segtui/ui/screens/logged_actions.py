@@ -226,6 +226,17 @@ def offer_non_responders(screen: Any, entry_no: int, since: date) -> None:
                 "campaign response dated on or after ({forms}):"
             ).format(no=entry_no, forms=date_forms()),
             format_date(since),
+            help=_(
+                "The date from which campaign responses count. The new segment gets "
+                "every contact of this logged segment except those with a campaign "
+                "response dated on or after that date and not canceled. When the "
+                "logged segment's entries belong to campaigns, only responses to "
+                "those campaigns count. The date proposed is the day the segment "
+                "was logged. Write the date as {forms}.\n\n"
+                "Enter creates the segment and opens its worksheet. Contacts "
+                "deleted since logging are skipped, and the logged segment is not "
+                "changed. Esc closes the dialog and creates nothing."
+            ).format(forms=date_forms()),
         ),
         chosen,
     )

@@ -106,6 +106,11 @@ class SavedCriteriaScreen(TableScreen):
                         f"{index}  {display(line)}"
                         for index, line in enumerate(lines, 1)
                     ],
+                    help=_(
+                        "The description of the saved criteria, then their actions "
+                        "in the order they are replayed, each with its filters and "
+                        "options. Reuse them with u in a segment's criteria list."
+                    ),
                 )
             )
 

@@ -515,13 +515,19 @@ class LogDialog(FormDialog):
         "as sent, and without it the letters are only written. Create a follow-up "
         "segment makes a new segment with the same contacts. Output folder is "
         "where the Word letters and the print file go. The PDF tick also converts "
-        "the print files with LibreOffice.\n\n"
+        "the print files with LibreOffice. Space ticks or clears the focused tick "
+        "box, and Tab moves to the next field.\n\n"
         "Ctrl+S starts. Until the entries are saved, Esc (Cancel) rolls the whole "
         "log back and the segment stays as it was. Once the letters are being "
         "written, the button reads Stop letters. Esc then stops the letters not "
         "started yet, the entries stay, and the rest can be sent again from the "
         "logged segment."
     )
+
+    # Ctrl+S starts logging, which the form's "Save and close" would misname.
+    BINDINGS = [
+        Binding("ctrl+s", "save", _("Log"), tooltip=_("Start logging the segment"))
+    ]
 
     def __init__(self, segment_no: str, line_count: int) -> None:
         super().__init__(

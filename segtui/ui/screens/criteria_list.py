@@ -6,7 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -18,7 +20,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from segtui.domain import saved_criteria, segment_actions, segmentation
-from segtui.domain.criteria import describe_action
+from segtui.domain.criteria import describe_action, describe_filters
 from segtui.domain.saved_criteria import ReplayResult
 from segtui.domain.segment_actions import ReuseResult
 from segtui.i18n import _, format_count, ngettext
@@ -38,6 +40,10 @@ class ActionRow:
     active: bool
     inserted: int
     deleted: int
+    # The action's name with its target and options, without its filters.
+    summary: str = ""
+    # One ``label=expression`` line per filter.
+    filters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,12 +54,20 @@ class CriteriaData:
 
 
 def action_row(action: SegmentCriteriaAction) -> ActionRow:
+    filters = action.filters or {}
+    options = action.options or {}
     return ActionRow(
         sequence=action.sequence,
-        text=describe_action(action.action, action.filters or {}, action.options or {}),
+        text=describe_action(action.action, filters, options),
         active=bool(action.active),
         inserted=action.lines_inserted,
         deleted=action.lines_deleted,
+        summary=describe_action(action.action, {}, options),
+        filters=tuple(
+            describe_filters({source: {key: expression}})
+            for source, fields in filters.items()
+            for key, expression in fields.items()
+        ),
     )
 
 
@@ -94,12 +108,23 @@ class OneLine(Visual):
         return 1
 
 
+def state_width() -> int:
+    """Return the cells of the state column: its heading or "undone", whichever is
+    longer in the interface language, such as 10 for the German "rückgängig"."""
+    return max(cell_len(_("State")), cell_len(_("undone")))
+
+
+def pad(text: str, width: int) -> str:
+    """Return ``text`` followed by spaces up to ``width`` terminal cells."""
+    return text + " " * max(width - cell_len(text), 0)
+
+
 def action_line(row: ActionRow) -> OneLine:
     """Render an action as ``  3  undone  +0      -4       Reduce Contacts  city=X``."""
     state = "" if row.active else _("undone")
     return OneLine(
-        f"{row.sequence:>3}  {state:<6}  +{row.inserted:<6} -{row.deleted:<7} "
-        f"{display(row.text)}"
+        f"{row.sequence:>3}  {pad(state, state_width())}  +{row.inserted:<6} "
+        f"-{row.deleted:<7} {display(row.text)}"
     )
 
 
@@ -108,7 +133,9 @@ def heading_line() -> Text:
     number, state, added = _("No."), _("State"), _("Added")
     removed, action = _("Removed"), _("Action")
     return Text(
-        f"{number:>3}  {state:<6}  {added:<7} {removed:<8} {action}", style="bold"
+        f"{number:>3}  {pad(state, state_width())}  {pad(added, 7)} "
+        f"{pad(removed, 8)} {action}",
+        style="bold",
     )
 
 
@@ -224,12 +251,39 @@ def replay_message(code: str, result: ReplayResult) -> str:
     )
 
 
+def action_dialog(segment_no: str, row: ActionRow) -> MessageDialog:
+    """Return a dialog with an action's whole text, which the list cuts to fit."""
+    parts = [
+        display(row.summary or row.text),
+        _("Lines added: {added}, removed: {removed}.").format(
+            added=format_count(row.inserted), removed=format_count(row.deleted)
+        ),
+    ]
+    if not row.active:
+        parts.append(_("Go Back undid this action."))
+    if row.filters:
+        parts.append(_("Filters:"))
+    return MessageDialog(
+        _("Action {sequence} of segment {no}").format(
+            sequence=row.sequence, no=segment_no
+        ),
+        "\n".join(parts),
+        [display(line) for line in row.filters],
+        help=_(
+            "One action of the segment's criteria in full: its name with its target "
+            "and options, the lines it added and removed, and each of its filters "
+            "on a line of its own."
+        ),
+    )
+
+
 class CriteriaListScreen(BaseScreen):
     HELP = _(
         "The criteria of a segment: every action that changed its lines, in order, "
         "with the lines it added (+) and removed (-). An action undone by Go Back is "
         "marked undone until Go Forward redoes it; a new action discards the undone "
-        "ones.\n\n"
+        "ones. Enter shows the highlighted action in full, with its filters and "
+        "options.\n\n"
         "b goes back from the last action and f goes forward again, both after a "
         "question whose default is No. s saves the active actions under a code, u "
         "replays saved criteria on this segment, and o adds the contacts of a logged "
@@ -244,6 +298,13 @@ class CriteriaListScreen(BaseScreen):
     FOOTER_DROP_TO_FIT = ("go_forward",)
 
     BINDINGS = [
+        Binding(
+            "enter",
+            "show_action",
+            _("Show"),
+            show=False,
+            tooltip=_("Show the highlighted action with all its filters and options"),
+        ),
         Binding(
             "b",
             "go_back",
@@ -370,6 +431,25 @@ class CriteriaListScreen(BaseScreen):
 
     def action_back(self) -> None:
         self.dismiss(self.changed)
+
+    def enter_label(self) -> str | None:
+        # Enter in the list shows the highlighted action in full.
+        actions = self.query_one("#actions", OptionList)
+        if self.focused is actions and actions.highlighted is not None:
+            return _("Show")
+        return None
+
+    @on(OptionList.OptionSelected, "#actions")
+    def action_picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_show_action()
+
+    def action_show_action(self) -> None:
+        actions = self.query_one("#actions", OptionList)
+        index = actions.highlighted
+        if self.data is None or index is None or index >= len(self.data.actions):
+            return
+        self.app.push_screen(action_dialog(self.segment_no, self.data.actions[index]))
 
     def action_go_back(self) -> None:
         offer_step(self, self.segment_no, "back", self.after_change)

@@ -394,7 +394,9 @@ class LoggedSegmentScreen(ListScreen):
         super().__init__()
         # Set to stop letters written again, when segtui quits while they run.
         self.entry_no = entry_no
+        # The outcome of the logging run, shown under the summary while it is true.
         self.message = message
+        self.message_counts: tuple[int, ...] | None = None
         self.data: LoggedSegmentData | None = None
         self.entries: dict[str, InteractionLogEntry] = {}
         self.page_pending = False
@@ -451,6 +453,7 @@ class LoggedSegmentScreen(ListScreen):
     def show(self, data: LoggedSegmentData) -> None:
         self.data = data
         summary = data.summary
+        self.drop_outdated_message(summary)
         self.set_title(
             _("Logged segment {no}  {description}").format(
                 no=summary.entry_no, description=summary.description
@@ -494,6 +497,27 @@ class LoggedSegmentScreen(ListScreen):
         with refill(table):
             self.append(data.entries)
         table.focus()
+
+    def drop_outdated_message(
+        self, summary: logged_segments.LoggedSegmentSummary
+    ) -> None:
+        """Drop the logging run's message once an entry's count or state changed.
+
+        The message counts the interactions and deliveries as they were when the
+        segment was logged, so after a cancel or a resend it would contradict the
+        summary and the totals below it.
+        """
+        counts = (
+            summary.interactions,
+            summary.canceled_entries,
+            int(summary.canceled),
+            summary.failed,
+            summary.unfinished,
+        )
+        if self.message_counts is None:
+            self.message_counts = counts
+        elif counts != self.message_counts:
+            self.message = ""
 
     def append(self, entries: list[InteractionLogEntry]) -> None:
         table = self.query_one("#entries", DataTable)

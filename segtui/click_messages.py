@@ -100,3 +100,9 @@ def translate_click() -> None:
             module._ = i18n._
         if hasattr(module, "ngettext"):
             module.ngettext = i18n.ngettext
+
+
+# click.version_option translates its help text while cli.py is imported, as the
+# decorator runs. cli.py imports this module before it declares its commands, so
+# patching here gives that help segtui's language, which entry.main sets first.
+translate_click()

@@ -86,6 +86,6 @@ async def test_typed_long_filter_quoted(world: World) -> None:
         text = await wait_for_count(pilot)
         assert text.startswith("! Mailing Group: "), text
         assert "N" * 40 not in text
-        assert f"'code={'N' * 34}~' (305 characters)" in text
+        assert f"'mailing group={'N' * 25}~' (314 characters)" in text
         assert f"at position {TYPED_LENGTH}:" in text
         assert len(text) < 200, text

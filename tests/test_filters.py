@@ -392,8 +392,9 @@ def test_invalid_expression_raises(
         clean_filters({source: {field: expression}})
     error = caught.value
     message = str(error)
+    label = build_sources()[source].field(field).label.lower()
     assert error.position == position
-    assert f"{field}={expression}" in message
+    assert f"{label}={expression}" in message
     assert f"position {position}:" in message
     assert reason in message
 

@@ -746,3 +746,100 @@ async def test_email_settings_german_labels(
         assert "ca_file" not in names
         widths = [column.get_render_width(table) for column in table.columns.values()]
         assert widths[0] >= cell_len("Zusätzliche CA-Datei")
+
+
+# Yes/no buttons, and texts cut off at 80x24.
+
+
+def visible_width(widget: Widget) -> int:
+    """Return the cells of the widget's content that its containers do not clip."""
+    region = widget.content_region
+    for ancestor in widget.ancestors:
+        if isinstance(ancestor, Widget):
+            region = region.intersection(ancestor.content_region)
+    return region.width
+
+
+async def test_confirm_buttons_german(world: World, german_ui: ModuleType) -> None:
+    """The yes button names j, the key the German help names first, and y is still
+    bound to yes."""
+    from textual.widgets import Button
+    from textual.widgets._footer import FooterKey
+
+    from segtui.ui.screens.dialogs import ConfirmDialog
+
+    app = german_ui.SegtuiApp(user="tester")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        for key in ("j", "y"):
+            answers: list[bool | None] = []
+            app.push_screen(ConfirmDialog("Frage", "Weiter?"), answers.append)
+            await settle(pilot)
+            assert str(app.screen.query_one("#yes", Button).label) == "Ja (j)"
+            assert str(app.screen.query_one("#no", Button).label) == "Nein (n)"
+            footer = {
+                footer_key.description: footer_key.key_display
+                for footer_key in app.screen.query(FooterKey)
+            }
+            assert footer["Ja"] == "j"
+            await pilot.press(key)
+            await settle(pilot)
+            assert answers == [True]
+
+
+@pytest.mark.parametrize(
+    ("dialog", "tick_id"), [("save", "replace"), ("reuse", "allow_existing")]
+)
+@pytest.mark.parametrize("language", ["de", "en"])
+async def test_criteria_dialog_ticks_whole(
+    world: World, language: str, dialog: str, tick_id: str
+) -> None:
+    from tests.test_snapshots import ui_in_language
+
+    with ui_in_language(language) as app_module:
+        from segtui.ui.screens.criteria_dialogs import (
+            ReuseLoggedDialog,
+            SaveCriteriaDialog,
+        )
+        from segtui.ui.widgets.tick import Tick
+
+        opened = {"save": SaveCriteriaDialog, "reuse": ReuseLoggedDialog}[dialog]
+        app = app_module.SegtuiApp(user="tester")
+        async with app.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            app.push_screen(opened(new_segment()))
+            await settle(pilot)
+            tick = app.screen.query_one(f"#{tick_id}", Tick)
+            text = rendered_text(tick).rstrip()
+            assert str(tick.label) in text
+            assert cell_len(text) <= visible_width(tick), text
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+async def test_entry_filter_labels_whole(world: World, language: str) -> None:
+    """Each label of the entry filter dialog shows whole, "Protokolliertes Segment"
+    too, with a space before its input."""
+    from tests.test_snapshots import ui_in_language
+
+    with ui_in_language(language) as app_module:
+        from segtui.ui.screens.history import EntryFilterDialog
+
+        app = app_module.SegtuiApp(user="tester")
+        async with app.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            app.push_screen(EntryFilterDialog({}))
+            await settle(pilot)
+            labels = list(app.screen.query(".form-label").results(Label))
+            texts = [rendered_text(label).strip() for label in labels]
+            if language == "de":
+                assert "Protokolliertes Segment" in texts
+            for label, text in zip(labels, texts, strict=True):
+                assert cell_len(text) <= visible_width(label), text
+                # The label's right padding keeps a space before the input.
+                row_input = label.parent.query_one(Input)
+                assert label.content_region.right < row_input.region.x, text
+            placeholders = {
+                widget.id: widget.placeholder for widget in app.screen.query(Input)
+            }
+            if language == "de":
+                assert placeholders["filter-delivery_status"] == "z. B. fehlgeschlagen"

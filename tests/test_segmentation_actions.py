@@ -797,12 +797,12 @@ def test_describe_saved(world):
     lines = describe_saved("NEWS-DE")
     assert len(lines) == 9
     assert lines[0] == "Add Contacts  country=DE|CH  [ignore exclusion]"
-    assert lines[2] == "Reduce Contacts  no=IND1"
+    assert lines[2] == "Reduce Contacts  no.=IND1"
     assert lines[3].startswith("Refine Contacts  industry group")
     assert lines[3].endswith("=RETAIL|IT  [entire companies]")
     assert lines[4] == "Insert Line  contact IND3"
     assert lines[5] == "Delete Line  contacts CO2P1"
-    assert lines[8] == "Reduce Contacts  exclude_from_segment=yes"
+    assert lines[8] == "Reduce Contacts  exclude from segment=yes"
 
 
 def test_describe_code_source(world):

@@ -315,7 +315,7 @@ async def test_invalid_code_filter_marks_field(world) -> None:
         await type_text(pilot, "NE[")
         text = await wait_for_count(pilot)
         assert text.startswith("! Mailing Group: ")
-        assert "'code=NE[' at position 3" in text
+        assert "'mailing group=NE[' at position 3" in text
         field = pilot.app.screen.query_one("#filter-mailing_group-code", Input)
         assert field.has_class("invalid-filter")
         # Applying anyway changes nothing, keeps the form and returns to the field.

@@ -93,17 +93,23 @@ def clean_filters(filters: Mapping[str, Mapping[str, str]]) -> Filters:
                 continue
             filter_field = source.field(field_key)
             text = unicodedata.normalize("NFC", str(expression))
-            validate_expression(filter_field.spec, text, filter_field.key)
+            validate_expression(filter_field.spec, text, error_label(filter_field))
             _check_codes_exist(filter_field, text)
             cleaned.setdefault(source.key, {})[filter_field.key] = text
     return cleaned
+
+
+def error_label(filter_field: FilterField) -> str:
+    """Return how a filter error names a field: by its label, as describe_filters
+    and the criteria form do, never by its key."""
+    return inside_sentence(filter_field.label)
 
 
 def _check_codes_exist(filter_field: FilterField, expression: str) -> None:
     """Reject an exact code that is not in its code table, listing the codes there."""
     if filter_field.lookup is None:
         return
-    node = validate_expression(filter_field.spec, expression, filter_field.key)
+    node = validate_expression(filter_field.spec, expression, error_label(filter_field))
     primary_key = filter_field.lookup._meta.primary_key
     codes = set(_exact_codes(node))
     if not codes:
@@ -209,11 +215,20 @@ def _own_rows_subquery(filters: Filters) -> Select | None:
 
 def _compiled(source: Source, fields: Mapping[str, str]) -> list[Any]:
     """Return the conditions of a source's fields, leaving out its exists switch."""
-    return [
-        compile_expression(source.field(key).column, source.field(key).spec, expr, key)
-        for key, expr in fields.items()
-        if key != EXISTS_FIELD
-    ]
+    conditions = []
+    for key, expression in fields.items():
+        if key == EXISTS_FIELD:
+            continue
+        filter_field = source.field(key)
+        conditions.append(
+            compile_expression(
+                filter_field.column,
+                filter_field.spec,
+                expression,
+                error_label(filter_field),
+            )
+        )
+    return conditions
 
 
 def contacts_matching(filters: Filters, entire_companies: bool = False) -> Select:

@@ -71,6 +71,8 @@ class FilterSyntaxError(InvalidValueError):
     """Raised for an expression that cannot be parsed or does not fit its field.
 
     ``position`` counts characters from 1 and points at the offending character.
+    ``field`` is the field's label in the user interface language, as the forms
+    and the criteria list name it ("post code"), since users never see the keys.
     """
 
     def __init__(self, expression: str, position: int, reason: str, field: str = ""):

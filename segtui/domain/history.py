@@ -33,7 +33,7 @@ from segtui.domain.criteria_sources import (
 from segtui.domain.errors import InvalidValueError, NotFoundError
 from segtui.domain.filters import FieldKind, FieldSpec, all_of, compile_expression
 from segtui.domain.sql import read_page
-from segtui.i18n import _
+from segtui.i18n import _, inside_sentence
 from segtui.models import DeliveryStatus, InteractionLogEntry
 
 EntryFilters = dict[str, str]
@@ -188,8 +188,10 @@ def entry_condition(filters: EntryFilters) -> Any:
         if not str(expression).strip():
             continue
         field = fields[find_entry_field(key).key]
+        # The error names the field by its label, as the filter dialog does.
+        label = inside_sentence(field.label)
         conditions.append(
-            compile_expression(field.column, field.spec, expression, field.key)
+            compile_expression(field.column, field.spec, expression, label)
         )
     return all_of(conditions) if conditions else None
 

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -50,14 +51,16 @@ class SaveCriteriaDialog(FormDialog, FieldNavigation):
             ),
         )
         yield form_row(_("Description"), TypeAheadInput(id="description", compact=True))
-        yield form_row(
-            "",
+        # Under the labels rather than the inputs: the German text would not fit
+        # beside the label column in an 80-column terminal.
+        yield Horizontal(
             Tick(
                 _("Replace saved criteria with the same code"),
                 False,
                 id="replace",
                 compact=True,
             ),
+            classes="options-row",
         )
         yield Static("", id="error", markup=False)
 
@@ -132,8 +135,10 @@ class ReuseLoggedDialog(Dialog):
             markup=False,
         )
         yield OptionList(id="logged", compact=True)
+        # The label as the criteria form names this option. F1 help explains it,
+        # because a longer label would be cut at 80 columns.
         yield Tick(
-            _("Allow existing contacts (add a contact already on the segment again)"),
+            _("Allow existing contacts"),
             False,
             id="allow_existing",
             compact=True,

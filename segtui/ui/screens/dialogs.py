@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from segtui.i18n import _
+from segtui.i18n import _, language
 from segtui.ui.footer import KeyFooter
 from segtui.ui.keys import (
     NamedBindings,
@@ -205,7 +205,14 @@ class ConfirmDialog(Dialog):
     )
 
     BINDINGS = [
-        Binding("y,j", "answer(True)", _("Yes"), tooltip=_("Answer yes")),
+        # The footer names the first key: j for the German "ja", as the yes button
+        # does. Both keys answer yes in either language.
+        Binding(
+            "j,y" if language() == "de" else "y,j",
+            "answer(True)",
+            _("Yes"),
+            tooltip=_("Answer yes"),
+        ),
         Binding("n", "answer(False)", _("No"), tooltip=_("Answer no")),
     ]
 

@@ -17,7 +17,7 @@ from textual.widgets import Button, DataTable, Input, Static
 
 from segtui.domain import cancellation, history, logged_segments
 from segtui.domain.history import EntryFilters
-from segtui.i18n import _, ngettext
+from segtui.i18n import _, inside_sentence, ngettext
 from segtui.models import DeliveryStatus, InteractionLogEntry
 from segtui.ui.handover import hand_over_file
 from segtui.ui.screens.criteria_form import translated_example
@@ -55,6 +55,8 @@ def shown_example(key: str, example: str) -> str:
     if key == "date":
         first, last = example.split("..")
         return "..".join(format_date(date.fromisoformat(day)) for day in (first, last))
+    if key == "delivery_status":
+        return delivery_label(example)
     return translated_example(example)
 
 
@@ -73,9 +75,15 @@ def state_width() -> int:
 
 
 def describe_entry_filters(filters: EntryFilters) -> str:
-    return "; ".join(
-        f"{key.replace('_', '-')}={expression}" for key, expression in filters.items()
-    )
+    """Render entry filters as ``date=01.12.2026..; delivery status=failed``, each
+    field named by its label as the filter dialog names it."""
+    fields = history.entry_fields()
+    parts = []
+    for key, expression in filters.items():
+        field = fields.get(key)
+        label = inside_sentence(field.label) if field else key
+        parts.append(f"{label}={expression}")
+    return "; ".join(parts)
 
 
 @dataclass
@@ -423,6 +431,9 @@ class EntryFilterDialog(FormDialog, FieldNavigation):
 
     def compose_body(self) -> ComposeResult:
         fields = history.entry_fields()
+        self.longest_label = max(
+            cell_len(fields[key].label) for key, _example in FILTER_FIELDS
+        )
         for key, example in FILTER_FIELDS:
             yield form_row(
                 fields[key].label,
@@ -443,6 +454,13 @@ class EntryFilterDialog(FormDialog, FieldNavigation):
 
     def on_mount(self) -> None:
         self.query_one("#error", Static).display = False
+        # The label column, 20 cells with its padding, grows to the longest label,
+        # such as the German "Protokolliertes Segment", so that no label is cut.
+        for label in self.query(".form-label"):
+            needed = self.longest_label + label.styles.padding.width
+            width = label.styles.width
+            if width is None or width.cells is None or width.cells < needed:
+                label.styles.width = needed
         self.query(Input).first().focus()
 
     @on(Button.Pressed, "#save")

@@ -24,11 +24,10 @@ from segtui.ui.screens.saved_criteria import SavedCriteriaScreen
 from segtui.ui.screens.segment_dialogs import LogDialog
 from tests.conftest import TEST_USER
 from tests.test_cancel_logged import add_logged, entries_of, log_world_segment
+from tests.test_question_help import dialog_calls
 from tests.test_state_words import screen_lines
 from tests.test_tui_screens import make_segment, open_first_segment
 from tests.tui_helpers import open_screen, press_settled, settle
-
-UI_FOLDER = Path(__file__).resolve().parent.parent / "segtui" / "ui"
 
 
 def flat(text: str) -> str:
@@ -71,18 +70,7 @@ async def test_long_input_prompt_wrapped(world) -> None:
 
 
 def input_dialog_calls() -> list[tuple[str, ast.Call]]:
-    """Return every InputDialog(...) call in segtui/ui with its file and line."""
-    calls = []
-    for path in sorted(UI_FOLDER.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id == "InputDialog"
-            ):
-                calls.append((f"{path.relative_to(UI_FOLDER)}:{node.lineno}", node))
-    return calls
+    return dialog_calls("InputDialog")
 
 
 def help_literal(call: ast.Call) -> str:

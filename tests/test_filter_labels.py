@@ -6,9 +6,6 @@ line's --version help follows the language too."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -20,6 +17,7 @@ from segtui.domain.criteria import clean_filters
 from segtui.domain.criteria_sources import build_sources
 from segtui.domain.errors import InvalidValueError
 from segtui.domain.filters import FieldKind, FilterSyntaxError
+from tests.test_translations import run_segtui
 
 
 @pytest.fixture
@@ -176,19 +174,6 @@ def test_criteria_columns_aligned(set_language, language: str) -> None:
         assert line.index("Kontakte verfeinern") == action, line
     state = heading.index(i18n._("State"))
     assert cell_len(i18n._("undone")) <= added - state - 1
-
-
-def run_segtui(*arguments: str, **environment: str) -> str:
-    env = {key: value for key, value in os.environ.items() if key != "LANGUAGE"}
-    env.update(environment)
-    result = subprocess.run(
-        [sys.executable, "-m", "segtui", *arguments],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-    )
-    return result.stdout
 
 
 def test_version_help_german() -> None:

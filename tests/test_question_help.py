@@ -31,8 +31,8 @@ QUESTION_KEYS = (
 )
 
 
-def confirm_calls() -> list[tuple[str, ast.Call]]:
-    """Return every ConfirmDialog(...) call in segtui/ui with its file and line."""
+def dialog_calls(name: str) -> list[tuple[str, ast.Call]]:
+    """Return every call of the class ``name`` in segtui/ui with its file and line."""
     calls = []
     for path in sorted(UI_FOLDER.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -40,11 +40,15 @@ def confirm_calls() -> list[tuple[str, ast.Call]]:
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
-                and node.func.id == "ConfirmDialog"
+                and node.func.id == name
             ):
                 place = f"{path.relative_to(UI_FOLDER)}:{node.lineno}"
                 calls.append((place, node))
     return calls
+
+
+def confirm_calls() -> list[tuple[str, ast.Call]]:
+    return dialog_calls("ConfirmDialog")
 
 
 def test_confirm_calls_found() -> None:

@@ -279,3 +279,33 @@ def test_resend_counts_failed_to_deliver(world, tmp_path: Path) -> None:
     ).execute()
     assert count_to_resend(logged_no) == 2
     assert delivery.count_to_deliver_again(logged_no) == 1
+
+
+def test_interrupted_record_kept(world, tmp_path: Path, monkeypatch) -> None:
+    """A recording statement interrupted, as on a hangup, is retried with the same
+    letters, so every letter on disk ends up recorded."""
+    no = letter_segment({"contact": {"no": "CO1P1|IND1"}})
+    folder = tmp_path / "letters"
+    result = log_segment(
+        no, LogOptions(deliver=False, output_folder=folder), user=TEST_USER
+    )
+    logged_no = result.logged_segment_no
+    for entry in entries():
+        Path(entry.document_path).unlink()
+    calls = []
+    update = delivery.update_entries
+
+    def interrupted_once(rows):
+        calls.append(len(rows))
+        if len(calls) == 1:
+            raise KeyboardInterrupt("statement interrupted")
+        return update(rows)
+
+    monkeypatch.setattr(delivery, "update_entries", interrupted_once)
+    with pytest.raises(KeyboardInterrupt):
+        resend_logged_segment(logged_no, user=TEST_USER)
+
+    recorded = [Path(entry.document_path) for entry in entries() if entry.document_path]
+    assert len(recorded) == 2
+    assert all(path.exists() for path in recorded)
+    assert calls[0] == 2

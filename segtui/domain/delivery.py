@@ -20,7 +20,7 @@ import smtplib
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -174,6 +174,12 @@ def _deliver(
         # A cancel while the last letters were written ends those not started.
         if cancel is not None and cancel.is_set() and run.done < total:
             report.canceled = True
+    except BaseException:
+        # A statement interrupted on a hangup ends the loop, but the letters the
+        # workers wrote are on disk: the stopped runner returns them to record.
+        with suppress(Exception):
+            run.collect(runner.finish())
+        raise
     finally:
         runner.close()
         run.record()
@@ -292,26 +298,34 @@ class _Run:
             self.progress(self.done, self.total)
 
     def record(self) -> None:
-        """Store the outcome of the letters written so far, in one short transaction."""
+        """Store the outcome of the letters written so far, in one short transaction.
+
+        The outcome is kept until the transaction commits, so that a statement
+        interrupted on a hangup can be recorded again by the next call.
+        """
         rows = []
+        emails = []
+        failed = []
         for entry_no, (path, error) in self.outcome.items():
             entry = self.entries[entry_no]
             status = entry.delivery_status
             if error:
                 if entry.to_deliver:
                     status = DeliveryStatus.FAILED
-                self.report.failed.append((entry_no, error))
+                failed.append((entry_no, error))
                 path = ""
             elif (
                 entry.to_deliver
                 and entry.correspondence_type == CorrespondenceType.EMAIL
             ):
-                self.emails.append((entry, path))
+                emails.append((entry, path))
             elif entry.to_deliver:
                 status = DeliveryStatus.SENT
             rows.append((path, status, error, entry_no))
-        self.outcome = {}
         update_entries(rows)
+        self.outcome = {}
+        self.report.failed.extend(failed)
+        self.emails.extend(emails)
 
 
 def update_entries(rows: list[tuple[str, str, str, int]]) -> None:

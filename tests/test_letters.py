@@ -1388,3 +1388,26 @@ def test_note_with_field_not_warned(world) -> None:
     no = new_segment("CO1P1")
     update_line(no, 10000, {"personal_note": "Danke!"}, user=TEST_USER)
     assert personal_note_warning(no, 10000) == ""
+
+
+def test_line_language_brings_subject(world) -> None:
+    """A line's new language brings its template's subject in that language."""
+    no = new_segment("IND1")
+    line = line_of(no, "IND1")
+    other = "DE" if line.language_code == "EN" else "EN"
+    subjects = {"EN": "Our catalogue", "DE": "Unser Katalog"}
+    assert line.subject == subjects[line.language_code]
+
+    update_line(no, line.line_no, {"language": other}, user=TEST_USER)
+    assert line_of(no, "IND1").subject == subjects[other]
+
+
+def test_typed_subject_kept_on_language(world) -> None:
+    """A subject typed for the line stays when its language changes."""
+    no = new_segment("IND1")
+    line = line_of(no, "IND1")
+    other = "DE" if line.language_code == "EN" else "EN"
+    update_line(no, line.line_no, {"subject": "For you"}, user=TEST_USER)
+
+    update_line(no, line.line_no, {"language": other}, user=TEST_USER)
+    assert line_of(no, "IND1").subject == "For you"

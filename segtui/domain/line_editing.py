@@ -96,6 +96,9 @@ def update_line(
             _("Line {line} of segment {no}").format(line=line_no, no=segment.no),
         )
         changed = False
+        old_subject = _template_subject(
+            line.interaction_template_code, line.language_code
+        )
         # The contact goes first: it brings a language and correspondence type that
         # values changed along with it then override.
         ordered = sorted(changes.items(), key=lambda item: item[0] != "contact")
@@ -111,6 +114,8 @@ def update_line(
             if current != value:
                 setattr(line, name, value)
                 changed = True
+        if changed and "subject" not in changes and not segment.subject:
+            _follow_template_subject(line, old_subject)
         if changed:
             line.version += 1
             line.modified_at = clock.now()
@@ -217,9 +222,20 @@ def _change_contact(segment: Any, line: SegmentLine, contact_no: str) -> bool:
     return True
 
 
-def _template_subject(template_code: str, language_code: str | None) -> str:
+def _follow_template_subject(line: SegmentLine, old_subject: str) -> None:
+    """Give a line the subject of its template in its language, unless its subject
+    was typed for this line: one that differs from the template's before the change.
+    """
+    if line.subject and line.subject != old_subject:
+        return
+    line.subject = _template_subject(line.interaction_template_code, line.language_code)
+
+
+def _template_subject(template_code: str | None, language_code: str | None) -> str:
     from segtui.models import InteractionTemplateLanguage
 
+    if template_code is None:
+        return ""
     row = InteractionTemplateLanguage.get_or_none(
         (InteractionTemplateLanguage.template == template_code)
         & (InteractionTemplateLanguage.language == language_code)

@@ -18,6 +18,11 @@ from segtui.ui.screens.dialogs import Dialog
 TYPING_PAUSE = 1.0
 
 
+def area_label(area: Area) -> str:
+    """Return an area's name as the menu shows it: after its group, if it has one."""
+    return f"{area.group}: {area.title}" if area.group else area.title
+
+
 class GoToDialog(Dialog):
     """Pick an area to open; Enter opens it, Escape closes the menu.
 
@@ -40,10 +45,7 @@ class GoToDialog(Dialog):
         self.typed_at = 0.0
 
     def compose_body(self) -> ComposeResult:
-        options = []
-        for area in self.areas:
-            label = f"{area.group}: {area.title}" if area.group else area.title
-            options.append(Option(Text(label), id=area.key))
+        options = [Option(Text(area_label(area)), id=area.key) for area in self.areas]
         yield OptionList(*options, id="areas")
 
     def compose_buttons(self) -> ComposeResult:
@@ -59,10 +61,13 @@ class GoToDialog(Dialog):
         return _("Open")
 
     def on_key(self, event: events.Key) -> None:
-        """Move to the first area whose name starts with the letters typed.
+        """Move to the first area whose name or shown label starts with the letters.
 
         Letters typed within TYPING_PAUSE seconds of each other add up, so "sal"
-        finds Salespeople after "sa" found Saved criteria.
+        finds Salespeople after "sa" found Saved criteria. The label is the name
+        after its group, as the list shows it, so "Contacts: Int" finds
+        "Contacts: Interaction log entries" instead of staying on "Contacts:
+        Contacts".
         """
         character = event.character
         if not character or len(character) != 1 or not character.isprintable():
@@ -74,7 +79,8 @@ class GoToDialog(Dialog):
         self.typed_at = now
         event.stop()
         for index, area in enumerate(self.areas):
-            if area.title.casefold().startswith(self.typed):
+            names = (area.title.casefold(), area_label(area).casefold())
+            if any(name.startswith(self.typed) for name in names):
                 self.query_one("#areas", OptionList).highlighted = index
                 return
 

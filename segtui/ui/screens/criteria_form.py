@@ -15,6 +15,11 @@ from segtui.ui.text import format_date
 
 # The fields the builder offers per source, in form order, with an example each. A
 # source missing here is offered with all its fields, so a new source still shows up.
+# Examples that name data use values of the demo database, so typing one selects
+# contacts there. The demo has no profiles, so the profile examples name the
+# questionnaire of `segtui init --sample --contacts N`. It has no campaigns and no
+# interactions until a segment is logged, so SPRING and SEG00001 name what a user
+# creates first. The entry filter of the interaction history uses the same values.
 # Contact No., Name, Type, City, Post Code, Country come first, in that order, so
 # Country stays five Tab presses from the first field.
 FORM_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -22,7 +27,7 @@ FORM_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("no", "..CT000500"),
         ("name", "*GmbH*|@müller*"),
         ("type", "company|person"),
-        ("city", "Berlin|München"),
+        ("city", "Hünfeld|Dachau"),
         ("post_code", "10000..19999"),
         ("country", "DE|AT|CH"),
         ("county", "West Yorkshire"),
@@ -31,7 +36,7 @@ FORM_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("language", "DE"),
         ("correspondence_type", "email"),
         ("email", "<>''"),
-        ("company_no", "CT000010"),
+        ("company_no", "CT000001"),
         ("job_title", "*Manager*"),
         ("exclude_from_segment", "no"),
     ),
@@ -40,22 +45,22 @@ FORM_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "business_relation": (("code", "CUST"),),
     "job_responsibility": (("code", "PURCH|MGMT"),),
     "profile": (
-        ("questionnaire", "CUSTOMER"),
+        ("questionnaire", "INTERESTS"),
         ("question", "SIZE"),
-        ("answer", "LARGE"),
+        ("answer", "SIZE-LARGE"),
     ),
     "interaction": (
         ("date", "2026-01-01.."),
         ("template", "LETTER"),
         ("group", "LETTER|EMAIL"),
         ("segment_no", "SEG00001"),
-        ("campaign_no", "CP0001"),
+        ("campaign_no", "SPRING"),
         ("evaluation", "positive"),
         ("correspondence_type", "email"),
         ("canceled", "no"),
     ),
     "campaign": (
-        ("no", "CP0001"),
+        ("no", "SPRING"),
         ("target", "yes"),
         ("response", "yes"),
     ),

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Button, DataTable, Input, Static
 
-from segtui.domain import cancellation, history, logged_segments
+from segtui.domain import cancellation, delivery, history, logged_segments
 from segtui.domain.history import EntryFilters
 from segtui.i18n import _, inside_sentence, ngettext
 from segtui.models import DeliveryStatus, InteractionLogEntry
@@ -34,7 +34,8 @@ from segtui.ui.worker import run_job
 # Entries read per page. The table keeps at most two pages, whatever the count.
 PAGE_SIZE = 200
 
-# The keys the filter dialog offers, in order, with an example each.
+# The keys the filter dialog offers, in order, with an example each. Examples that
+# name data use the same values as FORM_FIELDS in criteria_form.py.
 FILTER_FIELDS = (
     ("contact", "CT000001|CT000002"),
     ("company", "CT000001"),
@@ -44,7 +45,7 @@ FILTER_FIELDS = (
     ("salesperson", "JO"),
     ("campaign", "SPRING"),
     ("segment", "SEG00001"),
-    ("logged_segment", "12"),
+    ("logged_segment", "1"),
     ("canceled", "no"),
     ("delivery_status", "failed"),
 )
@@ -214,6 +215,27 @@ def save_letter(screen: Any, entry_no: int, letters_folder: Path | None = None) 
     )
 
 
+def save_entry_letter(screen: Any, entry: InteractionLogEntry) -> None:
+    """Ask where to save an entry's letter, proposing the folder of its letters.
+
+    That is the folder of the entry's Word file, or else the folder its logged
+    segment's letters went to, or would go to. An entry of no logged segment
+    proposes the folder segtui was started in.
+    """
+    entry_no = entry.entry_no
+    if entry.document_path:
+        save_letter(screen, entry_no, Path(entry.document_path).parent)
+        return
+    logged_no = entry.logged_segment_entry_no
+    if logged_no is None:
+        save_letter(screen, entry_no)
+        return
+    screen.run(
+        lambda: delivery.letters_folder(logged_no),
+        lambda folder: save_letter(screen, entry_no, folder),
+    )
+
+
 def toggle_entry_canceled(screen: Any, entry: InteractionLogEntry, done: Any) -> None:
     """Ask, then cancel an entry, or un-cancel a canceled one."""
     cancel = not entry.canceled
@@ -266,7 +288,10 @@ class InteractionHistoryScreen(ListScreen):
 
     MARKETING_ACTIONS = frozenset({"toggle_cancel"})
     # Left out of the footer below 100 columns, but F1 help and the palette list them.
-    FOOTER_WIDE_ONLY = frozenset({"save_letter", "clear_filter"})
+    FOOTER_WIDE_ONLY = frozenset({"save_letter"})
+    # While a filter is set, Clear needs room in an 80-column footer, and canceling
+    # an entry, the rarest action, gives way.
+    FOOTER_DROP_TO_FIT = ("toggle_cancel",)
 
     BINDINGS = [
         Binding(
@@ -306,6 +331,12 @@ class InteractionHistoryScreen(ListScreen):
 
     def title_text(self) -> str:
         return self.custom_title or self.SCREEN_TITLE
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Clear is hidden while there is no filter to clear.
+        if action == "clear_filter" and not self.filters:
+            return False
+        return super().check_action(action, parameters)
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
@@ -384,7 +415,7 @@ class InteractionHistoryScreen(ListScreen):
     def action_save_letter(self) -> None:
         entry = self.selected()
         if entry is not None:
-            save_letter(self, entry.entry_no)
+            save_entry_letter(self, entry)
 
     def action_toggle_cancel(self) -> None:
         entry = self.selected()
@@ -395,6 +426,7 @@ class InteractionHistoryScreen(ListScreen):
         def chosen(filters: EntryFilters | None) -> None:
             if filters is not None:
                 self.filters = filters
+                self.refresh_bindings()
                 self.action_refresh()
 
         self.app.push_screen(EntryFilterDialog(self.filters), chosen)
@@ -402,6 +434,7 @@ class InteractionHistoryScreen(ListScreen):
     def action_clear_filter(self) -> None:
         if self.filters:
             self.filters = {}
+            self.refresh_bindings()
             self.action_refresh()
 
     def action_back(self) -> None:

@@ -297,7 +297,10 @@ class LoggedSegmentScreen(ListScreen):
     )
 
     FOOTER_WIDE_ONLY = frozenset({"uncancel", "send_again"})
-    FOOTER_DROP_TO_FIT = ("follow_up",)
+    # Canceling the logged segment, a rare step, gives way before the main job's
+    # follow-up segment: at 80 columns the German footer has room for only one of
+    # the two.
+    FOOTER_DROP_TO_FIT = ("cancel", "follow_up")
     MARKETING_ACTIONS = frozenset(
         {
             "follow_up",

@@ -614,7 +614,10 @@ def resend_logged_segment(
     with _resending(logged_segment_no):
         if entry_nos is not None:
             entry_nos = _check_resend_entries(logged_segment_no, entry_nos)
-        target = folder or letters_folder(logged_segment_no)
+        if folder is None:
+            target = letters_folder(logged_segment_no)
+        else:
+            target = Path(folder).expanduser().resolve()
         if entry_nos is None and not failed_only:
             _forget_missing_letters(logged_segment_no)
         only = resend_condition(failed_only, entry_nos)

@@ -119,9 +119,12 @@ def log_segment(
     database and the output folder are then unchanged. Set later, ``cancel``
     stops the letters not started yet.
     """
-    output_folder = Path(
-        options.output_folder or default_output_folder(no)
-    ).expanduser()
+    # Resolved now, because the entries store each letter's path and a relative one
+    # would point elsewhere when the logged segment is sent again from another
+    # working directory.
+    output_folder = (
+        Path(options.output_folder or default_output_folder(no)).expanduser().resolve()
+    )
 
     require(user, Permission.MARKETING, _("log segments"))
     with write_transaction():

@@ -51,6 +51,15 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _translation.ngettext(singular, plural, count)
 
 
+def npgettext(context: str, singular: str, plural: str, count: int) -> str:
+    """Translate a counted message that needs another wording in ``context``.
+
+    German "used by 2 segments" needs the dative "von 2 Segmenten", while a count
+    on its own reads "2 Segmente".
+    """
+    return _translation.npgettext(context, singular, plural, count)
+
+
 def inside_sentence(label: str) -> str:
     """Return a label as it reads inside a sentence of the user interface language.
 

@@ -142,7 +142,7 @@ def test_campaign_in_use_not_deleted(campaign) -> None:
     add_logged(["IND1"], campaign=campaign)
     with pytest.raises(InvalidValueError) as caught:
         delete_campaign(campaign, user=TEST_USER)
-    assert "interaction log entries" in caught.value.message
+    assert "is used by 1 interaction log entry," in caught.value.message
     save_campaign("EMPTY", description="", user=TEST_USER, new=True)
     delete_campaign("EMPTY", user=TEST_USER)
     assert [row.no for row in list_campaigns()] == ["SPRING"]

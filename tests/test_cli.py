@@ -284,7 +284,7 @@ def test_resend_writes_missing_letters(cli_database: Path, tmp_path: Path) -> No
     )
     database.close()
     resent = run_segtui(cli_database, "logged", "resend", logged_no, "--failed-only")
-    assert "1 letters written" in resent.stderr
+    assert "1 letter written" in resent.stderr
     assert letters[0].exists()
     again = run_segtui(cli_database, "logged", "resend", logged_no)
     assert "Nothing to send again" in again.stderr

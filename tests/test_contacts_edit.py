@@ -124,7 +124,7 @@ def test_person_cannot_join_person(world) -> None:
 def test_company_with_persons_stays_company(world) -> None:
     with pytest.raises(InvalidValueError) as caught:
         update_contact("CO2", {"type": "person"}, user=TEST_USER)
-    assert "has 1 persons" in caught.value.message
+    assert "has 1 person," in caught.value.message
 
 
 def test_tags_by_contact_type(world) -> None:

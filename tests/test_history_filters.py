@@ -116,7 +116,7 @@ def test_cli_interactions_list(sample_database_path) -> None:
     assert [(row["contact_no"], row["date"]) for row in rows] == [
         ("CT000002", "2026-11-05")
     ]
-    assert "1 interactions" in result.stderr
+    assert "1 interaction," in result.stderr
     bad = run_segtui(
         sample_database_path, "interactions", "list", "--filter", "when=1", check=False
     )

@@ -124,7 +124,7 @@ def test_setup_needs_admin(world) -> None:
 @pytest.mark.parametrize(
     ("table", "code", "used_by"),
     [
-        ("salesperson", "AH", "contacts (CO1)"),
+        ("salesperson", "AH", "1 contact (CO1)"),
         ("language", "DE", "contacts (CO1, CO1P1, CO1P2, ...)"),
         ("salutation", "M", "contacts"),
         ("interaction-group", "LETTER", "2 interaction templates (CALL, LETTER)"),

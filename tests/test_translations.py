@@ -22,7 +22,13 @@ from segtui.entry import language_option
 PACKAGE = Path(segtui.__file__).parent
 CATALOG = PACKAGE / "locale" / "de" / "LC_MESSAGES" / "segtui.po"
 COMPILED = CATALOG.with_suffix(".mo")
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+}
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 

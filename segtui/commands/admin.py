@@ -7,7 +7,7 @@ import click
 from segtui import paths
 from segtui.commands.common import Context, handle_errors, print_json
 from segtui.domain.text import printable
-from segtui.i18n import _
+from segtui.i18n import _, ngettext
 
 
 @click.group(help=_("Users of the database and their roles: viewer, marketer, admin."))
@@ -129,17 +129,23 @@ def db_reindex(context: Context) -> None:
     total = Contact.select().count()
     if indexed:
         click.echo(
-            _("Search index built for {count} contacts.").format(
-                count=format_count(total)
-            ),
+            ngettext(
+                "Search index built for {count} contact.",
+                "Search index built for {count} contacts.",
+                total,
+            ).format(count=format_count(total)),
             err=True,
         )
     else:
         click.echo(
-            _(
+            ngettext(
+                "No search index: this database cannot build one, so the contact "
+                "search reads the {count} contact. On PostgreSQL, install the "
+                "pg_trgm extension and run `segtui db reindex` again.",
                 "No search index: this database cannot build one, so the contact "
                 "search reads all {count} contacts. On PostgreSQL, install the "
-                "pg_trgm extension and run `segtui db reindex` again."
+                "pg_trgm extension and run `segtui db reindex` again.",
+                total,
             ).format(count=format_count(total)),
             err=True,
         )

@@ -6,7 +6,7 @@ import click
 
 from segtui.commands.common import Context, handle_errors, print_json
 from segtui.domain.text import printable
-from segtui.i18n import _, format_count
+from segtui.i18n import _, format_count, ngettext
 
 
 @click.group(help=_("Saved criteria: a segment's actions kept under a code."))
@@ -92,8 +92,12 @@ def criteria_reuse(context: Context, code: str, segment_no: str) -> None:
     context.open()
     result = reuse_criteria(code, segment_no, user=context.user)
     click.echo(
-        _("{actions} actions replayed: {added} lines added, {removed} removed.").format(
-            actions=len(result.results),
+        ngettext(
+            "{actions} action replayed: {added} lines added, {removed} removed.",
+            "{actions} actions replayed: {added} lines added, {removed} removed.",
+            len(result.results),
+        ).format(
+            actions=format_count(len(result.results)),
             added=format_count(result.inserted),
             removed=format_count(result.deleted),
         ),

@@ -14,7 +14,7 @@ import click
 
 from segtui.commands.common import RECORD_NO, Context, handle_errors, print_json
 from segtui.domain.text import printable
-from segtui.i18n import _, format_count
+from segtui.i18n import _, format_count, ngettext
 
 ENTRY_FILTER_HELP = _(
     "Filter as KEY=EXPR, repeatable, in Business Central's syntax. Keys: contact, "
@@ -78,9 +78,12 @@ def interactions_list(
             )
     counted = totals(condition)
     click.echo(
-        _(
+        ngettext(
+            "{count} interaction, cost {cost}, duration {duration} min; "
+            "{canceled} canceled not counted.",
             "{count} interactions, cost {cost}, duration {duration} min; "
-            "{canceled} canceled not counted."
+            "{canceled} canceled not counted.",
+            counted.interactions,
         ).format(
             count=format_count(counted.interactions),
             cost=counted.cost,
@@ -159,7 +162,10 @@ def interactions_cancel(context: Context, entry_nos: tuple[int, ...]) -> None:
     context.open()
     changed = set_entries_canceled(entry_nos, True, user=context.user)
     click.echo(
-        _("{count} entries canceled.").format(count=format_count(changed)), err=True
+        ngettext(
+            "{count} entry canceled.", "{count} entries canceled.", changed
+        ).format(count=format_count(changed)),
+        err=True,
     )
 
 
@@ -177,7 +183,10 @@ def interactions_uncancel(context: Context, entry_nos: tuple[int, ...]) -> None:
     context.open()
     changed = set_entries_canceled(entry_nos, False, user=context.user)
     click.echo(
-        _("{count} entries un-canceled.").format(count=format_count(changed)), err=True
+        ngettext(
+            "{count} entry un-canceled.", "{count} entries un-canceled.", changed
+        ).format(count=format_count(changed)),
+        err=True,
     )
 
 

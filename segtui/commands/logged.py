@@ -17,7 +17,7 @@ from segtui.commands.common import (
     handle_errors,
     print_json,
 )
-from segtui.i18n import _, format_count
+from segtui.i18n import _, format_count, ngettext
 
 
 @click.group(help=_("Logged segments and their interaction log entries."))
@@ -165,7 +165,11 @@ def logged_cancel(context: Context, entry_nos: tuple[int, ...]) -> None:
     context.open()
     changed = set_logged_canceled(entry_nos, True, user=context.user)
     click.echo(
-        _("Canceled logged segment {numbers}: {count} entries canceled.").format(
+        ngettext(
+            "Canceled logged segment {numbers}: {count} entry canceled.",
+            "Canceled logged segment {numbers}: {count} entries canceled.",
+            changed,
+        ).format(
             numbers=", ".join(str(n) for n in sorted(set(entry_nos))),
             count=format_count(changed),
         ),
@@ -188,7 +192,11 @@ def logged_uncancel(context: Context, entry_nos: tuple[int, ...]) -> None:
     context.open()
     changed = set_logged_canceled(entry_nos, False, user=context.user)
     click.echo(
-        _("Un-canceled logged segment {numbers}: {count} entries restored.").format(
+        ngettext(
+            "Un-canceled logged segment {numbers}: {count} entry restored.",
+            "Un-canceled logged segment {numbers}: {count} entries restored.",
+            changed,
+        ).format(
             numbers=", ".join(str(n) for n in sorted(set(entry_nos))),
             count=format_count(changed),
         ),
@@ -258,6 +266,7 @@ def logged_resend(
     from segtui.domain.delivery import (
         count_to_resend,
         letters_folder,
+        nothing_to_send_again,
         resend_logged_segment,
     )
     from segtui.domain.logged_segments import get_logged_segment
@@ -272,7 +281,7 @@ def logged_resend(
     context.open()
     get_logged_segment(entry_no)
     if entry_nos:
-        folder = output or letters_folder(entry_no)
+        folder = output.resolve() if output else letters_folder(entry_no)
         report = resend_logged_segment(
             entry_no, user=context.user, folder=folder, entry_nos=entry_nos
         )
@@ -282,11 +291,13 @@ def logged_resend(
         return
     if count_to_resend(entry_no, failed_only) == 0:
         click.echo(
-            _("Nothing to send again: every letter was written and delivered."),
+            _("Nothing to send again: no letter failed.")
+            if failed_only
+            else nothing_to_send_again(),
             err=True,
         )
         return
-    folder = output or letters_folder(entry_no)
+    folder = output.resolve() if output else letters_folder(entry_no)
     report = resend_logged_segment(
         entry_no, user=context.user, failed_only=failed_only, folder=folder
     )

@@ -18,7 +18,7 @@ from segtui.commands.common import (
     print_json,
 )
 from segtui.domain.text import printable
-from segtui.i18n import _, format_count
+from segtui.i18n import _, format_count, ngettext
 
 
 @click.group(help=_("Create, fill, show and log segments."))
@@ -261,12 +261,16 @@ ENTIRE_COMPANIES_OPTION = click.option(
 def print_change(result: Any) -> None:
     if result.inserted:
         click.echo(
-            _("{count} lines added.").format(count=format_count(result.inserted)),
+            ngettext(
+                "{count} line added.", "{count} lines added.", result.inserted
+            ).format(count=format_count(result.inserted)),
             err=True,
         )
     if result.deleted:
         click.echo(
-            _("{count} lines removed.").format(count=format_count(result.deleted)),
+            ngettext(
+                "{count} line removed.", "{count} lines removed.", result.deleted
+            ).format(count=format_count(result.deleted)),
             err=True,
         )
     if not result.inserted and not result.deleted:
@@ -312,12 +316,17 @@ def segment_reduce(
         )
     if not remove_all and not has_filter:
         segment = get_segment(segment_no)
+        line_count = count_lines(segment.no)
         raise click.UsageError(
-            _(
+            ngettext(
+                "No filter is given, so Reduce Contacts would remove the {count} line "
+                "of segment {no}. Give --filter KEY=EXPR to choose lines, or --all to "
+                "remove every line.",
                 "No filter is given, so Reduce Contacts would remove all {count} lines "
                 "of segment {no}. Give --filter KEY=EXPR to choose lines, or --all to "
-                "remove every line."
-            ).format(count=format_count(count_lines(segment.no)), no=segment.no)
+                "remove every line.",
+                line_count,
+            ).format(count=format_count(line_count), no=segment.no)
         )
     print_change(
         reduce_contacts(
@@ -579,9 +588,11 @@ def segment_log(
         user=context.user,
     )
     click.echo(
-        _("Logged segment {entry}: {count} interactions.").format(
-            entry=result.logged_segment_no, count=format_count(result.entries)
-        ),
+        ngettext(
+            "Logged segment {entry}: {count} interaction.",
+            "Logged segment {entry}: {count} interactions.",
+            result.entries,
+        ).format(entry=result.logged_segment_no, count=format_count(result.entries)),
         err=True,
     )
     if result.follow_up_segment_no:

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 import click
 
 from segtui.commands.common import Context, handle_errors
-from segtui.i18n import _, format_count
+from segtui.i18n import _, format_count, ngettext
 
 
 @click.group("import", help=_("Import data from CSV files."))
@@ -150,9 +150,11 @@ def export_to(output: str, bom: bool, write: Callable[[TextIO], int]) -> None:
         count = write(stream)
     if output != "-":
         click.echo(
-            _("{count} rows written to {path}.").format(
-                count=format_count(count), path=output
-            ),
+            ngettext(
+                "{count} row written to {path}.",
+                "{count} rows written to {path}.",
+                count,
+            ).format(count=format_count(count), path=output),
             err=True,
         )
 

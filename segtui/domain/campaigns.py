@@ -20,6 +20,12 @@ from segtui.domain.classifications import check_code
 from segtui.domain.contacts import get_contact
 from segtui.domain.errors import InvalidValueError, NotFoundError
 from segtui.domain.segmentation import check_amount
+from segtui.domain.setup_tables import (
+    used_by_log_entries,
+    used_by_segment_lines,
+    used_by_segments,
+    used_by_templates,
+)
 from segtui.domain.text import clean_line
 from segtui.domain.users import Permission, require
 from segtui.i18n import _, format_count
@@ -180,19 +186,19 @@ def delete_campaign(no: str, *, user: str) -> None:
         if Campaign.get_or_none(Campaign.no == no) is None:
             raise NotFoundError(_("Campaign {no!r} does not exist.").format(no=no))
         users = [
-            (_("interaction log entries"), InteractionLogEntry.campaign_no == no),
-            (_("interaction templates"), InteractionTemplate.campaign == no),
-            (_("segments"), SegmentHeader.campaign == no),
-            (_("segment lines"), SegmentLine.campaign == no),
+            (used_by_log_entries, InteractionLogEntry.campaign_no == no),
+            (used_by_templates, InteractionTemplate.campaign == no),
+            (used_by_segments, SegmentHeader.campaign == no),
+            (used_by_segment_lines, SegmentLine.campaign == no),
         ]
         for label, condition in users:
             count = condition.lhs.model.select().where(condition).count()
             if count:
+                uses = label(count).format(count=format_count(count))
                 raise InvalidValueError(
                     _(
-                        "Campaign {no} is used by {count} {what}, so it cannot be "
-                        "deleted."
-                    ).format(no=no, count=format_count(count), what=label)
+                        "Campaign {no} is used by {uses}, so it cannot be deleted."
+                    ).format(no=no, uses=uses)
                 )
         Campaign.delete().where(Campaign.no == no).execute()
 

@@ -19,7 +19,7 @@ from segtui.domain.errors import InvalidValueError, NotFoundError
 from segtui.domain.setup_tables import check_code_length
 from segtui.domain.text import clean_line
 from segtui.domain.users import Permission, require
-from segtui.i18n import _, format_count
+from segtui.i18n import _, format_count, ngettext
 from segtui.models import (
     BusinessRelation,
     Contact,
@@ -264,9 +264,12 @@ def delete_code(table_key: str, code: str, *, user: str) -> None:
         used = table.used_by.model.select().where(table.used_by == code).count()
         if used:
             raise InvalidValueError(
-                _(
+                ngettext(
+                    "{table} {code} is used by {count} contact, so it cannot be "
+                    "deleted; remove it from that contact first.",
                     "{table} {code} is used by {count} contacts, so it cannot be "
-                    "deleted; remove it from them first."
+                    "deleted; remove it from them first.",
+                    used,
                 ).format(table=table.label, code=code, count=format_count(used))
             )
         table.model.delete().where(key == code).execute()

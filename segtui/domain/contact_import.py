@@ -189,14 +189,20 @@ class ImportResult:
 
     def message(self) -> str:
         if self.dry_run:
-            text = _(
+            text = ngettext(
+                "Checked: {created} contact would be created, {updated} updated, "
+                "{unchanged} unchanged. Nothing was written.",
                 "Checked: {created} contacts would be created, {updated} updated, "
-                "{unchanged} unchanged. Nothing was written."
+                "{unchanged} unchanged. Nothing was written.",
+                self.created,
             )
         else:
-            text = _(
+            text = ngettext(
+                "Imported: {created} contact created, {updated} updated, "
+                "{unchanged} unchanged.",
                 "Imported: {created} contacts created, {updated} updated, "
-                "{unchanged} unchanged."
+                "{unchanged} unchanged.",
+                self.created,
             )
         return text.format(
             created=format_count(self.created),
@@ -557,10 +563,16 @@ class _Importer:
             elif cell.strip():
                 self.problem(
                     line,
-                    _(
+                    ngettext(
+                        "the row has {count} cells, more than the {columns} column of "
+                        "the header; quote cells that contain the delimiter.",
                         "the row has {count} cells, more than the {columns} columns of "
-                        "the header; quote cells that contain the delimiter."
-                    ).format(count=format_count(len(cells)), columns=len(self.columns)),
+                        "the header; quote cells that contain the delimiter.",
+                        len(self.columns),
+                    ).format(
+                        count=format_count(len(cells)),
+                        columns=format_count(len(self.columns)),
+                    ),
                 )
                 break
         return row

@@ -34,7 +34,7 @@ from segtui.domain.errors import (
 from segtui.domain.numbering import CONTACT_SERIES, next_number
 from segtui.domain.users import Permission, require
 from segtui.domain.versions import check_version
-from segtui.i18n import _, format_count
+from segtui.i18n import _, format_count, ngettext
 from segtui.models import (
     Contact,
     ContactBusinessRelation,
@@ -272,9 +272,12 @@ def _check_type_change(contact: Contact, old_type: str, new_type: str) -> None:
         )
         if persons:
             raise InvalidValueError(
-                _(
+                ngettext(
+                    "Company {no} has {count} person, so it cannot become a person; "
+                    "move that person to another company first.",
                     "Company {no} has {count} persons, so it cannot become a person; "
-                    "move them to another company first."
+                    "move them to another company first.",
+                    persons,
                 ).format(no=contact.no, count=format_count(persons))
             )
         own = [
@@ -391,9 +394,12 @@ def delete_contact(no: str, *, user: str) -> None:
         )
         if persons:
             raise InvalidValueError(
-                _(
+                ngettext(
+                    "Company {no} {name} still has {count} person; delete that person "
+                    "or move them to another company first.",
                     "Company {no} {name} still has {count} persons; delete them or move "
-                    "them to another company first."
+                    "them to another company first.",
+                    persons,
                 ).format(no=contact.no, name=contact.name, count=format_count(persons))
             )
         Contact.update(company=None).where(Contact.no == contact.no).execute()

@@ -37,7 +37,7 @@ from segtui.domain.letter_jobs import (
     merge_print_file,
 )
 from segtui.domain.users import Permission, require
-from segtui.i18n import _, format_count
+from segtui.i18n import _, format_count, ngettext
 from segtui.models import (
     Attachment,
     CorrespondenceType,
@@ -517,6 +517,17 @@ def count_to_resend(
     return count
 
 
+def nothing_to_send_again() -> str:
+    """Return the message for a logged segment whose count_to_resend is 0.
+
+    Such a segment may still have entries logged without delivery (status not
+    delivered), so the message does not claim that every letter was delivered.
+    """
+    return _(
+        "Nothing to send again: every letter is written and none waits for delivery."
+    )
+
+
 def count_to_deliver_again(logged_segment_no: int) -> int:
     """Count the letters a resend of the whole logged segment delivers.
 
@@ -723,16 +734,20 @@ def describe_report(report: DeliveryReport, folder: Path) -> list[str]:
     lines = []
     if report.letters:
         lines.append(
-            _("{count} letters written to {folder}.").format(
-                count=format_count(len(report.letters)), folder=folder
-            )
+            ngettext(
+                "{count} letter written to {folder}.",
+                "{count} letters written to {folder}.",
+                len(report.letters),
+            ).format(count=format_count(len(report.letters)), folder=folder)
         )
     if report.print_files:
         names = ", ".join(path.name for path in report.print_files)
         lines.append(
-            _("{count} hard-copy letters to print are in {files}.").format(
-                count=format_count(report.printed), files=names
-            )
+            ngettext(
+                "{count} hard-copy letter to print is in {files}.",
+                "{count} hard-copy letters to print are in {files}.",
+                report.printed,
+            ).format(count=format_count(report.printed), files=names)
         )
     if report.pdf_files:
         lines.append(
@@ -741,7 +756,11 @@ def describe_report(report: DeliveryReport, folder: Path) -> list[str]:
             )
         )
     if report.sent:
-        lines.append(_("{count} emails sent.").format(count=format_count(report.sent)))
+        lines.append(
+            ngettext("{count} email sent.", "{count} emails sent.", report.sent).format(
+                count=format_count(report.sent)
+            )
+        )
     for path, error in report.print_failures:
         lines.append(
             _("The print file {file} failed: {error}").format(
@@ -750,9 +769,11 @@ def describe_report(report: DeliveryReport, folder: Path) -> list[str]:
         )
     if report.failed:
         lines.append(
-            _("{count} letters failed; they can be sent again.").format(
-                count=format_count(len(report.failed))
-            )
+            ngettext(
+                "{count} letter failed; it can be sent again.",
+                "{count} letters failed; they can be sent again.",
+                len(report.failed),
+            ).format(count=format_count(len(report.failed)))
         )
     if report.canceled:
         lines.append(

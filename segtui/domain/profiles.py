@@ -16,7 +16,7 @@ from segtui.domain.contacts import get_contact
 from segtui.domain.errors import InvalidValueError, NotFoundError
 from segtui.domain.text import clean_line
 from segtui.domain.users import Permission, require
-from segtui.i18n import _, format_count
+from segtui.i18n import _, format_count, ngettext
 from segtui.models import (
     ContactProfileAnswer,
     ProfileAnswer,
@@ -103,9 +103,12 @@ def delete_questionnaire(code: str, *, user: str) -> None:
         used = _answers_in_use(ProfileAnswer.questionnaire == code)
         if used:
             raise InvalidValueError(
-                _(
+                ngettext(
+                    "Questionnaire {code} has {count} answer of a contact, so it "
+                    "cannot be deleted; remove that answer first.",
                     "Questionnaire {code} has {count} answers of contacts, so it cannot "
-                    "be deleted; remove those answers first."
+                    "be deleted; remove those answers first.",
+                    used,
                 ).format(code=code, count=format_count(used))
             )
         ProfileAnswer.delete().where(ProfileAnswer.questionnaire == code).execute()
@@ -206,9 +209,12 @@ def delete_question(question_id: int, *, user: str) -> None:
         used = _answers_in_use(ProfileAnswer.question == question_id)
         if used:
             raise InvalidValueError(
-                _(
+                ngettext(
+                    "Question {code} has {count} answer of a contact, so it cannot be "
+                    "deleted; remove that answer first.",
                     "Question {code} has {count} answers of contacts, so it cannot be "
-                    "deleted; remove those answers first."
+                    "deleted; remove those answers first.",
+                    used,
                 ).format(code=question.code, count=format_count(used))
             )
         ProfileAnswer.delete().where(ProfileAnswer.question == question_id).execute()
@@ -272,9 +278,12 @@ def delete_answer(answer_id: int, *, user: str) -> None:
         )
         if used:
             raise InvalidValueError(
-                _(
+                ngettext(
+                    "Answer {code} was given by {count} contact, so it cannot be "
+                    "deleted; remove it from that contact first.",
                     "Answer {code} was given by {count} contacts, so it cannot be "
-                    "deleted; remove it from them first."
+                    "deleted; remove it from them first.",
+                    used,
                 ).format(code=answer.code, count=format_count(used))
             )
         answer.delete_instance()

@@ -41,7 +41,7 @@ from segtui.domain.errors import (
 from segtui.domain.settings import HOME_COUNTRY, get_setting
 from segtui.domain.sql import json_object
 from segtui.domain.users import Permission, require
-from segtui.i18n import _, format_count
+from segtui.i18n import _, format_count, ngettext
 from segtui.models import (
     Attachment,
     Contact,
@@ -382,9 +382,11 @@ def _line_problems(
     if hidden > 0:
         problems.append(
             Problem(
-                _("... and {count} more problems of the same kinds.").format(
-                    count=format_count(hidden)
-                )
+                ngettext(
+                    "... and {count} more problem of the same kinds.",
+                    "... and {count} more problems of the same kinds.",
+                    hidden,
+                ).format(count=format_count(hidden))
             )
         )
     return problems

@@ -20,7 +20,7 @@ from segtui.db import write_transaction
 from segtui.domain.errors import InvalidValueError, NotFoundError
 from segtui.domain.text import clean_line
 from segtui.domain.users import Permission, require
-from segtui.i18n import _, format_count
+from segtui.i18n import _, format_count, npgettext
 from segtui.models import (
     Campaign,
     Contact,
@@ -67,7 +67,8 @@ class Usage:
     """A foreign key that uses a setup record's code, for the delete check."""
 
     field: Field
-    label: Callable[[], str]
+    # Counted phrase with a {count} placeholder, such as used_by_contacts.
+    label: Callable[[int], str]
     # How to name the records that use the code, such as a contact's number.
     name_field: Field | None = None
 
@@ -94,6 +95,61 @@ class SetupTable:
         )
 
 
+# Counted phrases for "is used by {uses}". They have their own context because
+# German needs the dative there, such as "von 2 Segmenten".
+
+
+def used_by_contacts(count: int) -> str:
+    return npgettext("used by", "{count} contact", "{count} contacts", count)
+
+
+def used_by_segments(count: int) -> str:
+    return npgettext("used by", "{count} segment", "{count} segments", count)
+
+
+def used_by_segment_lines(count: int) -> str:
+    return npgettext("used by", "{count} segment line", "{count} segment lines", count)
+
+
+def used_by_campaigns(count: int) -> str:
+    return npgettext("used by", "{count} campaign", "{count} campaigns", count)
+
+
+def used_by_users(count: int) -> str:
+    return npgettext("used by", "{count} user", "{count} users", count)
+
+
+def used_by_templates(count: int) -> str:
+    return npgettext(
+        "used by",
+        "{count} interaction template",
+        "{count} interaction templates",
+        count,
+    )
+
+
+def used_by_template_languages(count: int) -> str:
+    return npgettext(
+        "used by", "{count} template language", "{count} template languages", count
+    )
+
+
+def used_by_log_entries(count: int) -> str:
+    return npgettext(
+        "used by",
+        "{count} interaction log entry",
+        "{count} interaction log entries",
+        count,
+    )
+
+
+def join_with_and(items: list[str]) -> str:
+    """Join ``items`` as a list in a sentence: "a", "a and b", "a, b and c"."""
+    if len(items) < 2:
+        return "".join(items)
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
+
+
 def _code_field(max_length: int) -> SetupField:
     return SetupField(
         "code", lambda: _("Code"), "code", max_length=max_length, required=True
@@ -114,11 +170,11 @@ TABLES: dict[str, SetupTable] = {
             SetupField("email", lambda: _("Email"), "email"),
         ),
         usages=(
-            Usage(Contact.salesperson, lambda: _("contacts"), Contact.no),
-            Usage(SegmentHeader.salesperson, lambda: _("segments"), SegmentHeader.no),
-            Usage(SegmentLine.salesperson, lambda: _("segment lines")),
-            Usage(Campaign.salesperson, lambda: _("campaigns"), Campaign.no),
-            Usage(UserSetup.salesperson, lambda: _("users"), UserSetup.user_id),
+            Usage(Contact.salesperson, used_by_contacts, Contact.no),
+            Usage(SegmentHeader.salesperson, used_by_segments, SegmentHeader.no),
+            Usage(SegmentLine.salesperson, used_by_segment_lines),
+            Usage(Campaign.salesperson, used_by_campaigns, Campaign.no),
+            Usage(UserSetup.salesperson, used_by_users, UserSetup.user_id),
         ),
     ),
     "language": SetupTable(
@@ -134,19 +190,19 @@ TABLES: dict[str, SetupTable] = {
             ),
         ),
         usages=(
-            Usage(Contact.language, lambda: _("contacts"), Contact.no),
+            Usage(Contact.language, used_by_contacts, Contact.no),
             Usage(
                 InteractionTemplate.language,
-                lambda: _("interaction templates"),
+                used_by_templates,
                 InteractionTemplate.code,
             ),
             Usage(
                 InteractionTemplateLanguage.language,
-                lambda: _("template languages"),
+                used_by_template_languages,
                 InteractionTemplateLanguage.template,
             ),
-            Usage(SegmentHeader.language, lambda: _("segments"), SegmentHeader.no),
-            Usage(SegmentLine.language, lambda: _("segment lines")),
+            Usage(SegmentHeader.language, used_by_segments, SegmentHeader.no),
+            Usage(SegmentLine.language, used_by_segment_lines),
         ),
     ),
     "salutation": SetupTable(
@@ -158,7 +214,7 @@ TABLES: dict[str, SetupTable] = {
             _code_field(10),
             SetupField("description", lambda: _("Description")),
         ),
-        usages=(Usage(Contact.salutation, lambda: _("contacts"), Contact.no),),
+        usages=(Usage(Contact.salutation, used_by_contacts, Contact.no),),
     ),
     "interaction-group": SetupTable(
         key="interaction-group",
@@ -172,7 +228,7 @@ TABLES: dict[str, SetupTable] = {
         usages=(
             Usage(
                 InteractionTemplate.group,
-                lambda: _("interaction templates"),
+                used_by_templates,
                 InteractionTemplate.code,
             ),
         ),
@@ -464,7 +520,7 @@ def usage_of(table: SetupTable, code: str) -> list[str]:
         count = model.select(fn.COUNT(1)).where(condition).scalar() or 0
         if not count:
             continue
-        text = f"{count} {usage.label()}"
+        text = usage.label(count).format(count=format_count(count))
         if usage.name_field is not None:
             names = [
                 str(row[0])
@@ -492,7 +548,7 @@ def delete_record(key: str, code: str, *, user: str) -> None:
             raise InvalidValueError(
                 _(
                     "{table} {code} is used by {uses}; change those first, then delete it."
-                ).format(table=table.singular(), code=code, uses="; ".join(used))
+                ).format(table=table.singular(), code=code, uses=join_with_and(used))
             )
         row.delete_instance()
 

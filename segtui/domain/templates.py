@@ -34,9 +34,12 @@ from segtui.domain.setup_tables import (
     Usage,
     check_lookup,
     find_record,
+    join_with_and,
     record_values,
     save_table_record,
     usage_of,
+    used_by_segment_lines,
+    used_by_segments,
 )
 from segtui.domain.text import clean_line
 from segtui.domain.users import Permission, require
@@ -117,10 +120,8 @@ TEMPLATES = SetupTable(
         SetupField("campaign_response", lambda: _("Campaign response"), "bool"),
     ),
     usages=(
-        Usage(
-            SegmentHeader.interaction_template, lambda: _("segments"), SegmentHeader.no
-        ),
-        Usage(SegmentLine.interaction_template, lambda: _("segment lines")),
+        Usage(SegmentHeader.interaction_template, used_by_segments, SegmentHeader.no),
+        Usage(SegmentLine.interaction_template, used_by_segment_lines),
     ),
 )
 
@@ -233,7 +234,7 @@ def delete_template(code: str, *, user: str) -> None:
                 _(
                     "Interaction template {code} is used by {uses}; give them another "
                     "template or delete them first."
-                ).format(code=template.code, uses="; ".join(used))
+                ).format(code=template.code, uses=join_with_and(used))
             )
         attachment_ids = [
             row[0]

@@ -25,7 +25,7 @@ from segtui import paths
 from segtui.db import interrupt_all
 from segtui.domain.errors import SegtuiError
 from segtui.domain.users import ROLE_PERMISSIONS, Permission, role_of
-from segtui.i18n import _, format_count
+from segtui.i18n import _, format_count, ngettext
 from segtui.ui.areas import Area
 from segtui.ui.exit_signals import SignalExit
 from segtui.ui.footer import COMPACT_BELOW
@@ -453,9 +453,11 @@ class SegtuiApp(KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
         if result is None:
             return
         lines = [
-            _("Logged segment {entry}: {count} interactions.").format(
-                entry=result.logged_segment_no, count=format_count(result.entries)
-            )
+            ngettext(
+                "Logged segment {entry}: {count} interaction.",
+                "Logged segment {entry}: {count} interactions.",
+                result.entries,
+            ).format(entry=result.logged_segment_no, count=format_count(result.entries))
         ]
         if result.follow_up_segment_no:
             lines.append(

@@ -655,20 +655,23 @@ class LoggedSegmentScreen(ListScreen):
         def asked(counts: tuple[int, int]) -> None:
             count, deliveries = counts
             if count == 0:
-                self.notify(
-                    _("Nothing to send again: every letter was written and delivered."),
-                    markup=False,
-                )
+                self.notify(delivery.nothing_to_send_again(), markup=False)
                 return
             if deliveries == count:
-                question = _(
+                question = ngettext(
+                    "Write and deliver the {count} letter that failed or was not "
+                    "written?",
                     "Write and deliver the {count} letters that failed or were not "
-                    "written?"
+                    "written?",
+                    count,
                 ).format(count=format_count(count))
             elif deliveries == 0:
-                question = _(
+                question = ngettext(
+                    "Write the {count} missing letter again? It was delivered "
+                    "before or logged without delivery, so no email is sent.",
                     "Write the {count} missing letters again? They were delivered "
-                    "before or logged without delivery, so no email is sent."
+                    "before or logged without delivery, so no email is sent.",
+                    count,
                 ).format(count=format_count(count))
             else:
                 question = _(

@@ -81,9 +81,13 @@ def ask_cancel(
 
         def finished(changed: int) -> None:
             message = (
-                _("{count} entries canceled.")
+                ngettext(
+                    "{count} entry canceled.", "{count} entries canceled.", changed
+                )
                 if cancel
-                else _("{count} entries restored.")
+                else ngettext(
+                    "{count} entry restored.", "{count} entries restored.", changed
+                )
             )
             screen.notify(message.format(count=format_count(changed)), markup=False)
             done()

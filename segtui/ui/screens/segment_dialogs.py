@@ -531,9 +531,11 @@ class LogDialog(FormDialog):
 
     def __init__(self, segment_no: str, line_count: int) -> None:
         super().__init__(
-            _("Log segment {no} ({count} lines)").format(
-                no=segment_no, count=format_count(line_count)
-            )
+            ngettext(
+                "Log segment {no} ({count} line)",
+                "Log segment {no} ({count} lines)",
+                line_count,
+            ).format(no=segment_no, count=format_count(line_count))
         )
         self.segment_no = segment_no
         self.cancel_event = threading.Event()

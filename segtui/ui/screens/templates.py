@@ -18,7 +18,7 @@ from textual.widgets import Button, DataTable, Input, Select, Static
 
 from segtui.domain import lookups, templates
 from segtui.domain.user_files import read_user_file
-from segtui.i18n import _, format_count
+from segtui.i18n import _, format_count, ngettext
 from segtui.models import InteractionTemplate, InteractionTemplateLanguage
 from segtui.ui.screens.dialogs import ChoiceDialog, ConfirmDialog, MessageDialog
 from segtui.ui.screens.listing import TableScreen, new_table, refill, selected_key
@@ -386,8 +386,10 @@ class TemplateLanguagesScreen(SetupScreen, TableScreen):
             field.name + ": " + (field.matched or _("MATCHES NOTHING"))
             for field in result.fields
         ]
-        message = _(
-            "{file} imported into {code} {language}: {count} merge fields."
+        message = ngettext(
+            "{file} imported into {code} {language}: {count} merge field.",
+            "{file} imported into {code} {language}: {count} merge fields.",
+            len(result.fields),
         ).format(
             file=result.file_name,
             code=result.template_code,

@@ -251,23 +251,25 @@ def list_contacts(
     row_by_row = _walk_is_shorter(search, offset, limit, total)
     query = contact_query(search, filters, sort, row_by_row=row_by_row).objects()
     page = read_page(query, contact_order(sort), offset, limit, total)
-    return [
-        ContactRow(
-            no=row.no,
-            type=row.type,
-            name=row.name,
-            company_no=row.company_no or "",
-            company_name=(row.company_name or "") if row.company_no != row.no else "",
-            post_code=row.post_code,
-            city=row.city,
-            country_code=row.country_code,
-            email=row.email,
-            phone=row.phone,
-            excluded=bool(row.exclude_from_segment),
-            privacy_blocked=bool(row.privacy_blocked),
-        )
-        for row in page
-    ]
+    return [_contact_row(row) for row in page]
+
+
+def _contact_row(row: Any) -> ContactRow:
+    """Return a row of ``contact_query`` as a ContactRow."""
+    return ContactRow(
+        no=row.no,
+        type=row.type,
+        name=row.name,
+        company_no=row.company_no or "",
+        company_name=(row.company_name or "") if row.company_no != row.no else "",
+        post_code=row.post_code,
+        city=row.city,
+        country_code=row.country_code,
+        email=row.email,
+        phone=row.phone,
+        excluded=bool(row.exclude_from_segment),
+        privacy_blocked=bool(row.privacy_blocked),
+    )
 
 
 def _walk_is_shorter(
@@ -347,3 +349,47 @@ def contact_card(no: str) -> ContactCard:
         totals=history.totals(of_contact),
         timeline=history.timeline(of_contact),
     )
+
+
+@dataclass(frozen=True)
+class ContactLookup:
+    """The contacts a lookup field lists for its text, for one segment."""
+
+    rows: list[ContactRow]
+    # More contacts match than ``rows`` contains.
+    more: bool
+    # The segment's line number of each listed contact already on the segment.
+    lines: dict[str, int]
+
+
+def lookup_contacts(search: str, segment_no: str, limit: int) -> ContactLookup:
+    """List up to ``limit`` contacts for a lookup, with the contact list's search.
+
+    The contact whose number is the whole text comes first, and the others follow
+    in number order. A blank text lists nothing.
+    """
+    if not search.split():
+        return ContactLookup(rows=[], more=False, lines={})
+    found = list_contacts(search, limit=limit + 1)
+    typed_no = search.strip().upper()
+    exact = [row for row in found if row.no == typed_no]
+    if not exact and len(search.split()) == 1:
+        # The contact numbered as typed may sort after a page of other matches.
+        query = contact_query().where(Contact.no == typed_no).objects()
+        exact = [_contact_row(row) for row in query]
+    rows = exact + [row for row in found if row.no != typed_no]
+    numbers = [row.no for row in rows[:limit]]
+    lines = {
+        contact_no: line_no
+        for contact_no, line_no in SegmentLine.select(
+            SegmentLine.contact, fn.MIN(SegmentLine.line_no)
+        )
+        .where((SegmentLine.segment == segment_no) & SegmentLine.contact.in_(numbers))
+        .group_by(SegmentLine.contact)
+        .tuples()
+    }
+    return ContactLookup(rows=rows[:limit], more=len(rows) > limit, lines=lines)
+
+
+def contact_exists(no: str) -> bool:
+    return Contact.select().where(Contact.no == no).exists()

@@ -16,7 +16,7 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static
 
-from segtui.domain import lookups, segment_actions, segmentation
+from segtui.domain import contact_queries, lookups, segment_actions, segmentation
 from segtui.domain.dates import date_hint, invalid_date_message, read_date
 from segtui.domain.delivery import pdf_converter
 from segtui.domain.errors import ConflictError, SegtuiError, ValidationError
@@ -31,6 +31,11 @@ from segtui.i18n import _, ngettext
 from segtui.models import CorrespondenceType, SegmentHeader
 from segtui.ui.screens.dialogs import ConfirmDialog, Dialog
 from segtui.ui.text import display, editable_amount, format_count, read_amount
+from segtui.ui.widgets.contact_lookup import (
+    ContactLookupList,
+    LookupInput,
+    MatchList,
+)
 from segtui.ui.widgets.tick import Tick
 from segtui.ui.worker import run_job
 
@@ -224,13 +229,25 @@ class NewSegmentDialog(FormDialog):
 
 
 class InsertLineDialog(FormDialog):
-    """Insert a line for one contact by its number; an error keeps the dialog open."""
+    """Insert a line for one contact, typed by number or picked from a lookup.
+
+    An error keeps the dialog open.
+    """
 
     HELP = _(
-        "Add one contact to the segment by its number, as shown in the Contacts "
-        "list. The new line takes its values from the segment header. Ctrl+S or "
-        "Enter inserts the line. A contact number that does not exist keeps the "
-        "dialog open with the problem. Esc closes without inserting."
+        "Add one contact to the segment. Type the contact's number, or words of its "
+        "name, city or email: the list below the field shows the contacts that "
+        "match, as the Contacts list finds them, with number, name and city. Down "
+        "or Tab moves into the list, the arrows pick a contact, and Enter inserts "
+        "its line. Up on the first contact goes back to the field, and so does a "
+        "character typed in the list. Enter or Ctrl+S in the field inserts the "
+        "contact whose number is typed. The new line takes its values from the "
+        "segment header.\n\n"
+        "A word after a listed contact tells what to know before inserting it: "
+        '"on line" names its line when it is already on the segment, and inserting '
+        'it again is refused. "privacy blocked" contacts cannot be added. '
+        '"excluded" contacts are left out by Add Contacts, but inserting one here '
+        "adds it. A problem keeps the dialog open. Esc closes without inserting."
     )
 
     def __init__(self, segment_no: str) -> None:
@@ -238,7 +255,17 @@ class InsertLineDialog(FormDialog):
         self.segment_no = segment_no
 
     def compose_body(self) -> ComposeResult:
-        yield form_row(_("Contact No."), Input(id="contact_no", compact=True))
+        yield form_row(
+            _("Contact No."),
+            LookupInput(
+                id="contact_no",
+                compact=True,
+                placeholder=_("number, or words of the name"),
+                # Keys typed in the list go on the end of the text, not over it.
+                select_on_focus=False,
+            ),
+        )
+        yield ContactLookupList(self.segment_no, id="lookup")
         yield Static("", id="error", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
@@ -249,21 +276,67 @@ class InsertLineDialog(FormDialog):
         self.query_one("#error", Static).display = False
         self.query_one("#contact_no", Input).focus()
 
+    def enter_label(self) -> str | None:
+        if isinstance(self.focused, (Input, MatchList)):
+            return _("Insert")
+        return super().enter_label()
+
+    @on(Input.Changed, "#contact_no")
+    def contact_no_changed(self, event: Input.Changed) -> None:
+        self.query_one(ContactLookupList).search(event.value)
+
+    @on(ContactLookupList.Picked)
+    def contact_picked(self, event: ContactLookupList.Picked) -> None:
+        self.insert(event.contact_no, typed=False)
+
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
+        picked = self.query_one(ContactLookupList).picked_no()
+        if picked is not None:
+            self.insert(picked, typed=False)
+            return
         contact_no = clean_line(self.query_one("#contact_no", Input).value).upper()
         if not contact_no:
-            self.show_problem(_("Type a contact number, or press Esc."))
+            self.show_problem(
+                _("Type a contact number or words of a name, or press Esc.")
+            )
             return
+        self.insert(contact_no, typed=True)
+
+    def insert(self, contact_no: str, *, typed: bool) -> None:
+        """Insert the contact's line and close the dialog.
+
+        A problem keeps the dialog open. A ``typed`` number that is no contact's
+        gets a message that points to the lookup list.
+        """
         user = self.app.user  # type: ignore[attr-defined]
         no = self.segment_no
-        run_job(
-            self,
-            lambda: segment_actions.insert_line(no, contact_no, user=user),
-            lambda _result: self.dismiss(contact_no),
-            on_error=self.report,
-        )
+
+        def insert_line() -> bool:
+            if typed and not contact_queries.contact_exists(contact_no):
+                return False
+            segment_actions.insert_line(no, contact_no, user=user)
+            return True
+
+        def inserted(done: bool) -> None:
+            if done:
+                self.dismiss(contact_no)
+            else:
+                self.show_problem(self.unknown_number_text(contact_no))
+
+        run_job(self, insert_line, inserted, on_error=self.report)
+
+    def unknown_number_text(self, contact_no: str) -> str:
+        if self.query_one(ContactLookupList).lookup.rows:
+            return _(
+                "Contact {no!r} does not exist. Press Down to pick one of the "
+                "contacts listed, or type an exact contact number."
+            ).format(no=contact_no)
+        return _(
+            "Contact {no!r} does not exist. Type an exact contact number, or words "
+            "of the contact's name and pick it from the list."
+        ).format(no=contact_no)
 
     @on(Button.Pressed, "#cancel")
     def cancel_pressed(self) -> None:

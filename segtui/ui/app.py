@@ -180,9 +180,12 @@ class SegtuiApp(KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
         self.may_change = Permission.MARKETING in ROLE_PERMISSIONS[self.role]
         # Set when a signal ends segtui; background jobs then stop reporting back.
         self.stopping = False
-        # True from ctrl+q until the "cancel the running job and quit?" question
-        # is answered.
-        self.quit_question_open = False
+        # True while ctrl+q waits QUIT_GRACE_SECONDS for the running jobs to end.
+        self.quit_waiting = False
+        # The "cancel the running job and quit?" question last shown. It counts as
+        # open while it is in the screen stack, so a question closed without an
+        # answer does not keep ctrl+q from asking again.
+        self.quit_question: ConfirmDialog | None = None
         self.animation_level = animation_level(os.environ)
         self.signal_exit = SignalExit(self.exit_on_signal)
 
@@ -363,41 +366,45 @@ class SegtuiApp(KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
         A job that ends within QUIT_GRACE_SECONDS, such as a lookup for a form,
         ends without the question.
         """
-        if self.quit_question_open:
+        if self.quit_waiting or self.quit_question in self.screen_stack:
             return
         # Set before waiting, so a second ctrl+q meanwhile opens no second question.
-        self.quit_question_open = True
-        deadline = time.monotonic() + QUIT_GRACE_SECONDS
-        while running_jobs(self) and time.monotonic() < deadline:
-            await asyncio.sleep(0.02)
+        self.quit_waiting = True
+        try:
+            deadline = time.monotonic() + QUIT_GRACE_SECONDS
+            while running_jobs(self) and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
+        finally:
+            self.quit_waiting = False
         if not running_jobs(self):
             self.exit()
             return
 
+        # A job that ends while the question is shown leaves it open, because the
+        # job's dialog closes only after the question is answered. Yes then quits,
+        # and no shows what the dialog would have shown next.
         def answered(cancel_and_quit: bool | None) -> None:
-            self.quit_question_open = False
+            self.quit_question = None
             if cancel_and_quit and running_jobs(self):
                 log.info("quitting: canceling %s job(s)", len(running_jobs(self)))
                 self.stop_jobs_and_exit()
             elif cancel_and_quit:
                 self.exit()
 
-        self.push_screen(
-            ConfirmDialog(
-                _("Quit segtui"),
-                _(
-                    "A job is still running. Cancel it and quit? Its changes not yet "
-                    "saved are rolled back. Press n or Esc to keep it running."
-                ),
-                help=_(
-                    "Yes stops the running job, such as letters being written or "
-                    "sent, and quits segtui. What the job has not saved yet is "
-                    "rolled back; letters already written or sent stay as they "
-                    "are. No and Esc keep the job running and segtui open."
-                ),
+        self.quit_question = ConfirmDialog(
+            _("Quit segtui"),
+            _(
+                "A job is still running. Cancel it and quit? Its changes not yet "
+                "saved are rolled back. Press n or Esc to keep it running."
             ),
-            answered,
+            help=_(
+                "Yes stops the running job, such as letters being written or "
+                "sent, and quits segtui. What the job has not saved yet is "
+                "rolled back; letters already written or sent stay as they "
+                "are. No and Esc keep the job running and segtui open."
+            ),
         )
+        self.push_screen(self.quit_question, answered)
 
     def action_go_to(self) -> None:
         """Open an area from the Go to menu, on top of the segment list."""

@@ -81,6 +81,29 @@ def run_job(
     )
 
 
+def dismiss_on_top(screen: Screen[Any], result: Any = None) -> None:
+    """Dismiss ``screen`` with ``result`` now, or once the screens over it close.
+
+    Textual 8.2.8's Screen.dismiss pops the top screen, whichever that is. A dialog
+    whose job ends while another screen covers it, such as the question whether to
+    quit, would close that screen, leave itself in the stack and never call the
+    covering screen's callback.
+    """
+    app = screen.app
+    if app.screen is screen:
+        screen.dismiss(result)
+        return
+
+    def screen_changed(active: Screen[Any]) -> None:
+        # Called later on ``screen``, so another screen may be on top again.
+        if active is screen and app.screen is screen:
+            app.screen_change_signal.unsubscribe(screen)
+            screen.dismiss(result)
+
+    # A closed screen no longer runs, and the signal then drops its subscription.
+    app.screen_change_signal.subscribe(screen, screen_changed)
+
+
 def running_jobs(app: App[Any]) -> list[Screen[Any]]:
     """Return the screens whose jobs, started by run_job, still run.
 

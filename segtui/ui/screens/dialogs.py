@@ -86,6 +86,28 @@ class Dialog(NamedBindings, ModalScreen[Any]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    def dismiss(self, result: Any = None) -> Any:
+        """Close the dialog with ``result`` once it is the top screen.
+
+        Textual 8.2.8 pops the top screen, whichever that is. A dialog whose job
+        ends while help or the quit question covers it would close that screen
+        instead and leave itself open, so it waits until the screens over it close.
+        A dialog no longer in the screen stack, closed by Go to, does nothing.
+        """
+        app = self.app
+        if app.screen is self:
+            return super().dismiss(result)
+        if self not in app.screen_stack:
+            return None
+
+        def screen_changed(active: Any) -> None:
+            if active is self and app.screen is self:
+                app.screen_change_signal.unsubscribe(self)
+                super(Dialog, self).dismiss(result)
+
+        app.screen_change_signal.subscribe(self, screen_changed)
+        return None
+
     def enter_label(self) -> str | None:
         """Return what Enter does in the focused widget, for the footer, or None.
 

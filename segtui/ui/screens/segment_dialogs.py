@@ -37,7 +37,7 @@ from segtui.ui.widgets.contact_lookup import (
     MatchList,
 )
 from segtui.ui.widgets.tick import Tick
-from segtui.ui.worker import run_job
+from segtui.ui.worker import dismiss_on_top, run_job
 
 
 def form_row(label: str, widget: Any) -> Horizontal:
@@ -720,7 +720,8 @@ class LogDialog(FormDialog):
 
     def done(self, result: LogResult) -> None:
         self.running = False
-        self.dismiss(result)
+        # The question whether to quit may cover the dialog when the log ends.
+        dismiss_on_top(self, result)
 
     def failed(self, error: Exception) -> None:
         self.running = False
@@ -728,7 +729,7 @@ class LogDialog(FormDialog):
             # Esc was pressed while the segment was checked: the dialog closes as
             # Esc asked, and the reason the log stopped stays on screen.
             self.app.notify(str(error), markup=False)
-            self.dismiss(None)
+            dismiss_on_top(self, None)
             return
         if self.entries_saved:
             # The segment is logged already, so only closing is left.

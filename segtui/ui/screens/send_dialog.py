@@ -10,9 +10,9 @@ from textual.app import ComposeResult
 from textual.widgets import Button, ProgressBar, Static
 
 from segtui.domain import delivery
-from segtui.i18n import _, format_count
+from segtui.i18n import _, format_count, ngettext
 from segtui.ui.screens.dialogs import Dialog
-from segtui.ui.worker import run_job
+from segtui.ui.worker import dismiss_on_top, run_job
 
 
 class SendAgainDialog(Dialog):
@@ -56,21 +56,25 @@ class SendAgainDialog(Dialog):
         run_job(
             self,
             lambda: self.send(progress, cancel),
-            self.dismiss,
+            self.finished,
             on_error=self.failed,
         )
 
     def show_progress(self, done: int, total: int) -> None:
         self.query_one("#progress", ProgressBar).update(total=total, progress=done)
         self.query_one("#state", Static).update(
-            _("{done} of {total} letters").format(
-                done=format_count(done), total=format_count(total)
-            )
+            ngettext(
+                "{done} of {total} letter", "{done} of {total} letters", total
+            ).format(done=format_count(done), total=format_count(total))
         )
+
+    def finished(self, report: delivery.DeliveryReport) -> None:
+        # The question whether to quit may cover the dialog when the letters end.
+        dismiss_on_top(self, report)
 
     def failed(self, error: Exception) -> None:
         self.app.notify(str(error), severity="error", markup=False)
-        self.dismiss(None)
+        dismiss_on_top(self, None)
 
     @on(Button.Pressed, "#cancel")
     def cancel_pressed(self) -> None:

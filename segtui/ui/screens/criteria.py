@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -11,8 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Button, Checkbox, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 
+from segtui.db import current_database
 from segtui.domain import segment_actions, segmentation
 from segtui.domain.criteria import AddOptions, Filters
 from segtui.domain.criteria_sources import EXISTS_FIELD
@@ -32,6 +36,9 @@ from segtui.ui.screens.navigation import FieldNavigation
 from segtui.ui.text import RULE, format_count
 from segtui.ui.widgets.tick import Tick
 from segtui.ui.widgets.typeahead import TypeAheadInput
+from segtui.ui.worker import dismiss_on_top, run_job
+
+log = logging.getLogger("segtui.ui")
 
 ADD_OPTIONS: list[tuple[str, str]] = [
     ("allow_existing", _("Allow existing contacts")),
@@ -42,6 +49,85 @@ ADD_OPTIONS: list[tuple[str, str]] = [
 
 # Seconds to wait after the last key press before counting.
 COUNT_DELAY = 0.3
+# Seconds between two interrupts of a canceled apply. Esc may come before the
+# statement starts, and an interrupt of an idle connection does nothing.
+INTERRUPT_INTERVAL = 0.1
+
+
+def interrupt(connection: object) -> None:
+    """Stop the statement running on ``connection``, from another thread."""
+    try:
+        if isinstance(connection, sqlite3.Connection):
+            connection.interrupt()
+        else:
+            connection.cancel_safe(timeout=1.0)  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - the job ends on its own then
+        log.exception("could not interrupt the criteria action")
+
+
+class ApplyRun:
+    """One apply job, which Esc stops by interrupting its statement.
+
+    The job's transaction then rolls back, so a canceled apply changes nothing. An
+    apply that commits before the interrupt reaches it returns its outcome, and the
+    form shows that Esc came too late.
+    """
+
+    def __init__(self) -> None:
+        # Set by Esc, and by quitting, which also interrupts the statement.
+        self.cancel = threading.Event()
+        self.ended = threading.Event()
+        # The worker's connection while the job runs, guarded by the lock so that no
+        # interrupt reaches it after the job ended.
+        self.connection: object | None = None
+        self.lock = threading.Lock()
+
+    def wrap(self, job: Callable[[], Outcome]) -> Callable[[], Outcome | None]:
+        """Return ``job`` made cancelable, so that it returns None when canceled."""
+
+        def run() -> Outcome | None:
+            with self.lock:
+                self.connection = current_database().connection()
+            try:
+                if self.cancel.is_set():
+                    return None
+                outcome = job()
+            except Exception:
+                if not self.cancel.is_set():
+                    raise
+                # The interrupted statement raised, and its transaction rolled back.
+                log.info("criteria action canceled", exc_info=True)
+                return None
+            finally:
+                with self.lock:
+                    self.connection = None
+                self.ended.set()
+            if outcome.problem and self.cancel.is_set():
+                return None
+            return outcome
+
+        return run
+
+    def stop(self) -> None:
+        """Interrupt the job's statements from a thread of its own until it ends.
+
+        A PostgreSQL cancel request can wait on the network, so it stays off the UI
+        thread.
+        """
+        if self.cancel.is_set():
+            return
+        self.cancel.set()
+        threading.Thread(
+            target=self.keep_interrupting, name="segtui-cancel", daemon=True
+        ).start()
+
+    def keep_interrupting(self) -> None:
+        while True:
+            with self.lock:
+                if self.connection is not None:
+                    interrupt(self.connection)
+            if self.ended.wait(INTERRUPT_INTERVAL):
+                return
 
 
 def heading(label: str) -> Label:
@@ -61,6 +147,8 @@ class CriteriaBuilderScreen(FieldNavigation, BaseScreen):
 
     ACTION_TITLE = ""
     APPLY_LABEL = ""
+    # The count line while the apply job runs.
+    BUSY_TEXT = ""
 
     BINDINGS = [
         Binding(
@@ -81,6 +169,9 @@ class CriteriaBuilderScreen(FieldNavigation, BaseScreen):
         # older number is stale and dropped.
         self.counting = 0
         self.applying = False
+        # The apply job while it runs. Quitting sets cancel_event too.
+        self.apply_run: ApplyRun | None = None
+        self.cancel_event = threading.Event()
 
     def title_text(self) -> str:
         return _("{action}: segment {no} {description}").format(
@@ -97,6 +188,7 @@ class CriteriaBuilderScreen(FieldNavigation, BaseScreen):
                 yield heading(_("Options"))
                 yield from self.compose_options()
         yield Static("", id="count", markup=False)
+        yield ProgressBar(id="apply-progress", show_eta=False, show_percentage=False)
         with Horizontal(id="criteria-buttons"):
             yield Button(self.APPLY_LABEL, id="apply", variant="primary", compact=True)
             yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
@@ -132,6 +224,7 @@ class CriteriaBuilderScreen(FieldNavigation, BaseScreen):
         yield from ()
 
     def on_mount(self) -> None:
+        self.query_one("#apply-progress", ProgressBar).display = False
         self.query(Input).first().focus()
         self.schedule_count()
 
@@ -235,7 +328,60 @@ class CriteriaBuilderScreen(FieldNavigation, BaseScreen):
         proceed()
 
     def start_apply(self) -> None:
-        self.run(self.apply_job(), self.applied)
+        if not self.applying:
+            # Esc closed the form while confirm_apply was counting.
+            return
+        run = self.apply_run = ApplyRun()
+        self.cancel_event = run.cancel
+        self.show_busy(True)
+        self.show_status(Text(self.BUSY_TEXT, style="bold"))
+        run_job(
+            self,
+            run.wrap(self.apply_job()),
+            lambda outcome: self.apply_ended(run, outcome),
+            group="apply",
+            on_error=lambda error: self.apply_failed(run, error),
+        )
+
+    def show_busy(self, busy: bool) -> None:
+        """Lock the form and show the bar while the apply job runs."""
+        self.query_one("#criteria-form").disabled = busy
+        self.query_one("#apply", Button).disabled = busy
+        self.query_one("#apply-progress", ProgressBar).display = busy
+        if busy:
+            self.query_one("#apply-progress", ProgressBar).update(total=None)
+            self.set_focus(None)
+        else:
+            self.query(Input).first().focus()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Ctrl+S shows dimmed while the apply job runs, because it does nothing then.
+        if action == "apply" and self.apply_run is not None:
+            return None
+        return super().check_action(action, parameters)
+
+    def apply_ended(self, run: ApplyRun, outcome: Outcome | None) -> None:
+        self.apply_run = None
+        self.show_busy(False)
+        if outcome is None:
+            self.applying = False
+            self.show_status(
+                Text(_("Canceled: the segment was not changed."), style="bold")
+            )
+            return
+        if run.cancel.is_set() and not outcome.problem:
+            outcome = Outcome(
+                _("Esc came too late: the change was saved. {message}").format(
+                    message=outcome.value
+                )
+            )
+        self.applied(outcome)
+
+    def apply_failed(self, run: ApplyRun, error: Exception) -> None:
+        self.apply_run = None
+        self.show_busy(False)
+        self.show_error(error)
 
     def apply_declined(self) -> None:
         """Keep the form as it was after the user declined confirm_apply."""
@@ -245,7 +391,8 @@ class CriteriaBuilderScreen(FieldNavigation, BaseScreen):
     def applied(self, outcome: Outcome) -> None:
         self.applying = False
         if not self.mark_invalid(outcome):
-            self.dismiss(outcome.value)
+            # The help or the question whether to quit may cover the form now.
+            dismiss_on_top(self, outcome.value)
             return
         if not outcome.invalid_id:
             return
@@ -258,12 +405,23 @@ class CriteriaBuilderScreen(FieldNavigation, BaseScreen):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
+        # Esc while the apply job runs stops it and keeps the form, so the job's
+        # end cannot close another screen later.
+        if self.apply_run is not None:
+            if not self.apply_run.cancel.is_set():
+                self.apply_run.stop()
+                self.show_status(
+                    Text(_("Canceling and rolling back ..."), style="bold")
+                )
+            return
+        self.applying = False
         self.dismiss(None)
 
 
 class AddContactsScreen(CriteriaBuilderScreen):
     ACTION_TITLE = _("Add Contacts")
     APPLY_LABEL = _("Add contacts (Ctrl+S)")
+    BUSY_TEXT = _("Adding contacts ... Esc cancels.")
     HELP = (
         _(
             "Add Contacts: fill in filters, watch the count of contacts they select, "
@@ -342,6 +500,7 @@ class RemovingScreen(CriteriaBuilderScreen):
 
     # "reduce" or "refine", the key of COUNT_REMOVED and REMOVE.
     ACTION = ""
+    BUSY_TEXT = _("Removing lines ... Esc cancels.")
 
     def compose_options(self) -> ComposeResult:
         with Horizontal(classes="options-row"):
@@ -441,6 +600,9 @@ class ReduceContactsScreen(RemovingScreen):
                 self.apply_declined()
 
         def ask(total: int) -> None:
+            if not self.applying:
+                # Esc closed the form while the lines were counted.
+                return
             if total == 0:
                 proceed()
                 return

@@ -1359,3 +1359,27 @@ def test_query_count_constant(world):
     for name, count in small.items():
         assert large[name] == count, name
         assert count <= 15, name
+
+
+def test_line_numbers_past_32_bits(world):
+    """Line numbers grow by 10,000 a contact, so one add of more than 214,748
+    contacts passes 2**31; both databases store and undo such lines."""
+    no = new_segment()
+    add(no, {"contact": {"no": "IND1"}})
+    high = 2**31 - 5_000
+    SegmentLine.update(line_no=high).where(SegmentLine.segment == no).execute()
+
+    assert add(no, {"contact": {"no": "IND2"}}) == 1
+    numbers = sorted(
+        line.line_no for line in SegmentLine.select().where(SegmentLine.segment == no)
+    )
+    assert numbers == [high, high + 10_000]
+    action = (
+        SegmentCriteriaAction.select()
+        .order_by(SegmentCriteriaAction.sequence.desc())
+        .get()
+    )
+    assert action.last_line_no == high + 10_000
+
+    go_back(no, user=TEST_USER)
+    assert line_contacts(no) == ["IND1"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from peewee import (
     AutoField,
+    BigIntegerField,
     BooleanField,
     CharField,
     CompositeKey,
@@ -83,7 +84,7 @@ class SegmentLine(BaseModel):
         on_delete="CASCADE",
         index=False,
     )
-    line_no = IntegerField()
+    line_no = BigIntegerField()
     contact = ForeignKeyField(Contact, column_name="contact_no", on_delete="RESTRICT")
     date = DateField(null=True)
     salesperson = ForeignKeyField(
@@ -152,8 +153,8 @@ class SegmentCriteriaAction(BaseModel):
     created_by = CharField(max_length=100, default="")
     # The line numbers the action inserted, first and last. Go Back snapshots these
     # lines when it removes them, so inserting costs no history rows.
-    first_line_no = IntegerField(null=True)
-    last_line_no = IntegerField(null=True)
+    first_line_no = BigIntegerField(null=True)
+    last_line_no = BigIntegerField(null=True)
 
     class Meta:
         indexes = ((("segment", "sequence"), True),)
@@ -184,7 +185,7 @@ class SegmentHistory(BaseModel):
         SegmentCriteriaAction, backref="history", index=False, _deferred=True
     )
     change = CharField(max_length=10)
-    line_no = IntegerField()
+    line_no = BigIntegerField()
     contact_no = CharField(max_length=20)
     date = DateField(null=True)
     salesperson_code = CharField(max_length=20, null=True)

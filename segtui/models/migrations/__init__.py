@@ -182,6 +182,31 @@ def _migrator(database: Database) -> Any:
     return PostgresqlMigrator(database)
 
 
+# The columns that hold segment line numbers. Each Add Contacts numbers its lines
+# in steps of 10,000, so one add of more than 214,748 contacts passes 2**31.
+LINE_NUMBER_COLUMNS = (
+    ("segment_line", "line_no"),
+    ("segment_criteria_action", "first_line_no"),
+    ("segment_criteria_action", "last_line_no"),
+    ("segment_history", "line_no"),
+)
+
+
+def _line_numbers_beyond_32_bits(database: Database) -> None:
+    """Widen the line number columns to 64 bits on PostgreSQL.
+
+    PostgreSQL's integer has 32 bits, so adding more than 214,748 contacts to a
+    segment at once failed with "integer out of range". SQLite stores any integer
+    in 64 bits, so nothing changes there. Running this again changes nothing.
+    """
+    if isinstance(database, SqliteDatabase):
+        return
+    for table, column in LINE_NUMBER_COLUMNS:
+        database.execute_sql(
+            f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE bigint'
+        )
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _run_sql_file("0001_initial")),
     Migration(2, "who changed a segment line last", _line_modified_by),
@@ -195,6 +220,7 @@ MIGRATIONS: list[Migration] = [
     Migration(10, "segment history deleted by a trigger", history_trigger),
     Migration(11, "contact search ignores accents", _accent_folded_search),
     Migration(12, "folded contact search text stored", stored_search_text),
+    Migration(13, "line numbers beyond 32 bits", _line_numbers_beyond_32_bits),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -306,13 +306,22 @@ def interrupt_all() -> int:
         connections = list(_interruptible)
     for connection in connections:
         try:
-            if isinstance(connection, sqlite3.Connection):
-                connection.interrupt()
-            else:
-                connection.cancel_safe(timeout=1.0)  # type: ignore[attr-defined]
+            interrupt(connection)
         except Exception:  # noqa: BLE001 - quitting goes on whatever the driver says
             log.exception("could not interrupt a database connection")
     return len(connections)
+
+
+def interrupt(connection: object) -> None:
+    """Stop the statement running on a SQLite or psycopg ``connection``.
+
+    Meant to be called from another thread than the one running the statement.
+    Raises what the driver raises, such as a failed cancel request.
+    """
+    if isinstance(connection, sqlite3.Connection):
+        connection.interrupt()
+    else:
+        connection.cancel_safe(timeout=1.0)  # type: ignore[attr-defined]
 
 
 def fold(expression: object) -> object:

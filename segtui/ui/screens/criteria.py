@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +16,7 @@ from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 
 from segtui.db import current_database
+from segtui.db import interrupt as interrupt_statement
 from segtui.domain import segment_actions, segmentation
 from segtui.domain.criteria import AddOptions, Filters
 from segtui.domain.criteria_sources import EXISTS_FIELD
@@ -57,10 +57,7 @@ INTERRUPT_INTERVAL = 0.1
 def interrupt(connection: object) -> None:
     """Stop the statement running on ``connection``, from another thread."""
     try:
-        if isinstance(connection, sqlite3.Connection):
-            connection.interrupt()
-        else:
-            connection.cancel_safe(timeout=1.0)  # type: ignore[attr-defined]
+        interrupt_statement(connection)
     except Exception:  # noqa: BLE001 - the job ends on its own then
         log.exception("could not interrupt the criteria action")
 

@@ -36,6 +36,7 @@ CLICK_MESSAGES = (
     N_("Aborted!"),
     N_("default: {default}"),
     N_("env var: {var}"),
+    N_("required"),
     N_("Option {name!r} does not take a value."),
     N_("{value!r} is not a valid {number_type}."),
     N_("{value} is not in the range {range}."),

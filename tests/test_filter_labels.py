@@ -185,3 +185,14 @@ def test_version_help_german() -> None:
     assert "Show the version and exit." not in by_option
     assert "Die Version anzeigen und beenden." in by_lang
     assert "Show the version and exit." in english
+
+
+def test_required_mark_german() -> None:
+    """click's [required] mark of an option follows the language too."""
+    german = run_segtui(
+        "--lang", "de", "segment", "new", "--help", LANG="C.UTF-8", LC_ALL="C.UTF-8"
+    )
+    english = run_segtui("segment", "new", "--help", LANG="C.UTF-8", LC_ALL="C.UTF-8")
+    assert "[erforderlich]" in german
+    assert "[required]" not in german
+    assert "[required]" in english

@@ -248,3 +248,15 @@ async def test_escape_cancels_running_reduce(world, hold, monkeypatch) -> None:
         assert builder.query_one("#filter-contact-country", Input).value == "DE"
     assert contacts_of(no) == ALL_ADDABLE
     assert actions_of(no) == [("add", True)]
+
+
+def test_criteria_help_names_cancel() -> None:
+    """F1 in Add, Reduce and Refine Contacts says that Esc cancels a running change."""
+    from segtui.ui.screens.criteria import (
+        AddContactsScreen,
+        ReduceContactsScreen,
+        RefineContactsScreen,
+    )
+
+    for screen in (AddContactsScreen, ReduceContactsScreen, RefineContactsScreen):
+        assert "Esc cancels: the segment stays as it was" in screen.HELP, screen

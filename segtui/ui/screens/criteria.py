@@ -53,6 +53,12 @@ COUNT_DELAY = 0.3
 # statement starts, and an interrupt of an idle connection does nothing.
 INTERRUPT_INTERVAL = 0.1
 
+# Part of the F1 help of Add, Reduce and Refine Contacts.
+RUNNING_HELP = _(
+    "While Ctrl+S changes the lines, the form says so, and Esc cancels: the "
+    "segment stays as it was and the filters stay in the form."
+)
+
 
 def interrupt(connection: object) -> None:
     """Stop the statement running on ``connection``, from another thread."""
@@ -430,6 +436,8 @@ class AddContactsScreen(CriteriaBuilderScreen):
             "else. Ignore exclusion includes contacts marked Exclude from Segment. "
             "Privacy-blocked contacts are never added."
         )
+        + " "
+        + RUNNING_HELP
         + "\n\n"
         + FILTER_HELP
     )
@@ -569,6 +577,8 @@ class ReduceContactsScreen(RemovingScreen):
             "worksheet brings removed lines back."
         )
         + " "
+        + RUNNING_HELP
+        + " "
         + ENTIRE_COMPANIES_HELP
         + "\n\n"
         + FILTER_HELP
@@ -635,6 +645,8 @@ class RefineContactsScreen(RemovingScreen):
             "changing the segment. Go Back (b) in the worksheet brings removed lines "
             "back."
         )
+        + " "
+        + RUNNING_HELP
         + " "
         + ENTIRE_COMPANIES_HELP
         + "\n\n"

@@ -19,7 +19,7 @@ from segtui.models import InteractionLogEntry, LoggedSegment
 from segtui.ui.screens.dialogs import ConfirmDialog
 from segtui.ui.screens.history import (
     entry_state,
-    save_letter,
+    save_entry_letter,
     show_letter,
     state_width,
     toggle_entry_canceled,
@@ -593,19 +593,8 @@ class LoggedSegmentScreen(ListScreen):
     def action_save_letter(self) -> None:
         """Ask where to save the selected entry's letter, in its letters folder."""
         entry = self.selected()
-        if entry is None:
-            return
-        entry_no = entry.entry_no
-        if entry.document_path:
-            save_letter(self, entry_no, Path(entry.document_path).parent)
-            return
-        # An entry whose letter was not written yet proposes the folder its logged
-        # segment's letters went to, or would go to.
-        logged_no = self.entry_no
-        self.run(
-            lambda: delivery.letters_folder(logged_no),
-            lambda folder: save_letter(self, entry_no, folder),
-        )
+        if entry is not None:
+            save_entry_letter(self, entry)
 
     def action_cancel(self) -> None:
         if self.data is not None and self.data.summary.canceled:

@@ -37,7 +37,7 @@ from segtui.ui.widgets.contact_lookup import (
     MatchList,
 )
 from segtui.ui.widgets.tick import Tick
-from segtui.ui.worker import dismiss_on_top, run_job
+from segtui.ui.worker import run_job
 
 
 def form_row(label: str, widget: Any) -> Horizontal:
@@ -720,8 +720,7 @@ class LogDialog(FormDialog):
 
     def done(self, result: LogResult) -> None:
         self.running = False
-        # The question whether to quit may cover the dialog when the log ends.
-        dismiss_on_top(self, result)
+        self.dismiss(result)
 
     def failed(self, error: Exception) -> None:
         self.running = False
@@ -729,7 +728,7 @@ class LogDialog(FormDialog):
             # Esc was pressed while the segment was checked: the dialog closes as
             # Esc asked, and the reason the log stopped stays on screen.
             self.app.notify(str(error), markup=False)
-            dismiss_on_top(self, None)
+            self.dismiss(None)
             return
         if self.entries_saved:
             # The segment is logged already, so only closing is left.

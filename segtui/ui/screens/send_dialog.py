@@ -12,7 +12,7 @@ from textual.widgets import Button, ProgressBar, Static
 from segtui.domain import delivery
 from segtui.i18n import _, format_count, ngettext
 from segtui.ui.screens.dialogs import Dialog
-from segtui.ui.worker import dismiss_on_top, run_job
+from segtui.ui.worker import run_job
 
 
 class SendAgainDialog(Dialog):
@@ -69,12 +69,11 @@ class SendAgainDialog(Dialog):
         )
 
     def finished(self, report: delivery.DeliveryReport) -> None:
-        # The question whether to quit may cover the dialog when the letters end.
-        dismiss_on_top(self, report)
+        self.dismiss(report)
 
     def failed(self, error: Exception) -> None:
         self.app.notify(str(error), severity="error", markup=False)
-        dismiss_on_top(self, None)
+        self.dismiss(None)
 
     @on(Button.Pressed, "#cancel")
     def cancel_pressed(self) -> None:

@@ -185,8 +185,8 @@ async def test_send_again_shows_progress_and_stops(
 
 
 async def test_send_again_question_without_delivery(world, tmp_path: Path) -> None:
-    """Send again on a segment logged without delivery asks to write the letters
-    only, and says that no email goes out."""
+    """Send again on a segment logged without delivery offers to write the
+    letters only, and tells that no email goes out."""
     from segtui.ui.screens.dialogs import ConfirmDialog
 
     logged_no = log_world_segment(tmp_path / "letters")

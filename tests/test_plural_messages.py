@@ -30,7 +30,7 @@ from tests.conftest import TEST_USER
 
 PACKAGE = Path(segtui.__file__).parent
 
-# A placeholder that holds a count, followed by a plural noun: "{count} letters".
+# A placeholder that contains a count, followed by a plural noun: "{count} letters".
 COUNTED_PLURAL = re.compile(
     r"\{(count|n|total|created|actions|done|changed|columns|hidden)\} "
     r"(?!(?:has|is|was|does)\b)(?:[a-z-]+ )?(?:[a-z-]+s|entries)\b"

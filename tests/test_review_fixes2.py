@@ -48,7 +48,7 @@ def select_segments(pilot: Pilot[Any], select: Select[Any]) -> list[Segment]:
 
 
 def marked(segment: Segment) -> bool:
-    """Return True if a segment stands out by more than its colours."""
+    """Return True if a segment is marked by more than its colours."""
     style = segment.style
     return bool(style and (style.reverse or style.bold or style.underline))
 

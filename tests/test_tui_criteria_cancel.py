@@ -251,7 +251,7 @@ async def test_escape_cancels_running_reduce(world, hold, monkeypatch) -> None:
 
 
 def test_criteria_help_names_cancel() -> None:
-    """F1 in Add, Reduce and Refine Contacts says that Esc cancels a running change."""
+    """F1 in Add, Reduce and Refine Contacts tells that Esc cancels a running change."""
     from segtui.ui.screens.criteria import (
         AddContactsScreen,
         ReduceContactsScreen,

@@ -227,8 +227,8 @@ class ConfirmDialog(Dialog):
     )
 
     BINDINGS = [
-        # The footer names the first key: j for the German "ja", as the yes button
-        # does. Both keys answer yes in either language.
+        # The footer shows the first key: j for the German "ja", as the yes button
+        # does. Both keys mean yes in either language.
         Binding(
             "j,y" if language() == "de" else "y,j",
             "answer(True)",

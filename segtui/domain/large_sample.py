@@ -27,6 +27,7 @@ from peewee import AutoField
 from segtui.db import current_database, write_transaction
 from segtui.domain import clock
 from segtui.domain.sample_contacts import _slug
+from segtui.domain.sample_setup import N_
 from segtui.domain.users import Permission, require
 from segtui.i18n import _
 from segtui.models import (
@@ -172,34 +173,58 @@ def _drop_indexes(database: Any) -> list[str]:
 
 
 # A questionnaire for the generated contacts: each answers two to four questions.
-QUESTIONNAIRE = ("INTERESTS", "Customer interests")
+# The descriptions are stored in the user interface language. An answer's code is
+# its question's code, a hyphen and the code given here, such as SIZE-LARGE.
+QUESTIONNAIRE = ("INTERESTS", N_("Customer interests"))
 QUESTIONS = {
-    "CHANNEL": ("Preferred channel", ("LETTER", "EMAIL", "PHONE", "EVENT")),
-    "SIZE": ("Company size", ("SMALL", "MEDIUM", "LARGE")),
-    "TOPIC": ("Topic of interest", ("PRICES", "NEWS", "PRODUCTS", "SERVICE")),
-    "BUDGET": ("Budget", ("LOW", "MIDDLE", "HIGH")),
+    "CHANNEL": (
+        N_("Preferred channel"),
+        (
+            ("LETTER", N_("Letter")),
+            ("EMAIL", N_("Email")),
+            ("PHONE", N_("Phone")),
+            ("EVENT", N_("Event")),
+        ),
+    ),
+    "SIZE": (
+        N_("Company size"),
+        (("SMALL", N_("Small")), ("MEDIUM", N_("Medium")), ("LARGE", N_("Large"))),
+    ),
+    "TOPIC": (
+        N_("Topic of interest"),
+        (
+            ("PRICES", N_("Prices")),
+            ("NEWS", N_("News")),
+            ("PRODUCTS", N_("Products")),
+            ("SERVICE", N_("Service")),
+        ),
+    ),
+    "BUDGET": (
+        N_("Budget"),
+        (("LOW", N_("Low")), ("MIDDLE", N_("Middle")), ("HIGH", N_("High"))),
+    ),
 }
 
 
 def _profile_answers() -> list[int]:
     """Create the sample questionnaire once; return one answer id per question."""
     questionnaire, _created = ProfileQuestionnaire.get_or_create(
-        code=QUESTIONNAIRE[0], defaults={"description": QUESTIONNAIRE[1]}
+        code=QUESTIONNAIRE[0], defaults={"description": _(QUESTIONNAIRE[1])}
     )
     answers = []
-    for sequence, (code, (description, codes)) in enumerate(QUESTIONS.items()):
+    for sequence, (code, (description, choices)) in enumerate(QUESTIONS.items()):
         question, _created = ProfileQuestion.get_or_create(
             questionnaire=questionnaire,
             code=code,
-            defaults={"description": description, "sequence": sequence},
+            defaults={"description": _(description), "sequence": sequence},
         )
-        for position, answer_code in enumerate(codes):
+        for position, (answer_code, answer_description) in enumerate(choices):
             answer, _created = ProfileAnswer.get_or_create(
                 questionnaire=questionnaire,
                 code=f"{code}-{answer_code}",
                 defaults={
                     "question": question,
-                    "description": answer_code.title(),
+                    "description": _(answer_description),
                     "sequence": position,
                 },
             )

@@ -3,7 +3,8 @@
 ``write_sample_files`` writes the setup tables, about 2,000 contacts in six countries
 with their classifications, and four Word letter templates. ``load_sample_data`` reads
 those files (by default the ones installed as the package ``segtui.sample_data``) into
-the open database in one write transaction with bulk inserts.
+the open database in one write transaction with bulk inserts. The files are in
+English, and the loader stores the setup descriptions in the user interface language.
 
 Run ``python -m segtui.domain.sample_data FOLDER`` to regenerate the files. The same
 seed and number of contacts give byte-identical CSV files as long as the pinned Faker

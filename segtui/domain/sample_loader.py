@@ -23,7 +23,7 @@ from segtui.domain.contact_import import import_contacts
 from segtui.domain.errors import InvalidValueError
 from segtui.domain.sample_setup import CONTACT_SERIES_ROW, CSV_COLUMNS, LETTERS_FOLDER
 from segtui.domain.users import Permission, require
-from segtui.i18n import _
+from segtui.i18n import _, language
 from segtui.models import (
     Attachment,
     BusinessRelation,
@@ -59,6 +59,11 @@ def load_sample_data(user: str, folder: Traversable | Path | None = None) -> Non
     already exist are kept as they are, and the CONTACT number series is moved up to
     the highest contact number loaded. Raises InvalidValueError when the database
     already has contacts or when a file is invalid, naming the file and the line.
+
+    The setup descriptions are stored in the user interface language of this moment,
+    and a template whose letter exists in that language gets it as its default
+    language. Codes, contacts and the template languages' own texts are stored as
+    the files give them.
     """
     source: Traversable = folder if folder is not None else files(SAMPLE_DATA_PACKAGE)
     tables = {file_name: _read_csv(source, file_name) for file_name in CSV_COLUMNS}
@@ -120,6 +125,16 @@ def _invalid_value(
     )
 
 
+def _translated(text: str) -> str:
+    """Return a sample description in the user interface language.
+
+    The files hold the English text that ``sample_setup`` marks for the catalog. Text
+    the catalog lacks stays as it is, and "" stays "" because gettext would return
+    the catalog header for it.
+    """
+    return _(text) if text else text
+
+
 def _parse_bool(value: str, file_name: str, line: int, column: str) -> bool:
     if value == "yes":
         return True
@@ -153,12 +168,15 @@ def _insert_setup(tables: dict[str, list[dict[str, str]]]) -> None:
     _insert_rows(
         Language,
         [Language.code, Language.name, Language.locale],
-        [(row["code"], row["name"], row["locale"]) for row in tables["languages.csv"]],
+        [
+            (row["code"], _translated(row["name"]), row["locale"])
+            for row in tables["languages.csv"]
+        ],
         ignore=True,
     )
 
     salutations = tables["salutations.csv"]
-    descriptions = {row["code"]: row["description"] for row in salutations}
+    descriptions = {row["code"]: _translated(row["description"]) for row in salutations}
     _insert_rows(
         Salutation,
         [Salutation.code, Salutation.description],
@@ -199,7 +217,13 @@ def _insert_setup(tables: dict[str, list[dict[str, str]]]) -> None:
             Salesperson.email,
         ],
         [
-            (row["code"], row["name"], row["job_title"], row["phone"], row["email"])
+            (
+                row["code"],
+                row["name"],
+                _translated(row["job_title"]),
+                row["phone"],
+                row["email"],
+            )
             for row in tables["salespeople.csv"]
         ],
         ignore=True,
@@ -207,7 +231,7 @@ def _insert_setup(tables: dict[str, list[dict[str, str]]]) -> None:
     _insert_rows(
         Territory,
         [Territory.code, Territory.name],
-        [(row["code"], row["name"]) for row in tables["territories.csv"]],
+        [(row["code"], _translated(row["name"])) for row in tables["territories.csv"]],
         ignore=True,
     )
     for model, file_name in (
@@ -220,7 +244,10 @@ def _insert_setup(tables: dict[str, list[dict[str, str]]]) -> None:
         _insert_rows(
             model,
             [model.code, model.description],
-            [(row["code"], row["description"]) for row in tables[file_name]],
+            [
+                (row["code"], _translated(row["description"]))
+                for row in tables[file_name]
+            ],
             ignore=True,
         )
     _insert_rows(
@@ -232,7 +259,12 @@ def _insert_setup(tables: dict[str, list[dict[str, str]]]) -> None:
             NumberSeries.last_no_used,
         ],
         [
-            (row["code"], row["description"], row["starting_no"], row["last_no_used"])
+            (
+                row["code"],
+                _translated(row["description"]),
+                row["starting_no"],
+                row["last_no_used"],
+            )
             for row in tables["number_series.csv"]
         ],
         ignore=True,
@@ -252,6 +284,7 @@ def _insert_templates(
     created_at: Any,
 ) -> None:
     template_file = "interaction_templates.csv"
+    default_languages = _interface_language_defaults(tables)
     template_rows = []
     for line, row in enumerate(tables[template_file], start=2):
         ignore_contact_corresp_type = _parse_bool(
@@ -264,14 +297,15 @@ def _insert_templates(
             (
                 row["code"],
                 row["interaction_group_code"],
-                row["description"],
+                _translated(row["description"]),
                 row["correspondence_type"],
                 ignore_contact_corresp_type,
                 Decimal(row["unit_cost"]),
                 Decimal(row["unit_duration"]),
                 row["information_flow"],
                 row["initiated_by"],
-                row["language_code_default"] or None,
+                default_languages.get(row["code"], row["language_code_default"])
+                or None,
             )
         )
     _insert_rows(
@@ -324,6 +358,26 @@ def _insert_templates(
         ],
         language_rows,
     )
+
+
+def _interface_language_defaults(
+    tables: dict[str, list[dict[str, str]]],
+) -> dict[str, str]:
+    """Return the default language code for each template that has a template
+    language (a letter) in the user interface language.
+
+    A sample language matches by the first part of its locale: de_DE for de.
+    """
+    codes = {
+        row["code"]
+        for row in tables["languages.csv"]
+        if row["locale"].split("_")[0].lower() == language()
+    }
+    return {
+        row["interaction_template_code"]: row["language_code"]
+        for row in tables["interaction_template_languages.csv"]
+        if row["language_code"] in codes
+    }
 
 
 def _existing_codes(model: Any) -> set[str]:

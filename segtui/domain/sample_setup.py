@@ -11,10 +11,22 @@ from dataclasses import dataclass
 
 from segtui.models.base import CorrespondenceType
 
+
+def N_(message: str) -> str:
+    """Mark a sample description for the catalog.
+
+    The CSV files keep the English text, and ``load_sample_data`` translates it into
+    the user interface language when it stores the sample in a database.
+    """
+    return message
+
+
+# The names are endonyms in the CSV files. Under German the catalog turns English and
+# Nederlands into Englisch and Niederländisch.
 LANGUAGES = [
-    ("EN", "English", "en_GB"),
-    ("DE", "Deutsch", "de_DE"),
-    ("NL", "Nederlands", "nl_NL"),
+    ("EN", N_("English"), "en_GB"),
+    ("DE", N_("Deutsch"), "de_DE"),
+    ("NL", N_("Nederlands"), "nl_NL"),
 ]
 
 # Salutation code, description, then the formulas per (language, kind). NL has no
@@ -22,7 +34,7 @@ LANGUAGES = [
 SALUTATIONS: list[tuple[str, str, dict[tuple[str, str], str]]] = [
     (
         "M",
-        "Male person",
+        N_("Male person"),
         {
             ("EN", "formal"): "Dear Mr {surname},",
             ("EN", "informal"): "Dear {first_name},",
@@ -32,7 +44,7 @@ SALUTATIONS: list[tuple[str, str, dict[tuple[str, str], str]]] = [
     ),
     (
         "F",
-        "Female person",
+        N_("Female person"),
         {
             ("EN", "formal"): "Dear Ms {surname},",
             ("EN", "informal"): "Dear {first_name},",
@@ -42,7 +54,7 @@ SALUTATIONS: list[tuple[str, str, dict[tuple[str, str], str]]] = [
     ),
     (
         "U",
-        "Person of unknown gender",
+        N_("Person of unknown gender"),
         {
             ("EN", "formal"): "Dear {first_name} {surname},",
             ("EN", "informal"): "Hello {first_name},",
@@ -52,7 +64,7 @@ SALUTATIONS: list[tuple[str, str, dict[tuple[str, str], str]]] = [
     ),
     (
         "COMPANY",
-        "Company",
+        N_("Company"),
         {
             ("EN", "formal"): "Dear Sir or Madam,",
             ("EN", "informal"): "Hello,",
@@ -66,46 +78,46 @@ SALESPEOPLE = [
     (
         "JO",
         "Jörg Öztürk",
-        "Sales Manager",
+        N_("Sales Manager"),
         "+49 30 5550 1201",
         "joerg.oeztuerk@example.de",
     ),
     (
         "AS",
         "Anna Schäfer",
-        "Account Manager",
+        N_("Account Manager"),
         "+49 30 5550 1202",
         "anna.schaefer@example.de",
     ),
     (
         "LB",
         "Lukas Brenner",
-        "Account Manager",
+        N_("Account Manager"),
         "+49 30 5550 1203",
         "lukas.brenner@example.de",
     ),
     (
         "EV",
         "Eva de Vries",
-        "Account Manager Benelux",
+        N_("Account Manager Benelux"),
         "+31 20 555 0104",
         "eva.devries@example.com",
     ),
     (
         "SO",
         "Siobhán O'Neill",
-        "International Key Account Manager",
+        N_("International Key Account Manager"),
         "+44 20 7946 0105",
         "siobhan.oneill@example.com",
     ),
 ]
 
 TERRITORIES = [
-    ("NORTH", "Northern Germany"),
-    ("SOUTH", "Southern Germany, Austria and Switzerland"),
-    ("EAST", "Eastern Germany"),
-    ("WEST", "Western Germany and the Netherlands"),
-    ("INTL", "International"),
+    ("NORTH", N_("Northern Germany")),
+    ("SOUTH", N_("Southern Germany, Austria and Switzerland")),
+    ("EAST", N_("Eastern Germany")),
+    ("WEST", N_("Western Germany and the Netherlands")),
+    ("INTL", N_("International")),
 ]
 
 # The salesperson who usually looks after a territory's contacts.
@@ -118,45 +130,45 @@ TERRITORY_SALESPERSON = {
 }
 
 MAILING_GROUPS = [
-    ("NEWS", "Newsletter"),
-    ("XMAS", "Christmas card"),
-    ("EVENT", "Event invitations"),
-    ("VIP", "VIP customers"),
-    ("PRESS", "Press releases"),
+    ("NEWS", N_("Newsletter")),
+    ("XMAS", N_("Christmas card")),
+    ("EVENT", N_("Event invitations")),
+    ("VIP", N_("VIP customers")),
+    ("PRESS", N_("Press releases")),
 ]
 
 INDUSTRY_GROUPS = [
-    ("RETAIL", "Retail"),
-    ("WHOLESALE", "Wholesale"),
-    ("MANUFACT", "Manufacturing"),
-    ("IT", "Information technology"),
-    ("FINANCE", "Finance and insurance"),
-    ("HEALTH", "Health care"),
-    ("FOOD", "Food and beverages"),
-    ("LOGISTICS", "Transport and logistics"),
+    ("RETAIL", N_("Retail")),
+    ("WHOLESALE", N_("Wholesale")),
+    ("MANUFACT", N_("Manufacturing")),
+    ("IT", N_("Information technology")),
+    ("FINANCE", N_("Finance and insurance")),
+    ("HEALTH", N_("Health care")),
+    ("FOOD", N_("Food and beverages")),
+    ("LOGISTICS", N_("Transport and logistics")),
 ]
 
 BUSINESS_RELATIONS = [
-    ("CUST", "Customer"),
-    ("PROSPECT", "Prospect"),
-    ("VEND", "Vendor"),
-    ("PARTNER", "Partner"),
-    ("PRESS", "Press"),
+    ("CUST", N_("Customer")),
+    ("PROSPECT", N_("Prospect")),
+    ("VEND", N_("Vendor")),
+    ("PARTNER", N_("Partner")),
+    ("PRESS", N_("Press")),
 ]
 
 JOB_RESPONSIBILITIES = [
-    ("MGMT", "Management"),
-    ("PURCH", "Purchasing"),
-    ("SALES", "Sales"),
-    ("IT", "IT"),
-    ("MARKETING", "Marketing"),
-    ("FINANCE", "Finance"),
+    ("MGMT", N_("Management")),
+    ("PURCH", N_("Purchasing")),
+    ("SALES", N_("Sales")),
+    ("IT", N_("IT")),
+    ("MARKETING", N_("Marketing")),
+    ("FINANCE", N_("Finance")),
 ]
 
 INTERACTION_GROUPS = [
-    ("LETTER", "Letters"),
-    ("EMAIL", "Emails"),
-    ("PHONE", "Phone calls"),
+    ("LETTER", N_("Letters")),
+    ("EMAIL", N_("Emails")),
+    ("PHONE", N_("Phone calls")),
 ]
 
 
@@ -178,7 +190,7 @@ INTERACTION_TEMPLATES = [
     TemplateSetup(
         code="LETTER",
         group="LETTER",
-        description="Product catalogue letter",
+        description=N_("Product catalogue letter"),
         correspondence_type=CorrespondenceType.HARD_COPY,
         ignore_contact_corresp_type=False,
         unit_cost="1.20",
@@ -202,7 +214,7 @@ INTERACTION_TEMPLATES = [
     TemplateSetup(
         code="EMAIL",
         group="EMAIL",
-        description="Product catalogue email",
+        description=N_("Product catalogue email"),
         correspondence_type=CorrespondenceType.EMAIL,
         ignore_contact_corresp_type=True,
         unit_cost="0.05",
@@ -226,7 +238,7 @@ INTERACTION_TEMPLATES = [
     TemplateSetup(
         code="CALL",
         group="PHONE",
-        description="Follow-up phone call",
+        description=N_("Follow-up phone call"),
         correspondence_type=CorrespondenceType.BLANK,
         ignore_contact_corresp_type=True,
         unit_cost="4.50",
@@ -237,8 +249,8 @@ INTERACTION_TEMPLATES = [
 ]
 
 # Number series as code, description and starting number.
-SEGMENT_SERIES_ROW = ("SEGMENT", "Segments", "SEG00001")
-CONTACT_SERIES_ROW = ("CONTACT", "Contacts", "CT000001")
+SEGMENT_SERIES_ROW = ("SEGMENT", N_("Segments"), "SEG00001")
+CONTACT_SERIES_ROW = ("CONTACT", N_("Contacts"), "CT000001")
 
 # The CSV files.
 

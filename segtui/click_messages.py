@@ -3,12 +3,23 @@
 Click marks these texts for gettext but looks them up in the process-wide default
 domain, where segtui has no catalog. ``translate_click`` points click's modules at
 segtui's translation functions; the list below lets the extractor find the texts.
+
+Click does not mark its metavars, the placeholders such as ``[OPTIONS]``, ``TEXT``
+or ``FILE`` in usage lines, help and errors, nor the metavars segtui's commands
+give. ``translate_click`` also wraps the click methods that build them, so every
+upper case word of a metavar is looked up under the context "metavar".
 """
 
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Callable
+from typing import Any
+
 from segtui import i18n
-from segtui.i18n import ngettext
+from segtui.domain.dates import date_hint
+from segtui.i18n import ngettext, pgettext
 
 
 def N_(message: str) -> str:
@@ -79,6 +90,127 @@ def _click_plurals() -> None:
     )
 
 
+# A placeholder word of a metavar: FILE, ENTRY_NO, and the two words of click's type
+# name "INTEGER RANGE". Lower case parts, such as the values of a choice, the
+# ".docx" of FILE.docx and the format of click.DateTime, are values to type as
+# shown and stay as they are.
+METAVAR_WORD = re.compile(r"\b[A-Z][A-Z0-9_]*(?: RANGE)?\b")
+
+
+def _metavar_words() -> None:
+    """List the metavar words for the extractor; never called.
+
+    The first group comes from click: its usage line and the names of its
+    parameter types. The rest are the metavars of segtui's own commands.
+    """
+    pgettext("metavar", "OPTIONS")
+    pgettext("metavar", "COMMAND")
+    pgettext("metavar", "ARGS")
+    pgettext("metavar", "TEXT")
+    pgettext("metavar", "INTEGER")
+    pgettext("metavar", "INTEGER RANGE")
+    pgettext("metavar", "FLOAT")
+    pgettext("metavar", "FLOAT RANGE")
+    pgettext("metavar", "BOOLEAN")
+    pgettext("metavar", "FILENAME")
+    pgettext("metavar", "FILE")
+    pgettext("metavar", "DIRECTORY")
+    pgettext("metavar", "PATH")
+    pgettext("metavar", "ADDRESS")
+    pgettext("metavar", "AMOUNT")
+    pgettext("metavar", "CODE")
+    pgettext("metavar", "CONTACT_NO")
+    pgettext("metavar", "DATE")
+    pgettext("metavar", "DESCRIPTION")
+    pgettext("metavar", "ENTRY_NO")
+    pgettext("metavar", "EXPR")
+    pgettext("metavar", "FIELD")
+    pgettext("metavar", "FLOW")
+    pgettext("metavar", "FOLDER")
+    pgettext("metavar", "KEY")
+    pgettext("metavar", "KIND")
+    pgettext("metavar", "LANGUAGE")
+    pgettext("metavar", "LINE_NO")
+    pgettext("metavar", "LOGIN")
+    pgettext("metavar", "MERGE_FIELD")
+    pgettext("metavar", "MINUTES")
+    pgettext("metavar", "NO")
+    pgettext("metavar", "SALUTATION")
+    pgettext("metavar", "SEG")
+    pgettext("metavar", "SOURCE_URL")
+    pgettext("metavar", "TABLE")
+    pgettext("metavar", "TARGET_URL")
+    pgettext("metavar", "TYPE")
+    pgettext("metavar", "VALUE")
+    pgettext("metavar", "WHO")
+    pgettext("metavar", "YES|NO")
+
+
+def translate_metavar(metavar: str) -> str:
+    """Return a metavar in the user interface language: [OPTIONS] as [OPTIONEN].
+
+    The ISO date form YYYY-MM-DD becomes the form dates are typed in, which is
+    DD.MM.YYYY in German.
+    """
+    metavar = metavar.replace("YYYY-MM-DD", date_hint())
+    # The metavar NO is a number (contacts show NO), but in YES|NO it is the word
+    # no, so YES|NO is translated as a whole first.
+    metavar = metavar.replace("YES|NO", pgettext("metavar", "YES|NO"))
+    return METAVAR_WORD.sub(lambda word: pgettext("metavar", word.group()), metavar)
+
+
+def _translated_metavar(
+    make_metavar: Callable[..., str],
+) -> Callable[..., str]:
+    @functools.wraps(make_metavar)
+    def wrapper(*args: Any, **kwargs: Any) -> str:
+        return translate_metavar(make_metavar(*args, **kwargs))
+
+    wrapper.segtui_translated = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _translated_usage_pieces(
+    collect_usage_pieces: Callable[..., list[str]],
+) -> Callable[..., list[str]]:
+    """Translate the pieces a command adds to its usage line itself.
+
+    Those are ``options_metavar`` and a group's ``subcommand_metavar``. The
+    parameters' pieces come from make_metavar, translated already.
+    """
+
+    @functools.wraps(collect_usage_pieces)
+    def wrapper(command: Any, ctx: Any) -> list[str]:
+        own_pieces = {
+            command.options_metavar,
+            getattr(command, "subcommand_metavar", None),
+        }
+        return [
+            translate_metavar(piece) if piece in own_pieces else piece
+            for piece in collect_usage_pieces(command, ctx)
+        ]
+
+    wrapper.segtui_translated = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def translate_metavars() -> None:
+    """Wrap click's metavar methods once, so they return translated metavars."""
+    import click.core
+
+    methods = (
+        (click.core.Parameter, "make_metavar", _translated_metavar),
+        (click.core.Argument, "make_metavar", _translated_metavar),
+        (click.core.Command, "collect_usage_pieces", _translated_usage_pieces),
+        (click.core.Group, "collect_usage_pieces", _translated_usage_pieces),
+    )
+    for owner, name, wrap in methods:
+        method = owner.__dict__.get(name)
+        if method is None or getattr(method, "segtui_translated", False):
+            continue
+        setattr(owner, name, wrap(method))
+
+
 def translate_click() -> None:
     """Make click's help and error texts follow segtui's language."""
     import click.core
@@ -101,6 +233,7 @@ def translate_click() -> None:
             module._ = i18n._
         if hasattr(module, "ngettext"):
             module.ngettext = i18n.ngettext
+    translate_metavars()
 
 
 # click.version_option translates its help text while cli.py is imported, as the

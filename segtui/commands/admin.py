@@ -7,7 +7,7 @@ import click
 from segtui import paths
 from segtui.commands.common import Context, handle_errors, print_json
 from segtui.domain.text import printable
-from segtui.i18n import _, ngettext
+from segtui.i18n import _, format_count, ngettext
 
 
 @click.group(help=_("Users of the database and their roles: viewer, marketer, admin."))
@@ -166,7 +166,7 @@ def db_copy(context: Context, source: str, target: str) -> None:
 
     counts = copy_database(paths.to_database_url(source), paths.to_database_url(target))
     for table, rows in counts.items():
-        click.echo(f"{table:<32} {rows:>9}")
+        click.echo(f"{table:<32} {format_count(rows):>9}")
     click.echo(
         _("Copied {tables} tables; every row count matches.").format(
             tables=len(counts)

@@ -29,6 +29,31 @@ F = TypeVar("F", bound=Callable[..., Any])
 RECORD_NO = click.IntRange(min=1, max=2**63 - 1)
 
 
+class DateParam(click.ParamType):
+    """A date as the TUI reads it: ISO always, DD.MM.YYYY too when German is chosen."""
+
+    name = "date"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        # click_messages.translate_metavar shows this as the form of the language.
+        return "YYYY-MM-DD"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> date:
+        from segtui.domain.dates import invalid_date_message, read_date
+
+        if isinstance(value, date):
+            return value
+        day = read_date(str(value))
+        if day is None:
+            self.fail(invalid_date_message(str(value)), param, ctx)
+        return day
+
+
+DATE = DateParam()
+
+
 class Context:
     def __init__(self, database: str | None, user: str | None) -> None:
         self.database_option = database
@@ -132,6 +157,57 @@ def print_json(data: Any) -> None:
 
 
 pass_context = click.make_pass_decorator(Context)
+
+
+# Text output shows values as the TUI does, in the user interface language: 05.03.2026
+# and 1.234,50 in German, labels instead of stored codes. JSON keeps ISO dates, plain
+# numbers and the codes, so scripts read the same in every language.
+
+
+def shown(value: Any) -> str:
+    """Return a value as the TUI shows it: a date, an amount, yes or no, or text.
+
+    Whole numbers are shown as they are, because most are entry or line numbers;
+    counts go through format_count.
+    """
+    from segtui.ui.text import display
+
+    return display(value)
+
+
+def correspondence_text(code: str) -> str:
+    """Return a correspondence type as the TUI names it: Hard Copy, Email or ''."""
+    from segtui.ui.text import correspondence_label
+
+    return correspondence_label(code)
+
+
+def choice_text(choices: Any, code: str) -> str:
+    """Return the label of ``code`` among a setup field's (code, label) choices."""
+    labels = {value: label for value, label in choices}
+    return labels[code]() if code in labels else code
+
+
+def setup_value_text(table: Any, name: str, value: Any) -> str:
+    """Return the value of a setup table's field ``name`` as the TUI shows it."""
+    for spec in table.fields:
+        if spec.name == name and spec.kind == "choice":
+            return choice_text(spec.choices, value or "")
+    return shown(value)
+
+
+def contact_type_text(code: str) -> str:
+    from segtui.models import ContactType
+
+    labels = {ContactType.COMPANY: _("Company"), ContactType.PERSON: _("Person")}
+    return labels.get(code, code)
+
+
+def echo_fields(fields: list[tuple[str, Any]]) -> None:
+    """Print one "label  value" line a field, the values in one column."""
+    width = max((len(label) for label, _value in fields), default=0)
+    for label, value in fields:
+        click.echo(printable(f"{label:<{width}}  {shown(value)}").rstrip())
 
 
 def finish_delivery(report: Any, folder: Path, logged_no: int) -> None:

@@ -6,7 +6,14 @@ from typing import Any
 
 import click
 
-from segtui.commands.common import Context, handle_errors, print_json
+from segtui.commands.common import (
+    Context,
+    contact_type_text,
+    correspondence_text,
+    handle_errors,
+    print_json,
+    shown,
+)
 from segtui.domain.text import printable
 from segtui.i18n import _, format_count
 
@@ -60,7 +67,7 @@ def contacts_list(
     for row in rows:
         click.echo(
             printable(
-                f"{row.no:<10} {row.type:<7} {row.name[:32]:<32} "
+                f"{row.no:<10} {contact_type_text(row.type):<11} {row.name[:32]:<32} "
                 f"{row.post_code:<8} {row.city[:18]:<18} {row.country_code:<3} {row.email}"
             ).rstrip()
         )
@@ -82,39 +89,40 @@ def contacts_show(context: Context, contact_no: str, as_json: bool) -> None:
     if as_json:
         print_json(data)
         return
+    # The fields keep their column names, which `segtui contacts set` takes.
     for key, value in data["fields"].items():
-        if isinstance(value, bool):
-            value = _("yes") if value else _("no")
-        click.echo(printable(f"{key:<22} {'' if value is None else value}"))
+        if key == "type":
+            value = contact_type_text(value)
+        elif key == "correspondence_type":
+            value = correspondence_text(value)
+        click.echo(printable(f"{key:<22} {shown(value)}"))
     if data["company"]:
-        click.echo(
-            printable(
-                f"{'company':<22} {data['company']['no']} {data['company']['name']}"
-            )
-        )
+        company = data["company"]
+        label = _("Company")
+        click.echo(printable(f"{label:<22} {company['no']} {company['name']}"))
     for person in data["persons"]:
-        click.echo(printable(f"{'person':<22} {person['no']} {person['name']}"))
+        label = _("Person")
+        click.echo(printable(f"{label:<22} {person['no']} {person['name']}"))
     for kind, codes in data["classifications"].items():
         if codes:
             click.echo(printable(f"{kind:<22} {';'.join(codes)}"))
     for segment in data["unlogged_segments"]:
-        click.echo(
-            printable(f"{'segment':<22} {segment['no']} {segment['description']}")
-        )
+        label = _("Segment")
+        click.echo(printable(f"{label:<22} {segment['no']} {segment['description']}"))
     totals = data["totals"]
     click.echo(
         _("interactions: {count}, cost {cost}, duration {duration} min").format(
             count=format_count(totals["interactions"]),
-            cost=totals["cost"],
-            duration=totals["duration"],
+            cost=shown(totals["cost"]),
+            duration=shown(totals["duration"]),
         )
     )
     for entry in data["interactions"]:
         canceled = _("canceled") if entry["canceled"] else ""
         click.echo(
             printable(
-                f"{entry['entry_no']:>7}  {entry['date']}  {entry['template']:<8} "
-                f"{entry['description'][:40]}  {canceled}"
+                f"{entry['entry_no']:>7}  {shown(entry['date'])}  "
+                f"{entry['template']:<8} {entry['description'][:40]}  {canceled}"
             ).rstrip()
         )
 

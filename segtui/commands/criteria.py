@@ -63,7 +63,8 @@ def criteria_list(context: Context, as_json: bool) -> None:
     if not summaries:
         click.echo(_("No saved criteria."), err=True)
     for s in summaries:
-        click.echo(printable(f"{s.code:<20} {s.actions:>4}  {s.description}"))
+        actions = format_count(s.actions)
+        click.echo(printable(f"{s.code:<20} {actions:>4}  {s.description}"))
 
 
 @criteria.command("show", help=_("Show the actions of saved criteria in order."))

@@ -6,13 +6,22 @@ campaigns with their counts; and the code tables contacts are classified by.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
-from segtui.commands.common import RECORD_NO, Context, handle_errors, print_json
+from segtui.commands.common import (
+    DATE,
+    RECORD_NO,
+    Context,
+    correspondence_text,
+    echo_fields,
+    handle_errors,
+    print_json,
+    shown,
+)
 from segtui.domain.text import printable
 from segtui.i18n import _, format_count, ngettext
 
@@ -71,7 +80,7 @@ def interactions_list(
             )
             click.echo(
                 printable(
-                    f"{entry.entry_no:>7}  {entry.date}  {entry.contact_no:<10} "
+                    f"{entry.entry_no:>7}  {shown(entry.date)}  {entry.contact_no:<10} "
                     f"{entry.contact_name[:24]:<24} {entry.template_code:<8} "
                     f"{entry.campaign_no:<8} {state}"
                 ).rstrip()
@@ -86,8 +95,8 @@ def interactions_list(
             counted.interactions,
         ).format(
             count=format_count(counted.interactions),
-            cost=counted.cost,
-            duration=counted.duration,
+            cost=shown(counted.cost),
+            duration=shown(counted.duration),
             canceled=format_count(counted.canceled),
         ),
         err=True,
@@ -114,12 +123,39 @@ def interactions_show(context: Context, entry_no: int, as_json: bool) -> None:
     if as_json:
         print_json(data)
         return
-    for key, value in data.items():
-        if key != "letter":
-            click.echo(printable(f"{key:<20} {'' if value is None else value}"))
+    echo_fields(entry_fields(entry))
     if data["letter"]:
         click.echo("")
         click.echo(data["letter"])
+
+
+def entry_fields(entry: Any) -> list[tuple[str, Any]]:
+    """Return an interaction log entry's fields with their labels, for text output."""
+    from segtui.domain.history import delivery_word
+
+    return [
+        (_("Entry No."), entry.entry_no),
+        (_("Contact No."), entry.contact_no),
+        (_("Contact name"), entry.contact_name),
+        (_("Company No."), entry.contact_company_no),
+        (_("Date"), entry.date),
+        (_("Description"), entry.description),
+        (_("Subject"), entry.subject),
+        (_("Interaction template"), entry.template_code),
+        (_("Interaction group"), entry.group_code),
+        (_("Correspondence type"), correspondence_text(entry.correspondence_type)),
+        (_("Salesperson"), entry.salesperson_code),
+        (_("Campaign"), entry.campaign_no),
+        (_("Campaign target"), bool(entry.campaign_target)),
+        (_("Campaign response"), bool(entry.campaign_response)),
+        (_("Cost"), entry.unit_cost),
+        (_("Duration (min)"), entry.unit_duration),
+        (_("Segment No."), entry.segment_no),
+        (_("Logged segment"), entry.logged_segment_entry_no),
+        (_("Delivery status"), delivery_word(entry.delivery_status)),
+        (_("Delivery error"), entry.delivery_error),
+        (_("Canceled"), bool(entry.canceled)),
+    ]
 
 
 @interactions.command(
@@ -205,7 +241,7 @@ def interactions_uncancel(context: Context, entry_nos: tuple[int, ...]) -> None:
 @click.option(
     "--date",
     "response_date",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DATE,
     help=_("Date of the response (YYYY-MM-DD); default today."),
 )
 @click.option(
@@ -227,7 +263,7 @@ def interactions_respond(
     context: Context,
     contact_no: str,
     campaign_no: str,
-    response_date: datetime | None,
+    response_date: date | None,
     template_code: str,
     description: str,
     evaluation: str,
@@ -239,7 +275,7 @@ def interactions_respond(
         contact_no,
         campaign_no,
         user=context.user,
-        response_date=response_date.date() if response_date else None,
+        response_date=response_date,
         template_code=template_code,
         description=description,
         evaluation=evaluation,
@@ -275,9 +311,10 @@ def campaign_list(context: Context, as_json: bool) -> None:
     for row in rows:
         click.echo(
             printable(
-                f"{row.no:<10} {row.description[:26]:<26} {row.starting_date or '':<10} "
-                f"{row.ending_date or '':<10} {row.status:<8} {row.targets:>6} "
-                f"{row.responses:>6} {row.interactions:>6}"
+                f"{row.no:<10} {row.description[:26]:<26} {shown(row.starting_date):<10} "
+                f"{shown(row.ending_date):<10} {row.status:<8} "
+                f"{format_count(row.targets):>6} {format_count(row.responses):>6} "
+                f"{format_count(row.interactions):>6}"
             ).rstrip()
         )
 

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
 from segtui.commands.common import (
+    DATE,
     RECORD_NO,
     Context,
     delivery_succeeded,
+    echo_fields,
     finish_delivery,
     handle_errors,
     print_json,
+    shown,
 )
+from segtui.domain.text import printable
 from segtui.i18n import _, format_count, ngettext
 
 
@@ -55,8 +59,10 @@ def logged_list(context: Context, as_json: bool) -> None:
     for s in summaries:
         canceled = _("canceled") if s.canceled else ""
         click.echo(
-            f"{s.entry_no:>6}  {s.segment_no:<10} {s.created_at:%Y-%m-%d %H:%M}  "
-            f"{s.interactions:>6}  {s.description}  {canceled}".rstrip()
+            printable(
+                f"{s.entry_no:>6}  {s.segment_no:<10} {shown(s.created_at)}  "
+                f"{format_count(s.interactions):>6}  {s.description}  {canceled}"
+            ).rstrip()
         )
 
 
@@ -94,8 +100,18 @@ def logged_show(context: Context, entry_no: int, as_json: bool) -> None:
     if as_json:
         print_json({**logged_segment_data(summary), "entries": entries})
         return
-    for key, value in logged_segment_data(summary).items():
-        click.echo(f"{key:<14} {value}")
+    echo_fields(
+        [
+            (_("Entry No."), summary.entry_no),
+            (_("Segment No."), summary.segment_no),
+            (_("Description"), summary.description),
+            (_("Created"), summary.created_at),
+            (_("User"), summary.user_id),
+            (_("Interactions"), format_count(summary.interactions)),
+            (_("Canceled"), bool(summary.canceled)),
+            (_("Canceled entries"), format_count(summary.canceled_entries)),
+        ]
+    )
     click.echo("")
     for e in entries:
         click.echo(
@@ -123,8 +139,7 @@ def canceled_word(canceled: bool) -> str:
 @click.option(
     "--non-responders-since",
     "since",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    metavar="DATE",
+    type=DATE,
     help=_(
         "Only the contacts with no campaign response dated DATE (YYYY-MM-DD) or "
         "later; when the logged segment has a campaign, only responses to it count."
@@ -132,7 +147,7 @@ def canceled_word(canceled: bool) -> str:
 )
 @click.pass_obj
 @handle_errors
-def logged_follow_up(context: Context, entry_no: int, since: datetime | None) -> None:
+def logged_follow_up(context: Context, entry_no: int, since: date | None) -> None:
     from segtui.domain.logged_segments import (
         create_follow_up_segment,
         follow_up_notice,
@@ -144,7 +159,7 @@ def logged_follow_up(context: Context, entry_no: int, since: datetime | None) ->
     segment = create_follow_up_segment(
         entry_no,
         user=context.user,
-        non_responders_since=since.date() if since else None,
+        non_responders_since=since,
     )
     if existing:
         click.echo(follow_up_notice(entry_no, existing), err=True)

@@ -12,10 +12,14 @@ from segtui.commands.common import (
     RECORD_NO,
     Context,
     F,
+    choice_text,
+    correspondence_text,
     delivery_succeeded,
+    echo_fields,
     finish_delivery,
     handle_errors,
     print_json,
+    shown,
 )
 from segtui.domain.text import printable
 from segtui.i18n import _, format_count, ngettext
@@ -56,10 +60,11 @@ def segment_list(context: Context, as_json: bool) -> None:
         click.echo(_("No unlogged segments."), err=True)
         return
     for s in segments:
-        day = s.date.isoformat() if s.date else ""
+        day = shown(s.date)
+        lines = format_count(s.lines)
         click.echo(
             printable(
-                f"{s.no:<10} {day:<10} {s.salesperson_code:<6} {s.lines:>7}  {s.description}"
+                f"{s.no:<10} {day:<10} {s.salesperson_code:<6} {lines:>7}  {s.description}"
             )
         )
 
@@ -530,14 +535,37 @@ def segment_show(context: Context, segment_no: str, as_json: bool) -> None:
     if as_json:
         print_json({"header": header_data, "lines": line_data})
         return
-    for key, value in header_data.items():
-        click.echo(f"{key:<20} {value if value is not None else ''}")
+    echo_fields(header_fields(header, len(lines)))
     click.echo("")
     for line in lines:
         click.echo(
-            f"{line.line_no:>8}  {line.contact_no:<10} {line.contact_name:<30} "
-            f"{line.correspondence_type:<10} {line.language_code}"
+            printable(
+                f"{line.line_no:>8}  {line.contact_no:<10} {line.contact_name:<30} "
+                f"{correspondence_text(line.correspondence_type):<10} "
+                f"{line.language_code}"
+            ).rstrip()
         )
+
+
+def header_fields(header: Any, line_count: int) -> list[tuple[str, Any]]:
+    """Return a segment header's fields with their labels, for text output."""
+    from segtui.domain.templates import FLOW_CHOICES, INITIATED_CHOICES
+
+    return [
+        (_("No."), header.no),
+        (_("Description"), header.description),
+        (_("Date"), header.date),
+        (_("Salesperson"), header.salesperson_code or ""),
+        (_("Interaction template"), header.interaction_template_code or ""),
+        (_("Language"), header.language_code or ""),
+        (_("Subject"), header.subject),
+        (_("Correspondence type"), correspondence_text(header.correspondence_type)),
+        (_("Unit cost"), header.unit_cost),
+        (_("Duration (min)"), header.unit_duration),
+        (_("Information flow"), choice_text(FLOW_CHOICES, header.information_flow)),
+        (_("Initiated by"), choice_text(INITIATED_CHOICES, header.initiated_by)),
+        (_("Lines"), format_count(line_count)),
+    ]
 
 
 @segment.command(

@@ -10,7 +10,12 @@ from typing import Any
 
 import click
 
-from segtui.commands.common import Context, handle_errors, print_json
+from segtui.commands.common import (
+    Context,
+    handle_errors,
+    print_json,
+    setup_value_text,
+)
 from segtui.domain.text import printable
 from segtui.i18n import _
 
@@ -46,7 +51,11 @@ def _pairs(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.pass_obj
 @handle_errors
 def setup_list(context: Context, table: str, as_json: bool) -> None:
-    from segtui.domain.setup_tables import list_records, salutation_formulas
+    from segtui.domain.setup_tables import (
+        list_records,
+        salutation_formulas,
+        setup_table,
+    )
 
     context.open()
     rows = list_records(table)
@@ -63,9 +72,11 @@ def setup_list(context: Context, table: str, as_json: bool) -> None:
         return
     for row in rows:
         formulas = row.pop("formulas", {})
-        click.echo(
-            printable("  ".join("" if v is None else str(v) for v in row.values()))
-        )
+        texts = [
+            setup_value_text(setup_table(table), name, value)
+            for name, value in row.items()
+        ]
+        click.echo(printable("  ".join(texts)))
         for key, text in formulas.items():
             click.echo(printable(f"    {key:<12} {text}"))
 

@@ -7,7 +7,13 @@ from typing import Any
 
 import click
 
-from segtui.commands.common import Context, handle_errors, print_json
+from segtui.commands.common import (
+    Context,
+    correspondence_text,
+    handle_errors,
+    print_json,
+    setup_value_text,
+)
 from segtui.domain.text import printable
 from segtui.i18n import _
 
@@ -60,7 +66,7 @@ OPTION_FIELDS = {
     "group": "group",
     "description": "description",
     "correspondence_type": "correspondence_type",
-    "ignore_contact_type": "ignore_contact_corresp_type",
+    "ignore_contact_type": "ignore_contact_correspondence",
     "unit_cost": "unit_cost",
     "unit_duration": "unit_duration",
     "information_flow": "information_flow",
@@ -123,9 +129,10 @@ def template_list(context: Context, as_json: bool) -> None:
         languages = " ".join(
             [*row.languages, *(f"{code}-" for code in row.languages_without_attachment)]
         )
+        correspondence = correspondence_text(row.correspondence_type)
         click.echo(
             printable(
-                f"{row.code:<10} {row.group_code:<10} {row.correspondence_type:<10} "
+                f"{row.code:<10} {row.group_code:<10} {correspondence:<10} "
                 f"{languages:<12} {row.description}"
             ).rstrip()
         )
@@ -140,7 +147,7 @@ def template_list(context: Context, as_json: bool) -> None:
 @click.pass_obj
 @handle_errors
 def template_show(context: Context, code: str, as_json: bool) -> None:
-    from segtui.domain.templates import get_template, template_languages
+    from segtui.domain.templates import TEMPLATES, get_template, template_languages
 
     context.open()
     values = get_template(code)
@@ -161,8 +168,10 @@ def template_show(context: Context, code: str, as_json: bool) -> None:
     if as_json:
         print_json({**values, "languages": languages})
         return
+    # The fields keep their names, which the options of `segtui template set` follow.
     for key, value in values.items():
-        click.echo(printable(f"{key:<28} {'' if value is None else value}"))
+        text = setup_value_text(TEMPLATES, key, value)
+        click.echo(printable(f"{key:<28} {text}").rstrip())
     for language in languages:
         click.echo("")
         file_name = language["file_name"] or _("(no file)")

@@ -1,8 +1,8 @@
 """Showing user data on screen as plain text, never as markup.
 
 Dates, amounts and counts follow the user interface language: German shows
-05.03.2026 and 1.234,50, English ISO dates and 1,234.50. Command line output, CSV and
-JSON do not use these functions and stay ISO.
+05.03.2026 and 1.234,50, English ISO dates and 1,234.50. The command line's text
+output uses them too, while CSV and JSON stay ISO.
 """
 
 from __future__ import annotations

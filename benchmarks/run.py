@@ -443,80 +443,140 @@ def measure_open_worksheet(base: Path, folder: Path, lines: int, repeat: int) ->
     report("open-worksheet", ours, reference)
 
 
-# Contacts to import: persons with an address and one mailing group each.
-IMPORT_HEADER = [
+# The classification columns of an export, with each one's link table and code column.
+IMPORT_LINKS = {
+    "mailing_groups": ("contact_mailing_group", "mailing_group_code"),
+    "industry_groups": ("contact_industry_group", "industry_group_code"),
+    "business_relations": ("contact_business_relation", "business_relation_code"),
+    "job_responsibilities": (
+        "contact_job_responsibility",
+        "job_responsibility_code",
+    ),
+}
+# The contact columns in an export's order, and the ones stored as NULL when blank.
+IMPORT_CONTACT_COLUMNS = [
     "no",
     "type",
     "name",
+    "first_name",
+    "middle_name",
+    "surname",
+    "company_no",
     "address",
+    "address_2",
     "post_code",
     "city",
+    "county",
     "country_code",
+    "phone",
+    "mobile_phone",
     "email",
-    "mailing_groups",
+    "language_code",
+    "salutation_code",
+    "salesperson_code",
+    "territory_code",
+    "correspondence_type",
+    "job_title",
+    "exclude_from_segment",
+    "privacy_blocked",
 ]
+IMPORT_NULL_COLUMNS = frozenset(
+    [
+        "company_no",
+        "language_code",
+        "salutation_code",
+        "salesperson_code",
+        "territory_code",
+    ]
+)
 
 
-def import_file(count: int) -> bytes:
-    """Return a CSV file of ``count`` new contacts, numbered apart from the base's."""
+def import_file(folder: Path, count: int) -> bytes:
+    """Return ``count`` generated contacts as segtui exports them, numbered apart.
+
+    The contacts come from a sample database of their own, so the file has every
+    column of an export: classifications, profile answers and audit columns.
+    Their numbers start with IM in place of CT, so none exists in the base.
+    """
+    from segtui.domain.csv_export import export_contacts
+    from segtui.domain.large_sample import load_large_sample
+
+    path = folder / "import-source.sqlite3"
+    database = open_segtui(path)
+    load_large_sample(USER, count)
+    exported = io.StringIO()
+    export_contacts(exported)
+    database.close()
+    path.unlink()
+
+    rows = list(csv.reader(io.StringIO(exported.getvalue())))
+    header = rows[0]
+    number_columns = [header.index("no"), header.index("company_no")]
+    for row in rows[1:]:
+        for index in number_columns:
+            if row[index].startswith("CT"):
+                row[index] = "IM" + row[index][2:]
     stream = io.StringIO()
-    writer = csv.writer(stream)
-    writer.writerow(IMPORT_HEADER)
-    for index in range(1, count + 1):
-        writer.writerow(
-            [
-                f"IM{index:07d}",
-                "person",
-                f"Imported Person {index}",
-                f"Street {index % 997}",
-                f"{10000 + index % 89999}",
-                f"City {index % 500}",
-                "DE",
-                f"person{index}@example.com",
-                "NEWS",
-            ]
-        )
+    csv.writer(stream).writerows(rows)
     return stream.getvalue().encode("utf-8")
 
 
 def import_by_hand(path: Path, data: bytes) -> None:
-    """Insert the file's contacts and links with the csv module and executemany."""
+    """Insert the file's contacts and their classification and profile rows.
+
+    The reference reads the file with the csv module and inserts with executemany
+    in one transaction: the contacts, then each link table's rows.
+    """
+    connection = sqlite3.connect(path)
+    answers = {
+        f"{questionnaire}:{code}": answer_id
+        for answer_id, questionnaire, code in connection.execute(
+            "SELECT id, questionnaire_code, code FROM profile_answer"
+        )
+    }
     reader = csv.DictReader(io.StringIO(data.decode("utf-8")))
     now = time.strftime("%Y-%m-%d %H:%M:%S")
     contacts = []
-    links = []
+    links: dict[str, list[tuple[str, Any]]] = {column: [] for column in IMPORT_LINKS}
+    profile_links = []
     for row in reader:
-        contacts.append(
-            (
-                row["no"],
-                row["type"],
-                row["name"],
-                row["address"],
-                row["post_code"],
-                row["city"],
-                row["country_code"],
-                row["email"],
-                now,
-                USER,
-            )
-        )
-        for code in row["mailing_groups"].split(";"):
-            links.append((row["no"], code))
-    connection = sqlite3.connect(path)
+        values: list[Any] = []
+        for column in IMPORT_CONTACT_COLUMNS:
+            value = row[column]
+            if column in ("exclude_from_segment", "privacy_blocked"):
+                values.append(1 if value == "yes" else 0)
+            elif column in IMPORT_NULL_COLUMNS:
+                values.append(value or None)
+            else:
+                values.append(value)
+        values += [
+            row["created_at"].replace("T", " ") or now,
+            row["created_by"] or USER,
+            row["modified_at"].replace("T", " ") or None,
+            row["modified_by"],
+        ]
+        contacts.append(values)
+        for column in IMPORT_LINKS:
+            for code in filter(None, row[column].split(";")):
+                links[column].append((row["no"], code))
+        for code in filter(None, row["profile_answers"].split(";")):
+            profile_links.append((row["no"], answers[code]))
+    columns = [*IMPORT_CONTACT_COLUMNS, "created_at", "created_by"]
+    columns += ["modified_at", "modified_by"]
+    marks = ", ".join("?" * len(columns))
     with connection:
         connection.executemany(
-            "INSERT INTO contact (no, type, name, first_name, middle_name, surname, "
-            "address, address_2, post_code, city, county, country_code, phone, "
-            "mobile_phone, email, correspondence_type, job_title, "
-            "exclude_from_segment, privacy_blocked, created_at, created_by, "
-            "modified_by, version) VALUES (?, ?, ?, '', '', '', ?, '', ?, ?, '', ?, "
-            "'', '', ?, '', '', 0, 0, ?, ?, '', 1)",
+            f"INSERT INTO contact ({', '.join(columns)}, version) VALUES ({marks}, 1)",
             contacts,
         )
+        for column, (table, code_column) in IMPORT_LINKS.items():
+            connection.executemany(
+                f"INSERT INTO {table} (contact_no, {code_column}) VALUES (?, ?)",
+                links[column],
+            )
         connection.executemany(
-            "INSERT INTO contact_mailing_group (contact_no, mailing_group_code) "
-            "VALUES (?, ?)",
-            links,
+            "INSERT INTO contact_profile_answer (contact_no, answer_id) VALUES (?, ?)",
+            profile_links,
         )
     connection.close()
 
@@ -524,7 +584,7 @@ def import_by_hand(path: Path, data: bytes) -> None:
 def measure_import(base: Path, folder: Path, count: int, repeat: int) -> None:
     from segtui.domain.contact_import import import_contacts
 
-    data = import_file(count)
+    data = import_file(folder, count)
     ours = []
     reference = []
     for round_no in range(repeat):

@@ -4,8 +4,10 @@ The header row names the columns; names match ignoring case, spaces and hyphens,
 in any order, and only the columns present are imported. Every row is checked
 before anything is written, and every problem is reported as "line N, column C:
 problem". Then one write transaction inserts and updates the contacts with
-batched statements. A contact whose number exists is updated only with
-``update``; a blank number takes the next number of the CONTACT series.
+batched statements. The check looks contacts up by joining a temporary table of
+the file's numbers, so it takes as many queries for a large file as for a small
+one. A contact whose number exists is updated only with ``update``; a blank
+number takes the next number of the CONTACT series.
 
 Classification columns list codes separated by ``;``: ``mailing_groups``,
 ``industry_groups`` and ``business_relations`` (companies), ``job_responsibilities``
@@ -25,9 +27,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from operator import itemgetter
 from typing import Any
 
 from peewee import (
+    SQL,
     BooleanField,
     CharField,
     DateTimeField,
@@ -56,7 +60,6 @@ from segtui.domain.contact_fields import (
     parse_value,
     quote_value,
 )
-from segtui.domain.contacts import contact_values
 from segtui.domain.csv_format import CsvError, CsvProblem, read_csv
 from segtui.domain.errors import InvalidValueError, SegtuiError
 from segtui.domain.numbering import CONTACT_SERIES, increment
@@ -102,13 +105,29 @@ COLUMN_ALIASES = {
 # The type of a row whose type cell is invalid, for the rows that refer to it.
 UNKNOWN_TYPE = "?"
 
-# Rows per INSERT or DELETE: a contact row has fewer than 40 values, so a batch stays
-# well below SQLite's 32,766 bound parameters.
+# Rows parsed, checked or written between two progress reports and cancel checks.
 BATCH_SIZE = 500
 # New contact numbers checked against the contacts in one query.
 NUMBERS_CHECKED_AT_ONCE = 5000
+# Classification rows written between two progress reports and cancel checks.
+CODES_BATCH_SIZE = 5000
+# Rows fetched from a lookup's result between two progress reports.
+FETCH_BATCH = 5000
+# The temporary table of the file's numbers, which the check's lookups join.
+NUMBER_TABLE = "segtui_import_number"
 # Progress steps of each row: read, checked and written.
 STEPS_PER_ROW = 3
+READING, CHECKING, WRITING = range(STEPS_PER_ROW)
+# The parts of the checking and of the writing, as fractions of their phase. Each
+# is an estimate of the part's share of the time, from profiles of imports of
+# 30,000 exported sample contacts into a database of 150,000.
+PARSE_SHARE = (0.0, 0.55)
+LOOKUP_SHARE = (0.55, 0.7)
+ROW_CHECK_SHARE = (0.7, 0.8)
+OLD_CODES_SHARE = (0.8, 1.0)
+PREPARE_SHARE = (0.0, 0.1)
+CONTACTS_WRITE_SHARE = (0.1, 0.6)
+CODES_WRITE_SHARE = (0.6, 0.95)
 
 # Text columns whose rule parse_value applies to one cell: a length limit, upper
 # case for numbers, the email pattern. A clean column is checked for all its cells
@@ -125,11 +144,17 @@ UPPER_CASE_COLUMNS = ("no", "company_no")
 EMAIL_LINES = re.compile(EMAIL_PATTERN.pattern, re.MULTILINE)
 
 
+CONTACT_COLUMN_SET = frozenset(CONTACT_COLUMNS)
+_contact_columns = itemgetter(*CONTACT_COLUMNS)
+
+
 class ImportCanceledError(SegtuiError):
     """The user canceled an import; its transaction was rolled back."""
 
 
 Progress = Callable[[int, int], None]
+# The progress of one part of a phase: (items done, items of the part).
+PartProgress = Callable[[int, int], None]
 
 
 class _Steps:
@@ -137,6 +162,9 @@ class _Steps:
 
     Each row counts three times in the total: when read, when checked and when
     written. While the file is read, ``rows`` is an estimate from its line breaks.
+    The checking and the writing each have parts, such as looking up the
+    contacts and writing the classifications, and each part moves the bar over
+    its share of the phase, a fixed estimate of its share of the time.
     """
 
     def __init__(
@@ -161,14 +189,20 @@ class _Steps:
         self.done = 0
         self.advance(rows_read)
 
+    def canceled(self) -> bool:
+        return self.cancel is not None and self.cancel.is_set()
+
     def check_cancel(self) -> None:
-        if self.cancel is not None and self.cancel.is_set():
-            raise ImportCanceledError(
-                _(
-                    "Import of {source} canceled; nothing was written. Run the "
-                    "import again to import the file."
-                ).format(source=self.source)
-            )
+        if self.canceled():
+            raise self.canceled_error()
+
+    def canceled_error(self) -> ImportCanceledError:
+        return ImportCanceledError(
+            _(
+                "Import of {source} canceled; nothing was written. Run the "
+                "import again to import the file."
+            ).format(source=self.source)
+        )
 
     def advance(self, count: int) -> None:
         """Count ``count`` more steps done; raise ImportCanceledError if canceled."""
@@ -176,6 +210,23 @@ class _Steps:
         self.done = min(self.done + count, self.total)
         if self.progress is not None:
             self.progress(self.done, self.total)
+
+    def move_to(self, done: int) -> None:
+        """Report ``done`` steps, never fewer than before; raise if canceled."""
+        self.advance(max(done - self.done, 0))
+
+    def part(self, phase: int, start: float, end: float) -> PartProgress:
+        """Return the progress of a part of ``phase`` that spans ``start`` to ``end``.
+
+        The fractions are of the phase. The returned function takes the items
+        of the part done and the part's items, and raises when canceled.
+        """
+
+        def report(count: int, of: int) -> None:
+            fraction = start + (end - start) * (count / of if of else 1.0)
+            self.move_to(phase * self.rows + int(fraction * self.rows))
+
+        return report
 
 
 @dataclass
@@ -228,10 +279,15 @@ class Row:
     def contact_changed(self) -> bool:
         if self.old is None:
             return True
-        return any(
-            self.values.get(column, self.old[column]) != self.old[column]
-            for column in CONTACT_COLUMNS
-        )
+        try:
+            # One comparison in C when the row has every column, as completed
+            # rows and exported files do.
+            return _contact_columns(self.values) != _contact_columns(self.old)
+        except KeyError:
+            return any(
+                self.values.get(column, self.old[column]) != self.old[column]
+                for column in CONTACT_COLUMNS
+            )
 
     def codes_changed(self, column: str) -> bool:
         if column not in self.codes:
@@ -282,15 +338,34 @@ def import_contacts(
         importer = _Importer(table.header, update, source)
         importer.steps = steps
         if dry_run:
-            return importer.result(importer.check(table.rows), dry_run=True)
-        with write_transaction():
+            with _canceled_statements(steps):
+                rows = importer.check(table.rows)
+            return importer.result(rows, dry_run=True)
+        with _canceled_statements(steps), write_transaction():
             # Checked inside the transaction, so a contact that another user creates
             # meanwhile cannot be overwritten.
             rows = importer.check(table.rows)
             result = importer.result(rows, dry_run=False)
             importer.write(rows, user)
-            update_search_index()
     return result
+
+
+@contextmanager
+def _canceled_statements(steps: _Steps) -> Iterator[None]:
+    """Raise ImportCanceledError for a statement that failed after a cancel.
+
+    On a cancel, the dialog also interrupts the running statement, so that a long
+    statement stops at once. That statement raises the driver's error, and the
+    transaction rolls back.
+    """
+    try:
+        yield
+    except ImportCanceledError:
+        raise
+    except Exception as error:
+        if steps.canceled():
+            raise steps.canceled_error() from error
+        raise
 
 
 @contextmanager
@@ -419,20 +494,42 @@ class _Importer:
         company_numbers = [
             row.values["company_no"] for row in rows if row.values.get("company_no")
         ]
-        existing = _read_contacts(_existing_numbers(numbers + company_numbers))
-        # Only a contact that exists can be on a segment.
-        on_segments = _contacts_on_segments(
-            [number for number in numbers if number in existing]
+        steps = self.steps
+        _stage_numbers(numbers + company_numbers)
+        existing = _read_contacts(
+            steps.part(CHECKING, *LOOKUP_SHARE), len(numbers) + len(company_numbers)
         )
+        on_segments = _contacts_on_segments()
         file_types = {
             row.no: UNKNOWN_TYPE if row.bad_type else row.values.get("type", "")
             for row in rows
             if row.no
         }
-        for row in rows:
+        report = steps.part(CHECKING, *ROW_CHECK_SHARE)
+        for index, row in enumerate(rows, 1):
             row.old = existing.get(row.no) if row.no else None
             self.check_row(row, existing, file_types, on_segments)
-        _read_old_codes([row for row in rows if row.old is not None], self.kinds)
+            if index % BATCH_SIZE == 0:
+                report(index, len(rows))
+        # A person that leaves its company keeps the values it shares with it only
+        # when they differ from the company's, so writing needs the old companies.
+        old_companies = {
+            row.old["company_no"]
+            for row in rows
+            if row.old is not None and row.old["company_no"]
+        }
+        _read_old_codes(
+            [row for row in rows if row.old is not None],
+            self.kinds,
+            {answer_id: code for code, answer_id in self.answers.items()},
+            steps.part(CHECKING, *OLD_CODES_SHARE),
+        )
+        missing = old_companies.difference(existing)
+        if missing:
+            _stage_numbers(missing)
+            existing.update(_read_contacts(None, len(missing)))
+        self.existing = existing
+        _drop_staged_numbers()
         if self.problems:
             self.fail()
         return rows
@@ -455,6 +552,7 @@ class _Importer:
         """
         width = len(self.columns)
         rows: list[Row] = []
+        report = self.steps.part(CHECKING, *PARSE_SHARE)
         for chunk in _chunks(records, BATCH_SIZE):
             regular = [record for record in chunk if len(record[1]) == width]
             parsed = self.parse_columns(regular)
@@ -466,7 +564,7 @@ class _Importer:
                 )
                 parsed.sort(key=lambda row: row.line)
             rows.extend(parsed)
-            self.steps.advance(len(chunk))
+            report(len(rows), len(records))
         return rows
 
     def parse_columns(self, records: list[tuple[int, list[str]]]) -> list[Row]:
@@ -797,12 +895,16 @@ class _Importer:
             row.no: row for row in rows if row.values["type"] == ContactType.COMPANY
         }
         present = frozenset(self.columns.values())
-        for row in rows:
-            _complete_row(row, companies, present)
+        report = self.steps.part(WRITING, *PREPARE_SHARE)
+        for index, row in enumerate(rows, 1):
+            _complete_row(row, companies, self.existing, present)
+            if index % BATCH_SIZE == 0:
+                report(index, len(rows))
         _propagate_company_changes(
             [row for row in rows if row.old is not None and row.no in companies],
-            self.columns.values(),
+            present,
             user,
+            now,
         )
         ordered = sorted(
             rows, key=lambda row: row.values["type"] != ContactType.COMPANY
@@ -811,14 +913,23 @@ class _Importer:
         changed_rows = [
             row for row in ordered if row.old is not None and row.contact_changed()
         ]
-        # Unchanged rows need no writing; they count as written at once.
-        self.steps.advance(len(rows) - len(new_rows) - len(changed_rows))
-        _insert_contacts(new_rows, user, now, self.steps)
-        _update_contacts(changed_rows, user, now, self.steps)
-        _replace_classifications(rows, self.kinds)
+        report = self.steps.part(WRITING, *CONTACTS_WRITE_SHARE)
+        written = len(new_rows) + len(changed_rows)
+        _insert_contacts(new_rows, user, now, partial(report, of=written))
+        _update_contacts(
+            changed_rows,
+            user,
+            now,
+            lambda count: report(len(new_rows) + count, written),
+        )
+        _replace_classifications(
+            rows, self.kinds, self.answers, self.steps.part(WRITING, *CODES_WRITE_SHARE)
+        )
         _advance_contact_series([row.no for row in rows])
-        # The last check: a cancel during the classifications still rolls back.
-        self.steps.advance(0)
+        update_search_index()
+        self.steps.move_to(self.steps.total)
+        # The last check: a cancel during the last report still rolls back.
+        self.steps.check_cancel()
 
 
 def _parse_timestamp(text: str) -> datetime | None:
@@ -891,82 +1002,124 @@ def _chunks(items: Sequence[Any], size: int = BATCH_SIZE) -> Iterator[Sequence[A
         yield items[start : start + size]
 
 
-def _existing_numbers(numbers: list[str]) -> list[str]:
-    """Return the numbers among ``numbers`` that a contact has, in one query a chunk.
+def _stage_numbers(numbers: Iterable[str]) -> None:
+    """Put ``numbers`` into the temporary table that the lookups join, replacing any.
 
-    The query is plain SQL because Peewee builds an IN list value by value, which
-    took longer than the query for an import of 100,000 new contacts.
+    The lookups then take one query each, whatever the size of the file. The
+    table is temporary, so other connections never see it, and it goes away with
+    the connection or a rolled back transaction.
     """
     database = Contact._meta.database
-    column = Contact.no.column_name
-    table = Contact._meta.table_name
-    found: list[str] = []
-    for chunk in _chunks(sorted(set(numbers)), NUMBERS_CHECKED_AT_ONCE):
-        marks = ", ".join([database.param] * len(chunk))
-        cursor = database.execute_sql(
-            f'SELECT "{column}" FROM "{table}" WHERE "{column}" IN ({marks})',
-            list(chunk),
-        )
-        found.extend(no for (no,) in cursor.fetchall())
-    return found
+    database.execute_sql(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {NUMBER_TABLE} "
+        '("no" VARCHAR(20) NOT NULL PRIMARY KEY)'
+    )
+    database.execute_sql(f"DELETE FROM {NUMBER_TABLE}")
+    database.cursor().executemany(
+        f'INSERT INTO {NUMBER_TABLE} ("no") VALUES ({database.param})',
+        [(number,) for number in sorted(set(numbers))],
+    )
 
 
-def _read_contacts(numbers: list[str]) -> dict[str, dict[str, Any]]:
-    """Read the existing contacts among ``numbers``, all columns, in batches."""
+def _drop_staged_numbers() -> None:
+    Contact._meta.database.execute_sql(f"DROP TABLE IF EXISTS {NUMBER_TABLE}")
+
+
+def _staged(column: Any) -> Any:
+    """Return the condition that ``column`` is one of the staged numbers."""
+    return column.in_(SQL(f'(SELECT "no" FROM {NUMBER_TABLE})'))
+
+
+def _fetch(query: Any, expected: int, report: PartProgress | None) -> Iterator[Any]:
+    """Run ``query`` and yield its rows, reporting after each batch fetched.
+
+    ``expected`` is the most rows the query can return, for the progress. The
+    rows come from one statement, fetched in batches so that a cancel is seen
+    between them.
+    """
+    sql, params = query.sql()
+    cursor = Contact._meta.database.execute_sql(sql, params)
+    fetched = 0
+    while True:
+        batch = cursor.fetchmany(FETCH_BATCH)
+        if not batch:
+            break
+        yield from batch
+        fetched += len(batch)
+        if report is not None:
+            report(fetched, max(expected, fetched))
+    if report is not None:
+        report(expected, expected)
+
+
+def _read_contacts(
+    report: PartProgress | None, expected: int
+) -> dict[str, dict[str, Any]]:
+    """Read the staged numbers' contacts, all columns, as contact_values returns them."""
+    fields = [getattr(Contact, model_field(column)) for column in CONTACT_COLUMNS]
+    query = Contact.select(*fields).where(_staged(Contact.no)).order_by(Contact.no)
     found: dict[str, dict[str, Any]] = {}
-    unique = sorted(set(numbers))
-    for chunk in _chunks(unique):
-        for contact in Contact.select().where(Contact.no.in_(list(chunk))):
-            found[contact.no] = contact_values(contact)
+    booleans = [CONTACT_COLUMNS.index(column) for column in BOOLEAN_COLUMNS]
+    for row in _fetch(query, expected, report):
+        values = [value or "" for value in row]
+        for index in booleans:
+            values[index] = bool(row[index])
+        found[row[0]] = dict(zip(CONTACT_COLUMNS, values, strict=True))
     return found
 
 
-def _contacts_on_segments(numbers: list[str]) -> dict[str, list[str]]:
+def _contacts_on_segments() -> dict[str, list[str]]:
+    """Return the segments of each staged contact that is on one."""
+    query = (
+        SegmentLine.select(SegmentLine.contact, SegmentLine.segment)
+        .where(_staged(SegmentLine.contact))
+        .distinct()
+        .order_by(SegmentLine.contact, SegmentLine.segment)
+    )
     found: dict[str, list[str]] = {}
-    for chunk in _chunks(sorted(set(numbers))):
-        query = (
-            SegmentLine.select(SegmentLine.contact, SegmentLine.segment)
-            .where(SegmentLine.contact.in_(list(chunk)))
-            .distinct()
-            .order_by(SegmentLine.contact, SegmentLine.segment)
-            .tuples()
-        )
-        for contact_no, segment_no in query:
-            found.setdefault(contact_no, []).append(segment_no)
+    for contact_no, segment_no in _fetch(query, 0, None):
+        found.setdefault(contact_no, []).append(segment_no)
     return found
 
 
-def _read_old_codes(rows: list[Row], kinds: dict[str, Any]) -> None:
-    """Read the codes existing contacts have, for the classification columns given."""
+def _read_old_codes(
+    rows: list[Row],
+    kinds: dict[str, Any],
+    answer_codes: dict[int, str],
+    report: PartProgress,
+) -> None:
+    """Read the codes existing contacts have, for the classification columns given.
+
+    Each column takes one query over the staged numbers. ``answer_codes`` gives
+    the QUESTIONNAIRE:ANSWER code of each profile answer id.
+    """
     by_no = {row.no: row for row in rows}
-    for column in CLASSIFICATION_COLUMNS:
-        numbers = sorted(row.no for row in rows if column in row.codes)
-        for row_no in numbers:
-            row = by_no[row_no]
-            if row.old_codes is None:
-                row.old_codes = {}
-            row.old_codes[column] = set()
-        for chunk in _chunks(numbers):
+    columns = [
+        column
+        for column in CLASSIFICATION_COLUMNS
+        if any(column in row.codes for row in rows)
+    ]
+    for row in rows:
+        row.old_codes = {column: set() for column in row.codes}
+    for position, column in enumerate(columns):
+        if column == PROFILE_COLUMN:
+            link_model = ContactProfileAnswer
+            code_field = ContactProfileAnswer.answer
+        else:
+            link_model = kinds[column].link_model
+            code_field = kinds[column].link_code()
+        query = link_model.select(link_model.contact, code_field).where(
+            _staged(link_model.contact)
+        )
+        for contact_no, code in _fetch(query, 0, None):
+            row = by_no.get(contact_no)
+            if row is None or column not in row.codes:
+                continue
+            assert row.old_codes is not None
             if column == PROFILE_COLUMN:
-                query = (
-                    ContactProfileAnswer.select(
-                        ContactProfileAnswer.contact,
-                        ProfileAnswer.questionnaire.concat(":").concat(
-                            ProfileAnswer.code
-                        ),
-                    )
-                    .join(ProfileAnswer)
-                    .where(ContactProfileAnswer.contact.in_(list(chunk)))
-                )
-            else:
-                kind = kinds[column]
-                query = kind.link_model.select(
-                    kind.link_model.contact, kind.link_code()
-                ).where(kind.link_model.contact.in_(list(chunk)))
-            for contact_no, code in query.tuples():
-                old_codes = by_no[contact_no].old_codes
-                assert old_codes is not None
-                old_codes[column].add(code)
+                code = answer_codes[code]
+            row.old_codes[column].add(code)
+        report(position + 1, len(columns))
 
 
 def _number_new_rows(rows: list[Row]) -> None:
@@ -998,6 +1151,8 @@ def _free_numbers(first: str, count: int, taken: set[str]) -> list[str]:
     The candidates are checked against the contacts a chunk at a time, so this
     takes a query per chunk, not per number.
     """
+    # NOTE: unlike the check's lookups, this takes one more query for each
+    # NUMBERS_CHECKED_AT_ONCE rows without a number.
     free: list[str] = []
     number = first
     while len(free) < count:
@@ -1016,7 +1171,12 @@ def _free_numbers(first: str, count: int, taken: set[str]) -> list[str]:
     return free
 
 
-def _complete_row(row: Row, companies: dict[str, Row], present: frozenset[str]) -> None:
+def _complete_row(
+    row: Row,
+    companies: dict[str, Row],
+    existing: dict[str, dict[str, Any]],
+    present: frozenset[str],
+) -> None:
     """Fill a row's final values: the old ones, inherited ones and the name.
 
     A new contact also takes the audit columns of its row.
@@ -1029,16 +1189,16 @@ def _complete_row(row: Row, companies: dict[str, Row], present: frozenset[str]) 
         values.update(
             (column, value)
             for column, value in row.values.items()
-            if column in CONTACT_COLUMNS
+            if column in CONTACT_COLUMN_SET
         )
     if values["type"] == ContactType.COMPANY:
         values["company_no"] = values["no"]
     elif values["company_no"] and (
         row.old is None or values["company_no"] != row.old["company_no"]
     ):
-        company = _company_values(values["company_no"], companies)
+        company = _company_values(values["company_no"], companies, existing)
         old_company = (
-            _company_values(row.old["company_no"], companies)
+            _company_values(row.old["company_no"], companies, existing)
             if row.old is not None and row.old["company_no"]
             else None
         )
@@ -1058,14 +1218,15 @@ def _complete_row(row: Row, companies: dict[str, Row], present: frozenset[str]) 
     row.values = values
 
 
-def _company_values(no: str, companies: dict[str, Row]) -> dict[str, Any]:
+def _company_values(
+    no: str, companies: dict[str, Row], existing: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
     if no in companies:
         row = companies[no]
         merged = dict(row.old) if row.old is not None else {}
         merged.update(row.values)
         return merged
-    contact = Contact.get_or_none(Contact.no == no)
-    return contact_values(contact) if contact is not None else {}
+    return existing.get(no, {})
 
 
 def _blank_contact() -> dict[str, Any]:
@@ -1092,11 +1253,17 @@ _STORED_COLUMNS = [
 ]
 
 
-def _insert_contacts(rows: list[Row], user: str, now: datetime, steps: _Steps) -> None:
-    """Insert new contacts in batches, building each batch a column at a time."""
+def _insert_contacts(
+    rows: list[Row], user: str, now: datetime, report: Callable[[int], None]
+) -> None:
+    """Insert new contacts in batches, building each batch a column at a time.
+
+    ``report`` takes the number of rows inserted so far.
+    """
     names = [name for _column, name, _blank_is_null in _STORED_COLUMNS]
     names += [*AUDIT_COLUMNS, "version"]
     fields = [Contact._meta.fields[name] for name in names]
+    inserted = 0
     for chunk in _chunks(rows):
         values = [row.values for row in chunk]
         columns = [
@@ -1111,7 +1278,8 @@ def _insert_contacts(rows: list[Row], user: str, now: datetime, steps: _Steps) -
         columns.append([value.get("modified_by") or "" for value in values])
         columns.append([1] * len(values))
         _insert_rows(fields, list(zip(*columns, strict=True)))
-        steps.advance(len(chunk))
+        inserted += len(chunk)
+        report(inserted)
 
 
 def _insert_rows(fields: list[Any], rows: Sequence[Sequence[Any]]) -> None:
@@ -1158,76 +1326,133 @@ def _database_values(field: Any, values: Sequence[Any]) -> Sequence[Any]:
     return [field.db_value(value) for value in values]
 
 
-def _update_contacts(rows: list[Row], user: str, now: datetime, steps: _Steps) -> None:
-    """Write changed contacts as batched upserts; each one's version goes up by one."""
-    fields = [getattr(Contact, model_field(column)) for column in CONTACT_COLUMNS]
-    records = []
-    for row in rows:
-        record = _stored_row(row.values)
-        record["modified_at"] = now
-        record["modified_by"] = user
-        records.append(record)
-    for chunk in _chunks(records):
-        (
-            Contact.insert_many(list(chunk))
-            .on_conflict(
-                conflict_target=[Contact.no],
-                preserve=[*fields, Contact.modified_at, Contact.modified_by],
-                update={Contact.version: Contact.version + 1},
+def _update_contacts(
+    rows: list[Row], user: str, now: datetime, report: Callable[[int], None]
+) -> None:
+    """Write changed contacts with one prepared UPDATE; each version goes up by one.
+
+    The rows were read in this transaction, so each one exists. ``report`` takes
+    the number of rows updated so far.
+    """
+    fields = [Contact._meta.fields[name] for _column, name, _null in _STORED_COLUMNS]
+    fields += [Contact.modified_at, Contact.modified_by]
+    database = Contact._meta.database
+    assignments = ", ".join(
+        f'"{field.column_name}" = {database.param}' for field in fields
+    )
+    sql = (
+        f'UPDATE "{Contact._meta.table_name}" SET {assignments}, '
+        f'"version" = "version" + 1 WHERE "no" = {database.param}'
+    )
+    cursor = database.cursor()
+    updated = 0
+    for chunk in _chunks(rows):
+        records = []
+        for row in chunk:
+            record = list(_stored_row(row.values).values())
+            record += [now, user, row.no]
+            records.append(record)
+        by_column = [
+            _database_values(field, values)
+            for field, values in zip(
+                [*fields, Contact.no], zip(*records, strict=True), strict=True
             )
-            .execute()
-        )
-        steps.advance(len(chunk))
+        ]
+        cursor.executemany(sql, list(zip(*by_column, strict=True)))
+        updated += len(chunk)
+        report(updated)
 
 
 def _propagate_company_changes(
-    company_rows: list[Row], present: Any, user: str
+    company_rows: list[Row], present: frozenset[str], user: str, now: datetime
 ) -> None:
-    """Let the persons of updated companies follow their changed inherited values."""
-    from segtui.domain.contacts import propagate_to_persons
+    """Let the persons of updated companies follow their changed inherited values.
 
-    present = set(present)
-    for row in company_rows:
-        assert row.old is not None
-        changed = {
-            column: row.values[column]
-            for column in INHERITED_COLUMNS
-            if column in present and row.values[column] != row.old[column]
-        }
-        if changed:
-            propagate_to_persons(row.no, row.old, changed, user)
+    A person takes a company's new value where it had the company's old one, as
+    propagate_to_persons does for one company, and its version goes up. Each
+    inherited column takes one prepared UPDATE for all companies, and a code
+    column a second one for the companies whose old code was blank.
+    """
+    database = Contact._meta.database
+    cursor = database.cursor()
+    param = database.param
+    table = Contact._meta.table_name
+    for column in INHERITED_COLUMNS:
+        if column not in present:
+            continue
+        is_code = column in CODE_COLUMNS
+        name = getattr(Contact, model_field(column)).column_name
+        matching: list[tuple[Any, ...]] = []
+        blank: list[tuple[Any, ...]] = []
+        for row in company_rows:
+            assert row.old is not None
+            new_value, old_value = row.values[column], row.old[column]
+            if new_value == old_value:
+                continue
+            stored = new_value or (None if is_code else "")
+            if is_code and not old_value:
+                blank.append((stored, now, user, row.no))
+            else:
+                matching.append((stored, now, user, row.no, old_value))
+        update = (
+            f'UPDATE "{table}" SET "{name}" = {param}, "version" = "version" + 1, '
+            f'"modified_at" = {param}, "modified_by" = {param} '
+            f'WHERE "company_no" = {param} AND "type" = \'{ContactType.PERSON}\' '
+        )
+        if matching:
+            cursor.executemany(update + f'AND "{name}" = {param}', matching)
+        if blank:
+            cursor.executemany(update + f'AND "{name}" IS NULL', blank)
 
 
-def _replace_classifications(rows: list[Row], kinds: dict[str, Any]) -> None:
-    """Replace the codes of each classification column present, in batches."""
+def _replace_classifications(
+    rows: list[Row],
+    kinds: dict[str, Any],
+    answers: dict[str, int],
+    report: PartProgress,
+) -> None:
+    """Replace the codes of each classification column present, in batches.
+
+    Only contacts whose codes differ from the file's are written: the old codes
+    of such an existing contact are deleted and the file's codes inserted. Each
+    batch is one prepared statement run for many rows. ``answers`` gives the id
+    of each QUESTIONNAIRE:ANSWER code.
+    """
+    database = Contact._meta.database
+    cursor = database.cursor()
+    work = []
     for column in CLASSIFICATION_COLUMNS:
         having = [row for row in rows if row.codes_changed(column)]
         if not having:
             continue
         if column == PROFILE_COLUMN:
             link_model = ContactProfileAnswer
-            answers = {
-                f"{questionnaire}:{code}": answer_id
-                for answer_id, questionnaire, code in ProfileAnswer.select(
-                    ProfileAnswer.id, ProfileAnswer.questionnaire, ProfileAnswer.code
-                ).tuples()
-            }
             code_field = ContactProfileAnswer.answer
             links = [
                 (row.no, answers[code]) for row in having for code in row.codes[column]
             ]
         else:
-            kind = kinds[column]
-            link_model = kind.link_model
-            code_field = kind.link_code()
+            link_model = kinds[column].link_model
+            code_field = kinds[column].link_code()
             links = [(row.no, code) for row in having for code in row.codes[column]]
-        existing = [row.no for row in having if row.old is not None]
-        for chunk in _chunks(existing):
-            link_model.delete().where(link_model.contact.in_(list(chunk))).execute()
-        for chunk in _chunks(links):
-            _insert_rows(
-                [link_model.contact, code_field], [list(link) for link in chunk]
-            )
+        # In key order, so that each index grows in place.
+        links.sort()
+        existing = sorted(row.no for row in having if row.old is not None)
+        work.append((link_model, code_field, existing, links))
+    total = sum(len(existing) + len(links) for _m, _f, existing, links in work)
+    done = 0
+    for link_model, code_field, existing, links in work:
+        table = link_model._meta.table_name
+        contact = link_model.contact.column_name
+        delete = f'DELETE FROM "{table}" WHERE "{contact}" = {database.param}'
+        for chunk in _chunks(existing, CODES_BATCH_SIZE):
+            cursor.executemany(delete, [(no,) for no in chunk])
+            done += len(chunk)
+            report(done, total)
+        for chunk in _chunks(links, CODES_BATCH_SIZE):
+            _insert_rows([link_model.contact, code_field], chunk)
+            done += len(chunk)
+            report(done, total)
 
 
 def _advance_contact_series(numbers: list[str]) -> None:

@@ -40,10 +40,15 @@ from segtui.ui.keymap import (
 )
 from segtui.ui.keys import N_, KeyConflict, NamedBindings, area_label
 from segtui.ui.palette import TranslatedPalette
-from segtui.ui.screens.dialogs import ConfirmDialog
 from segtui.ui.screens.menu import GoToDialog
+from segtui.ui.screens.quit_question import QuitQuestion
 from segtui.ui.screens.segments import SegmentListScreen
-from segtui.ui.worker import running_jobs
+from segtui.ui.worker import (
+    WAITING_TO_CLOSE,
+    job_closes_screen,
+    newest_job_start,
+    running_jobs,
+)
 
 if TYPE_CHECKING:
     from segtui.domain.segment_logging import LogResult
@@ -53,7 +58,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("segtui.ui")
 
-# Seconds quitting waits for running jobs to end before it offers to cancel them.
+# Seconds from its start that quitting lets a job run before it offers to cancel it.
 QUIT_GRACE_SECONDS = 0.3
 # How long a thread runs before Python lets another take over (the default is 5 ms).
 THREAD_SWITCH_SECONDS = 0.0005
@@ -185,7 +190,7 @@ class SegtuiApp(KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
         # The "cancel the running job and quit?" question last shown. It counts as
         # open while it is in the screen stack, so a question closed without an
         # answer does not keep ctrl+q from asking again.
-        self.quit_question: ConfirmDialog | None = None
+        self.quit_question: QuitQuestion | None = None
         self.animation_level = animation_level(os.environ)
         self.signal_exit = SignalExit(self.exit_on_signal)
 
@@ -363,26 +368,31 @@ class SegtuiApp(KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
     async def action_quit(self) -> None:
         """Quit; while a job runs, first ask whether to cancel it.
 
-        A job that ends within QUIT_GRACE_SECONDS, such as a lookup for a form,
-        ends without the question.
+        A job that ends within QUIT_GRACE_SECONDS of its start, such as a lookup
+        for a form, ends without the question. A job that has run that long
+        already, such as a log writing letters, gets the question at once.
         """
         if self.quit_waiting or self.quit_question in self.screen_stack:
             return
-        # Set before waiting, so a second ctrl+q meanwhile opens no second question.
-        self.quit_waiting = True
-        try:
-            deadline = time.monotonic() + QUIT_GRACE_SECONDS
-            while running_jobs(self) and time.monotonic() < deadline:
-                await asyncio.sleep(0.02)
-        finally:
-            self.quit_waiting = False
+        newest_start = newest_job_start(self)
+        if newest_start is not None:
+            # Set before waiting, so a second ctrl+q meanwhile opens no second
+            # question.
+            self.quit_waiting = True
+            try:
+                deadline = newest_start + QUIT_GRACE_SECONDS
+                while running_jobs(self) and time.monotonic() < deadline:
+                    await asyncio.sleep(0.02)
+            finally:
+                self.quit_waiting = False
         if not running_jobs(self):
             self.exit()
             return
 
         # A job that ends while the question is shown leaves it open, because the
-        # job's dialog closes only after the question is answered. Yes then quits,
-        # and no shows what the dialog would have shown next.
+        # job's dialog closes only after the question is answered. The question
+        # then asks only whether to quit: yes quits, and no shows what the dialog
+        # would have shown next.
         def answered(cancel_and_quit: bool | None) -> None:
             self.quit_question = None
             if cancel_and_quit and running_jobs(self):
@@ -391,24 +401,12 @@ class SegtuiApp(KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
             elif cancel_and_quit:
                 self.exit()
 
-        self.quit_question = ConfirmDialog(
-            _("Quit segtui"),
-            _(
-                "A job is still running. Cancel it and quit? Its changes not yet "
-                "saved are rolled back. Press n or Esc to keep it running."
-            ),
-            help=_(
-                "Yes stops the running job, such as letters being written or "
-                "sent, and quits segtui. What the job has not saved yet is "
-                "rolled back; letters already written or sent stay as they "
-                "are. No and Esc keep the job running and segtui open."
-            ),
-        )
+        self.quit_question = QuitQuestion()
         self.push_screen(self.quit_question, answered)
 
     def action_go_to(self) -> None:
         """Open an area from the Go to menu, on top of the segment list."""
-        if isinstance(self.screen, GoToDialog):
+        if isinstance(self.screen, GoToDialog) or self.must_keep_job_screen():
             return
 
         def chosen(area: Area | None) -> None:
@@ -421,6 +419,38 @@ class SegtuiApp(KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
 
         self.push_screen(GoToDialog(), chosen)
 
+    def must_keep_job_screen(self) -> bool:
+        """Return whether a screen over the segment list must stay for a job's result.
+
+        Go to and F2 close those screens. A screen whose job closes it with its
+        result, such as the log dialog opening the logged segment, must stay
+        until then, and a notification names it and what to do.
+        """
+        for screen in reversed(self.screen_stack[2:]):
+            title_text = getattr(screen, "title_text", None)
+            title = title_text() if title_text is not None else type(screen).__name__
+            if screen in WAITING_TO_CLOSE:
+                message = _(
+                    '"{screen}" has ended its job and shows the result once the '
+                    "screens over it close. Close them first, then try again."
+                )
+            elif job_closes_screen(screen):
+                message = _(
+                    '"{screen}" is still running, and leaving it now would lose '
+                    "its result. Wait until it ends, or press Esc there to stop "
+                    "it, then try again."
+                )
+            else:
+                continue
+            self.notify(
+                message.format(screen=title),
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
+            return True
+        return False
+
     def action_help(self) -> None:
         from segtui.ui.screens.help import HelpScreen, help_text
 
@@ -431,6 +461,8 @@ class SegtuiApp(KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
         )
 
     def action_segments(self) -> None:
+        if self.must_keep_job_screen():
+            return
         while len(self.screen_stack) > 2:
             self.pop_screen()
 

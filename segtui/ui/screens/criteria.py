@@ -364,6 +364,10 @@ class CriteriaBuilderScreen(FieldNavigation, BaseScreen):
             return None
         return super().check_action(action, parameters)
 
+    def job_closes_screen(self) -> bool:
+        """Return whether the apply job runs, which closes the form if it succeeds."""
+        return self.apply_run is not None
+
     def apply_ended(self, run: ApplyRun, outcome: Outcome | None) -> None:
         self.apply_run = None
         self.show_busy(False)

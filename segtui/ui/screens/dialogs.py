@@ -27,6 +27,7 @@ from segtui.ui.keys import (
     first_and_last_bindings,
     move_focused_to_end,
 )
+from segtui.ui.worker import dismiss_on_top
 
 # The key a button label names at its end, such as " (Ctrl+S)".
 BUTTON_KEY = re.compile(r"\s*\([^()]*\)$")
@@ -92,20 +93,11 @@ class Dialog(NamedBindings, ModalScreen[Any]):
         Textual 8.2.8 pops the top screen, whichever that is. A dialog whose job
         ends while help or the quit question covers it would close that screen
         instead and leave itself open, so it waits until the screens over it close.
-        A dialog no longer in the screen stack, closed by Go to, does nothing.
+        A dialog no longer in the screen stack does nothing.
         """
-        app = self.app
-        if app.screen is self:
+        if self.app.screen is self:
             return super().dismiss(result)
-        if self not in app.screen_stack:
-            return None
-
-        def screen_changed(active: Any) -> None:
-            if active is self and app.screen is self:
-                app.screen_change_signal.unsubscribe(self)
-                super(Dialog, self).dismiss(result)
-
-        app.screen_change_signal.subscribe(self, screen_changed)
+        dismiss_on_top(self, result)
         return None
 
     def enter_label(self) -> str | None:
@@ -252,12 +244,22 @@ class ConfirmDialog(Dialog):
         self.default = default
         self.escape_label = escape_label or _("No")
         if help:
-            # F1 reads HELP from the dialog object, so this hides the class's.
-            keys = _(
-                "y (or j) answers yes, n answers no, Enter presses the highlighted "
-                "button, and Esc backs out."
-            )
-            self.HELP = f"{help}\n\n{keys}"
+            self.set_help(help)
+
+    def set_help(self, help: str) -> None:
+        """Make F1 show ``help`` above the keys of the question."""
+        keys = _(
+            "y (or j) answers yes, n answers no, Enter presses the highlighted "
+            "button, and Esc backs out."
+        )
+        # F1 reads HELP from the dialog object, so this hides the class's.
+        self.HELP = f"{help}\n\n{keys}"
+
+    def set_question(self, question: str, help: str) -> None:
+        """Replace the question and its F1 help while the dialog is open."""
+        self.question = question
+        self.set_help(help)
+        self.query_one("#question", Static).update(Text(question))
 
     def button_label(self, action: str) -> str | None:
         # "Cancel" beside a question such as "Cancel entry 5?" would read as the

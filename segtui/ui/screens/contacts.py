@@ -240,8 +240,13 @@ class ContactListScreen(ListScreen):
         if query != self.shown_query:
             offset = 0
 
-        def load() -> ContactPage:
+        def load() -> ContactPage | None:
             total = contact_queries.count_contacts(search, filters)
+            if generation != self.generation:
+                # A newer reload started while this one counted. This page would be
+                # dropped on arrival, and reading it takes a core from the newer
+                # reload, so it is not read.
+                return None
             start = max(0, min(offset, total - limit))
             rows = contact_rows(search, filters, sort, start, limit, total)
             return ContactPage(start, rows, total)
@@ -251,7 +256,7 @@ class ContactListScreen(ListScreen):
 
         self.run(
             load,
-            lambda page: self.show(generation, query, page, partial(fetch, page.total)),
+            lambda page: self.show(generation, query, page, fetch),
             group="load",
             exclusive=True,
         )
@@ -260,17 +265,21 @@ class ContactListScreen(ListScreen):
         self,
         generation: int,
         query: tuple[str, str, str],
-        page: ContactPage,
-        fetch: Callable[[int, int], list[WindowRow]],
+        page: ContactPage | None,
+        fetch: Callable[[int, int, int], list[WindowRow]],
     ) -> None:
-        if generation != self.generation:
+        if generation != self.generation or page is None:
             return
         table = self.query_one("#contacts", WindowTable)
-        current = selected_key(table)
+        # A refresh of the same list keeps the selected contact. A new search,
+        # filter or sort shows the top of its results with the first row selected.
+        current = selected_key(table) if query == self.shown_query else None
         self.shown_query = query
         self.total = page.total
         self.fit_column(table, "no", (row.cells[0] for row in page.rows))
-        table.show_rows(page.total, page.offset, page.rows, fetch, keep=current)
+        table.show_rows(
+            page.total, page.offset, page.rows, partial(fetch, page.total), keep=current
+        )
         self.show_status()
 
     def show_status(self) -> None:

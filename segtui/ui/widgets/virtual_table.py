@@ -8,13 +8,14 @@ thread worker when the cursor nears either end of the window.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
 
 from segtui.domain.sql import Anchor, reading_next_to
 from segtui.i18n import _
@@ -58,6 +59,28 @@ class RowTable(NamedBindings, DataTable[Any]):
 
     def action_last(self) -> None:
         self.action_scroll_bottom()
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        """Measure only the new rows whose size can change the table's layout.
+
+        DataTable measures every cell of every new row for the widths of columns
+        that size to their content. The list screens give every column a width, so
+        that work is wasted. For the 400 rows the contact list reads after a search
+        it took 0.04 to 0.34 s of the UI thread, on 2 cores at load averages of 5 to
+        12. A row with a label or an automatic height is still measured, and so is
+        every row while a column sizes to its content.
+
+        NOTE: this overrides a private method of DataTable (Textual 8.2.8).
+        """
+        if any(column.auto_width for column in self.columns.values()):
+            super()._update_dimensions(new_rows)
+            return
+        measured = []
+        for key in new_rows:
+            row = self.rows.get(key)
+            if row is not None and (row.label is not None or row.auto_height):
+                measured.append(key)
+        super()._update_dimensions(measured)
 
 
 # Rows read per request, and the max rows the table contains at once.

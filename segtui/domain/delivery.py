@@ -35,6 +35,7 @@ from segtui.domain.letter_jobs import (
     letter_file_name,
     merge_letters,
     merge_print_file,
+    write_print_file,
 )
 from segtui.domain.users import Permission, require
 from segtui.i18n import _, format_count, ngettext
@@ -168,18 +169,25 @@ def _deliver(
                 break
             run.add(chunk)
         report.canceled = cancel is not None and cancel.is_set()
-        if not report.canceled:
-            run.flush_print_files(final=True)
+        run.collect(runner.finish())
+        # A canceled or stopped runner starts no print file: the rest is written
+        # below, in this thread.
+        run.flush_print_files(final=True)
         run.collect(runner.finish())
         # A cancel while the last letters were written ends those not started.
         if cancel is not None and cancel.is_set() and run.done < total:
             report.canceled = True
     except BaseException:
         # A statement interrupted on a hangup ends the loop, but the letters the
-        # workers wrote are on disk: the stopped runner returns them to record.
+        # workers wrote are on disk: the stopped runner returns them to record,
+        # and they still get their print file.
         with suppress(Exception):
             run.collect(runner.finish())
+        with suppress(Exception):
+            run.write_print_files_here()
         raise
+    else:
+        run.write_print_files_here()
     finally:
         runner.close()
         run.record()
@@ -204,6 +212,7 @@ class _Run:
     ) -> None:
         self.folder = folder
         self.report = report
+        self.templates = templates
         self.labels = {key: value[2] for key, value in templates.items()}
         self.runner = runner
         self.progress = progress
@@ -212,8 +221,13 @@ class _Run:
         self.print_file_title = print_file_title or _("All letters")
         self.used_names: set[str] = {p.name for p in folder.glob("*.docx")}
         self.entries: dict[int, _Entry] = {}
+        # Attachment id → the merge values of its hard-copy letters that are
+        # written but in no print file yet, in the order they were written.
         self.print_groups: dict[int, list[dict[str, Any]]] = {}
         self.print_parts: Counter[int] = Counter()
+        # Print file path → (attachment id, letters) of the print files started
+        # whose result has not come back.
+        self.print_jobs: dict[str, tuple[int, list[dict[str, Any]]]] = {}
         # entry no → (path, error) of letters not yet recorded in the database.
         self.outcome: dict[int, tuple[str, str]] = {}
         self.emails: list[tuple[_Entry, str]] = []
@@ -236,10 +250,6 @@ class _Run:
                     str(self.folder / name),
                 )
             )
-            if entry.correspondence_type == CorrespondenceType.HARD_COPY:
-                self.print_groups.setdefault(entry.attachment_id, []).append(
-                    entry.values
-                )
         for start in range(0, len(jobs), CHUNK_SIZE):
             self.collect(
                 self.runner.submit(merge_letters, jobs[start : start + CHUNK_SIZE])
@@ -247,19 +257,47 @@ class _Run:
         self.flush_print_files(final=False)
 
     def flush_print_files(self, final: bool) -> None:
+        """Start a print file for each full thousand of written hard-copy letters.
+
+        With ``final`` the letters of the last, partial thousand get one too.
+        """
         for attachment_id, letters in list(self.print_groups.items()):
             while letters and (final or len(letters) >= PRINT_FILE_LETTERS):
                 part, letters = (
                     letters[:PRINT_FILE_LETTERS],
                     letters[PRINT_FILE_LETTERS:],
                 )
+                self.print_groups[attachment_id] = letters
                 self.print_parts[attachment_id] += 1
-                path = self.folder / self.print_file_name(attachment_id)
+                path = str(self.folder / self.print_file_name(attachment_id))
+                self.print_jobs[path] = (attachment_id, part)
                 self.collect(
-                    self.runner.submit(merge_print_file, attachment_id, part, str(path))
+                    self.runner.submit(merge_print_file, attachment_id, part, path)
                 )
-                self.report.printed += len(part)
-            self.print_groups[attachment_id] = letters
+
+    def write_print_files_here(self) -> None:
+        """Write in this thread the print files the runner did not write.
+
+        These are the print files it was stopped or canceled before, or ended in,
+        and those of the written hard-copy letters in none yet. So every written
+        hard-copy letter is in exactly one print file, also after a stop.
+
+        NOTE: after a hangup segtui ends within 0.9 s, and a print file of 1,000
+        letters takes about a second to merge, so one of many letters may be cut
+        off there. Its letters are then in no print file.
+        """
+        for path, (attachment_id, letters) in list(self.print_jobs.items()):
+            content, field_map, _label = self.templates[attachment_id]
+            self.take_print_file(*write_print_file(content, field_map, letters, path))
+        for attachment_id, letters in list(self.print_groups.items()):
+            content, field_map, _label = self.templates[attachment_id]
+            for start in range(0, len(letters), PRINT_FILE_LETTERS):
+                part = letters[start : start + PRINT_FILE_LETTERS]
+                self.print_parts[attachment_id] += 1
+                path = str(self.folder / self.print_file_name(attachment_id))
+                self.print_jobs[path] = (attachment_id, part)
+                self.take_print_file(*write_print_file(content, field_map, part, path))
+            self.print_groups[attachment_id] = []
 
     def print_file_name(self, attachment_id: int) -> str:
         stem = self.print_file_title
@@ -281,21 +319,32 @@ class _Run:
         """Take the results of finished jobs: print files, or a chunk of letters."""
         for result in results:
             if isinstance(result, tuple):
-                path, error = result
-                if error:
-                    self.report.print_failures.append((Path(path), error))
-                else:
-                    self.report.print_files.append(Path(path))
+                self.take_print_file(*result)
                 continue
             for entry_no, path, error in result:
                 self.outcome[entry_no] = (path, error)
                 self.done += 1
-                if not error:
-                    self.report.letters.append(Path(path))
+                if error:
+                    continue
+                self.report.letters.append(Path(path))
+                entry = self.entries[entry_no]
+                if entry.correspondence_type == CorrespondenceType.HARD_COPY:
+                    self.print_groups.setdefault(entry.attachment_id, []).append(
+                        entry.values
+                    )
         if results:
             self.record()
         if self.progress:
             self.progress(self.done, self.total)
+
+    def take_print_file(self, path: str, error: str) -> None:
+        """Take the result of a print file job into the report."""
+        _attachment_id, letters = self.print_jobs.pop(path)
+        if error:
+            self.report.print_failures.append((Path(path), error))
+        else:
+            self.report.print_files.append(Path(path))
+            self.report.printed += len(letters)
 
     def record(self) -> None:
         """Store the outcome of the letters written so far, in one short transaction.

@@ -142,9 +142,23 @@ def merge_print_file(
     attachment_id: int, letters: list[dict[str, Any]], path: str
 ) -> tuple[str, str]:
     """Merge many letters into one print file; return (path, error text)."""
+    content, field_map = _TEMPLATES[attachment_id]
+    return write_print_file(content, field_map, letters, path)
+
+
+def write_print_file(
+    content: bytes,
+    field_map: dict[str, str],
+    letters: list[dict[str, Any]],
+    path: str,
+) -> tuple[str, str]:
+    """Merge letters of the template ``content`` into one print file at ``path``.
+
+    Return (path, error text). Unlike merge_print_file, this needs no templates
+    set beforehand, so a delivery can call it after its runner stopped.
+    """
     from segtui.domain.documents import render_combined
 
-    content, field_map = _TEMPLATES[attachment_id]
     try:
         document = render_combined(content, letters, field_map)
         with _WRITING:

@@ -3,10 +3,10 @@
 Each screen of the Go to menu and each step of the main job is opened in a Pilot
 terminal of the given size. Every focusable widget and every button must then lie
 inside the screen and inside the container that shows it, once scrolled into view.
-The footer's drawn text must show every key it is built to show: the screen's keys,
-segtui's keys for every screen, and ctrl+a/ctrl+e while a list has focus. Keys it
-leaves out to fit must be listed in F1 help and the command palette. The title line
-must fit.
+The footer's drawn text must show every key it is built to show, and the screen's
+keys. Keys it leaves out to fit, such as segtui's keys for every screen and
+ctrl+a/ctrl+e while a list has focus, must be listed in F1 help and the command
+palette. The title line must fit.
 """
 
 from __future__ import annotations
@@ -173,13 +173,15 @@ async def cut_off_widgets(pilot: Pilot[Any]) -> list[str]:
     return problems
 
 
-def expected_footer_texts(screen: Screen[Any]) -> list[str]:
+def expected_footer_texts(screen: Screen[Any], shared: bool = True) -> list[str]:
     """Return "key description" for each key the footer of ``screen`` must show.
 
     These are the shown bindings of the screen, its focused widget and the app,
     each action once, without the screen's FOOTER_WIDE_ONLY actions below 100
     columns, and ctrl+a/ctrl+e as one entry while a table or list has focus. The
     FOOTER_DROP_TO_FIT actions are left out too, because the footer may drop them.
+    With ``shared`` false the app's keys and ctrl+a/ctrl+e are left out as well,
+    because the footer gives them up for the screen's own keys.
     """
     compact = screen.app.size.width < COMPACT_BELOW
     wide_only = screen.FOOTER_WIDE_ONLY if compact else frozenset()
@@ -197,9 +199,11 @@ def expected_footer_texts(screen: Screen[Any]) -> list[str]:
             continue
         if action_name(binding.action) in wide_only:
             continue
+        if not shared and active.node is screen.app:
+            continue
         actions.add(binding.action)
         texts.append(f"{display(binding)} {binding.description}")
-    if isinstance(screen.focused, (DataTable, OptionList)):
+    if shared and isinstance(screen.focused, (DataTable, OptionList)):
         first = display(ends["first"])
         last = display(ends["last"])
         texts.append(f"{first}/{last} {_('First/last')}")
@@ -299,9 +303,10 @@ async def check_screen_fits(pilot: Pilot[Any], base_screen: type[Any]) -> None:
     if isinstance(screen, base_screen):
         assert screen.query(Footer), "the screen has no footer"
         line = footer_line(screen)
-        expected = expected_footer_texts(screen)
-        missing = [text for text in expected if text not in line]
+        own = expected_footer_texts(screen, shared=False)
+        missing = [text for text in own if text not in line]
         assert missing == [], f"cut off the footer {line!r}"
+        expected = expected_footer_texts(screen)
         built = built_footer_texts(screen)
         assert [text for text in built if text not in line] == [], line
         assert abbreviations(line) == [], line
@@ -399,14 +404,16 @@ async def german_footer(route: str, size: tuple[int, int]) -> tuple[str, list[st
 
 
 async def test_german_worksheet_footer_words(screens_world: World) -> None:
-    """At 80 columns the German worksheet footer shows whole words, and leaves
-    Reduce and Refine to F1 help and the palette rather than cutting them short."""
+    """At 80 columns the German worksheet footer shows Reduce and Refine in whole
+    words, and leaves Go to and Ctrl+A/Ctrl+E to F1 help and the palette."""
     line, problems = await german_footer("worksheet", (80, 24))
     assert "a Hinzufügen" in line
+    assert "r Reduzieren" in line
+    assert "k Verfeinern" in line
     assert "l Protokollieren" in line
     assert "Esc Zurück" in line
-    assert "Reduzieren" not in line
-    assert "Verfeinern" not in line
+    assert "Menü" not in line
+    assert "Anfang/Ende" not in line
     assert problems == []
 
 
@@ -458,22 +465,20 @@ FOOTER_SIZES = [(80, 24), (120, 36)]
 def whole_footer_problems(screen: Screen[Any]) -> list[str]:
     """Return what the drawn footer of ``screen`` cuts off or leaves out unlisted.
 
-    Every entry the footer is built with must be drawn whole, and so must F1 help,
-    Go to, Back and, while a list has focus, the first/last entry. A shown key the
-    footer leaves out must be listed in F1 help and the command palette.
+    Every entry the footer is built with must be drawn whole, and so must F1 help
+    and Back. A shown key the footer leaves out, such as Go to, must be listed in
+    F1 help and the command palette, and so are Ctrl+A and Ctrl+E on every screen.
     """
     line = footer_line(screen)
     built = built_footer_texts(screen)
     problems = [f"{text!r} is cut from {line!r}" for text in built if text not in line]
     display = screen.app.get_key_display
-    required = [_("Help"), _("Go to")]
+    required = [_("Help")]
     for active in screen.active_bindings.values():
         binding = active.binding
         is_back = action_name(binding.action) == "back"
         if active.node is screen and is_back and binding.show:
             required.append(binding.description)
-    if isinstance(screen.focused, (DataTable, OptionList)):
-        required.append(_("First/last"))
     for description in required:
         if not any(text.endswith(" " + description) for text in built):
             problems.append(f"{description!r} is not in {line!r}")

@@ -124,17 +124,26 @@ def footer_entries(
 
     In the compact layout the actions the screen names in FOOTER_WIDE_ONLY are left
     out, so the others fit in 80 columns. When the rest is still wider than
-    ``width`` columns, in either layout, as longer German labels can be, the
-    actions of the screen's FOOTER_WIDE_ONLY and FOOTER_DROP_TO_FIT are left out in
-    turn, and then the screen's other keys from the right, keeping F1 help, Back
-    and Ctrl+A/Ctrl+E.
-    F1 help and the command palette still list them. The Ctrl+A/Ctrl+E entry
-    comes before the app's keys, and an Enter entry (see ``enter_entry``) first.
+    ``width`` columns, in either layout, the footer leaves out, in turn:
+
+    1. the FOOTER_WIDE_ONLY actions, which only the wide layout shows;
+    2. the screen's keys that are not in FOOTER_ESSENTIAL;
+    3. the keys that work alike on every screen: the Ctrl+A/Ctrl+E entry, then
+       segtui's keys such as Go to, then the Enter entry;
+    4. the FOOTER_ESSENTIAL keys.
+
+    Within each kind the FOOTER_DROP_TO_FIT actions go first, in that order, then
+    the others from the right. F1 help and Back always stay, and F1 help and the
+    command palette list every key left out. The Ctrl+A/Ctrl+E entry comes before
+    the app's keys, and an Enter entry (see ``enter_entry``) first.
     """
     wide_only = getattr(screen, "FOOTER_WIDE_ONLY", frozenset()) if compact else ()
     first_last = first_last_entry(screen)
     enter = enter_entry(screen)
     entries: list[FooterEntry] = [enter] if enter is not None else []
+    shared: list[FooterEntry] = [first_last] if first_last is not None else []
+    # The screen's own entries by action name, without F1 help and Back.
+    screen_entries: dict[str, FooterEntry] = {}
     seen: set[str] = set()
     for active in screen.active_bindings.values():
         binding = active.binding
@@ -143,38 +152,58 @@ def footer_entries(
             first_last = None
         if not binding.show or binding.action in seen:
             continue
-        if action_name(binding.action) in wide_only:
+        name = action_name(binding.action)
+        if name in wide_only:
             continue
         seen.add(binding.action)
-        entries.append(
-            FooterEntry(
-                key=binding.key,
-                key_display=screen.app.get_key_display(binding),
-                description=button_description(screen, binding),
-                action=binding.action,
-                enabled=active.enabled,
-                tooltip=active.tooltip or binding.tooltip,
-            )
+        entry = FooterEntry(
+            key=binding.key,
+            key_display=screen.app.get_key_display(binding),
+            description=button_description(screen, binding),
+            action=binding.action,
+            enabled=active.enabled,
+            tooltip=active.tooltip or binding.tooltip,
         )
+        entries.append(entry)
+        if active.node is screen.app:
+            shared.append(entry)
+        elif active.node is screen and name not in {"back", "help"}:
+            screen_entries[name] = entry
     if first_last is not None:
         entries.append(first_last)
-    if width is not None:
-        kept = {"back", "help", *END_ACTIONS}
-        screen_actions = [
-            action_name(active.binding.action)
-            for active in screen.active_bindings.values()
-            if active.node is screen and action_name(active.binding.action) not in kept
-        ]
-        screen_actions.reverse()
-        # The wide layout leaves out the FOOTER_WIDE_ONLY actions first.
-        all_wide_only = getattr(screen, "FOOTER_WIDE_ONLY", frozenset())
-        drop_order = (
-            *(action for action in screen_actions if action in all_wide_only),
-            *getattr(screen, "FOOTER_DROP_TO_FIT", ()),
-            *screen_actions,
-        )
-        entries = fit_entries(entries, drop_order, width, compact)
-    return entries
+    if enter is not None:
+        shared.append(enter)
+    if width is None:
+        return entries
+    return fit_entries(
+        entries, give_way_order(screen, screen_entries, shared), width, compact
+    )
+
+
+def give_way_order(
+    screen: Screen[Any],
+    screen_entries: dict[str, FooterEntry],
+    shared: list[FooterEntry],
+) -> list[FooterEntry]:
+    """Return footer entries in the order ``footer_entries`` leaves them out.
+
+    ``screen_entries`` are the screen's own entries by action name, in footer
+    order, and ``shared`` the entries of keys that work alike on every screen, in
+    the order they give way.
+    """
+    wide_only = getattr(screen, "FOOTER_WIDE_ONLY", frozenset())
+    essential = getattr(screen, "FOOTER_ESSENTIAL", frozenset())
+    drop_to_fit = getattr(screen, "FOOTER_DROP_TO_FIT", ())
+    names = [name for name in drop_to_fit if name in screen_entries]
+    names += [name for name in reversed(screen_entries) if name not in names]
+    first = [name for name in names if name in wide_only]
+    other = [name for name in names if name not in wide_only and name not in essential]
+    last = [name for name in names if name in essential and name not in wide_only]
+    return [
+        *(screen_entries[name] for name in first + other),
+        *shared,
+        *(screen_entries[name] for name in last),
+    ]
 
 
 def compact_width(entries: list[FooterEntry]) -> int:
@@ -204,17 +233,17 @@ def spaced_width(entries: list[FooterEntry]) -> int:
 
 def fit_entries(
     entries: list[FooterEntry],
-    drop_order: tuple[str, ...],
+    drop_order: list[FooterEntry],
     width: int,
     compact: bool = True,
 ) -> list[FooterEntry]:
-    """Leave out the actions of ``drop_order``, in turn, until the entries fit
-    ``width`` columns in the compact or the wide layout, or no action is left."""
+    """Leave out the entries of ``drop_order``, in turn, until the rest fit
+    ``width`` columns in the compact or the wide layout, or none is left to drop."""
     measure = compact_width if compact else spaced_width
     for dropped in drop_order:
         if measure(entries) <= width:
             break
-        entries = [entry for entry in entries if action_name(entry.action) != dropped]
+        entries = [entry for entry in entries if entry is not dropped]
     return entries
 
 

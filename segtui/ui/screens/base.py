@@ -49,11 +49,17 @@ class BaseScreen(NamedBindings, Screen[Any]):
     SCREEN_TITLE = ""
     # Actions that change data: hidden and refused for a user whose role is viewer.
     MARKETING_ACTIONS: frozenset[str] = frozenset()
-    # Actions the footer leaves out below COMPACT_BELOW columns, so that the others
-    # fit in 80. F1 help and the command palette list them at every width.
+    # Actions of the screen's own work, the keys its HELP names as what it is for.
+    # The footer gives up the screen's other keys and the keys shared by all
+    # screens before these, which must fit an 80-column footer in English and
+    # German, as tests/test_footer_fit.py checks.
+    FOOTER_ESSENTIAL: frozenset[str] = frozenset()
+    # Rare actions, such as Refresh or Un-cancel, that the footer leaves out below
+    # COMPACT_BELOW columns. F1 help and the command palette list them at every
+    # width.
     FOOTER_WIDE_ONLY: frozenset[str] = frozenset()
-    # Actions the compact footer leaves out next, in this order, while its keys are
-    # still wider than the terminal, as longer translations can make them.
+    # The order in which the footer leaves out actions, before the others of the
+    # same kind, in a terminal too narrow for all its keys.
     FOOTER_DROP_TO_FIT: tuple[str, ...] = ()
 
     BINDINGS = [

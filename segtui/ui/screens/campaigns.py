@@ -139,6 +139,8 @@ class CampaignListScreen(ListScreen):
 
     ADMIN_ACTIONS = frozenset({"new", "edit", "delete"})
 
+    FOOTER_ESSENTIAL = frozenset({"new", "edit", "delete"})
+
     BINDINGS = [
         Binding(
             "enter", "open", _("Entries"), tooltip=_("Show the campaign's entries")

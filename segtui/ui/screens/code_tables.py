@@ -110,6 +110,8 @@ class CodeTableScreen(ListScreen):
 
     ADMIN_ACTIONS = SETUP_ACTIONS
 
+    FOOTER_ESSENTIAL = frozenset({"new", "edit", "delete"})
+
     BINDINGS = [
         Binding("n", "new", _("New"), tooltip=_("Create a code")),
         Binding("e,enter", "edit", _("Edit"), tooltip=_("Change the description")),
@@ -324,6 +326,8 @@ class QuestionnaireScreen(ListScreen):
 
     ADMIN_ACTIONS = frozenset({"new", "edit", "delete"})
 
+    FOOTER_ESSENTIAL = frozenset({"new", "edit", "delete"})
+
     BINDINGS = [
         Binding(
             "enter", "open", _("Open"), tooltip=_("Show the questions and answers")
@@ -482,6 +486,8 @@ class QuestionnaireLinesScreen(ListScreen):
     )
 
     ADMIN_ACTIONS = frozenset({"question", "answer", "delete"})
+
+    FOOTER_ESSENTIAL = frozenset({"question", "answer", "delete"})
 
     BINDINGS = [
         Binding("q", "question", _("Question"), tooltip=_("Add or change a question")),

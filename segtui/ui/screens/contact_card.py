@@ -68,6 +68,10 @@ class ContactCardScreen(ListScreen):
         {"edit", "delete", "add_tag", "remove_tag", "respond"}
     )
 
+    FOOTER_ESSENTIAL = frozenset(
+        {"edit", "add_tag", "remove_tag", "respond", "history"}
+    )
+
     BINDINGS = [
         Binding("e", "edit", _("Edit"), tooltip=_("Edit the contact's fields")),
         Binding("a", "add_tag", _("Classify"), tooltip=_("Add a classification")),

@@ -109,7 +109,10 @@ class ContactListScreen(ListScreen):
 
     MARKETING_ACTIONS = frozenset({"new", "edit", "delete", "import_contacts"})
     # Left out of the footer below 100 columns, but F1 help and the palette list them.
-    FOOTER_WIDE_ONLY = frozenset({"sort", "clear_filter", "delete"})
+    FOOTER_WIDE_ONLY = frozenset({"sort", "delete"})
+    FOOTER_ESSENTIAL = frozenset(
+        {"new", "import_contacts", "filter", "clear_filter", "search"}
+    )
 
     BINDINGS = [
         Binding("enter", "open", _("Open"), tooltip=_("Open the contact's card")),

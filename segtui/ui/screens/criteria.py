@@ -153,6 +153,8 @@ class CriteriaBuilderScreen(FieldNavigation, BaseScreen):
     # The count line while the apply job runs.
     BUSY_TEXT = ""
 
+    FOOTER_ESSENTIAL = frozenset({"apply", "cancel"})
+
     BINDINGS = [
         Binding(
             "escape",

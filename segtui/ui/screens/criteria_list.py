@@ -293,9 +293,11 @@ class CriteriaListScreen(BaseScreen):
     MARKETING_ACTIONS = frozenset(
         {"go_back", "go_forward", "save", "reuse_saved", "reuse_logged"}
     )
-    # Left out of the footer below 100 columns, but F1 help and the palette list them.
-    FOOTER_WIDE_ONLY = frozenset({"reuse_saved", "reuse_logged"})
+    # In a terminal too narrow for all the keys, Go Forward gives way first.
     FOOTER_DROP_TO_FIT = ("go_forward",)
+    FOOTER_ESSENTIAL = frozenset(
+        {"go_back", "go_forward", "save", "reuse_saved", "reuse_logged"}
+    )
 
     BINDINGS = [
         Binding(

@@ -25,6 +25,8 @@ class SavedCriteriaScreen(TableScreen):
 
     MARKETING_ACTIONS = frozenset({"delete"})
 
+    FOOTER_ESSENTIAL = frozenset({"delete"})
+
     BINDINGS = [
         Binding("enter", "view", _("View"), tooltip=_("Show the saved actions")),
         Binding(

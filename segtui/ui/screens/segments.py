@@ -26,6 +26,7 @@ class SegmentListScreen(TableScreen):
     MARKETING_ACTIONS = frozenset({"new", "delete"})
     # Left out of the footer below 100 columns, but F1 help and the palette list them.
     FOOTER_WIDE_ONLY = frozenset({"logged_segments", "saved_criteria"})
+    FOOTER_ESSENTIAL = frozenset({"new", "delete", "quit"})
 
     BINDINGS = [
         Binding("n", "new", _("New"), tooltip=_("Create a segment")),

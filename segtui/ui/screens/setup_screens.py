@@ -57,6 +57,8 @@ class SetupListScreen(SetupScreen, TableScreen):
     ADMIN_ACTIONS = frozenset({"new", "delete"})
     # Left out of the footer below 100 columns, but F1 help and the palette list them.
     FOOTER_WIDE_ONLY = frozenset({"refresh"})
+    FOOTER_ESSENTIAL = frozenset({"new", "delete"})
+
     BINDINGS = LIST_BINDINGS
 
     def __init__(self) -> None:
@@ -497,6 +499,8 @@ class SmtpSettingsScreen(SetupScreen, TableScreen):
         "in the database: set SEGTUI_SMTP_PASSWORD or name a password file."
     )
     ADMIN_ACTIONS = frozenset({"edit"})
+    FOOTER_ESSENTIAL = frozenset({"edit"})
+
     BINDINGS = [
         Binding("enter,e", "edit", _("Edit"), tooltip=_("Change the SMTP settings")),
         Binding("f5", "refresh", _("Refresh"), tooltip=_("Read the settings again")),

@@ -46,6 +46,7 @@ class TemplateListScreen(SetupScreen, TableScreen):
     ADMIN_ACTIONS = frozenset({"new", "delete"})
     # Left out of the footer below 100 columns, but F1 help and the palette list them.
     FOOTER_WIDE_ONLY = frozenset({"refresh", "delete"})
+    FOOTER_ESSENTIAL = frozenset({"languages", "new"})
 
     BINDINGS = [
         Binding("enter", "open", _("Open"), tooltip=_("Open the template's card")),
@@ -214,7 +215,10 @@ class TemplateLanguagesScreen(SetupScreen, TableScreen):
     )
     ADMIN_ACTIONS = frozenset({"add", "subject", "import_file", "delete"})
     # Left out of the footer below 100 columns, but F1 help and the palette list them.
-    FOOTER_WIDE_ONLY = frozenset({"import_file", "export_file", "refresh"})
+    FOOTER_WIDE_ONLY = frozenset({"refresh"})
+    FOOTER_ESSENTIAL = frozenset(
+        {"import_file", "export_file", "subject", "add", "delete"}
+    )
 
     BINDINGS = [
         Binding("enter", "fields", _("Fields"), tooltip=_("Show the merge fields")),
@@ -678,6 +682,8 @@ class TemplateFieldsScreen(SetupScreen, TableScreen):
         "merge field, and mapping it to (none) removes the mapping."
     )
     ADMIN_ACTIONS = frozenset({"map"})
+
+    FOOTER_ESSENTIAL = frozenset({"map"})
 
     BINDINGS = [
         Binding(

@@ -156,8 +156,11 @@ class WorksheetScreen(TableScreen):
     )
     # Left out of the footer below 100 columns, but F1 help and the palette list them.
     FOOTER_WIDE_ONLY = frozenset({"criteria_list", "edit_header", "preview"})
-    # Left out next, in this order, while the compact footer is still too wide.
+    # In a terminal too narrow for all the keys, Refine and Reduce give way first.
     FOOTER_DROP_TO_FIT = ("criteria_refine", "criteria_reduce")
+    FOOTER_ESSENTIAL = frozenset(
+        {"criteria_add", "criteria_reduce", "criteria_refine", "log"}
+    )
 
     BINDINGS = [
         Binding(

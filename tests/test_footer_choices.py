@@ -93,22 +93,23 @@ async def test_german_history_clear_fits(screens_world: World) -> None:
 
 
 async def test_history_cancel_fits_unfiltered(screens_world: World) -> None:
-    """Without a filter the 80-column footer keeps x Cancel/undo, which gives way
+    """Without a filter the 80-column footer keeps x Cancel, which gives way
     to c Clear only while a filter is set."""
     app = SegtuiApp(user="tester")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_screen(pilot, InteractionHistoryScreen())
-        assert "x Cancel/undo" in footer_line(app.screen)
+        assert "x Cancel" in footer_line(app.screen)
 
 
 async def test_german_logged_footer_follow_up(screens_world: World) -> None:
-    """At 80 columns the German logged segment footer shows f Folgesegment, and
-    canceling, left to F1 help and the palette, gives way."""
+    """At 80 columns the German logged segment footer shows f Folgesegment and
+    s Neu senden, for which Ctrl+A/Ctrl+E gives way."""
     line, problems = await german_footer("logged_segment", (80, 24))
     assert "f Folgesegment" in line
+    assert "s Neu senden" in line
     assert "v Brief" in line
     assert "Esc Zurück" in line
-    assert "x Stornieren" not in line
+    assert "Anfang/Ende" not in line
     assert problems == []
 
 

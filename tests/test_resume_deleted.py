@@ -26,7 +26,7 @@ async def test_logged_segment_closes_after_delete(world) -> None:
         await settle(pilot)
         pilot.app.push_screen(LoggedSegmentScreen(logged_no))
         await settle(pilot)
-        await pilot.press("x")
+        await pilot.press("X")
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot, rounds=5)

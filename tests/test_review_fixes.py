@@ -102,7 +102,7 @@ async def test_cancel_question_names_entries_canceled_alone(
         await settle(pilot)
         pilot.app.push_screen(LoggedSegmentScreen(logged_no))
         await settle(pilot)
-        await pilot.press("x")
+        await pilot.press("X")
         await settle(pilot)
         dialog = pilot.app.screen
         assert isinstance(dialog, ConfirmDialog)
@@ -112,7 +112,7 @@ async def test_cancel_question_names_entries_canceled_alone(
         )
         await pilot.press("y")
         await settle(pilot, rounds=5)
-        await pilot.press("u")
+        await pilot.press("U")
         await settle(pilot)
         dialog = pilot.app.screen
         assert isinstance(dialog, ConfirmDialog)
@@ -130,7 +130,7 @@ async def test_cancel_question_without_entries_canceled_alone(
         await settle(pilot)
         pilot.app.push_screen(LoggedSegmentScreen(logged_no))
         await settle(pilot)
-        await pilot.press("x")
+        await pilot.press("X")
         await settle(pilot)
         dialog = pilot.app.screen
         assert isinstance(dialog, ConfirmDialog)

@@ -160,7 +160,7 @@ async def test_logged_header_follows_cancel(database: Database, tmp_path: Path) 
         lines = screen_lines(pilot)
         assert any("Interactions: 2" in line for line in lines), lines
 
-        await press_settled(pilot, "t")
+        await press_settled(pilot, "x")
         await press_settled(pilot, "y")
 
         lines = screen_lines(pilot)
@@ -168,7 +168,7 @@ async def test_logged_header_follows_cancel(database: Database, tmp_path: Path) 
         assert "2 interactions" not in summary_text(screen)
 
         # Un-canceling the entry does not bring the outdated message back.
-        await press_settled(pilot, "t")
+        await press_settled(pilot, "u")
         await press_settled(pilot, "y")
         lines = screen_lines(pilot)
         assert any("Interactions: 2" in line for line in lines), lines

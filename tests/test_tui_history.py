@@ -73,7 +73,7 @@ async def test_logged_screen_chart_and_uncancel(world) -> None:
         totals = rendered(pilot.app.screen.query_one("#totals", Static))
         assert "Interactions: 2" in totals
         assert "Cost: 4.00" in totals
-        await pilot.press("x")
+        await pilot.press("X")
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot, rounds=5)
@@ -82,19 +82,16 @@ async def test_logged_screen_chart_and_uncancel(world) -> None:
         assert "2 canceled, not counted" in totals
         assert [row[4] for row in table_rows(pilot, "#entries")] == ["canceled"] * 2
         # A single entry cannot be un-canceled while its logged segment is.
-        await pilot.press("t")
+        await pilot.press("u")
         await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        assert isinstance(pilot.app.screen, LoggedSegmentScreen)
         assert (
             InteractionLogEntry.select()
             .where(InteractionLogEntry.canceled == True)  # noqa: E712
             .count()
             == 2
         )
-        await pilot.press("escape")
-        await settle(pilot)
-        await pilot.press("u")
+        await pilot.press("U")
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot, rounds=5)

@@ -33,6 +33,8 @@ from segtui.i18n import _
 # terminal. Every binding needs one of them, so no action depends on the others.
 PORTABLE_KEYS = frozenset(
     [chr(code) for code in range(ord("a"), ord("z") + 1)]
+    # Shift with a letter arrives as the capital letter, like any typed character.
+    + [chr(code) for code in range(ord("A"), ord("Z") + 1)]
     + [str(digit) for digit in range(10)]
     + [f"f{number}" for number in range(1, 11)]
     + ["up", "down", "left", "right", "enter", "escape", "tab", "shift+tab", "space"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,7 +18,7 @@ from textual.widgets import Button, DataTable, Input, Static
 
 from segtui.domain import cancellation, delivery, history, logged_segments
 from segtui.domain.history import EntryFilters
-from segtui.i18n import _, inside_sentence, ngettext
+from segtui.i18n import _, inside_sentence, ngettext, pgettext
 from segtui.models import DeliveryStatus, InteractionLogEntry
 from segtui.ui.handover import hand_over_file
 from segtui.ui.screens.criteria_form import translated_example
@@ -236,43 +237,113 @@ def save_entry_letter(screen: Any, entry: InteractionLogEntry) -> None:
     )
 
 
-def toggle_entry_canceled(screen: Any, entry: InteractionLogEntry, done: Any) -> None:
-    """Ask, then cancel an entry, or un-cancel a canceled one."""
-    cancel = not entry.canceled
-    question = (
-        _("Cancel entry {no} for {name}? It stays listed but is no longer counted.")
-        if cancel
-        else _("Un-cancel entry {no} for {name}?")
-    ).format(no=entry.entry_no, name=entry.contact_name)
+def offer_entries_cancel(
+    screen: Any,
+    entries: list[InteractionLogEntry],
+    cancel: bool,
+    done: Callable[[], None],
+) -> None:
+    """Ask once, then cancel or un-cancel the entries, all of them or none.
+
+    Entries already in the requested state are left out. When none is left, a
+    notification tells the user and nothing is asked.
+    """
+    chosen = [entry for entry in entries if entry.canceled != cancel]
+    if not chosen:
+        if cancel:
+            message = ngettext(
+                "The entry is canceled already.",
+                "The chosen entries are canceled already.",
+                len(entries),
+            )
+        else:
+            message = ngettext(
+                "The entry is not canceled.",
+                "None of the chosen entries is canceled.",
+                len(entries),
+            )
+        if entries:
+            screen.notify(message, markup=False)
+        return
+    numbers = [entry.entry_no for entry in chosen]
 
     def answered(yes: bool | None) -> None:
         if not yes:
             return
         user = screen.app.user
+
+        def finished(changed: int) -> None:
+            message = (
+                ngettext(
+                    "{count} entry canceled.", "{count} entries canceled.", changed
+                )
+                if cancel
+                else ngettext(
+                    "{count} entry restored.", "{count} entries restored.", changed
+                )
+            )
+            screen.notify(message.format(count=format_count(changed)), markup=False)
+            done()
+
         screen.run(
-            lambda: cancellation.set_entries_canceled(
-                [entry.entry_no], cancel, user=user
-            ),
-            lambda _count: done(),
+            lambda: cancellation.set_entries_canceled(numbers, cancel, user=user),
+            finished,
         )
 
-    title = _("Cancel entry") if cancel else _("Un-cancel entry")
-    if cancel:
-        question_help = _(
-            "Yes cancels this one interaction log entry. It stays listed, marked "
-            "canceled, but no longer counts in totals, charts and campaign "
-            "counts, and it is never sent again. A letter or email already sent "
-            "is not recalled. The same key un-cancels it later. No and Esc leave "
-            "the entry as it is."
+    screen.app.push_screen(entries_cancel_dialog(chosen, cancel), answered)
+
+
+def entries_cancel_dialog(
+    entries: list[InteractionLogEntry], cancel: bool
+) -> ConfirmDialog:
+    """Return the question of ``offer_entries_cancel`` with its own help."""
+    count = len(entries)
+    numbers = ", ".join(str(entry.entry_no) for entry in entries)
+    if count == 1 and cancel:
+        question = _(
+            "Cancel entry {no} for {name}? It stays listed but is no longer counted."
+        )
+    elif count == 1:
+        question = _("Un-cancel entry {no} for {name}?")
+    elif cancel:
+        question = ngettext(
+            "Cancel the {count} entry {numbers}? It stays listed but is no "
+            "longer counted.",
+            "Cancel the {count} entries {numbers}? They stay listed but are no "
+            "longer counted.",
+            count,
         )
     else:
-        question_help = _(
-            "Yes restores this canceled entry, so it counts again in totals, charts "
-            "and campaign counts. An entry of a canceled logged segment cannot be "
-            "restored on its own: un-cancel the logged segment instead. No and Esc "
-            "leave the entry canceled."
+        question = ngettext(
+            "Un-cancel the {count} entry {numbers}?",
+            "Un-cancel the {count} entries {numbers}?",
+            count,
         )
-    screen.app.push_screen(ConfirmDialog(title, question, help=question_help), answered)
+    question = question.format(
+        no=entries[0].entry_no,
+        name=entries[0].contact_name,
+        count=format_count(count),
+        numbers=numbers,
+    )
+    if cancel:
+        title = ngettext("Cancel entry", "Cancel entries", count)
+        question_help = _(
+            "Yes cancels the interaction log entries named in the question, all "
+            "of them or none. They stay listed, marked canceled, but no longer "
+            "count in totals, charts and campaign counts, and they are never sent "
+            "again. A letter or email already sent is not recalled. Un-cancel (u) "
+            "restores them. No and Esc leave the entries as they are."
+        )
+    else:
+        title = ngettext("Un-cancel entry", "Un-cancel entries", count)
+        question_help = _(
+            "Yes restores the canceled interaction log entries named in the "
+            "question, all of them or none, so they count again in totals, charts "
+            "and campaign counts. Nothing is sent. An entry of a canceled logged "
+            "segment cannot be restored on its own: un-cancel the logged segment "
+            "instead. No and Esc leave the entries canceled."
+        )
+    return ConfirmDialog(title, question, help=question_help)
 
 
 class InteractionHistoryScreen(ListScreen):
@@ -283,15 +354,17 @@ class InteractionHistoryScreen(ListScreen):
         "canceled and counted in neither the chart nor the totals. f filters by "
         "contact, company, date, template, campaign, segment, delivery status and "
         "more, in the criteria syntax; c clears the filters. Enter shows an entry's "
-        "letter as text, w saves it as a Word file, x cancels or un-cancels it."
+        "letter as text, w saves it as a Word file, x cancels it and u un-cancels "
+        "it."
     )
 
-    MARKETING_ACTIONS = frozenset({"toggle_cancel"})
+    MARKETING_ACTIONS = frozenset({"cancel", "uncancel"})
     # Left out of the footer below 100 columns, but F1 help and the palette list them.
     FOOTER_WIDE_ONLY = frozenset({"save_letter"})
-    # While a filter is set, Clear needs room in an 80-column footer, and canceling
-    # an entry, the rarest action, gives way.
-    FOOTER_DROP_TO_FIT = ("toggle_cancel",)
+    # In a terminal too narrow for all its keys, canceling an entry, the rarest
+    # action, gives way first.
+    FOOTER_DROP_TO_FIT = ("cancel",)
+    FOOTER_ESSENTIAL = frozenset({"view", "cancel", "filter", "clear_filter"})
 
     BINDINGS = [
         Binding(
@@ -305,9 +378,16 @@ class InteractionHistoryScreen(ListScreen):
         ),
         Binding(
             "x",
-            "toggle_cancel",
-            _("Cancel/undo"),
-            tooltip=_("Cancel the entry, or un-cancel it"),
+            "cancel",
+            pgettext("interaction log entry", "Cancel"),
+            tooltip=_("Cancel the selected entry"),
+        ),
+        Binding(
+            "u",
+            "uncancel",
+            _("Un-cancel"),
+            show=False,
+            tooltip=_("Un-cancel the selected entry"),
         ),
         Binding("f", "filter", _("Filter"), tooltip=_("Filter the entries")),
         Binding("c", "clear_filter", _("Clear"), tooltip=_("Remove the filters")),
@@ -417,10 +497,15 @@ class InteractionHistoryScreen(ListScreen):
         if entry is not None:
             save_entry_letter(self, entry)
 
-    def action_toggle_cancel(self) -> None:
+    def action_cancel(self) -> None:
         entry = self.selected()
         if entry is not None:
-            toggle_entry_canceled(self, entry, self.action_refresh)
+            offer_entries_cancel(self, [entry], True, self.action_refresh)
+
+    def action_uncancel(self) -> None:
+        entry = self.selected()
+        if entry is not None:
+            offer_entries_cancel(self, [entry], False, self.action_refresh)
 
     def action_filter(self) -> None:
         def chosen(filters: EntryFilters | None) -> None:

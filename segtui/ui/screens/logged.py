@@ -19,10 +19,10 @@ from segtui.models import InteractionLogEntry, LoggedSegment
 from segtui.ui.screens.dialogs import ConfirmDialog
 from segtui.ui.screens.history import (
     entry_state,
+    offer_entries_cancel,
     save_entry_letter,
     show_letter,
     state_width,
-    toggle_entry_canceled,
 )
 from segtui.ui.screens.listing import ListScreen, new_table, refill, selected_key
 from segtui.ui.screens.logged_actions import (
@@ -90,6 +90,8 @@ class LoggedSegmentListScreen(ListScreen):
     FOOTER_WIDE_ONLY = frozenset({"uncancel", "refresh"})
     FOOTER_DROP_TO_FIT = ("mark",)
     ADMIN_ACTIONS = frozenset({"delete_canceled"})
+
+    FOOTER_ESSENTIAL = frozenset({"mark", "cancel", "follow_up"})
 
     BINDINGS = [
         Binding("enter", "open", _("Open"), tooltip=_("Show the entries")),
@@ -289,28 +291,33 @@ class LoggedSegmentScreen(ListScreen):
         "and their totals. Canceled entries show canceled and are not counted. v "
         "shows an entry's letter as text and w saves it as a Word file; f creates a "
         "follow-up segment with the same contacts, n one of the contacts that did "
-        "not respond; x cancels the logged segment with all its entries, u "
-        "un-cancels it; t cancels or un-cancels the selected entry alone. s writes "
-        "and delivers the letters that failed or were not written; m marks an entry "
-        "(* before its number) and e writes and delivers the marked entries, or the "
-        "selected one, again whatever their status."
+        "not respond. m marks an entry (* before its number); x cancels the "
+        "marked entries, or the selected one, and u un-cancels them. X (Shift+X) "
+        "cancels the whole logged segment with all its entries, U (Shift+U) "
+        "un-cancels it; each asks first. s writes and delivers the letters that "
+        "failed or were not written; e writes and delivers the marked entries, or "
+        "the selected one, again whatever their status."
     )
 
-    FOOTER_WIDE_ONLY = frozenset({"uncancel", "send_again"})
-    # Canceling the logged segment, a rare step, gives way before the main job's
-    # follow-up segment: at 80 columns the German footer has room for only one of
-    # the two.
-    FOOTER_DROP_TO_FIT = ("cancel", "follow_up")
+    FOOTER_WIDE_ONLY = frozenset({"uncancel_entries"})
+    # In terminals narrower than 80 columns canceling entries, a rare step, gives
+    # way before the main job's follow-up segment.
+    FOOTER_DROP_TO_FIT = ("cancel_entries", "follow_up")
     MARKETING_ACTIONS = frozenset(
         {
             "follow_up",
             "send_again",
             "send_entries",
+            "cancel_entries",
+            "uncancel_entries",
             "cancel",
             "uncancel",
-            "toggle_entry",
             "non_responders",
         }
+    )
+
+    FOOTER_ESSENTIAL = frozenset(
+        {"view_letter", "follow_up", "cancel_entries", "send_again"}
     )
 
     BINDINGS = [
@@ -339,19 +346,30 @@ class LoggedSegmentScreen(ListScreen):
         ),
         Binding(
             "x",
+            "cancel_entries",
+            pgettext("interaction log entry", "Cancel"),
+            tooltip=_("Cancel the marked entries, or the selected one"),
+        ),
+        Binding(
+            "u",
+            "uncancel_entries",
+            _("Un-cancel"),
+            tooltip=_("Un-cancel the marked entries, or the selected one"),
+        ),
+        # Shifted, so that x pressed by habit never cancels the whole segment.
+        Binding(
+            "X",
             "cancel",
-            pgettext("logged segment", "Cancel"),
-            tooltip=_("Cancel the logged segment"),
-        ),
-        Binding(
-            "u", "uncancel", _("Un-cancel"), tooltip=_("Un-cancel the logged segment")
-        ),
-        Binding(
-            "t",
-            "toggle_entry",
-            _("Cancel entry"),
+            _("Cancel all"),
             show=False,
-            tooltip=_("Cancel or un-cancel the selected entry alone"),
+            tooltip=_("Cancel the logged segment with all its entries"),
+        ),
+        Binding(
+            "U",
+            "uncancel",
+            _("Un-cancel all"),
+            show=False,
+            tooltip=_("Un-cancel the logged segment with all its entries"),
         ),
         Binding(
             "s",
@@ -364,7 +382,7 @@ class LoggedSegmentScreen(ListScreen):
             "mark",
             _("Mark"),
             show=False,
-            tooltip=_("Mark or unmark the entry for sending again"),
+            tooltip=_("Mark or unmark the entry for canceling or sending again"),
         ),
         Binding(
             "y",
@@ -403,7 +421,7 @@ class LoggedSegmentScreen(ListScreen):
         self.data: LoggedSegmentData | None = None
         self.entries: dict[str, InteractionLogEntry] = {}
         self.page_pending = False
-        # Entry numbers marked for sending again with e.
+        # Entry numbers marked for canceling with x or u, or sending again with e.
         self.marked: set[int] = set()
         # The folders the entries' letters were written to, for copying with y.
         self.letter_folders: list[str] = []
@@ -597,21 +615,52 @@ class LoggedSegmentScreen(ListScreen):
             save_entry_letter(self, entry)
 
     def action_cancel(self) -> None:
+        """Ask, then cancel the whole logged segment with all its entries."""
         if self.data is not None and self.data.summary.canceled:
             self.notify(_("This logged segment is canceled already."), markup=False)
             return
-        offer_cancel(self, [self.entry_no], True, self.action_refresh)
+        offer_cancel(self, [self.entry_no], True, self.after_cancel)
 
     def action_uncancel(self) -> None:
+        """Ask, then un-cancel the whole logged segment with all its entries."""
         if self.data is not None and not self.data.summary.canceled:
             self.notify(_("This logged segment is not canceled."), markup=False)
             return
-        offer_cancel(self, [self.entry_no], False, self.action_refresh)
+        offer_cancel(self, [self.entry_no], False, self.after_cancel)
 
-    def action_toggle_entry(self) -> None:
+    def chosen_entries(self) -> list[InteractionLogEntry]:
+        """Return the marked entries, or else the selected one."""
+        if self.marked:
+            # NOTE: a mark on a row beyond the first page, left after Refresh read
+            # the entries again, is skipped until that page is loaded again.
+            return [
+                self.entries[str(number)]
+                for number in sorted(self.marked)
+                if str(number) in self.entries
+            ]
         entry = self.selected()
-        if entry is not None:
-            toggle_entry_canceled(self, entry, self.action_refresh)
+        return [entry] if entry is not None else []
+
+    def action_cancel_entries(self) -> None:
+        """Ask, then cancel the marked entries, or the selected one."""
+        offer_entries_cancel(self, self.chosen_entries(), True, self.after_cancel)
+
+    def action_uncancel_entries(self) -> None:
+        """Ask, then un-cancel the marked entries, or the selected one."""
+        if self.data is not None and self.data.summary.canceled:
+            self.notify(
+                _(
+                    "This logged segment is canceled, so its entries cannot be "
+                    "un-canceled on their own; U un-cancels the logged segment."
+                ),
+                markup=False,
+            )
+            return
+        offer_entries_cancel(self, self.chosen_entries(), False, self.after_cancel)
+
+    def after_cancel(self) -> None:
+        self.marked.clear()
+        self.action_refresh()
 
     def reject_second_send(self) -> bool:
         """Tell the user and return True while this segment's letters are being sent."""

@@ -25,11 +25,20 @@ def offer_cancel(
         return
     if cancel:
         screen.run(
-            lambda: cancellation.count_canceled_alone(numbers),
-            lambda alone: ask_cancel(screen, numbers, cancel, done, alone),
+            lambda: count_to_cancel(numbers),
+            lambda counts: ask_cancel(screen, numbers, cancel, done, *counts),
         )
     else:
-        ask_cancel(screen, numbers, cancel, done, 0)
+        ask_cancel(screen, numbers, cancel, done, 0, 0)
+
+
+def count_to_cancel(numbers: list[int]) -> tuple[int, int]:
+    """Count the entries that canceling the logged segments cancels, and those of
+    them canceled on their own already."""
+    active = sum(
+        logged_segments.get_logged_segment(number).interactions for number in numbers
+    )
+    return active, cancellation.count_canceled_alone(numbers)
 
 
 def ask_cancel(
@@ -37,15 +46,19 @@ def ask_cancel(
     numbers: list[int],
     cancel: bool,
     done: Callable[[], None],
+    active: int,
     canceled_alone: int,
 ) -> None:
-    """Ask the question of offer_cancel, then cancel or un-cancel."""
+    """Ask the question of offer_cancel, then cancel or un-cancel.
+
+    ``active`` is the number of entries not canceled yet, which canceling cancels.
+    """
     if cancel:
         title = _("Cancel logged segments")
         question = ngettext(
-            "Cancel logged segment {numbers} with all its entries? They stay listed "
+            "Cancel logged segment {numbers} with its {entries}? They stay listed "
             "as canceled and are no longer counted.",
-            "Cancel the {count} logged segments {numbers} with all their entries? "
+            "Cancel the {count} logged segments {numbers} with their {entries}? "
             "They stay listed as canceled and are no longer counted.",
             len(numbers),
         )
@@ -72,6 +85,9 @@ def ask_cancel(
         count=format_count(len(numbers)),
         numbers=numbers_text(numbers),
         alone=canceled_alone,
+        entries=ngettext("{count} entry", "{count} entries", active).format(
+            count=format_count(active)
+        ),
     )
 
     def answered(yes: bool | None) -> None:
@@ -102,8 +118,8 @@ def ask_cancel(
             "Yes cancels the logged segments with all their entries. They stay "
             "listed, marked canceled, but no longer count in totals, charts and "
             "campaign counts, and are never sent again. Letters and emails already "
-            "sent are not recalled. Un-cancel (u) restores them. No and Esc change "
-            "nothing."
+            "sent are not recalled. Un-cancel restores them: u on the list of "
+            "logged segments, U on one logged segment. No and Esc change nothing."
         )
     else:
         question_help = _(

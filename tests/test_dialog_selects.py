@@ -10,8 +10,10 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Select
 
+from segtui import i18n
 from segtui.models import SegmentHeader, SegmentLine
 from segtui.ui.app import SegtuiApp
+from segtui.ui.footer import footer_entries
 from segtui.ui.screens.campaigns import CampaignDialog
 from segtui.ui.screens.contact_dialogs import (
     ContactDialog,
@@ -128,3 +130,24 @@ async def test_save_error_focuses_field(world, case: str) -> None:
         assert app.screen.query_one("#error").display
         assert app.screen.focused is not None
         assert app.screen.focused.id == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [(None, "Close list"), ("de", "Liste schließen")]
+)
+async def test_open_list_footer_label(world, language, label: str) -> None:
+    """The footer names Escape on an open list in the interface language."""
+    i18n.set_language(language)
+    try:
+        app = SegtuiApp(user=TEST_USER)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            app.push_screen(NewSegmentDialog())
+            await settle(pilot)
+            await open_select(pilot, app.screen.query(Select).first())
+            entries = footer_entries(app.screen, compact=True, width=80)
+            descriptions = [entry.description for entry in entries]
+    finally:
+        i18n.set_language(None)
+    assert label in descriptions
+    assert "Dismiss menu" not in descriptions

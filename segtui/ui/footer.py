@@ -106,6 +106,15 @@ def enter_entry(screen: Screen[Any]) -> FooterEntry | None:
     )
 
 
+def textual_labels() -> dict[str, str]:
+    """Return segtui's footer labels for the descriptions of Textual's own shown
+    bindings, which Textual 8.2.8 gives in English only.
+
+    The only one is Escape on an open drop-down list (SelectOverlay).
+    """
+    return {"Dismiss menu": _("Close list")}
+
+
 def button_description(screen: Screen[Any], binding: Binding) -> str:
     """Return what the footer calls a binding: a dialog's button label if a button
     does the same, else the binding's description.
@@ -114,7 +123,9 @@ def button_description(screen: Screen[Any], binding: Binding) -> str:
     """
     label = getattr(screen, "button_label", None)
     found = label(action_name(binding.action)) if label is not None else None
-    return found or binding.description
+    if found:
+        return found
+    return textual_labels().get(binding.description, binding.description)
 
 
 def footer_entries(

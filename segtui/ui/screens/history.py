@@ -24,6 +24,7 @@ from segtui.ui.handover import hand_over_file
 from segtui.ui.screens.criteria_form import translated_example
 from segtui.ui.screens.dialogs import ConfirmDialog, InputDialog, MessageDialog
 from segtui.ui.screens.listing import ListScreen, selected_key
+from segtui.ui.screens.logged_actions import entries_changed_message
 from segtui.ui.screens.navigation import FieldNavigation
 from segtui.ui.screens.segment_dialogs import FormDialog, form_row
 from segtui.ui.screens.timeline import Timeline
@@ -273,16 +274,7 @@ def offer_entries_cancel(
         user = screen.app.user
 
         def finished(changed: int) -> None:
-            message = (
-                ngettext(
-                    "{count} entry canceled.", "{count} entries canceled.", changed
-                )
-                if cancel
-                else ngettext(
-                    "{count} entry restored.", "{count} entries restored.", changed
-                )
-            )
-            screen.notify(message.format(count=format_count(changed)), markup=False)
+            screen.notify(entries_changed_message(changed, cancel), markup=False)
             done()
 
         screen.run(

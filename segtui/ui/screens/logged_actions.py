@@ -13,6 +13,20 @@ from segtui.ui.screens.dialogs import ConfirmDialog, InputDialog
 from segtui.ui.text import format_date
 
 
+def entries_changed_message(changed: int, cancel: bool) -> str:
+    """Return the notice for ``changed`` interaction log entries canceled, or
+    un-canceled when ``cancel`` is false."""
+    if cancel:
+        message = ngettext(
+            "{count} entry canceled.", "{count} entries canceled.", changed
+        )
+    else:
+        message = ngettext(
+            "{count} entry restored.", "{count} entries restored.", changed
+        )
+    return message.format(count=format_count(changed))
+
+
 def numbers_text(numbers: list[int]) -> str:
     return ", ".join(str(number) for number in numbers)
 
@@ -96,16 +110,7 @@ def ask_cancel(
         user = screen.app.user
 
         def finished(changed: int) -> None:
-            message = (
-                ngettext(
-                    "{count} entry canceled.", "{count} entries canceled.", changed
-                )
-                if cancel
-                else ngettext(
-                    "{count} entry restored.", "{count} entries restored.", changed
-                )
-            )
-            screen.notify(message.format(count=format_count(changed)), markup=False)
+            screen.notify(entries_changed_message(changed, cancel), markup=False)
             done()
 
         screen.run(

@@ -210,6 +210,8 @@ async def test_log_problems_listed_in_dialog(world) -> None:
         text = visible_text(pilot)
         assert "was not logged" in text
         assert "contact IND3 [bold]x: no salesperson" in text
+        # The dialog says where the problems are fixed.
+        assert "e edits the header" in text
     assert LoggedSegment.select().count() == 0
     assert SegmentLine.select().where(SegmentLine.segment == no).count() == 1
 

@@ -70,10 +70,15 @@ class FormDialog(Dialog):
 
     BINDINGS = [Binding("ctrl+s", "save", _("Save"), tooltip=_("Save and close"))]
 
-    def show_problem(self, text: str, lines: list[str] | None = None) -> None:
+    def show_problem(
+        self, text: str, lines: list[str] | None = None, note: str | None = None
+    ) -> None:
+        """Show ``text``, then ``lines`` as a list, then ``note`` as a paragraph."""
         message = (
             text if not lines else "\n".join([text, *(f"- {line}" for line in lines)])
         )
+        if note:
+            message = f"{message}\n\n{note}"
         error = self.query_one("#error", Static)
         error.update(Text(message))
         error.display = True
@@ -738,6 +743,19 @@ class LogDialog(FormDialog):
             self.query_one("#progress", ProgressBar).display = False
         self.refresh_bindings()
         self.report(error)
+
+    def report(self, error: Exception) -> None:
+        if not isinstance(error, ValidationError):
+            super().report(error)
+            return
+        # The problems name the header and the lines, which are edited on the
+        # worksheet, not in this dialog.
+        where = _(
+            "Esc closes this dialog. On the worksheet, e edits the header (template, "
+            "salesperson, date, language) and Enter edits the selected line."
+        )
+        lines = [str(problem) for problem in error.problems]
+        self.show_problem(error.message, lines, note=where)
 
     def relabel_cancel(self, label: str) -> None:
         """Name what Esc does now on the Cancel button and, after it, in the footer."""

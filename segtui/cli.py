@@ -16,7 +16,7 @@ import click
 
 from segtui import paths
 from segtui.click_messages import translate_click
-from segtui.commands.common import Context, handle_errors
+from segtui.commands.common import Context, handle_errors, output_path, sqlite_path
 from segtui.i18n import _, format_count
 
 # PRAGMA application_id of a demo database, so `segtui demo` only ever replaces one.
@@ -174,7 +174,11 @@ def run_tui(context: Context) -> None:
 @handle_errors
 def demo(context: Context, database: str | None) -> None:
     target = Path(database or context.database_option or paths.demo_database_path())
-    create_demo_database(target, context.user)
+    if "://" in str(target):
+        create_demo_database(target, context.user)
+    else:
+        with output_path(target) as checked:
+            create_demo_database(checked, context.user)
     context.database_option = str(target)
     run_tui(context)
 
@@ -234,7 +238,13 @@ def init(context: Context, sample: bool, contacts: int | None) -> None:
     from segtui.domain.errors import InvalidValueError
     from segtui.models import Contact
 
-    context.open(create=True)
+    path = sqlite_path(context.url)
+    if path is None:
+        context.open(create=True)
+    else:
+        # A new database file is an output file: its folder is checked and created.
+        with output_path(path):
+            context.open(create=True)
     if sample:
         if Contact.select().exists():
             raise InvalidValueError(

@@ -38,6 +38,9 @@ def user_list(context: Context, as_json: bool) -> None:
             ]
         )
         return
+    if not users:
+        click.echo(_("No users are set up."), err=True)
+        return
     for u in users:
         click.echo(printable(f"{u.user_id:<20} {u.role:<9} {u.salesperson_code or ''}"))
 

@@ -10,7 +10,8 @@ import functools
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -52,6 +53,106 @@ class DateParam(click.ParamType):
 
 
 DATE = DateParam()
+
+
+class LabeledChoice(click.ParamType):
+    """A choice among codes that takes each code's label in the interface language too.
+
+    ``choices`` returns (code, label) pairs when called, so the labels are read in
+    the language chosen at that time. Both are matched case-insensitively, and the
+    value is always returned as the code, which scripts should use.
+    """
+
+    name = "choice"
+
+    def __init__(self, choices: Callable[[], Sequence[tuple[str, str]]]) -> None:
+        self.choices = choices
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        return "[" + "|".join(code for code, _label in self.choices()) + "]"
+
+    def help_text(self) -> str:
+        """Return the codes with their labels, such as "email = Email"."""
+        pairs = ", ".join(f"{code} = {label}" for code, label in self.choices())
+        return _("Codes and labels: {pairs}.").format(pairs=pairs)
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        text = str(value).strip().casefold()
+        for code, label in self.choices():
+            if text in (code.casefold(), label.casefold()):
+                return code
+        choices = self.choices()
+        self.fail(
+            _(
+                "{value!r} is not one of the codes {codes} or the labels {labels}."
+            ).format(
+                value=value,
+                codes=", ".join(code for code, _label in choices),
+                labels=", ".join(label for _code, label in choices),
+            ),
+            param,
+            ctx,
+        )
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        return [
+            CompletionItem(code)
+            for code, _label in self.choices()
+            if code.startswith(incomplete)
+        ]
+
+
+class LabeledChoiceOption(click.Option):
+    """An option of type LabeledChoice whose help ends with the codes and labels.
+
+    The list is added when the help is shown, so that building the command does not
+    import the modules that define the labels.
+    """
+
+    @property  # type: ignore[override]
+    def help(self) -> str | None:
+        if isinstance(self.type, LabeledChoice):
+            return " ".join(filter(None, [self.own_help, self.type.help_text()]))
+        return self.own_help
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        self.own_help = value
+
+
+def correspondence_choices() -> list[tuple[str, str]]:
+    """Return the correspondence types as (code, label), "blank" for none, last."""
+    from segtui.domain.templates import CORRESPONDENCE_CHOICES
+
+    return code_choices(CORRESPONDENCE_CHOICES)
+
+
+def correspondence_code(value: str) -> str:
+    """Return the stored code of a correspondence type given as code or label.
+
+    "blank" and its label become "". A value that names no type is returned
+    unchanged, so that the domain rejects it with its list of choices.
+    """
+    text = value.strip().casefold()
+    for code, label in correspondence_choices():
+        if text in (code.casefold(), label.casefold()):
+            return "" if code == "blank" else code
+    return value
+
+
+def code_choices(choices: Any) -> list[tuple[str, str]]:
+    """Return a setup field's (code, label function) pairs as (code, label).
+
+    The empty code is written "blank", as the commands take it, and put last.
+    """
+    pairs = [(code or "blank", label()) for code, label in choices]
+    return sorted(pairs, key=lambda pair: pair[0] == "blank")
 
 
 class Context:
@@ -137,6 +238,73 @@ def handle_errors(function: F) -> F:
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def output_path(path: Path, *, folder: bool = False) -> Iterator[Path]:
+    """Check a path that a command writes to, then yield it with ``~`` expanded.
+
+    ``path`` is a file to write, or with ``folder`` a folder to write files into.
+    Every command that writes a file uses this, so all of them handle paths alike.
+    The missing folders of a file are created here, and those of a folder by the
+    code that writes into it. Either way, stderr names the new folder once the
+    command succeeds. When the command fails, the new folders are removed if they
+    are empty, and an OSError becomes an InvalidValueError that names the path.
+
+    Raises InvalidValueError, naming the path and what to do, for a file path that
+    is a folder and for a folder that cannot be created or written.
+    """
+    from segtui.domain.errors import InvalidValueError
+    from segtui.domain.user_files import folder_write_problem
+
+    path = Path(path).expanduser()
+    if not folder and path.is_dir():
+        raise InvalidValueError(
+            _("{path} is a folder; give the path of a file to write in it.").format(
+                path=path
+            )
+        )
+    target_folder = path if folder else path.parent
+    problem = folder_write_problem(target_folder)
+    if problem:
+        raise InvalidValueError(problem)
+    missing = missing_folders(target_folder)
+    try:
+        if not folder:
+            target_folder.mkdir(parents=True, exist_ok=True)
+        yield path
+    except OSError as error:
+        remove_empty_folders(missing)
+        raise InvalidValueError(
+            _("Writing {path} failed: {error}.").format(
+                path=path, error=error.strerror or error
+            )
+        ) from None
+    except BaseException:
+        remove_empty_folders(missing)
+        raise
+    if missing and target_folder.is_dir():
+        click.echo(
+            _("Created the folder {folder}.").format(folder=target_folder), err=True
+        )
+
+
+def missing_folders(folder: Path) -> list[Path]:
+    """Return the folders that do not exist on the way to ``folder``, outermost first."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing[::-1]
+
+
+def remove_empty_folders(folders: list[Path]) -> None:
+    """Remove the folders a failed command created, innermost first, if empty."""
+    for folder in reversed(folders):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 def json_default(value: Any) -> Any:

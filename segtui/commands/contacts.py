@@ -8,6 +8,8 @@ import click
 
 from segtui.commands.common import (
     Context,
+    LabeledChoice,
+    LabeledChoiceOption,
     contact_type_text,
     correspondence_text,
     handle_errors,
@@ -22,6 +24,13 @@ FILTER_HELP = _(
     "mailing-group=NEWS, profile=QUESTIONNAIRE:ANSWER, interaction.date=2026-01-01.., "
     "has-mailing-group=no. The syntax is Business Central's."
 )
+
+
+def sort_choices() -> list[tuple[str, str]]:
+    """Return the sort orders of the contact list with the labels the TUI shows."""
+    from segtui.domain.contact_queries import sort_labels
+
+    return list(sort_labels().items())
 
 
 @click.group(help=_("Contacts: companies and persons."))
@@ -43,7 +52,8 @@ def contacts() -> None:
 )
 @click.option(
     "--sort",
-    type=click.Choice(["no", "name", "city", "post_code", "country"]),
+    cls=LabeledChoiceOption,
+    type=LabeledChoice(sort_choices),
     default="no",
     show_default=True,
     help=_("Sort order."),
@@ -63,6 +73,12 @@ def contacts_list(
     rows = list_contacts(search, filters_from_pairs(filters), sort)
     if as_json:
         print_json([row.__dict__ for row in rows])
+        return
+    if not rows:
+        click.echo(
+            _("No contacts match.") if filters or search.strip() else _("No contacts."),
+            err=True,
+        )
         return
     for row in rows:
         click.echo(

@@ -62,6 +62,7 @@ def criteria_list(context: Context, as_json: bool) -> None:
         return
     if not summaries:
         click.echo(_("No saved criteria."), err=True)
+        return
     for s in summaries:
         actions = format_count(s.actions)
         click.echo(printable(f"{s.code:<20} {actions:>4}  {s.description}"))

@@ -19,6 +19,7 @@ from segtui.commands.common import (
     correspondence_text,
     echo_fields,
     handle_errors,
+    output_path,
     print_json,
     shown,
 )
@@ -166,7 +167,8 @@ def entry_fields(entry: Any) -> list[tuple[str, Any]]:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
+    metavar="FILE.docx",
     required=True,
     help=_("The Word file to write, ending in .docx."),
 )
@@ -179,7 +181,8 @@ def interactions_document(
     from segtui.domain.history import export_document
 
     context.open()
-    path = export_document(entry_no, output, overwrite=overwrite)
+    with output_path(output) as target:
+        path = export_document(entry_no, target, overwrite=overwrite)
     click.echo(
         _("Letter of entry {no} written to {path}.").format(no=entry_no, path=path),
         err=True,
@@ -308,6 +311,9 @@ def campaign_list(context: Context, as_json: bool) -> None:
     if as_json:
         print_json([campaign_data(row) for row in rows])
         return
+    if not rows:
+        click.echo(_("No campaigns."), err=True)
+        return
     for row in rows:
         click.echo(
             printable(
@@ -418,6 +424,9 @@ def codes_list(context: Context, table: str, as_json: bool) -> None:
     rows = list_codes(table)
     if as_json:
         print_json([row.__dict__ for row in rows])
+        return
+    if not rows:
+        click.echo(_("The table {table} has no codes.").format(table=table), err=True)
         return
     for row in rows:
         click.echo(printable(f"{row.code:<20} {row.contacts:>6}  {row.text}"))

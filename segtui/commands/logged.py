@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,7 @@ from segtui.commands.common import (
     echo_fields,
     finish_delivery,
     handle_errors,
+    output_path,
     print_json,
     shown,
 )
@@ -55,6 +57,9 @@ def logged_list(context: Context, as_json: bool) -> None:
     summaries = list_logged_segments()
     if as_json:
         print_json([logged_segment_data(s) for s in summaries])
+        return
+    if not summaries:
+        click.echo(_("No logged segments."), err=True)
         return
     for s in summaries:
         canceled = _("canceled") if s.canceled else ""
@@ -141,8 +146,8 @@ def canceled_word(canceled: bool) -> str:
     "since",
     type=DATE,
     help=_(
-        "Only the contacts with no campaign response dated DATE (YYYY-MM-DD) or "
-        "later; when the logged segment has a campaign, only responses to it count."
+        "Only the contacts with no campaign response on this date or later; when "
+        "the logged segment has a campaign, only responses to it count."
     ),
 )
 @click.pass_obj
@@ -264,7 +269,8 @@ def logged_delete_canceled(context: Context) -> None:
 )
 @click.option(
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
+    metavar="DIRECTORY",
     help=_(
         "Folder for the letters (default: the folder of the segment's other letters)."
     ),
@@ -295,16 +301,7 @@ def logged_resend(
         )
     context.open()
     get_logged_segment(entry_no)
-    if entry_nos:
-        folder = output.resolve() if output else letters_folder(entry_no)
-        report = resend_logged_segment(
-            entry_no, user=context.user, folder=folder, entry_nos=entry_nos
-        )
-        finish_delivery(report, folder, entry_no)
-        if not delivery_succeeded(report):
-            sys.exit(1)
-        return
-    if count_to_resend(entry_no, failed_only) == 0:
+    if not entry_nos and count_to_resend(entry_no, failed_only) == 0:
         click.echo(
             _("Nothing to send again: no letter failed.")
             if failed_only
@@ -312,10 +309,18 @@ def logged_resend(
             err=True,
         )
         return
-    folder = output.resolve() if output else letters_folder(entry_no)
-    report = resend_logged_segment(
-        entry_no, user=context.user, failed_only=failed_only, folder=folder
-    )
+    with contextlib.ExitStack() as stack:
+        if output is not None:
+            folder = stack.enter_context(output_path(output, folder=True)).resolve()
+        else:
+            folder = letters_folder(entry_no)
+        report = resend_logged_segment(
+            entry_no,
+            user=context.user,
+            failed_only=failed_only,
+            folder=folder,
+            entry_nos=entry_nos or None,
+        )
     finish_delivery(report, folder, entry_no)
     if not delivery_succeeded(report):
         sys.exit(1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,12 +13,17 @@ from segtui.commands.common import (
     RECORD_NO,
     Context,
     F,
+    LabeledChoice,
+    LabeledChoiceOption,
     choice_text,
+    correspondence_choices,
+    correspondence_code,
     correspondence_text,
     delivery_succeeded,
     echo_fields,
     finish_delivery,
     handle_errors,
+    output_path,
     print_json,
     shown,
 )
@@ -110,7 +116,8 @@ def segment_new(
 @click.option("--subject", help=_("The subject of the letters."))
 @click.option(
     "--correspondence-type",
-    type=click.Choice(["hard_copy", "email", "blank"]),
+    cls=LabeledChoiceOption,
+    type=LabeledChoice(correspondence_choices),
     help=_("Override the contacts' correspondence type (with --ignore-contact-type)."),
 )
 @click.option(
@@ -195,7 +202,10 @@ def add_option_flags(function: F) -> F:
                 _("A matching contact brings its company and all its persons."),
             ),
             ("--allow-related-companies", _("A matching person brings its company.")),
-            ("--ignore-exclusion", _("Include contacts marked exclude from segment.")),
+            (
+                "--ignore-exclusion",
+                _("Include contacts whose Exclude from Segment is set."),
+            ),
         ]
     ):
         function = click.option(flag, is_flag=True, help=text)(function)
@@ -587,7 +597,8 @@ def header_fields(header: Any, line_count: int) -> list[tuple[str, Any]]:
 )
 @click.option(
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
+    metavar="DIRECTORY",
     help=_(
         "Folder for the letters (default: the letters folder of the data directory)."
     ),
@@ -610,11 +621,16 @@ def segment_log(
     from segtui.domain.segment_logging import LogOptions, log_segment
 
     context.open()
-    result = log_segment(
-        segment_no,
-        LogOptions(deliver=deliver, follow_up=follow_up, output_folder=output, pdf=pdf),
-        user=context.user,
-    )
+    with contextlib.ExitStack() as stack:
+        if output is not None:
+            output = stack.enter_context(output_path(output, folder=True))
+        result = log_segment(
+            segment_no,
+            LogOptions(
+                deliver=deliver, follow_up=follow_up, output_folder=output, pdf=pdf
+            ),
+            user=context.user,
+        )
     click.echo(
         ngettext(
             "Logged segment {entry}: {count} interaction.",
@@ -668,8 +684,8 @@ def segment_line(
         name = name.strip().replace("-", "_")
         if name == "template":
             name = "interaction_template"
-        if name == "correspondence_type" and value == "blank":
-            value = ""
+        if name == "correspondence_type":
+            value = correspondence_code(value)
         changes[name] = value if value != "" or name != "salesperson" else None
     context.open()
     update_line(segment_no, line_no, changes, user=context.user)
@@ -734,7 +750,13 @@ def segment_export_letter(
     from segtui.domain.line_letters import export_line_letter
 
     context.open()
-    click.echo(str(export_line_letter(segment_no, line_no, target, overwrite=force)))
+    target = target.expanduser()
+    # As export_line_letter reads it: a folder, or a path without a suffix, is a
+    # folder to write the letter into.
+    is_folder = target.is_dir() or (not target.exists() and not target.suffix)
+    with output_path(target, folder=is_folder) as checked:
+        written = export_line_letter(segment_no, line_no, checked, overwrite=force)
+    click.echo(str(written))
 
 
 @segment.command(

@@ -12,6 +12,8 @@ import click
 
 from segtui.commands.common import (
     Context,
+    LabeledChoice,
+    LabeledChoiceOption,
     handle_errors,
     print_json,
     setup_value_text,
@@ -29,6 +31,16 @@ TABLE_NAMES = ["salesperson", "language", "salutation", "interaction-group"]
 )
 def setup() -> None:
     pass
+
+
+def salutation_kinds() -> list[tuple[str, str]]:
+    """Return the kinds of greeting with the labels of the salutation form."""
+    return [("formal", _("formal")), ("informal", _("informal"))]
+
+
+def security_modes() -> list[tuple[str, str]]:
+    """Return the SMTP security modes with the labels of the SMTP form."""
+    return [("none", _("None")), ("starttls", "STARTTLS"), ("tls", "TLS")]
 
 
 def _pairs(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -69,6 +81,9 @@ def setup_list(context: Context, table: str, as_json: bool) -> None:
             }
     if as_json:
         print_json(rows)
+        return
+    if not rows:
+        click.echo(_("The table {table} has no records.").format(table=table), err=True)
         return
     for row in rows:
         formulas = row.pop("formulas", {})
@@ -126,7 +141,7 @@ def setup_delete(context: Context, table: str, code: str) -> None:
 )
 @click.argument("salutation")
 @click.argument("language")
-@click.argument("kind", type=click.Choice(["formal", "informal"]))
+@click.argument("kind", type=LabeledChoice(salutation_kinds))
 @click.argument("text")
 @click.pass_obj
 @handle_errors
@@ -153,7 +168,8 @@ def setup_formula(
 @click.option("--port", help=_("SMTP port, such as 587."))
 @click.option(
     "--security",
-    type=click.Choice(["none", "starttls", "tls"]),
+    cls=LabeledChoiceOption,
+    type=LabeledChoice(security_modes),
     help=_("STARTTLS on a plain connection, TLS from the start, or none."),
 )
 @click.option("--user", "smtp_user", help=_("SMTP login name."))

@@ -9,8 +9,13 @@ import click
 
 from segtui.commands.common import (
     Context,
+    LabeledChoice,
+    LabeledChoiceOption,
+    code_choices,
+    correspondence_choices,
     correspondence_text,
     handle_errors,
+    output_path,
     print_json,
     setup_value_text,
 )
@@ -32,8 +37,8 @@ def template_field_options(function: Any) -> Any:
         ("--description", "TEXT", _("What the interaction is.")),
         (
             "--correspondence-type",
-            "TYPE",
-            _("hard_copy, email or blank: how the document reaches the contact."),
+            LabeledChoice(correspondence_choices),
+            _("How the document reaches the contact."),
         ),
         (
             "--ignore-contact-type",
@@ -42,8 +47,16 @@ def template_field_options(function: Any) -> Any:
         ),
         ("--unit-cost", "AMOUNT", _("Cost of one interaction.")),
         ("--unit-duration", "MINUTES", _("Duration of one interaction in minutes.")),
-        ("--information-flow", "FLOW", _("outbound, inbound or blank.")),
-        ("--initiated-by", "WHO", _("us, them or blank.")),
+        (
+            "--information-flow",
+            LabeledChoice(flow_choices),
+            _("Whether the information goes out or comes in."),
+        ),
+        (
+            "--initiated-by",
+            LabeledChoice(initiated_choices),
+            _("Who starts the interaction."),
+        ),
         ("--language", "CODE", _("Default language; '' for none.")),
         ("--campaign", "NO", _("Campaign number; '' for none.")),
         (
@@ -57,9 +70,25 @@ def template_field_options(function: Any) -> Any:
             _("Count the interactions as campaign response."),
         ),
     ]
-    for flag, metavar, text in reversed(options):
-        function = click.option(flag, metavar=metavar, help=text)(function)
+    for flag, kind, text in reversed(options):
+        if isinstance(kind, LabeledChoice):
+            option = click.option(flag, cls=LabeledChoiceOption, type=kind, help=text)
+        else:
+            option = click.option(flag, metavar=kind, help=text)
+        function = option(function)
     return function
+
+
+def flow_choices() -> list[tuple[str, str]]:
+    from segtui.domain.templates import FLOW_CHOICES
+
+    return code_choices(FLOW_CHOICES)
+
+
+def initiated_choices() -> list[tuple[str, str]]:
+    from segtui.domain.templates import INITIATED_CHOICES
+
+    return code_choices(INITIATED_CHOICES)
 
 
 OPTION_FIELDS = {
@@ -322,20 +351,14 @@ def template_export(
 
     context.open()
     name, content = export_template_attachment(code, language)
-    target = file / name if file.is_dir() else file
-    if target.exists() and not force:
-        raise InvalidValueError(
-            _("{path} exists already; add --force to replace it.").format(path=target)
-        )
-    try:
-        write_file(target, content)
-    except OSError as error:
-        raise InvalidValueError(
-            _("Writing {path} failed: {error}.").format(
-                path=target, error=error.strerror or error
+    target = file / name if file.expanduser().is_dir() else file
+    with output_path(target) as path:
+        if path.exists() and not force:
+            raise InvalidValueError(
+                _("{path} exists already; add --force to replace it.").format(path=path)
             )
-        ) from None
-    click.echo(str(target))
+        write_file(path, content)
+    click.echo(str(path))
 
 
 @template.command(

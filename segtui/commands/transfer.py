@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import signal
 import sys
 import threading
@@ -13,7 +14,7 @@ from typing import Any, TextIO
 
 import click
 
-from segtui.commands.common import Context, handle_errors
+from segtui.commands.common import Context, handle_errors, output_path
 from segtui.i18n import _, format_count, ngettext
 
 
@@ -128,7 +129,11 @@ OUTPUT_HELP = _("File to write, or - for stdout (the default).")
 
 @contextmanager
 def open_output(output: str, bom: bool) -> Iterator[TextIO]:
-    """Open the output as UTF-8 text: a new file, or stdout for ``-``."""
+    """Open the output as UTF-8 text: a file written whole or not at all, or stdout.
+
+    The rows go to FILE.part first, which replaces FILE only once every row is
+    written, so a failed export leaves no partial file and keeps an older FILE.
+    """
     if output == "-":
         stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
         try:
@@ -139,10 +144,17 @@ def open_output(output: str, bom: bool) -> Iterator[TextIO]:
             stream.flush()
             stream.detach()
         return
-    with Path(output).open(
-        "w", encoding="utf-8-sig" if bom else "utf-8", newline=""
-    ) as stream:
-        yield stream
+    with output_path(Path(output)) as path:
+        temporary = path.with_name(path.name + ".part")
+        try:
+            with temporary.open(
+                "w", encoding="utf-8-sig" if bom else "utf-8", newline=""
+            ) as stream:
+                yield stream
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
 
 
 def export_to(output: str, bom: bool, write: Callable[[TextIO], int]) -> None:
@@ -154,7 +166,7 @@ def export_to(output: str, bom: bool, write: Callable[[TextIO], int]) -> None:
                 "{count} row written to {path}.",
                 "{count} rows written to {path}.",
                 count,
-            ).format(count=format_count(count), path=output),
+            ).format(count=format_count(count), path=Path(output).expanduser()),
             err=True,
         )
 

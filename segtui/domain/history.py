@@ -337,6 +337,8 @@ def export_document(entry_no: int, path: Path, *, overwrite: bool = False) -> Pa
                 "attachment."
             ).format(no=entry_no)
         )
+    from segtui.domain.letter_jobs import write_file
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+    write_file(path, content)
     return path

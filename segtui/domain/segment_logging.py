@@ -10,7 +10,6 @@ entries hold everything needed to produce them again.
 from __future__ import annotations
 
 import json
-import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -40,6 +39,7 @@ from segtui.domain.errors import (
 )
 from segtui.domain.settings import HOME_COUNTRY, get_setting
 from segtui.domain.sql import json_object
+from segtui.domain.user_files import folder_write_problem
 from segtui.domain.users import Permission, require
 from segtui.i18n import _, format_count, ngettext
 from segtui.models import (
@@ -632,31 +632,12 @@ def _has_email_lines(segment: SegmentHeader) -> bool:
 
 
 def _output_folder_problem(folder: Path) -> str | None:
-    """Return why letters cannot be written to ``folder``, or None.
-
-    Creating a folder is tried for real, next to where it would be made, because
-    permission bits alone do not tell (a read-only mount, /proc, a full disk).
-    """
-    if folder.exists() and not folder.is_dir():
-        return _("The output folder {folder} is a file; choose a folder.").format(
-            folder=folder
-        )
+    """Return why letters cannot be written to ``folder``, or None."""
     if folder.is_dir() and any(folder.glob("*.docx")):
         return _(
             "The output folder {folder} already contains letters; choose an empty or new folder."
         ).format(folder=folder)
-    existing = folder
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    try:
-        trial = Path(tempfile.mkdtemp(prefix=".segtui-check-", dir=existing))
-        trial.rmdir()
-    except OSError as error:
-        return _(
-            "The output folder {folder} cannot be created or written ({error}); "
-            "choose another folder."
-        ).format(folder=folder, error=error.strerror or error)
-    return None
+    return folder_write_problem(folder)
 
 
 def _insert_entries(

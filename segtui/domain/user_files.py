@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from segtui.domain.errors import InvalidValueError, NotFoundError
@@ -34,3 +35,28 @@ def read_user_file(path: Path) -> bytes:
                 path=path, error=error.strerror or error
             )
         ) from None
+
+
+def folder_write_problem(folder: Path) -> str | None:
+    """Return why files cannot be written into ``folder``, or None.
+
+    A missing folder passes when it can be created. Creating a folder is tried for
+    real, in the nearest folder that exists, because permission bits alone do not
+    tell (a read-only mount, /proc, a full disk).
+    """
+    if folder.exists() and not folder.is_dir():
+        return _("The output folder {folder} is a file; choose a folder.").format(
+            folder=folder
+        )
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    try:
+        trial = Path(tempfile.mkdtemp(prefix=".segtui-check-", dir=existing))
+        trial.rmdir()
+    except OSError as error:
+        return _(
+            "The output folder {folder} cannot be created or written ({error}); "
+            "choose another folder."
+        ).format(folder=folder, error=error.strerror or error)
+    return None

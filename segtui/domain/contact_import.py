@@ -61,6 +61,7 @@ from segtui.domain.contact_fields import (
     quote_value,
 )
 from segtui.domain.csv_format import CsvError, CsvProblem, read_csv
+from segtui.domain.dates import ISO_DATE, impossible_date_reason, iso_date_hint
 from segtui.domain.errors import InvalidValueError, SegtuiError
 from segtui.domain.numbering import CONTACT_SERIES, increment
 from segtui.domain.text import CONTROL_CHARACTERS, clean_line
@@ -939,12 +940,23 @@ def _parse_timestamp(text: str) -> datetime | None:
     try:
         return datetime.fromisoformat(text).replace(tzinfo=None)
     except ValueError:
+        pass
+    # The date part of a date-time such as 2026-02-31T10:00 may name no day.
+    found = ISO_DATE.match(text)
+    reason = None
+    if found and text[found.end() : found.end() + 1] in ("", "T", " "):
+        reason = impossible_date_reason(found[0], iso_only=True)
+    if reason:
         raise InvalidValueError(
-            _(
-                "{value} is not an ISO date; write it as YYYY-MM-DD or "
-                "YYYY-MM-DDTHH:MM:SS."
-            ).format(value=quote_value(text))
-        ) from None
+            _("{value} is not a valid date: {reason}.").format(
+                value=quote_value(text), reason=reason
+            )
+        )
+    raise InvalidValueError(
+        _("{value} is not an ISO date; write it as {date} or {date}T{time}.").format(
+            value=quote_value(text), date=iso_date_hint(), time=_("HH:MM:SS")
+        )
+    )
 
 
 class _InvalidCell:

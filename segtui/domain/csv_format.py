@@ -19,12 +19,15 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 from segtui.domain.errors import InvalidValueError, Problem, ValidationError
-from segtui.i18n import _, format_count
+from segtui.i18n import _, format_count, ngettext
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DELIMITERS = ",;\t"
 # Records read between two calls of read_csv's progress callback.
 READ_BATCH = 1000
+# The maximum number of problems a file's error lists, in the TUI or on stderr. A
+# file with more gets a line that counts the rest.
+MAX_PROBLEMS_SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,25 @@ class CsvProblem(Problem):
 
 class CsvError(ValidationError, InvalidValueError):
     """Raised when a CSV file has problems; nothing was imported."""
+
+
+def problem_lines(
+    problems: Sequence[Problem], limit: int | None = MAX_PROBLEMS_SHOWN
+) -> list[str]:
+    """Return the problems as text, the first ``limit`` and a line counting the rest.
+
+    A ``limit`` of None returns every problem.
+    """
+    lines = [str(problem) for problem in problems]
+    hidden = len(lines) - limit if limit is not None else 0
+    if hidden <= 0:
+        return lines
+    return [
+        *lines[:limit],
+        ngettext(
+            "... and {count} more problem.", "... and {count} more problems.", hidden
+        ).format(count=format_count(hidden)),
+    ]
 
 
 @dataclass

@@ -37,7 +37,7 @@ from typing import Any
 from peewee import Expression, Field, NodeList, Value
 
 from segtui.db import IndexHint, fold, is_sqlite
-from segtui.domain.dates import date_forms, read_date
+from segtui.domain.dates import date_forms, impossible_date_reason, read_date
 from segtui.domain.errors import InvalidValueError
 from segtui.domain.text import CONTROL_CHARACTERS
 from segtui.i18n import _, inside_sentence
@@ -419,12 +419,17 @@ def convert_value(
         return today()
     day = read_date(text)
     if day is None:
-        raise fail(
-            _("{value} is not a date; write it as {forms}").format(
+        reason = impossible_date_reason(text)
+        message = (
+            _("{value} is not a valid date: {reason}").format(
+                value=quote_typed(text), reason=reason
+            )
+            if reason
+            else _("{value} is not a date; write it as {forms}").format(
                 value=quote_typed(text), forms=date_forms()
-            ),
-            term.position,
+            )
         )
+        raise fail(message, term.position)
     return day
 
 

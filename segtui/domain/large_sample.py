@@ -28,6 +28,7 @@ from segtui.db import current_database, write_transaction
 from segtui.domain import clock
 from segtui.domain.sample_contacts import _slug
 from segtui.domain.sample_setup import N_
+from segtui.domain.text import clean_line
 from segtui.domain.users import Permission, require
 from segtui.i18n import _
 from segtui.models import (
@@ -100,13 +101,26 @@ def build_pools(seed: int) -> dict[str, Pools]:
             (faker.first_name_male(), "M") for _number in range(POOL_SIZE // 2)
         ] + [(faker.first_name_female(), "F") for _number in range(POOL_SIZE // 2)]
         pools[country] = Pools(
-            first_names=first_names,
-            surnames=[faker.last_name() for _number in range(POOL_SIZE)],
-            places=[(faker.postcode(), faker.city()) for _number in range(POOL_SIZE)],
-            streets=[faker.street_address() for _number in range(POOL_SIZE)],
-            companies=[faker.company() for _number in range(POOL_SIZE)],
+            first_names=[(one_line(name), gender) for name, gender in first_names],
+            surnames=[one_line(faker.last_name()) for _number in range(POOL_SIZE)],
+            places=[
+                (one_line(faker.postcode()), one_line(faker.city()))
+                for _number in range(POOL_SIZE)
+            ],
+            streets=[one_line(faker.street_address()) for _number in range(POOL_SIZE)],
+            companies=[one_line(faker.company()) for _number in range(POOL_SIZE)],
         )
     return pools
+
+
+def one_line(text: str) -> str:
+    """Return Faker's text on one line, its lines joined by a comma.
+
+    The en_GB provider (Faker 40) writes some street addresses on two lines, such
+    as "Studio 51o\nYvonne Landing", and each contact field contains one line.
+    """
+    lines = (line.strip() for line in text.splitlines())
+    return clean_line(", ".join(line for line in lines if line))
 
 
 def load_large_sample(

@@ -16,6 +16,7 @@ from peewee import JOIN, Field, fn
 
 from segtui.db import is_sqlite, write_transaction
 from segtui.domain import clock
+from segtui.domain.amounts import invalid_amount_message, read_amount
 from segtui.domain.errors import InvalidValueError, NotFoundError
 from segtui.domain.numbering import SEGMENT_SERIES, next_number
 from segtui.domain.propagation import (
@@ -323,18 +324,22 @@ MAX_AMOUNT = Decimal("999999999999.99")
 
 
 def check_amount(label: str, value: Any) -> Decimal:
-    """Return an amount of money or minutes, or raise naming the field and the value."""
-    text = str(value if value is not None else "").strip().replace(",", ".")
-    try:
-        number = Decimal(text)
-    except ArithmeticError:
-        number = None
+    """Return an amount of money or minutes, or raise naming the field and the value.
+
+    Text is read as typed in the interface language, such as 1.234,50 in German,
+    and numbers are taken as they are.
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        number = read_amount(text)
+    else:
+        text = str(value if value is not None else "")
+        try:
+            number = Decimal(text)
+        except ArithmeticError:
+            number = None
     if number is None or not number.is_finite():
-        raise InvalidValueError(
-            _(
-                "{field} {value!r} is not a number; enter an amount such as 1.20."
-            ).format(field=label, value=value)
-        )
+        raise InvalidValueError(invalid_amount_message(label, value))
     if number < 0:
         raise InvalidValueError(
             _("{field} is {value}; it cannot be negative.").format(

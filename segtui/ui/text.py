@@ -18,7 +18,6 @@ from rich.text import Text
 
 from segtui import i18n
 from segtui.domain.dates import german_dates
-from segtui.domain.errors import InvalidValueError
 from segtui.domain.text import printable
 from segtui.i18n import _
 from segtui.models import CorrespondenceType
@@ -147,11 +146,7 @@ def format_amount(value: Decimal | int | float) -> str:
 
 
 def editable_amount(value: Decimal | int | float) -> str:
-    """Return an amount for an input field, without thousands separators: 1234,50.
-
-    Amount parsing reads a comma as the decimal point, and a thousands separator
-    would not parse.
-    """
+    """Return an amount for an input field, without thousands separators: 1234,50."""
     from babel.numbers import format_decimal
 
     return format_decimal(value, "0.00", locale=number_locale())
@@ -160,23 +155,12 @@ def editable_amount(value: Decimal | int | float) -> str:
 def read_amount(label: str, text: str) -> Decimal:
     """Return the amount typed into the field ``label``: 1.234,56 in German.
 
-    Thousands separators are optional but must sit between groups of three digits,
-    so a German 1.20 is rejected, not read as 120. Raises InvalidValueError naming
-    the field and the value, with an example in the interface language.
+    The command line reads amounts with the same parser, so both take the same
+    forms. Raises InvalidValueError naming the field and the value.
     """
-    from babel.numbers import NumberFormatError, parse_decimal
+    from segtui.domain.amounts import parse_amount
 
-    try:
-        number = parse_decimal(text.strip(), locale=number_locale(), strict=True)
-    except NumberFormatError:
-        number = None
-    if number is None or not number.is_finite():
-        raise InvalidValueError(
-            _(
-                "{field} {value!r} is not a number; enter an amount such as {example}."
-            ).format(field=label, value=text, example=format_amount(Decimal("1.20")))
-        )
-    return number
+    return parse_amount(label, text)
 
 
 def format_count(value: int) -> str:

@@ -19,6 +19,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.widgets import Button, Checkbox, Input, ProgressBar, Static
 
 from segtui.db import current_database, interrupt
@@ -29,9 +30,10 @@ from segtui.domain.contact_import import (
     ImportResult,
     import_contacts,
 )
+from segtui.domain.csv_format import problem_lines
 from segtui.domain.errors import ValidationError
 from segtui.domain.user_files import read_user_file
-from segtui.i18n import _, ngettext
+from segtui.i18n import _
 from segtui.ui.screens.navigation import FieldNavigation
 from segtui.ui.screens.segment_dialogs import FormDialog, form_row
 from segtui.ui.text import format_count
@@ -48,9 +50,6 @@ PROGRESS_INTERVAL = 0.1
 # Seconds between two interrupts of a canceled import's statements. Esc may come
 # between two statements, and an interrupt of an idle connection does nothing.
 INTERRUPT_INTERVAL = 0.1
-# The maximum number of problems listed in the dialog. A file with more gets a line
-# that counts the rest.
-MAX_PROBLEMS_SHOWN = 50
 
 IMPORT_HELP = _(
     "Import contacts and their classifications from a CSV file, all rows or none. "
@@ -161,6 +160,17 @@ class ContactImportDialog(FormDialog, FieldNavigation):
     SUBMIT_INPUTS = frozenset({"path"})
     HELP = IMPORT_HELP
 
+    # The problems scroll in a box of their own, so that a long list leaves the
+    # file field and the ticks in view at 80x24. The stable gutter keeps the text
+    # from wrapping anew when the scrollbar appears, which would move the end.
+    DEFAULT_CSS = """
+    ContactImportDialog #problems {
+        height: auto;
+        max-height: 8;
+        scrollbar-gutter: stable;
+    }
+    """
+
     BINDINGS = [
         Binding(
             "f1",
@@ -224,7 +234,8 @@ class ContactImportDialog(FormDialog, FieldNavigation):
         )
         yield ProgressBar(id="progress", show_eta=False)
         yield Static("", id="status", markup=False)
-        yield Static("", id="error", markup=False)
+        with VerticalScroll(id="problems"):
+            yield Static("", id="error", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
         yield Button(_("Import (Ctrl+S)"), id="save", variant="primary", compact=True)
@@ -232,6 +243,7 @@ class ContactImportDialog(FormDialog, FieldNavigation):
 
     def on_mount(self) -> None:
         self.query_one("#error", Static).display = False
+        self.query_one("#problems").display = False
         self.query_one("#status", Static).display = False
         self.query_one("#progress", ProgressBar).display = False
         self.query_one("#path", Input).focus()
@@ -315,9 +327,16 @@ class ContactImportDialog(FormDialog, FieldNavigation):
         if running:
             progress_bar.update(total=None, progress=0)
             self.query_one("#error", Static).display = False
+            self.query_one("#problems").display = False
             self.set_focus(None)
         else:
             self.query_one("#path", Input).focus()
+
+    def show_problem(
+        self, text: str, lines: list[str] | None = None, note: str | None = None
+    ) -> None:
+        self.query_one("#problems").display = True
+        super().show_problem(text, lines, note)
 
     def show_status(self, text: str) -> None:
         status = self.query_one("#status", Static)
@@ -343,18 +362,7 @@ class ContactImportDialog(FormDialog, FieldNavigation):
             return
         self.query_one("#status", Static).display = False
         if isinstance(error, ValidationError):
-            lines = [str(problem) for problem in error.problems]
-            hidden = len(lines) - MAX_PROBLEMS_SHOWN
-            if hidden > 0:
-                lines = lines[:MAX_PROBLEMS_SHOWN]
-                lines.append(
-                    ngettext(
-                        "... and {count} more problem.",
-                        "... and {count} more problems.",
-                        hidden,
-                    ).format(count=format_count(hidden))
-                )
-            self.show_problem(error.message, lines)
+            self.show_problem(error.message, problem_lines(error.problems))
             return
         self.report(error)
 

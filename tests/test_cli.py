@@ -443,3 +443,22 @@ def test_follow_up_keeps_contacts(cli_database: Path, tmp_path: Path) -> None:
     second_number = again.stdout.strip()
     assert second_number.startswith("SEG")
     assert second_number not in (number, new_number)
+
+
+def test_import_problems_cut_with_count(cli_database: Path, tmp_path: Path) -> None:
+    """A file of contacts that exist already lists the first problems and counts
+    the rest, as the TUI's import dialog does."""
+    from segtui.domain.csv_format import MAX_PROBLEMS_SHOWN
+
+    exported = run_segtui(cli_database, "export", "contacts").stdout
+    existing = tmp_path / "existing.csv"
+    existing.write_text(exported, encoding="utf-8")
+    contacts = exported.count("\n") - 1
+    assert contacts > MAX_PROBLEMS_SHOWN
+
+    result = run_segtui(cli_database, "import", "contacts", str(existing), check=False)
+    assert result.returncode == 1
+    listed = [line for line in result.stderr.splitlines() if line.startswith("  ")]
+    assert len(listed) == MAX_PROBLEMS_SHOWN + 1
+    assert listed[-1].strip().startswith("... and ")
+    assert listed[-1].strip().endswith("more problems.")

@@ -215,6 +215,7 @@ def handle_errors(function: F) -> F:
         from peewee import DatabaseError, OperationalError
 
         from segtui.db import DatabaseUrlError
+        from segtui.domain.csv_format import problem_lines
         from segtui.domain.errors import SegtuiError, ValidationError
         from segtui.models.migrations import SchemaError
 
@@ -222,8 +223,8 @@ def handle_errors(function: F) -> F:
             return function(*args, **kwargs)
         except ValidationError as error:
             click.echo(error.message, err=True)
-            for problem in error.problems:
-                click.echo(f"  {problem}", err=True)
+            for line in problem_lines(error.problems):
+                click.echo(f"  {line}", err=True)
             sys.exit(1)
         except (SegtuiError, DatabaseUrlError, SchemaError) as error:
             click.echo(str(error), err=True)

@@ -152,9 +152,9 @@ def test_cancel_records_written_letters(sample_database, tmp_path: Path) -> None
     assert len(report.letters) == unfinished
     assert {entry.delivery_status for entry in entries()} == {"sent"}
     assert len(list(folder.glob("CT*.docx"))) == result.entries
-    assert sorted(p.name for p in folder.glob("Letters sent again*.docx")) == [
-        "Letters sent again - LETTER DE.docx",
-        "Letters sent again - LETTER EN.docx",
+    assert sorted(p.name for p in folder.glob("Letters written later*.docx")) == [
+        "Letters written later - LETTER DE.docx",
+        "Letters written later - LETTER EN.docx",
     ]
 
 

@@ -201,6 +201,8 @@ async def test_send_again_question_without_delivery(world, tmp_path: Path) -> No
         dialog = app.screen
         assert isinstance(dialog, ConfirmDialog)
         written = len(entries_of(logged_no))
-        assert dialog.question.startswith(f"Write the {written} missing letters again?")
-        assert "no email is sent" in dialog.question
-        assert "deliver the" not in dialog.question
+        assert dialog.question.splitlines() == [
+            f"Write {written} letters of this logged segment?",
+            f"{written} were written, but their files were deleted.",
+            f"{written} were logged without delivery, so they are only written.",
+        ]

@@ -28,6 +28,7 @@ from tests.test_tui_screens import visible_text
 from tests.tui_helpers import press_settled, settle
 
 RUNNING_TEXT = "A job is still running. Cancel it and quit?"
+LOG_RUNNING_TEXT = "Stop the letters and quit?"
 ENDED_TEXT = "The job has ended. Quit segtui? Press n or Esc to stay."
 
 
@@ -50,13 +51,13 @@ async def test_question_changes_when_log_ends(
         try:
             question = await open_quit_question_over_log(pilot, started)
             assert isinstance(question, QuitQuestion)
-            assert RUNNING_TEXT in visible_text(pilot)
+            assert LOG_RUNNING_TEXT in visible_text(pilot)
         finally:
             await end_jobs(pilot, release)
 
         assert await wait_until(pilot, lambda: ENDED_TEXT in visible_text(pilot))
         assert app.screen is question
-        assert RUNNING_TEXT not in visible_text(pilot)
+        assert LOG_RUNNING_TEXT not in visible_text(pilot)
         assert "quitting cancels nothing" in question.HELP
 
         await press_settled(pilot, "n")

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from peewee import fn
+
 from segtui import paths
 from segtui.db import current_database, write_transaction
 from segtui.domain.email_delivery import connect, letter_message, smtp_settings
@@ -577,6 +579,90 @@ def nothing_to_send_again() -> str:
     )
 
 
+def send_again_question(counts: ResendCounts) -> str:
+    """Return the question whether to send again, a short line per kind of letter.
+
+    The first lines name what happened to the letters before, the last ones what
+    the resend does with them, so no one expects an email that is not sent.
+    """
+    question = ngettext(
+        "Write {count} letter of this logged segment?",
+        "Write {count} letters of this logged segment?",
+        counts.total,
+    )
+    before = [
+        (
+            counts.never_written,
+            ngettext(
+                "{count} was never written before.",
+                "{count} were never written before.",
+                counts.never_written,
+            ),
+        ),
+        (
+            counts.failed,
+            ngettext(
+                "{count} failed to be written or delivered.",
+                "{count} failed to be written or delivered.",
+                counts.failed,
+            ),
+        ),
+        (
+            counts.deleted,
+            ngettext(
+                "{count} was written, but its file was deleted.",
+                "{count} were written, but their files were deleted.",
+                counts.deleted,
+            ),
+        ),
+        (
+            counts.not_delivered_yet,
+            ngettext(
+                "{count} was written, but not delivered yet.",
+                "{count} were written, but not delivered yet.",
+                counts.not_delivered_yet,
+            ),
+        ),
+    ]
+    outcome = [
+        (
+            counts.emails,
+            ngettext(
+                "{count} email is sent.", "{count} emails are sent.", counts.emails
+            ),
+        ),
+        (
+            counts.marked_sent,
+            ngettext(
+                "{count} hard copy is marked sent.",
+                "{count} hard copies are marked sent.",
+                counts.marked_sent,
+            ),
+        ),
+        (
+            counts.logged_without_delivery,
+            ngettext(
+                "{count} was logged without delivery, so it is only written.",
+                "{count} were logged without delivery, so they are only written.",
+                counts.logged_without_delivery,
+            ),
+        ),
+        (
+            counts.delivered_before,
+            ngettext(
+                "{count} was delivered before, so it is only written again.",
+                "{count} were delivered before, so they are only written again.",
+                counts.delivered_before,
+            ),
+        ),
+    ]
+    lines = [question.format(count=format_count(counts.total))]
+    for count, text in before + outcome:
+        if count:
+            lines.append(text.format(count=format_count(count)))
+    return "\n".join(lines)
+
+
 def count_to_deliver_again(logged_segment_no: int) -> int:
     """Count the letters a resend of the whole logged segment delivers.
 
@@ -591,14 +677,117 @@ def count_to_deliver_again(logged_segment_no: int) -> int:
     return _count_letters(logged_segment_no, to_deliver)
 
 
+@dataclass
+class ResendCounts:
+    """The letters a resend of a whole logged segment writes, counted two ways.
+
+    By what happened to them before: ``never_written``, ``failed``, ``deleted``
+    and ``not_delivered_yet`` (written, but the email was never sent). By what the
+    resend does with them: ``emails`` are sent, ``marked_sent`` hard copies are
+    marked sent, and the letters ``logged_without_delivery`` or
+    ``delivered_before`` are only written. Each way adds up to ``total``.
+    """
+
+    never_written: int = 0
+    failed: int = 0
+    deleted: int = 0
+    not_delivered_yet: int = 0
+    emails: int = 0
+    marked_sent: int = 0
+    logged_without_delivery: int = 0
+    delivered_before: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.never_written + self.failed + self.deleted + self.not_delivered_yet
+
+
+def _never_written_condition() -> Any:
+    """Return the condition of entries whose letter was never written or tried.
+
+    NOTE: a resend stopped after it cleared the paths of deleted letters of a
+    segment logged without delivery leaves those entries matching this too.
+    """
+    entry = InteractionLogEntry
+    return (
+        (entry.document_path == "")
+        & (entry.delivery_error == "")
+        & entry.delivery_status.in_(
+            [DeliveryStatus.PENDING, DeliveryStatus.NOT_DELIVERED]
+        )
+    )
+
+
+def count_send_again(logged_segment_no: int) -> ResendCounts:
+    """Count, by kind, the letters a resend of the whole logged segment writes."""
+    entry = InteractionLogEntry
+    counts = ResendCounts()
+    rows = (
+        _letters_query(logged_segment_no, resend_condition())
+        .select(
+            entry.delivery_status,
+            entry.correspondence_type,
+            entry.document_path == "",
+            entry.delivery_error != "",
+            fn.COUNT(entry.entry_no),
+        )
+        .group_by(
+            entry.delivery_status,
+            entry.correspondence_type,
+            entry.document_path == "",
+            entry.delivery_error != "",
+        )
+        .tuples()
+    )
+    for status, correspondence, unwritten, errored, count in rows:
+        if status == DeliveryStatus.FAILED or errored:
+            counts.failed += count
+        elif status == DeliveryStatus.SENT:
+            # A delivered letter with no path is one whose deleted file an
+            # earlier resend cleared before it was stopped.
+            counts.deleted += count
+        elif unwritten:
+            counts.never_written += count
+        else:
+            counts.not_delivered_yet += count
+        _count_outcome(counts, status, correspondence, count)
+    for status in _missing_letter_statuses(logged_segment_no):
+        counts.deleted += 1
+        _count_outcome(counts, status, "", 1)
+    return counts
+
+
+def _count_outcome(
+    counts: ResendCounts, status: str, correspondence: str, count: int
+) -> None:
+    """Add ``count`` letters to what a resend does with them, as _Run.record does."""
+    if status == DeliveryStatus.NOT_DELIVERED:
+        counts.logged_without_delivery += count
+    elif status == DeliveryStatus.SENT:
+        counts.delivered_before += count
+    elif correspondence == CorrespondenceType.EMAIL:
+        counts.emails += count
+    else:
+        counts.marked_sent += count
+
+
 def _missing_letters(logged_segment_no: int) -> list[int]:
     """Return the delivered entries whose recorded letter file no longer exists.
 
     Entries still to deliver are left out: a resend takes them anyway.
     """
+    return [no for no, _status in _missing_letter_rows(logged_segment_no)]
+
+
+def _missing_letter_statuses(logged_segment_no: int) -> list[str]:
+    return [status for _no, status in _missing_letter_rows(logged_segment_no)]
+
+
+def _missing_letter_rows(logged_segment_no: int) -> list[tuple[int, str]]:
+    """Return (entry no, delivery status) of the entries _missing_letters names."""
     entry = InteractionLogEntry
     rows = (
-        entry.select(entry.entry_no, entry.document_path)
+        entry.select(entry.entry_no, entry.document_path, entry.delivery_status)
         .where(
             (entry.logged_segment == logged_segment_no)
             & entry.attachment.is_null(False)
@@ -608,7 +797,7 @@ def _missing_letters(logged_segment_no: int) -> list[int]:
         )
         .tuples()
     )
-    return [no for no, path in rows if not Path(path).exists()]
+    return [(no, status) for no, path, status in rows if not Path(path).exists()]
 
 
 def _forget_missing_letters(logged_segment_no: int) -> None:
@@ -666,9 +855,9 @@ def resend_logged_segment(
 
     A letter whose file was deleted from disk counts as never written, unless
     ``failed_only`` is set. With ``entry_nos`` exactly those entries are delivered
-    again, and each must belong to the logged segment. The letters go to ``folder``, by default the
-    folder of the segment's other letters; their print file is named "Letters sent
-    again".
+    again, and each must belong to the logged segment. The letters go to ``folder``,
+    by default the folder of the segment's other letters. Their print file is named
+    by what it contains (see ``resend_print_file_title``).
     """
     require(user, Permission.MARKETING, _("send letters"))
     with _resending(logged_segment_no):
@@ -678,9 +867,11 @@ def resend_logged_segment(
             target = letters_folder(logged_segment_no)
         else:
             target = Path(folder).expanduser().resolve()
-        if entry_nos is None and not failed_only:
-            _forget_missing_letters(logged_segment_no)
         only = resend_condition(failed_only, entry_nos)
+        whole = entry_nos is None and not failed_only
+        title = resend_print_file_title(logged_segment_no, only, whole)
+        if whole:
+            _forget_missing_letters(logged_segment_no)
         if entry_nos is not None:
             _mark_pending(logged_segment_no, entry_nos)
         return deliver_logged_segment(
@@ -689,9 +880,29 @@ def resend_logged_segment(
             progress=progress,
             cancel=cancel,
             only=only,
-            print_file_title=_("Letters sent again"),
+            print_file_title=title,
             pdf=pdf,
         )
+
+
+def resend_print_file_title(
+    logged_segment_no: int, only: Any, with_missing: bool
+) -> str:
+    """Return the name of a resend's print file, by what its letters are.
+
+    "Letters written later" when every letter the resend takes was never written
+    before, such as the rest of a stopped log, and "Letters sent again" when any
+    one was written, failed or deleted before. ``with_missing`` adds the delivered
+    letters whose file was deleted, which a resend of the whole segment takes too.
+    """
+    written_before = _count_letters(
+        logged_segment_no, only & ~_never_written_condition()
+    )
+    if with_missing:
+        written_before += len(_missing_letters(logged_segment_no))
+    if written_before == 0:
+        return _("Letters written later")
+    return _("Letters sent again")
 
 
 # The logged segments whose letters this process is sending again. A second run

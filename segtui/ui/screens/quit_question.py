@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual.app import App
+
 from segtui.i18n import _
-from segtui.ui.screens.dialogs import ConfirmDialog
+from segtui.ui.screens.dialogs import ConfirmDialog, Dialog
 from segtui.ui.worker import running_jobs
 
 # Seconds between two checks of the open quit question whether jobs still run.
@@ -14,7 +18,10 @@ class QuitQuestion(ConfirmDialog):
     """Ask whether to cancel the running jobs and quit, or just whether to quit.
 
     The question follows the jobs while it is open: it asks only whether to quit
-    once they have ended, and about canceling again if a job starts.
+    once they have ended, and about canceling again if a job starts. A dialog
+    whose job runs alone is named by its title. Such a dialog may also ask its own
+    question, by a ``quit_question_texts`` method that returns (question, help),
+    or None for the plain one.
     """
 
     # F1 shows this above the keys while a job runs.
@@ -26,13 +33,25 @@ class QuitQuestion(ConfirmDialog):
     )
 
     def __init__(self) -> None:
-        question, help = self.running_texts()
+        question, help = self.running_texts(self.app)
         super().__init__(_("Quit segtui"), question, help=help)
-        self.jobs_running = True
+        self.shown_texts = (question, help)
 
     @staticmethod
-    def running_texts() -> tuple[str, str]:
+    def running_texts(app: App[Any]) -> tuple[str, str]:
         """Return the question and its help while a job runs."""
+        jobs = running_jobs(app)
+        if len(jobs) == 1 and isinstance(jobs[0], Dialog):
+            job = jobs[0]
+            own_texts = getattr(job, "quit_question_texts", None)
+            texts = own_texts() if own_texts is not None else None
+            if texts is not None:
+                return texts
+            question = _(
+                '"{job}" is still running. Cancel it and quit? Its changes not '
+                "yet saved are rolled back. Press n or Esc to keep it running."
+            ).format(job=job.title_text())
+            return question, QuitQuestion.HELP
         question = _(
             "A job is still running. Cancel it and quit? Its changes not yet "
             "saved are rolled back. Press n or Esc to keep it running."
@@ -55,12 +74,10 @@ class QuitQuestion(ConfirmDialog):
         self.set_interval(QUIT_QUESTION_CHECK_SECONDS, self.check_jobs)
 
     def check_jobs(self) -> None:
-        """Ask the question that fits whether a job runs now."""
+        """Ask the question that fits the jobs running now, such as a log's phase."""
         running = bool(running_jobs(self.app))
-        if running == self.jobs_running:
+        texts = self.running_texts(self.app) if running else self.ended_texts()
+        if texts == self.shown_texts:
             return
-        self.jobs_running = running
-        if running:
-            self.set_question(*self.running_texts())
-        else:
-            self.set_question(*self.ended_texts())
+        self.shown_texts = texts
+        self.set_question(*texts)

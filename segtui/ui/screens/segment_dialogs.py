@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -721,7 +722,11 @@ class LogDialog(FormDialog):
         if self.entries_saved:
             return
         self.entries_saved = True
-        self.relabel_cancel(_("Stop letters (Esc)"))
+        self.relabel_cancel(
+            _("Stop letters (Esc)"),
+            _("Stop letters"),
+            _("Stop the letters not started yet; the entries stay logged"),
+        )
 
     def done(self, result: LogResult) -> None:
         self.running = False
@@ -737,7 +742,11 @@ class LogDialog(FormDialog):
             return
         if self.entries_saved:
             # The segment is logged already, so only closing is left.
-            self.relabel_cancel(_("Close (Esc)"))
+            self.relabel_cancel(
+                _("Close (Esc)"),
+                _("Close"),
+                _("Close the dialog; the segment is logged already"),
+            )
         else:
             self.query_one("#save", Button).disabled = False
             self.query_one("#progress", ProgressBar).display = False
@@ -757,14 +766,52 @@ class LogDialog(FormDialog):
         lines = [str(problem) for problem in error.problems]
         self.show_problem(error.message, lines, note=where)
 
-    def relabel_cancel(self, label: str) -> None:
-        """Name what Esc does now on the Cancel button and, after it, in the footer."""
+    def relabel_cancel(self, label: str, description: str, tooltip: str) -> None:
+        """Name what Esc does now: on the Cancel button, in the footer and the palette.
+
+        ``label`` is the button's, ``description`` and ``tooltip`` are the Esc
+        binding's, which F1 help and the command palette list.
+        """
         button = self.query_one("#cancel", Button)
         button.label = label
         # Textual 8.2.8 does not lay a button out again when its label changes, so
         # a longer label would be cut at the old width.
         button.refresh(layout=True)
+        # Each node reads its bindings from its own copy of the class's map, whose
+        # lists the class shares, so the lists are replaced, not changed. A keymap
+        # is applied to this copy later, by the binding's id, which stays.
+        bindings = self._bindings.key_to_bindings
+        for key, key_bindings in list(bindings.items()):
+            bindings[key] = [
+                replace(binding, description=description, tooltip=tooltip)
+                if binding.action == "cancel"
+                else binding
+                for binding in key_bindings
+            ]
         self.refresh_bindings()
+
+    def quit_question_texts(self) -> tuple[str, str] | None:
+        """Return the quit question and its help while the letters are written.
+
+        Before the entries are saved the plain question fits, because quitting
+        then rolls the whole log back, so this returns None.
+        """
+        if not (self.running and self.entries_saved):
+            return None
+        question = _(
+            '"{job}": the interaction log entries are saved, and the letters are '
+            "being written. Stop the letters and quit? The entries stay logged, the "
+            "letters not yet written are stopped, and s on the logged segment "
+            "writes them later. Press n or Esc to keep writing."
+        ).format(job=self.title_text())
+        help = _(
+            "Yes stops the letters not started yet and quits segtui. The "
+            "interaction log entries are saved already and stay logged, and the "
+            "letters written so far stay on disk. s on the logged segment writes "
+            "the letters not yet written later, and delivers them if the log was "
+            "delivering. No and Esc keep the letters being written and segtui open."
+        )
+        return question, help
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Ctrl+S shows dimmed while a log runs or after one was saved, because it

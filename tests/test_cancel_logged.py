@@ -151,7 +151,9 @@ def test_entry_uncancel_blocked_by_segment(world) -> None:
     set_logged_canceled([logged_no], True, user=TEST_USER)
     with pytest.raises(InvalidValueError) as caught:
         set_entries_canceled([entry_no], False, user=TEST_USER)
-    assert f"{entry_no} ({logged_no})" in caught.value.message
+    assert f"Entry {entry_no} belongs to logged segment {logged_no}," in (
+        caught.value.message
+    )
     assert "un-cancel the logged segment" in caught.value.message
     assert entries_of(logged_no)[0].canceled
 

@@ -107,7 +107,7 @@ async def test_cancel_question_names_entries_canceled_alone(
         dialog = pilot.app.screen
         assert isinstance(dialog, ConfirmDialog)
         assert "1 entry is canceled on its own already" in dialog.question
-        assert "un-canceling the logged segment later restores it too" in (
+        assert "Un-canceling the logged segment later un-cancels that entry too" in (
             dialog.question
         )
         await pilot.press("y")
@@ -116,7 +116,7 @@ async def test_cancel_question_names_entries_canceled_alone(
         await settle(pilot)
         dialog = pilot.app.screen
         assert isinstance(dialog, ConfirmDialog)
-        assert "canceled on their own before are restored too" in dialog.question
+        assert "canceled on their own before are un-canceled too" in dialog.question
         await pilot.press("y")
         await settle(pilot, rounds=5)
     assert [entry.canceled for entry in entries_of(logged_no)] == [False] * 3

@@ -79,7 +79,7 @@ async def test_logged_screen_chart_and_uncancel(world) -> None:
         await settle(pilot, rounds=5)
         totals = rendered(pilot.app.screen.query_one("#totals", Static))
         assert "Interactions: 0" in totals
-        assert "2 canceled, not counted" in totals
+        assert "(+2 canceled)" in totals
         assert [row[4] for row in table_rows(pilot, "#entries")] == ["canceled"] * 2
         # A single entry cannot be un-canceled while its logged segment is.
         await pilot.press("u")

@@ -69,7 +69,7 @@ def set_logged_canceled(numbers: Iterable[int], canceled: bool, *, user: str) ->
 def count_canceled_alone(numbers: Iterable[int]) -> int:
     """Count the canceled entries of logged segments that are not canceled.
 
-    Canceling such a logged segment and un-canceling it later restores these
+    Canceling such a logged segment and un-canceling it later un-cancels these
     entries too, because segtui does not record why an entry was canceled.
     """
     entry = InteractionLogEntry
@@ -111,31 +111,54 @@ def set_entries_canceled(numbers: Iterable[int], canceled: bool, *, user: str) -
                 ).format(numbers=", ".join(missing))
             )
         if not canceled:
-            blocked = [
-                f"{entry_no} ({logged_no})"
-                for entry_no, logged_no in entry.select(
-                    entry.entry_no, entry.logged_segment
-                )
+            blocked: dict[int, list[int]] = {}
+            for entry_no, logged_no in (
+                entry.select(entry.entry_no, entry.logged_segment)
                 .join(LoggedSegment)
                 .where(
                     entry.entry_no.in_(unique) & (LoggedSegment.canceled == True)  # noqa: E712
                 )
                 .order_by(entry.entry_no)
                 .tuples()
-            ]
+            ):
+                blocked.setdefault(logged_no, []).append(entry_no)
             if blocked:
-                raise InvalidValueError(
-                    _(
-                        "Entry {entries} belongs to a canceled logged segment (in "
-                        "brackets), so it cannot be un-canceled on its own; un-cancel "
-                        "the logged segment instead. Nothing was changed."
-                    ).format(entries=", ".join(blocked))
-                )
+                raise InvalidValueError(_blocked_uncancel_message(blocked))
         return (
             entry.update(canceled=canceled)
             .where(entry.entry_no.in_(unique) & (entry.canceled != canceled))
             .execute()
         )
+
+
+def _blocked_uncancel_message(blocked: dict[int, list[int]]) -> str:
+    """Name the entries that cannot be un-canceled, each with its canceled logged
+    segment, given as entry numbers by logged segment number."""
+    sentences = [
+        ngettext(
+            "Entry {numbers} belongs to logged segment {logged}, which is canceled, "
+            "so it cannot be un-canceled on its own.",
+            "Entries {numbers} belong to logged segment {logged}, which is canceled, "
+            "so they cannot be un-canceled on their own.",
+            len(numbers),
+        ).format(numbers=", ".join(map(str, numbers)), logged=logged_no)
+        for logged_no, numbers in sorted(blocked.items())
+    ]
+    count = sum(len(numbers) for numbers in blocked.values())
+    if len(blocked) == 1:
+        advice = ngettext(
+            "To un-cancel it, un-cancel the logged segment instead, which un-cancels "
+            "all its entries. Nothing was changed.",
+            "To un-cancel them, un-cancel the logged segment instead, which "
+            "un-cancels all its entries. Nothing was changed.",
+            count,
+        )
+    else:
+        advice = _(
+            "To un-cancel them, un-cancel the logged segments instead, which "
+            "un-cancels all their entries. Nothing was changed."
+        )
+    return " ".join([*sentences, advice])
 
 
 @dataclass(frozen=True)

@@ -50,31 +50,33 @@ def line_letter_source(no: str, line_no: int) -> tuple[Attachment, dict[str, Any
             ).format(line=line_no, no=segment.no)
         )
     if source["attachment_id"] is None:
+        # The worksheet shows contacts, not line numbers, so these name the contact.
+        contact = f"{line.contact_no} {line.contact.name}"
         template = line.interaction_template_code
         if not template:
             raise NotFoundError(
                 _(
-                    "Line {line} has no interaction template, so it has no letter; "
-                    "set a template on the line or the header."
-                ).format(line=line_no)
+                    "The line of contact {contact} has no interaction template, so "
+                    "it has no letter. Set a template on the line or on the segment "
+                    "header."
+                ).format(contact=contact)
             )
         language = line.language_code
         if not language:
             from segtui.domain.segment_logging import no_language_hint
 
             raise NotFoundError(
-                _("Line {line} of segment {no} has no letter: {reason}.").format(
-                    line=line_no,
-                    no=segment.no,
+                _("The line of contact {contact} has no letter: {reason}.").format(
+                    contact=contact,
                     reason=no_language_hint(template, segment.no, line_no),
                 )
             )
         raise NotFoundError(
             _(
                 "Template {template} has no Word attachment in language {language}, "
-                "so line {line} has no letter; import one with `segtui template "
-                "import {template} {language} FILE.docx`."
-            ).format(template=template, language=language, line=line_no)
+                "so the line of contact {contact} has no letter. Import one with "
+                "`segtui template import {template} {language} FILE.docx`."
+            ).format(template=template, language=language, contact=contact)
         )
     attachment = Attachment.get_by_id(source["attachment_id"])
     return attachment, source["merge_values"]

@@ -13,6 +13,7 @@ from segtui.domain import clock
 from segtui.domain.errors import NotFoundError
 from segtui.domain.numbering import SEGMENT_SERIES, next_number
 from segtui.domain.segment_actions import insert_logged_contacts, record_action
+from segtui.domain.sql import read_page
 from segtui.domain.users import Permission, require
 from segtui.i18n import _, format_count, ngettext
 from segtui.models import (
@@ -118,18 +119,18 @@ def get_logged_segment(entry_no: int) -> LoggedSegmentSummary:
 
 
 def logged_entries(
-    entry_no: int, offset: int = 0, limit: int | None = None
+    entry_no: int, offset: int = 0, limit: int | None = None, total: int | None = None
 ) -> list[InteractionLogEntry]:
-    """Return a page of a logged segment's entries in entry order."""
-    query = (
-        InteractionLogEntry.select()
-        .where(InteractionLogEntry.logged_segment == entry_no)
-        .order_by(InteractionLogEntry.entry_no)
-        .offset(offset)
+    """Return a page of a logged segment's entries in entry order.
+
+    ``read_page`` reads it: with ``total``, the entry count, a page near the end is
+    read backwards from the last entry, and inside ``reading_next_to`` a page seeks
+    from the anchor entry.
+    """
+    query = InteractionLogEntry.select().where(
+        InteractionLogEntry.logged_segment == entry_no
     )
-    if limit is not None:
-        query = query.limit(limit)
-    return list(query)
+    return read_page(query, [InteractionLogEntry.entry_no], offset, limit, total)
 
 
 def follow_up_segments(entry_no: int) -> list[str]:

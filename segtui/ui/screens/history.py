@@ -338,6 +338,16 @@ def entries_cancel_dialog(
     return ConfirmDialog(title, question, help=question_help)
 
 
+def logged_canceled_message(entry_no: int, logged_no: int) -> str:
+    """Return why an entry of a canceled logged segment is not un-canceled."""
+    return _(
+        "Entry {entry} belongs to logged segment {logged}, which is canceled, so it "
+        "cannot be un-canceled on its own. U on logged segment {logged}, or u on "
+        "the list of logged segments (F3), un-cancels the logged segment with all "
+        "its entries."
+    ).format(entry=entry_no, logged=logged_no)
+
+
 class InteractionHistoryScreen(ListScreen):
     SCREEN_TITLE = _("Interaction log entries")
     HELP = _(
@@ -412,7 +422,10 @@ class InteractionHistoryScreen(ListScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
-        yield Static("", id="list-status", markup=False)
+        status = Static("", id="list-status", markup=False)
+        # Indented as the chart and totals below it are.
+        status.styles.padding = (0, 1)
+        yield status
         yield Timeline(id="timeline")
         table = WindowTable(id="entries", page_rows=PAGE_SIZE)
         # The name gives up the cells a longer state word needs, to fit 80 columns.
@@ -496,8 +509,23 @@ class InteractionHistoryScreen(ListScreen):
 
     def action_uncancel(self) -> None:
         entry = self.selected()
-        if entry is not None:
+        if entry is None:
+            return
+        logged_no = entry.logged_segment_entry_no
+        if not entry.canceled or logged_no is None:
             offer_entries_cancel(self, [entry], False, self.action_refresh)
+            return
+
+        def checked(logged_canceled: bool) -> None:
+            if logged_canceled:
+                message = logged_canceled_message(entry.entry_no, logged_no)
+                self.notify(message, markup=False)
+            else:
+                offer_entries_cancel(self, [entry], False, self.action_refresh)
+
+        self.run(
+            lambda: logged_segments.get_logged_segment(logged_no).canceled, checked
+        )
 
     def action_filter(self) -> None:
         def chosen(filters: EntryFilters | None) -> None:

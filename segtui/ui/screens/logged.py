@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
+from peewee import fn
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
@@ -34,6 +36,7 @@ from segtui.ui.screens.logged_actions import (
 )
 from segtui.ui.screens.timeline import Timeline
 from segtui.ui.text import correspondence_label, display, format_count, plain
+from segtui.ui.widgets.virtual_table import WindowRow, WindowTable
 
 __all__ = [
     "LoggedSegmentListScreen",
@@ -42,8 +45,9 @@ __all__ = [
     "offer_follow_up",
 ]
 
-# Entries read per page of a logged segment.
-PAGE_SIZE = 500
+# Entries read per page of a logged segment. The table keeps at most two pages,
+# whatever the count.
+PAGE_SIZE = 200
 # The mark of a logged segment picked for canceling, shown in its own column.
 MARK = "*"
 
@@ -267,21 +271,78 @@ class LoggedSegmentListScreen(ListScreen):
 @dataclass
 class LoggedSegmentData:
     summary: logged_segments.LoggedSegmentSummary
-    entries: list[InteractionLogEntry]
+    # The index of the first entry read, and the entries from there on.
+    offset: int
+    entries: list[WindowRow]
+    # All entries of the logged segment, canceled ones included.
+    count: int
     totals: history.Totals
     months: list[history.MonthCount]
 
 
-def load_logged(entry_no: int, limit: int) -> LoggedSegmentData:
+def entry_rows(
+    entry_no: int, offset: int, limit: int, total: int, marked: AbstractSet[int]
+) -> list[WindowRow]:
+    """Read a page of a logged segment's entries as table rows, each row carrying
+    its entry, with the numbers in ``marked`` shown marked.
+
+    ``total`` is the entry count, so pages near the end are read from there.
+    """
+    return [
+        WindowRow(
+            key=str(entry.entry_no),
+            cells=(
+                plain(entry_label(entry.entry_no, marked)),
+                plain(entry.contact_no),
+                plain(entry.contact_name),
+                plain(correspondence_label(entry.correspondence_type)),
+                plain(entry_state(entry)),
+                plain(
+                    entry.contact_company_name
+                    if entry.contact_company_no != entry.contact_no
+                    else ""
+                ),
+            ),
+            value=entry,
+        )
+        for entry in logged_segments.logged_entries(entry_no, offset, limit, total)
+    ]
+
+
+def entry_label(entry_no: int, marked: AbstractSet[int]) -> str:
+    return f"{MARK}{entry_no}" if entry_no in marked else str(entry_no)
+
+
+def load_logged(
+    entry_no: int, limit: int, offset: int = 0, marked: AbstractSet[int] = frozenset()
+) -> LoggedSegmentData:
+    """Read the summary, totals, chart and ``limit`` entries from ``offset`` on,
+    with the numbers in ``marked`` shown marked."""
     of_logged = InteractionLogEntry.logged_segment == entry_no
-    entries = logged_segments.logged_entries(entry_no, 0, limit)
-    last = max((entry.date for entry in entries), default=None)
+    summary = logged_segments.get_logged_segment(entry_no)
+    count = summary.interactions + summary.canceled_entries
+    offset = max(0, min(offset, count - limit))
+    last = (
+        InteractionLogEntry.select(fn.MAX(InteractionLogEntry.date))
+        .where(of_logged)
+        .scalar()
+    )
     return LoggedSegmentData(
-        logged_segments.get_logged_segment(entry_no),
-        entries,
+        summary,
+        offset,
+        entry_rows(entry_no, offset, limit, count, marked),
+        count,
         history.totals(of_logged),
         history.timeline(of_logged, end=max(last, clock.today()) if last else None),
     )
+
+
+def read_entries(numbers: list[int]) -> list[InteractionLogEntry]:
+    """Read the entries with these numbers, in number order, skipping deleted ones."""
+    if not numbers:
+        return []
+    entries = history.list_entries(InteractionLogEntry.entry_no.in_(numbers))
+    return sorted(entries, key=lambda entry: entry.entry_no)
 
 
 class LoggedSegmentScreen(ListScreen):
@@ -419,8 +480,6 @@ class LoggedSegmentScreen(ListScreen):
         self.message = message
         self.message_counts: tuple[int, ...] | None = None
         self.data: LoggedSegmentData | None = None
-        self.entries: dict[str, InteractionLogEntry] = {}
-        self.page_pending = False
         # Entry numbers marked for canceling with x or u, or sending again with e.
         self.marked: set[int] = set()
         # The folders the entries' letters were written to, for copying with y.
@@ -433,7 +492,7 @@ class LoggedSegmentScreen(ListScreen):
         yield from self.compose_title()
         yield Static("", id="logged-summary", markup=False)
         yield Timeline(id="timeline")
-        table = new_table("entries", [])
+        table = WindowTable(id="entries", page_rows=PAGE_SIZE)
         columns = [
             (_("Entry"), "entry_no", 6),
             (_("Contact"), "contact_no", 8),
@@ -464,8 +523,13 @@ class LoggedSegmentScreen(ListScreen):
 
     def action_refresh(self) -> None:
         entry_no = self.entry_no
+        marked = set(self.marked)
+        # The entries read again keep their place in the list. The table is
+        # missing when the screen is mounted while segtui quits.
+        table = next(iter(self.query("#entries").results(WindowTable)), None)
+        offset, limit = table.reload_span() if table else (0, PAGE_SIZE)
         self.run(
-            lambda: load_logged(entry_no, PAGE_SIZE),
+            lambda: load_logged(entry_no, limit, offset, marked),
             self.show,
             group="load",
             exclusive=True,
@@ -480,8 +544,12 @@ class LoggedSegmentScreen(ListScreen):
                 no=summary.entry_no, description=summary.description
             )
         )
+        # NOTE: the folders are those of the entries read, a page or two. A letter
+        # written again to another folder shows only when its entry is among them.
         folders = {
-            str(Path(e.document_path).parent) for e in data.entries if e.document_path
+            str(Path(row.value.document_path).parent)
+            for row in data.entries
+            if row.value.document_path
         }
         text = Text()
         text.append(_("Segment: "), style="bold")
@@ -512,11 +580,21 @@ class LoggedSegmentScreen(ListScreen):
         self.query_one("#logged-summary", Static).update(text)
         self.query_one("#timeline", Timeline).show(data.months, data.totals)
 
-        table = self.query_one("#entries", DataTable)
-        self.entries = {}
-        self.page_pending = False
-        with refill(table):
-            self.append(data.entries)
+        table = self.query_one("#entries", WindowTable)
+        current = selected_key(table)
+        entry_no = self.entry_no
+        count = data.count
+        self.fit_column(table, "entry_no", (f"{MARK}{row.key}" for row in data.entries))
+        self.fit_column(table, "contact_no", (row.cells[1] for row in data.entries))
+        table.show_rows(
+            count,
+            data.offset,
+            data.entries,
+            lambda offset, limit: entry_rows(
+                entry_no, offset, limit, count, self.marked
+            ),
+            keep=current,
+        )
         table.focus()
 
     def drop_outdated_message(
@@ -540,48 +618,11 @@ class LoggedSegmentScreen(ListScreen):
         elif counts != self.message_counts:
             self.message = ""
 
-    def append(self, entries: list[InteractionLogEntry]) -> None:
-        table = self.query_one("#entries", DataTable)
-        for entry in entries:
-            key = str(entry.entry_no)
-            self.entries[key] = entry
-            table.add_row(
-                plain(self.entry_label(entry.entry_no)),
-                plain(entry.contact_no),
-                plain(entry.contact_name),
-                plain(correspondence_label(entry.correspondence_type)),
-                plain(entry_state(entry)),
-                plain(
-                    entry.contact_company_name
-                    if entry.contact_company_no != entry.contact_no
-                    else ""
-                ),
-                key=key,
-            )
-        labels = (f"{MARK}{entry.entry_no}" for entry in entries)
-        self.fit_column(table, "entry_no", labels)
-        self.fit_column(table, "contact_no", (entry.contact_no for entry in entries))
-
-    def entry_label(self, entry_no: int) -> str:
-        return f"{MARK}{entry_no}" if entry_no in self.marked else str(entry_no)
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if self.data is None or self.page_pending:
-            return
-        loaded = len(self.entries)
-        total = self.data.summary.interactions + self.data.summary.canceled_entries
-        if loaded < total and event.cursor_row >= loaded - 20:
-            self.page_pending = True
-            entry_no = self.entry_no
-            self.run(
-                lambda: logged_segments.logged_entries(entry_no, loaded, PAGE_SIZE),
-                self.append_page,
-                group="page",
-            )
-
-    def append_page(self, entries: list[InteractionLogEntry]) -> None:
-        self.page_pending = False
-        self.append(entries)
+    def on_window_table_page_added(self, event: WindowTable.PageAdded) -> None:
+        # Textual also calls TableScreen's handler, which fits the column to the
+        # labels as read. This one leaves room for the mark of any entry read.
+        labels = (f"{MARK}{row.key}" for row in event.rows)
+        self.fit_column(event.table, "entry_no", labels)
 
     def action_copy_folder(self) -> None:
         """Copy the folder of the selected entry's letter, or the only folder."""
@@ -596,8 +637,8 @@ class LoggedSegmentScreen(ListScreen):
         self.app.copy_value(_("letter folder"), folder)  # type: ignore[attr-defined]
 
     def selected(self) -> InteractionLogEntry | None:
-        key = selected_key(self.query_one("#entries", DataTable))
-        return self.entries.get(key) if key is not None else None
+        entry = self.query_one("#entries", WindowTable).cursor_value
+        return entry if isinstance(entry, InteractionLogEntry) else None
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -628,22 +669,27 @@ class LoggedSegmentScreen(ListScreen):
             return
         offer_cancel(self, [self.entry_no], False, self.after_cancel)
 
-    def chosen_entries(self) -> list[InteractionLogEntry]:
-        """Return the marked entries, or else the selected one."""
+    def with_chosen_entries(
+        self, then: Callable[[list[InteractionLogEntry]], None]
+    ) -> None:
+        """Call ``then`` with the marked entries, or else the selected one.
+
+        Marked entries are read again, because the table contains only a window
+        of the entries and a mark may be on a row outside it.
+        """
         if self.marked:
-            # NOTE: a mark on a row beyond the first page, left after Refresh read
-            # the entries again, is skipped until that page is loaded again.
-            return [
-                self.entries[str(number)]
-                for number in sorted(self.marked)
-                if str(number) in self.entries
-            ]
+            numbers = sorted(self.marked)
+            self.run(lambda: read_entries(numbers), then)
+            return
         entry = self.selected()
-        return [entry] if entry is not None else []
+        if entry is not None:
+            then([entry])
 
     def action_cancel_entries(self) -> None:
         """Ask, then cancel the marked entries, or the selected one."""
-        offer_entries_cancel(self, self.chosen_entries(), True, self.after_cancel)
+        self.with_chosen_entries(
+            lambda entries: offer_entries_cancel(self, entries, True, self.after_cancel)
+        )
 
     def action_uncancel_entries(self) -> None:
         """Ask, then un-cancel the marked entries, or the selected one."""
@@ -656,7 +702,11 @@ class LoggedSegmentScreen(ListScreen):
                 markup=False,
             )
             return
-        offer_entries_cancel(self, self.chosen_entries(), False, self.after_cancel)
+        self.with_chosen_entries(
+            lambda entries: offer_entries_cancel(
+                self, entries, False, self.after_cancel
+            )
+        )
 
     def after_cancel(self) -> None:
         self.marked.clear()
@@ -690,69 +740,42 @@ class LoggedSegmentScreen(ListScreen):
                 )
             )
 
-        def asked(counts: tuple[int, int]) -> None:
-            count, deliveries = counts
-            if count == 0:
+        def asked(counts: delivery.ResendCounts) -> None:
+            if counts.total == 0:
                 self.notify(delivery.nothing_to_send_again(), markup=False)
                 return
-            if deliveries == count:
-                question = ngettext(
-                    "Write and deliver the {count} letter that failed or was not "
-                    "written?",
-                    "Write and deliver the {count} letters that failed or were not "
-                    "written?",
-                    count,
-                ).format(count=format_count(count))
-            elif deliveries == 0:
-                question = ngettext(
-                    "Write the {count} missing letter again? It was delivered "
-                    "before or logged without delivery, so no email is sent.",
-                    "Write the {count} missing letters again? They were delivered "
-                    "before or logged without delivery, so no email is sent.",
-                    count,
-                ).format(count=format_count(count))
-            else:
-                question = _(
-                    "Write the {count} letters that failed or are missing, and "
-                    "deliver the {deliveries} of them not delivered yet?"
-                ).format(count=format_count(count), deliveries=format_count(deliveries))
             self.app.push_screen(
                 ConfirmDialog(
                     _("Send again"),
-                    question,
+                    delivery.send_again_question(counts),
                     default=True,
                     help=_(
-                        "Yes writes the letters that failed or were never written, "
-                        "including those whose file was deleted, and delivers those "
-                        "not delivered yet: emails are sent, hard copies are marked "
-                        "sent. Letters delivered before, or logged without delivery, "
-                        "are only written again. Canceled entries are skipped. Esc "
-                        "in the progress dialog stops the letters not started yet. "
-                        "No and Esc send nothing."
+                        "Yes writes the letters the question counts: those never "
+                        "written, such as the rest of a stopped log, those that "
+                        "failed, those written but not delivered yet, and those "
+                        "whose file was deleted. Letters still to deliver are "
+                        "delivered: emails are sent, hard copies are marked sent. "
+                        "Letters logged without delivery or delivered before are "
+                        "only written, so no email goes out. Canceled entries are "
+                        "skipped. Esc in the progress dialog stops the letters not "
+                        "started yet. No and Esc send nothing."
                     ),
                 ),
                 start,
             )
 
-        self.run(
-            lambda: (
-                delivery.count_to_resend(entry_no),
-                delivery.count_to_deliver_again(entry_no),
-            ),
-            asked,
-        )
+        self.run(lambda: delivery.count_send_again(entry_no), asked)
 
     def action_mark(self) -> None:
         entry = self.selected()
         if entry is None:
             return
         self.marked ^= {entry.entry_no}
-        table = self.query_one("#entries", DataTable)
-        table.update_cell(
-            str(entry.entry_no), "entry_no", plain(self.entry_label(entry.entry_no))
-        )
-        if table.cursor_row < table.row_count - 1:
-            table.move_cursor(row=table.cursor_row + 1)
+        table = self.query_one("#entries", WindowTable)
+        label = plain(entry_label(entry.entry_no, self.marked))
+        table.update_window_cell(str(entry.entry_no), "entry_no", label)
+        # The next row may lie beyond the window; past the last entry it stays.
+        table.go_to(table.start + table.cursor_row + 1)
 
     def action_send_entries(self) -> None:
         """Ask, then write and deliver the marked entries, or the selected one."""

@@ -78,10 +78,10 @@ def ask_cancel(
         )
         if canceled_alone:
             question += " " + ngettext(
-                "{alone} entry is canceled on its own already; un-canceling the "
-                "logged segment later restores it too.",
-                "{alone} entries are canceled on their own already; un-canceling "
-                "the logged segment later restores them too.",
+                "{alone} entry is canceled on its own already. Un-canceling the "
+                "logged segment later un-cancels that entry too.",
+                "{alone} entries are canceled on their own already. Un-canceling "
+                "the logged segment later un-cancels those entries too.",
                 canceled_alone,
             )
     else:
@@ -90,15 +90,15 @@ def ask_cancel(
         # before their logged segment, so this question cannot count them.
         question = ngettext(
             "Un-cancel logged segment {numbers} and all its entries? Entries that "
-            "were canceled on their own before are restored too.",
+            "were canceled on their own before are un-canceled too.",
             "Un-cancel the {count} logged segments {numbers} and all their entries? "
-            "Entries that were canceled on their own before are restored too.",
+            "Entries that were canceled on their own before are un-canceled too.",
             len(numbers),
         )
     question = question.format(
         count=format_count(len(numbers)),
         numbers=numbers_text(numbers),
-        alone=canceled_alone,
+        alone=format_count(canceled_alone),
         entries=ngettext("{count} entry", "{count} entries", active).format(
             count=format_count(active)
         ),
@@ -128,7 +128,7 @@ def ask_cancel(
         )
     else:
         question_help = _(
-            "Yes restores the logged segments and all their entries, including "
+            "Yes un-cancels the logged segments and all their entries, including "
             "entries canceled on their own before, so they count again in totals, "
             "charts and campaign counts. Nothing is sent. No and Esc leave them "
             "canceled."

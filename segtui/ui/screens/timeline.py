@@ -7,6 +7,7 @@ the totals, so the numbers do not depend on the chart at all.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -22,6 +23,37 @@ from segtui.ui.text import format_amount, format_count, format_month
 # the line beside the chart needs the room at 80 columns.
 CELLS_PER_MONTH = 3
 COMPACT_CELLS_PER_MONTH = 2
+# Between two totals on the line under the chart.
+TOTALS_SEPARATOR = "   "
+
+
+def totals_text(totals: Totals, width: int) -> str:
+    """Return the totals as one line, broken between two totals where the line
+    would be wider than ``width`` cells, so that no total is split.
+
+    Canceled entries follow the interaction count as "(+2 canceled)", because
+    they are not counted in it, nor in the cost and duration.
+    """
+    interactions = _("Interactions: {count}").format(
+        count=format_count(totals.interactions)
+    )
+    if totals.canceled:
+        interactions += " " + _("(+{count} canceled)").format(
+            count=format_count(totals.canceled)
+        )
+    parts = [
+        interactions,
+        _("Cost: {cost}").format(cost=format_amount(totals.cost)),
+        _("Duration: {duration} min").format(duration=format_amount(totals.duration)),
+    ]
+    lines = [parts[0]]
+    for part in parts[1:]:
+        joined = lines[-1] + TOTALS_SEPARATOR + part
+        if cell_len(joined) > width:
+            lines.append(part)
+        else:
+            lines[-1] = joined
+    return "\n".join(lines)
 
 
 class Timeline(Vertical):
@@ -44,6 +76,9 @@ class Timeline(Vertical):
         padding: 0 1;
     }
     """
+
+    # The totals shown, written again to fit a new width.
+    totals: Totals | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -79,21 +114,21 @@ class Timeline(Vertical):
                 )
         self.query_one("#chart-scale", Static).update(Text(scale, no_wrap=True))
 
-        text = _(
-            "Interactions: {count}   Cost: {cost}   Duration: {duration} min"
-        ).format(
-            count=format_count(totals.interactions),
-            cost=format_amount(totals.cost),
-            duration=format_amount(totals.duration),
-        )
-        if totals.canceled:
-            text += "   " + _("({count} canceled, not counted)").format(
-                count=format_count(totals.canceled)
-            )
+        self.totals = totals
+        self.show_totals()
+
+    def show_totals(self) -> None:
+        if self.totals is None:
+            return
+        # Before the first layout the width is 0, so the app's width less the
+        # padding is used instead.
+        width = self.content_size.width or self.app.size.width - 2
+        text = totals_text(self.totals, width)
         self.query_one("#totals", Static).update(Text(text))
 
     def on_resize(self, event: events.Resize) -> None:
         self.size_chart()
+        self.show_totals()
 
     def size_chart(self) -> None:
         chart = self.query_one("#chart", Sparkline)

@@ -434,9 +434,7 @@ class WorksheetScreen(TableScreen):
         if line_no is None:
             return
         no, contact_label = self.segment_no, self.selected_contact_label(line_no)
-        title = _("Letter of line {line}: {contact}").format(
-            line=line_no, contact=contact_label
-        )
+        title = _("Letter to {contact}").format(contact=contact_label)
         self.run(
             lambda: line_letters.line_letter_text(no, line_no),
             lambda text: self.app.push_screen(LetterPreviewDialog(title, text)),

@@ -9,7 +9,7 @@ thread worker when the cursor nears either end of the window.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from textual.binding import Binding
@@ -396,6 +396,21 @@ class WindowTable(RowTable):
             group=f"window-{id(self)}",
             on_error=self.page_failed,
         )
+
+    def update_window_cell(self, key: str, column: str, value: Any) -> None:
+        """Change one cell of the row ``key``, if it is on hand.
+
+        The window keeps the new value too, so the cell stays changed when a page
+        read later fills the table again from the window.
+        """
+        for index, row in enumerate(self.window):
+            if row.key != key:
+                continue
+            cells = list(row.cells)
+            cells[self.get_column_index(column)] = value
+            self.window[index] = replace(row, cells=tuple(cells))
+            self.update_cell(key, column, value)
+            return
 
     # Moving the cursor by rows and pages, past the window's edges too.
 

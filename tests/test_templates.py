@@ -179,7 +179,7 @@ def test_template_created_with_fields(world) -> None:
             "description": "Mailing",
             "correspondence_type": "email",
             "ignore_contact_corresp_type": "yes",
-            "unit_cost": "2,50",
+            "unit_cost": "2.50",
             "unit_duration": "3",
             "information_flow": "outbound",
             "initiated_by": "us",

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from peewee import fn
+from peewee import SQL, fn
 
 from segtui import paths
 from segtui.db import current_database, write_transaction
@@ -731,12 +731,9 @@ def count_send_again(logged_segment_no: int) -> ResendCounts:
             entry.delivery_error != "",
             fn.COUNT(entry.entry_no),
         )
-        .group_by(
-            entry.delivery_status,
-            entry.correspondence_type,
-            entry.document_path == "",
-            entry.delivery_error != "",
-        )
+        # By position: peewee passes each "" as its own parameter, so PostgreSQL
+        # takes the comparisons here and in the select list for different ones.
+        .group_by(SQL("1"), SQL("2"), SQL("3"), SQL("4"))
         .tuples()
     )
     for status, correspondence, unwritten, errored, count in rows:

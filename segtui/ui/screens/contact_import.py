@@ -11,8 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
@@ -22,7 +21,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Button, Checkbox, Input, ProgressBar, Static
 
-from segtui.db import current_database, interrupt
 from segtui.domain.contact_import import (
     IMPORT_COLUMNS,
     STEPS_PER_ROW,
@@ -39,7 +37,7 @@ from segtui.ui.screens.segment_dialogs import FormDialog, form_row
 from segtui.ui.text import format_count
 from segtui.ui.widgets.tick import Tick
 from segtui.ui.widgets.typeahead import TypeAheadInput
-from segtui.ui.worker import run_job
+from segtui.ui.worker import StatementInterrupter, run_job
 
 log = logging.getLogger("segtui.ui")
 
@@ -47,9 +45,6 @@ log = logging.getLogger("segtui.ui")
 # batch of rows, and each update waits for the UI thread, so a large file would
 # otherwise spend time redrawing the bar.
 PROGRESS_INTERVAL = 0.1
-# Seconds between two interrupts of a canceled import's statements. Esc may come
-# between two statements, and an interrupt of an idle connection does nothing.
-INTERRUPT_INTERVAL = 0.1
 
 IMPORT_HELP = _(
     "Import contacts and their classifications from a CSV file, all rows or none. "
@@ -91,59 +86,6 @@ def import_phase(done: int, total: int) -> tuple[int, int, int]:
     if done <= 2 * rows:
         return 1, done - rows, rows
     return 2, done - 2 * rows, rows
-
-
-class StatementStopper:
-    """Interrupts the statements of an import's worker, from a thread of its own.
-
-    The import checks its cancel event between batches, but one statement, such
-    as the update of the search index, can run for seconds. The interrupt makes
-    that statement raise, and the import's transaction rolls back.
-    """
-
-    def __init__(self) -> None:
-        # The worker's connection while the import runs, guarded by the lock so
-        # that no interrupt reaches it after the import ended.
-        self.connection: object | None = None
-        self.lock = threading.Lock()
-        self.ended = threading.Event()
-        self.started = False
-
-    @contextmanager
-    def running(self) -> Iterator[None]:
-        """Let stop() interrupt this thread's statements until the block ends."""
-        with self.lock:
-            self.connection = current_database().connection()
-        try:
-            yield
-        finally:
-            with self.lock:
-                self.connection = None
-            self.ended.set()
-
-    def stop(self) -> None:
-        """Interrupt the running statement every INTERRUPT_INTERVAL until the end.
-
-        A PostgreSQL cancel request can wait on the network, so the interrupts
-        run in a thread of their own and not on the UI thread.
-        """
-        if self.started:
-            return
-        self.started = True
-        threading.Thread(
-            target=self.keep_interrupting, name="segtui-import-cancel", daemon=True
-        ).start()
-
-    def keep_interrupting(self) -> None:
-        while True:
-            with self.lock:
-                if self.connection is not None:
-                    try:
-                        interrupt(self.connection)
-                    except Exception:  # noqa: BLE001 - the import ends on its own then
-                        log.exception("could not interrupt the import")
-            if self.ended.wait(INTERRUPT_INTERVAL):
-                return
 
 
 # FormDialog comes first because Textual 8.2.8 takes a class's CSS type names from
@@ -191,7 +133,7 @@ class ContactImportDialog(FormDialog, FieldNavigation):
         super().__init__(_("Import contacts from a CSV file"))
         # Set by Escape or the Cancel button while an import runs, and by quitting.
         self.cancel_event = threading.Event()
-        self.stopper = StatementStopper()
+        self.stopper = StatementInterrupter("import")
         self.running = False
         # The result of an import that ended while another screen was on top.
         self.pending_result: ImportResult | None = None
@@ -266,7 +208,7 @@ class ContactImportDialog(FormDialog, FieldNavigation):
         dry_run = self.query_one("#dry_run", Checkbox).value
         user = self.app.user  # type: ignore[attr-defined]
         cancel = self.cancel_event = threading.Event()
-        stopper = self.stopper = StatementStopper()
+        stopper = self.stopper = StatementInterrupter("import")
         progress = self.progress_reporter()
         self.set_running(True)
         self.show_status(_("Reading {path} ...").format(path=path))

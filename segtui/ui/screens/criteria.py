@@ -15,8 +15,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 
-from segtui.db import current_database
-from segtui.db import interrupt as interrupt_statement
 from segtui.domain import segment_actions, segmentation
 from segtui.domain.criteria import AddOptions, Filters
 from segtui.domain.criteria_sources import EXISTS_FIELD
@@ -36,7 +34,7 @@ from segtui.ui.screens.navigation import FieldNavigation
 from segtui.ui.text import RULE, format_count
 from segtui.ui.widgets.tick import Tick
 from segtui.ui.widgets.typeahead import TypeAheadInput
-from segtui.ui.worker import dismiss_on_top, run_job
+from segtui.ui.worker import StatementInterrupter, dismiss_on_top, run_job
 
 log = logging.getLogger("segtui.ui")
 
@@ -49,23 +47,12 @@ ADD_OPTIONS: list[tuple[str, str]] = [
 
 # Seconds to wait after the last key press before counting.
 COUNT_DELAY = 0.3
-# Seconds between two interrupts of a canceled apply. Esc may come before the
-# statement starts, and an interrupt of an idle connection does nothing.
-INTERRUPT_INTERVAL = 0.1
 
 # Part of the F1 help of Add, Reduce and Refine Contacts.
 RUNNING_HELP = _(
     "While Ctrl+S changes the lines, the form says so, and Esc cancels: the "
     "segment stays as it was and the filters stay in the form."
 )
-
-
-def interrupt(connection: object) -> None:
-    """Stop the statement running on ``connection``, from another thread."""
-    try:
-        interrupt_statement(connection)
-    except Exception:  # noqa: BLE001 - the job ends on its own then
-        log.exception("could not interrupt the criteria action")
 
 
 class ApplyRun:
@@ -79,32 +66,23 @@ class ApplyRun:
     def __init__(self) -> None:
         # Set by Esc, and by quitting, which also interrupts the statement.
         self.cancel = threading.Event()
-        self.ended = threading.Event()
-        # The worker's connection while the job runs, guarded by the lock so that no
-        # interrupt reaches it after the job ended.
-        self.connection: object | None = None
-        self.lock = threading.Lock()
+        self.interrupter = StatementInterrupter("criteria action")
 
     def wrap(self, job: Callable[[], Outcome]) -> Callable[[], Outcome | None]:
         """Return ``job`` made cancelable, so that it returns None when canceled."""
 
         def run() -> Outcome | None:
-            with self.lock:
-                self.connection = current_database().connection()
             try:
-                if self.cancel.is_set():
-                    return None
-                outcome = job()
+                with self.interrupter.running():
+                    if self.cancel.is_set():
+                        return None
+                    outcome = job()
             except Exception:
                 if not self.cancel.is_set():
                     raise
                 # The interrupted statement raised, and its transaction rolled back.
                 log.info("criteria action canceled", exc_info=True)
                 return None
-            finally:
-                with self.lock:
-                    self.connection = None
-                self.ended.set()
             if outcome.problem and self.cancel.is_set():
                 return None
             return outcome
@@ -112,25 +90,11 @@ class ApplyRun:
         return run
 
     def stop(self) -> None:
-        """Interrupt the job's statements from a thread of its own until it ends.
-
-        A PostgreSQL cancel request can wait on the network, so it stays off the UI
-        thread.
-        """
+        """Cancel the job and interrupt its statements until it ends."""
         if self.cancel.is_set():
             return
         self.cancel.set()
-        threading.Thread(
-            target=self.keep_interrupting, name="segtui-cancel", daemon=True
-        ).start()
-
-    def keep_interrupting(self) -> None:
-        while True:
-            with self.lock:
-                if self.connection is not None:
-                    interrupt(self.connection)
-            if self.ended.wait(INTERRUPT_INTERVAL):
-                return
+        self.interrupter.stop()
 
 
 def heading(label: str) -> Label:

@@ -128,7 +128,8 @@ ROW_CHECK_SHARE = (0.7, 0.8)
 OLD_CODES_SHARE = (0.8, 1.0)
 PREPARE_SHARE = (0.0, 0.1)
 CONTACTS_WRITE_SHARE = (0.1, 0.6)
-CODES_WRITE_SHARE = (0.6, 0.95)
+CODES_WRITE_SHARE = (0.6, 0.9)
+SEARCH_INDEX_SHARE = (0.9, 1.0)
 
 # Text columns whose rule parse_value applies to one cell: a length limit, upper
 # case for numbers, the email pattern. A clean column is checked for all its cells
@@ -927,7 +928,7 @@ class _Importer:
             rows, self.kinds, self.answers, self.steps.part(WRITING, *CODES_WRITE_SHARE)
         )
         _advance_contact_series([row.no for row in rows])
-        update_search_index()
+        update_search_index(progress=self.steps.part(WRITING, *SEARCH_INDEX_SHARE))
         self.steps.move_to(self.steps.total)
         # The last check: a cancel during the last report still rolls back.
         self.steps.check_cancel()

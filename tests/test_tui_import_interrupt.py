@@ -50,7 +50,7 @@ async def test_escape_interrupts_long_statement(
     write_csv(tmp_path / "long.csv", long_rows(20))
     started = threading.Event()
 
-    def slow_search_index() -> None:
+    def slow_search_index(progress: object = None) -> None:
         started.set()
         current_database().execute_sql(SLOW_STATEMENT)
 

@@ -398,10 +398,12 @@ def test_german_amount_read(german: None) -> None:
     assert read_amount("Kosten", "1.234,56") == Decimal("1234.56")
     assert read_amount("Kosten", "12345,67") == Decimal("12345.67")
     assert read_amount("Kosten", " 0,5 ") == Decimal("0.5")
-    # A point between digits that are not a group of three is not a decimal point.
+    # A point before one or two digits can only be a decimal point.
+    assert read_amount("Kosten", "1.20") == Decimal("1.20")
+    # A point between digits that are not a group of three is neither.
     with pytest.raises(InvalidValueError) as raised:
-        read_amount("Kosten", "1.20")
-    assert "'1.20'" in raised.value.message
+        read_amount("Kosten", "12.3456")
+    assert "'12.3456'" in raised.value.message
     assert "wie 1,20 ein" in raised.value.message
 
 
@@ -474,10 +476,10 @@ async def test_german_header_cost_error(world: World, german_ui: ModuleType) -> 
     before = SegmentHeader.get_by_id(no).unit_cost
     app = german_ui.SegtuiApp(user="tester")
     async with app.run_test(size=SMALL) as pilot:
-        dialog = await edit_header_cost(pilot, "12345.67")
+        dialog = await edit_header_cost(pilot, "12.345.6")
         assert app.screen is dialog
         error = rendered_text(dialog.query_one("#error", Static))
-    assert "'12345.67' ist keine Zahl" in error
+    assert "'12.345.6' ist keine Zahl" in error
     assert "wie 1,20 ein" in error
     assert SegmentHeader.get_by_id(no).unit_cost == before
 

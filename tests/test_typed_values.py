@@ -129,7 +129,17 @@ def test_csv_date_hint_german(world, german: None) -> None:
 
 @pytest.mark.parametrize(
     ("text", "amount"),
-    [("1.234,50", "1234.50"), ("1234,50", "1234.50"), ("1.234.567,5", "1234567.5")],
+    [
+        ("1.234,50", "1234.50"),
+        ("1234,50", "1234.50"),
+        ("1.234.567,5", "1234567.5"),
+        ("1.234", "1234"),
+        # The plain form of scripts and numeric keypads, which no German grouping
+        # can be.
+        ("1.20", "1.20"),
+        ("1234.50", "1234.50"),
+        ("2.5", "2.5"),
+    ],
 )
 def test_german_amounts_read(german: None, text: str, amount: str) -> None:
     assert read_amount(text) == Decimal(amount)
@@ -145,7 +155,7 @@ def test_english_amounts_read(english: None, text: str, amount: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["1.2.3", "12.34,5", "1.20", "1234.50", "1,2,3", "1e3", "+5", ""]
+    "text", ["1.2.3", "12.34,5", "1.2345", "12.345.6", "1,2,3", "1e3", "+5", ""]
 )
 def test_german_misplaced_separators(german: None, text: str) -> None:
     with pytest.raises(InvalidValueError) as raised:

@@ -363,8 +363,16 @@ async def test_keys_typed_together_stay_in_order(world) -> None:
         keys += ["enter"] * (TABS_TO_MAILING_GROUP - TABS_TO_COUNTRY)
         keys += ["N", "E", "W", "S", "S", "backspace"]
         send_together(pilot, keys)
-        await settle(pilot)
         screen = pilot.app.screen
+        mailing_group = screen.query_one("#filter-mailing_group-code", Input)
+        # On a loaded machine the queued keys take more than one settle to handle;
+        # the last ones are typed into the mailing group field.
+        last_value = None
+        for _round in range(50):
+            await settle(pilot)
+            if mailing_group.value and mailing_group.value == last_value:
+                break
+            last_value = mailing_group.value
         assert screen.query_one("#filter-contact-no", Input).value == ""
         assert screen.query_one("#filter-contact-country", Input).value == "DE"
         assert screen.query_one("#filter-mailing_group-code", Input).value == "NEWS"

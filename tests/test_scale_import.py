@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -178,7 +179,7 @@ def test_cancel_message_names_file(world) -> None:
 def test_ctrl_c_sets_cancel_event() -> None:
     import signal
 
-    from segtui.commands.transfer import cancel_on_interrupt
+    from segtui.commands.common import cancel_on_interrupt
 
     before = signal.getsignal(signal.SIGINT)
     with cancel_on_interrupt() as cancel:
@@ -216,6 +217,15 @@ def test_cli_import_canceled_by_ctrl_c(world, tmp_path, monkeypatch) -> None:
         inserted.append(len(rows))
         if len(inserted) == 1:
             signal.raise_signal(signal.SIGINT)
+            # The import runs in a thread of its own, and the main thread's handler
+            # starts the statement interrupter. Waiting for it keeps the import from
+            # writing the next batch before it checks the cancel event.
+            deadline = time.monotonic() + 10
+            while not any(
+                thread.name == "segtui-cancel" for thread in threading.enumerate()
+            ):
+                assert time.monotonic() < deadline, "Ctrl+C was not handled"
+                time.sleep(0.01)
 
     monkeypatch.setattr(contact_import, "_insert_rows", insert_then_interrupt)
     database_url = (

@@ -9,13 +9,15 @@ from __future__ import annotations
 import functools
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -23,7 +25,11 @@ from segtui import paths
 from segtui.domain.text import printable
 from segtui.i18n import _
 
+if TYPE_CHECKING:
+    from segtui.domain.interrupts import StatementInterrupter
+
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 # Entry and line numbers: whole numbers from 1 up to the largest the databases store.
 # A larger number typed by mistake gets click's range message instead of a crash.
@@ -239,6 +245,113 @@ def handle_errors(function: F) -> F:
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def cancel_on_interrupt(
+    interrupter: StatementInterrupter | None = None,
+) -> Iterator[threading.Event]:
+    """Turn Ctrl+C into a cancel request, and stop ``interrupter``'s statements too.
+
+    Outside the main thread, where Python cannot install signal handlers, Ctrl+C
+    keeps its default behaviour.
+    """
+    cancel = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield cancel
+        return
+
+    def interrupted(_signal_number: int, _frame: Any) -> None:
+        cancel.set()
+        if interrupter is not None:
+            interrupter.stop()
+
+    previous = signal.signal(signal.SIGINT, interrupted)
+    try:
+        yield cancel
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+# Seconds between two checks of the main thread for a Ctrl+C while a job runs. A
+# signal that the kernel delivers to the job's thread wakes no waiting main thread,
+# so the main thread checks again this often.
+SIGNAL_CHECK_INTERVAL = 0.1
+
+
+def run_interruptible(
+    work: Callable[[threading.Event], T], *, name: str, canceled_message: str
+) -> T:
+    """Run ``work`` in a thread of its own, so that Ctrl+C stops it at once.
+
+    Python runs signal handlers in the main thread between two bytecodes, so a
+    SQLite statement running in the main thread would run to its end before the
+    Ctrl+C handler runs. Here the main thread only waits. On Ctrl+C it sets the
+    cancel event that ``work`` gets and interrupts the running statement until
+    ``work`` ends.
+
+    ``work`` must write in one transaction, which the interrupted statement rolls
+    back. After a cancel, an error of ``work`` other than a SegtuiError, such as
+    the driver's error of the interrupted statement, becomes CanceledError with
+    ``canceled_message``, which handle_errors shows. A SegtuiError, such as
+    ImportCanceledError, is raised as it is. When ``work`` ends before the
+    interrupt reaches it, a note says so and its result is returned.
+    """
+    from segtui.db import current_database
+    from segtui.domain.errors import SegtuiError
+    from segtui.domain.interrupts import CanceledError, StatementInterrupter
+
+    interrupter = StatementInterrupter(name)
+    results: list[T] = []
+    errors: list[BaseException] = []
+
+    with cancel_on_interrupt(interrupter) as cancel:
+
+        def job() -> None:
+            try:
+                with current_database().connection_context(), interrupter.running():
+                    results.append(work(cancel))
+            except BaseException as error:  # noqa: BLE001 - raised in the main thread
+                errors.append(error)
+
+        thread = threading.Thread(target=job, name=f"segtui-{name}")
+        thread.start()
+        while thread.is_alive():
+            thread.join(SIGNAL_CHECK_INTERVAL)
+
+    if errors:
+        error = errors[0]
+        if (
+            cancel.is_set()
+            and isinstance(error, Exception)
+            and not isinstance(error, SegtuiError)
+        ):
+            raise CanceledError(canceled_message) from error
+        raise error
+    if cancel.is_set():
+        click.echo(
+            _(
+                "Ctrl+C came too late to cancel, because the command had already "
+                "finished."
+            ),
+            err=True,
+        )
+    return results[0]
+
+
+def run_segment_action(segment_no: str, action: str, work: Callable[[], T]) -> T:
+    """Run ``work``, which changes segment ``segment_no``, so that Ctrl+C cancels it.
+
+    ``action`` is the name of the action in the message after a cancel, such as
+    Add Contacts. See run_interruptible.
+    """
+    return run_interruptible(
+        lambda _cancel: work(),
+        name="criteria action",
+        canceled_message=_(
+            "Ctrl+C canceled {action}. Segment {no} was not changed."
+        ).format(action=action, no=segment_no),
+    )
 
 
 @contextmanager

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import click
 
-from segtui.commands.common import Context, handle_errors, print_json
+from segtui.commands.common import (
+    Context,
+    handle_errors,
+    print_json,
+    run_interruptible,
+)
 from segtui.domain.text import printable
 from segtui.i18n import _, format_count, ngettext
 
@@ -92,7 +97,14 @@ def criteria_reuse(context: Context, code: str, segment_no: str) -> None:
     from segtui.domain.saved_criteria import reuse_criteria
 
     context.open()
-    result = reuse_criteria(code, segment_no, user=context.user)
+    result = run_interruptible(
+        lambda _cancel: reuse_criteria(code, segment_no, user=context.user),
+        name="criteria reuse",
+        canceled_message=_(
+            "Ctrl+C canceled the replay of saved criteria {code}. Segment {no} was "
+            "not changed."
+        ).format(code=code.upper(), no=segment_no),
+    )
     click.echo(
         ngettext(
             "{actions} action replayed: {added} lines added, {removed} removed.",

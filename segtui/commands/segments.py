@@ -25,6 +25,7 @@ from segtui.commands.common import (
     handle_errors,
     output_path,
     print_json,
+    run_segment_action,
     shown,
 )
 from segtui.domain.text import printable
@@ -242,8 +243,11 @@ def segment_add(
     options = AddOptions(
         allow_existing, expand_companies, allow_related_companies, ignore_exclusion
     )
-    result = add_contacts(
-        segment_no, filters_from_pairs(filters), options, user=context.user
+    parsed = filters_from_pairs(filters)
+    result = run_segment_action(
+        segment_no,
+        _("Add Contacts"),
+        lambda: add_contacts(segment_no, parsed, options, user=context.user),
     )
     click.echo(added_message(result.inserted), err=True)
     if result.inserted == 0:
@@ -344,11 +348,15 @@ def segment_reduce(
             ).format(count=format_count(line_count), no=segment.no)
         )
     print_change(
-        reduce_contacts(
+        run_segment_action(
             segment_no,
-            parsed,
-            entire_companies=entire_companies,
-            user=context.user,
+            _("Reduce Contacts"),
+            lambda: reduce_contacts(
+                segment_no,
+                parsed,
+                entire_companies=entire_companies,
+                user=context.user,
+            ),
         )
     )
 
@@ -369,12 +377,17 @@ def segment_refine(
     from segtui.domain.segment_actions import refine_contacts
 
     context.open()
+    parsed = filters_from_pairs(filters)
     print_change(
-        refine_contacts(
+        run_segment_action(
             segment_no,
-            filters_from_pairs(filters),
-            entire_companies=entire_companies,
-            user=context.user,
+            _("Refine Contacts"),
+            lambda: refine_contacts(
+                segment_no,
+                parsed,
+                entire_companies=entire_companies,
+                user=context.user,
+            ),
         )
     )
 
@@ -463,7 +476,11 @@ def segment_go_back(context: Context, segment_no: str) -> None:
     from segtui.domain.segment_actions import go_back
 
     context.open()
-    print_change(go_back(segment_no, user=context.user))
+    print_change(
+        run_segment_action(
+            segment_no, _("Go Back"), lambda: go_back(segment_no, user=context.user)
+        )
+    )
 
 
 @segment.command(
@@ -476,7 +493,13 @@ def segment_go_forward(context: Context, segment_no: str) -> None:
     from segtui.domain.segment_actions import go_forward
 
     context.open()
-    print_change(go_forward(segment_no, user=context.user))
+    print_change(
+        run_segment_action(
+            segment_no,
+            _("Go Forward"),
+            lambda: go_forward(segment_no, user=context.user),
+        )
+    )
 
 
 @segment.command(
@@ -496,8 +519,12 @@ def segment_reuse_logged(
     from segtui.domain.segment_actions import reuse_logged_segment
 
     context.open()
-    result = reuse_logged_segment(
-        segment_no, entry_no, allow_existing=allow_existing, user=context.user
+    result = run_segment_action(
+        segment_no,
+        _("Reuse Logged Segment"),
+        lambda: reuse_logged_segment(
+            segment_no, entry_no, allow_existing=allow_existing, user=context.user
+        ),
     )
     click.echo(printable(result.message()), err=True)
 

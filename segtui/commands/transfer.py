@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import io
 import os
-import signal
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +12,12 @@ from typing import Any, TextIO
 
 import click
 
-from segtui.commands.common import Context, handle_errors, output_path
+from segtui.commands.common import (
+    Context,
+    handle_errors,
+    output_path,
+    run_interruptible,
+)
 from segtui.i18n import _, format_count, ngettext
 
 
@@ -62,43 +65,28 @@ def import_contacts_command(
             )
         ) from None
     context.open()
-    with cancel_on_interrupt() as cancel:
-        try:
-            result = import_contacts(
+    progress = progress_printer(str(path))
+    try:
+        result = run_interruptible(
+            lambda cancel: import_contacts(
                 data,
                 user=context.user,
                 update=update,
                 dry_run=dry_run,
                 source=str(path),
-                progress=progress_printer(str(path)),
+                progress=progress,
                 cancel=cancel,
-            )
-        finally:
-            if sys.stderr.isatty():
-                click.echo("", err=True)
-    click.echo(result.message(), err=True)
-
-
-@contextmanager
-def cancel_on_interrupt() -> Iterator[threading.Event]:
-    """Turn Ctrl+C into a cancel request that the import checks after each batch.
-
-    Outside the main thread, where Python cannot install signal handlers, Ctrl+C
-    keeps its default behaviour.
-    """
-    cancel = threading.Event()
-    if threading.current_thread() is not threading.main_thread():
-        yield cancel
-        return
-
-    def interrupted(_signal_number: int, _frame: Any) -> None:
-        cancel.set()
-
-    previous = signal.signal(signal.SIGINT, interrupted)
-    try:
-        yield cancel
+            ),
+            name="import",
+            canceled_message=_(
+                "Import of {source} canceled; nothing was written. Run the "
+                "import again to import the file."
+            ).format(source=path),
+        )
     finally:
-        signal.signal(signal.SIGINT, previous)
+        if sys.stderr.isatty():
+            click.echo("", err=True)
+    click.echo(result.message(), err=True)
 
 
 def progress_printer(source: str) -> Callable[[int, int], None] | None:

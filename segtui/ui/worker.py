@@ -9,8 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 from weakref import WeakSet
 
@@ -18,70 +17,10 @@ from textual.app import App
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
 
-from segtui.db import current_database, interrupt, interruptible
+from segtui.db import current_database, interruptible
 from segtui.domain.errors import SegtuiError
 
 log = logging.getLogger("segtui.ui")
-
-# Seconds between two interrupts of a canceled job's statements. The cancel may come
-# between two statements, and an interrupt of an idle connection does nothing.
-INTERRUPT_INTERVAL = 0.1
-
-
-class StatementInterrupter:
-    """Interrupts the statements of one worker's job, from a thread of its own.
-
-    A job checks its cancel event between steps, but one statement can run for
-    seconds. The interrupt makes that statement raise, and the job's transaction
-    rolls back.
-    """
-
-    def __init__(self, name: str) -> None:
-        # What the log calls the job when an interrupt fails.
-        self.name = name
-        # The worker's connection while the job runs, guarded by the lock so that
-        # no interrupt reaches it after the job ended.
-        self.connection: object | None = None
-        self.lock = threading.Lock()
-        self.ended = threading.Event()
-        self.started = False
-
-    @contextmanager
-    def running(self) -> Iterator[None]:
-        """Let stop() interrupt this thread's statements until the block ends."""
-        with self.lock:
-            self.connection = current_database().connection()
-        try:
-            yield
-        finally:
-            with self.lock:
-                self.connection = None
-            self.ended.set()
-
-    def stop(self) -> None:
-        """Interrupt the running statement every INTERRUPT_INTERVAL until the end.
-
-        A PostgreSQL cancel request can wait on the network, so the interrupts run
-        in a thread of their own and not on the UI thread.
-        """
-        if self.started:
-            return
-        self.started = True
-        threading.Thread(
-            target=self.keep_interrupting, name="segtui-cancel", daemon=True
-        ).start()
-
-    def keep_interrupting(self) -> None:
-        while True:
-            with self.lock:
-                if self.connection is not None:
-                    try:
-                        interrupt(self.connection)
-                    except Exception:  # noqa: BLE001 - the job ends on its own then
-                        log.exception("could not interrupt the %s", self.name)
-            if self.ended.wait(INTERRUPT_INTERVAL):
-                return
-
 
 # The name of every worker run_job starts, so quitting can find the jobs still running
 # among Textual's own workers.

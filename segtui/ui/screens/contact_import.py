@@ -30,6 +30,7 @@ from segtui.domain.contact_import import (
 )
 from segtui.domain.csv_format import problem_lines
 from segtui.domain.errors import ValidationError
+from segtui.domain.interrupts import StatementInterrupter
 from segtui.domain.user_files import read_user_file
 from segtui.i18n import _
 from segtui.ui.screens.navigation import FieldNavigation
@@ -37,7 +38,7 @@ from segtui.ui.screens.segment_dialogs import FormDialog, form_row
 from segtui.ui.text import format_count
 from segtui.ui.widgets.tick import Tick
 from segtui.ui.widgets.typeahead import TypeAheadInput
-from segtui.ui.worker import StatementInterrupter, run_job
+from segtui.ui.worker import run_job
 
 log = logging.getLogger("segtui.ui")
 

@@ -18,6 +18,7 @@ from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 from segtui.domain import segment_actions, segmentation
 from segtui.domain.criteria import AddOptions, Filters
 from segtui.domain.criteria_sources import EXISTS_FIELD
+from segtui.domain.interrupts import StatementInterrupter
 from segtui.i18n import _, inside_sentence, ngettext
 from segtui.ui.screens.base import BaseScreen
 from segtui.ui.screens.criteria_form import (
@@ -34,7 +35,7 @@ from segtui.ui.screens.navigation import FieldNavigation
 from segtui.ui.text import RULE, format_count
 from segtui.ui.widgets.tick import Tick
 from segtui.ui.widgets.typeahead import TypeAheadInput
-from segtui.ui.worker import StatementInterrupter, dismiss_on_top, run_job
+from segtui.ui.worker import dismiss_on_top, run_job
 
 log = logging.getLogger("segtui.ui")
 

@@ -280,7 +280,7 @@ def test_correspondence_type_takes_labels(sample_database_path: Path):
     )
     assert wrong.returncode == 2
     assert "hard_copy, email, blank" in wrong.stderr
-    assert "Hard Copy, Email, (blank)" in wrong.stderr
+    assert "Hard Copy, Email, (none)" in wrong.stderr
 
 
 def test_choice_help_lists_codes_and_labels(sample_database_path: Path):

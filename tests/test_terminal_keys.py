@@ -316,7 +316,7 @@ def test_split_arrow_key(segment_database: str, env: dict[str, str], gap: float)
         pane.send("d")
         screen = pane.wait_for("Delete line")
         # Line 2 holds CT000002; line 1 holds the company CT000001.
-        assert "for Jürgen Müller-Lüdenscheid" in screen, screen
+        assert "CT000002 Jürgen Müller-Lüdenscheid" in screen, screen
         # A key sent within ESCDELAY of Escape would arrive as alt plus that key.
         pane.send("Escape")
         wait_gone(pane, "Delete line")

@@ -64,7 +64,7 @@ from segtui.domain.csv_format import CsvError, CsvProblem, read_csv
 from segtui.domain.dates import ISO_DATE, impossible_date_reason, iso_date_hint
 from segtui.domain.errors import InvalidValueError, SegtuiError
 from segtui.domain.numbering import CONTACT_SERIES, increment
-from segtui.domain.text import CONTROL_CHARACTERS, clean_line
+from segtui.domain.text import CONTROL_CHARACTERS, clean_line, no_value
 from segtui.domain.users import Permission, require
 from segtui.i18n import _, format_count, ngettext
 from segtui.models import (
@@ -776,7 +776,7 @@ class _Importer:
                     _(
                         "a company's company number is its own number {no}; leave it "
                         "blank or write {no}."
-                    ).format(no=row.no or _("(blank)")),
+                    ).format(no=row.no or no_value()),
                     label("company_no"),
                 )
         elif company_no:

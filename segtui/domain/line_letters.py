@@ -29,7 +29,12 @@ from segtui.domain.segmentation import get_segment, lock_segment
 from segtui.domain.users import Permission, require
 from segtui.domain.versions import check_version
 from segtui.i18n import _
-from segtui.models import Attachment, InteractionTemplateLanguage, SegmentLine
+from segtui.models import (
+    Attachment,
+    Contact,
+    InteractionTemplateLanguage,
+    SegmentLine,
+)
 
 
 def line_letter_source(no: str, line_no: int) -> tuple[Attachment, dict[str, Any]]:
@@ -233,10 +238,13 @@ def remove_line_letter(
         )
         old = line.attachment_id
         if old is None:
+            contact = Contact.get_or_none(Contact.no == line.contact_no)
+            name = contact.name if contact is not None else ""
             raise InvalidValueError(
                 _(
-                    "Line {line} has no letter of its own; it uses the template's."
-                ).format(line=line_no)
+                    "The line of contact {contact} has no letter of its own; it uses "
+                    "the template's."
+                ).format(contact=f"{line.contact_no} {name}".strip())
             )
         line.attachment = None
         _touch(line, user)

@@ -39,6 +39,7 @@ from segtui.domain.errors import (
 )
 from segtui.domain.settings import HOME_COUNTRY, get_setting
 from segtui.domain.sql import json_object
+from segtui.domain.text import no_value
 from segtui.domain.user_files import folder_write_problem
 from segtui.domain.users import Permission, require
 from segtui.i18n import _, format_count, ngettext
@@ -581,7 +582,7 @@ def _attachment_problems(segment: SegmentHeader) -> list[Problem]:
         checked.add(key)
         attachment = Attachment.get_or_none(Attachment.id == attachment_id)
         where = _("template {template}, language {language}").format(
-            template=row["interaction_template"], language=row["language"] or "-"
+            template=row["interaction_template"], language=row["language"] or no_value()
         )
         if attachment is None:
             problems.append(

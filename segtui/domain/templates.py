@@ -41,7 +41,7 @@ from segtui.domain.setup_tables import (
     used_by_segment_lines,
     used_by_segments,
 )
-from segtui.domain.text import clean_line
+from segtui.domain.text import clean_line, no_value
 from segtui.domain.users import Permission, require
 from segtui.i18n import _, format_count
 from segtui.models import (
@@ -57,17 +57,17 @@ from segtui.models import (
 )
 
 CORRESPONDENCE_CHOICES = (
-    (CorrespondenceType.BLANK.value, lambda: _("(blank)")),
+    (CorrespondenceType.BLANK.value, no_value),
     (CorrespondenceType.HARD_COPY.value, lambda: _("Hard Copy")),
     (CorrespondenceType.EMAIL.value, lambda: _("Email")),
 )
 FLOW_CHOICES = (
-    (InformationFlow.BLANK.value, lambda: _("(blank)")),
+    (InformationFlow.BLANK.value, no_value),
     (InformationFlow.OUTBOUND.value, lambda: _("Outbound")),
     (InformationFlow.INBOUND.value, lambda: _("Inbound")),
 )
 INITIATED_CHOICES = (
-    (InitiatedBy.BLANK.value, lambda: _("(blank)")),
+    (InitiatedBy.BLANK.value, no_value),
     (InitiatedBy.US.value, lambda: _("Us")),
     (InitiatedBy.THEM.value, lambda: _("Them")),
 )

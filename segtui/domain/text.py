@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from segtui.i18n import _
+
 # C0 and C1 control characters and DEL.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 CONTROL_EXCEPT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -30,3 +32,18 @@ def clean_text(value: object) -> str:
 def printable(value: object) -> str:
     """Return text safe to print on a terminal: each control character becomes ``?``."""
     return CONTROL_CHARACTERS.sub("?", "" if value is None else str(value))
+
+
+def no_value() -> str:
+    """Return the placeholder for a field with no value set: "(none)".
+
+    Forms, pick lists, detail panels such as the worksheet's header summary and
+    messages show it for an empty field. It is also the label of the blank option
+    of a choice (correspondence type, information flow, initiated by), on screen
+    and in the command line's output and choice input. Table cells leave an empty
+    value empty, because the column header names the field and a column of
+    placeholders hides the values that are set. A table cell shows it only where
+    the missing value is what the user should notice, such as a template with no
+    letter language.
+    """
+    return _("(none)")

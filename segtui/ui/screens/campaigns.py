@@ -9,6 +9,7 @@ from textual.widgets import Button, DataTable, Input, Select, Static
 
 from segtui.domain import campaigns, lookups
 from segtui.domain.dates import date_hint
+from segtui.domain.text import no_value
 from segtui.i18n import _
 from segtui.ui.screens.dialogs import ConfirmDialog
 from segtui.ui.screens.history import InteractionHistoryScreen
@@ -73,7 +74,7 @@ class CampaignDialog(FormDialog, FieldNavigation):
             select_options(self.salespeople),
             id="salesperson",
             compact=True,
-            prompt=_("(none)"),
+            prompt=no_value(),
         )
         if row and row.salesperson_code:
             salesperson.value = row.salesperson_code

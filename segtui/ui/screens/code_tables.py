@@ -102,8 +102,9 @@ CODE_TABLE_KEYS_HELP = _(
 class CodeTableScreen(ListScreen):
     """One code table: its codes, their descriptions and how many contacts have each.
 
-    Each table's subclass sets HELP to what its codes are for, then
-    CODE_TABLE_KEYS_HELP.
+    Each table's subclass sets SCREEN_TITLE to the table's name in the plural, as
+    Go to lists it, and HELP to what its codes are for, then CODE_TABLE_KEYS_HELP.
+    The table's label, in the singular, names one code in dialogs and messages.
     """
 
     HELP = _("A table of codes that contacts are classified by.")
@@ -129,7 +130,7 @@ class CodeTableScreen(ListScreen):
         self.table = classifications.find_code_table(table or self.TABLE)
 
     def title_text(self) -> str:
-        return self.table.label
+        return self.SCREEN_TITLE or self.table.label
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
@@ -168,7 +169,7 @@ class CodeTableScreen(ListScreen):
                     plain(format_count(row.contacts).rjust(7)),
                     key=row.code,
                 )
-        self.set_title(f"{self.table.label} ({len(rows)})")
+        self.set_title(f"{self.title_text()} ({len(rows)})")
         table.focus()
 
     def saved(self, code: str | None) -> None:
@@ -241,6 +242,7 @@ class CodeTableScreen(ListScreen):
 
 class MailingGroupScreen(CodeTableScreen):
     TABLE = "mailing_group"
+    SCREEN_TITLE = _("Mailing groups")
     HELP = (
         _(
             "Mailing groups are lists that any contact, person or company, can be "
@@ -256,6 +258,7 @@ class MailingGroupScreen(CodeTableScreen):
 
 class IndustryGroupScreen(CodeTableScreen):
     TABLE = "industry_group"
+    SCREEN_TITLE = _("Industry groups")
     HELP = (
         _(
             "Industry groups are the trades a company works in, such as RETAIL. "
@@ -271,6 +274,7 @@ class IndustryGroupScreen(CodeTableScreen):
 
 class BusinessRelationScreen(CodeTableScreen):
     TABLE = "business_relation"
+    SCREEN_TITLE = _("Business relations")
     HELP = (
         _(
             "Business relations say what a company is to you, such as CUST for a "
@@ -286,6 +290,7 @@ class BusinessRelationScreen(CodeTableScreen):
 
 class JobResponsibilityScreen(CodeTableScreen):
     TABLE = "job_responsibility"
+    SCREEN_TITLE = _("Job responsibilities")
     HELP = (
         _(
             "Job responsibilities say what a person does at its company, such as "
@@ -301,6 +306,7 @@ class JobResponsibilityScreen(CodeTableScreen):
 
 class TerritoryScreen(CodeTableScreen):
     TABLE = "territory"
+    SCREEN_TITLE = _("Territories")
     HELP = (
         _(
             "Territories are the sales regions contacts belong to, such as NORTH. "
@@ -556,7 +562,7 @@ class QuestionnaireLinesScreen(ListScreen):
                 table.add_row(
                     plain(row.question_code),
                     plain(row.question),
-                    plain(row.code or "-"),
+                    plain(row.code),
                     plain(row.description),
                     key=key,
                 )

@@ -18,6 +18,7 @@ from segtui.domain.contact_fields import (
     column_label,
 )
 from segtui.domain.dates import date_hint
+from segtui.domain.text import no_value
 from segtui.i18n import _
 from segtui.models import ContactType, Salutation
 from segtui.ui.screens.base import BaseScreen
@@ -135,7 +136,7 @@ class ContactDialog(FormDialog, FieldNavigation):
                     select_options(choices),
                     id=column,
                     compact=True,
-                    prompt=_("(none)"),
+                    prompt=no_value(),
                     value=values[column] if known else Select.NULL,
                 )
             elif column in BOOLEAN_COLUMNS:
@@ -361,7 +362,7 @@ class ResponseDialog(FormDialog, FieldNavigation):
                 select_options(self.template_choices),
                 id="template",
                 compact=True,
-                prompt=_("(none)"),
+                prompt=no_value(),
             ),
         )
         yield form_row(_("Description"), TypeAheadInput(id="description", compact=True))

@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Select, Static, TextArea
 from segtui.domain import line_editing, line_letters, lookups
 from segtui.domain.errors import SegtuiError
 from segtui.domain.segmentation import check_amount
-from segtui.domain.text import clean_line
+from segtui.domain.text import clean_line, no_value
 from segtui.i18n import _
 from segtui.models import SegmentLine
 from segtui.ui.screens.navigation import FieldNavigation
@@ -73,10 +73,11 @@ class LineDialog(FormDialog, FieldNavigation):
 
     def __init__(self, form: LineForm) -> None:
         line = form.line
+        # The line's contact as the worksheet shows it, number and name. Saving
+        # sets it to the contact the line then has, for the worksheet's message.
+        self.saved_contact = f"{line.contact_no} {form.contact_name}".strip()
         super().__init__(
-            _("Line {line}: {contact} {name}").format(
-                line=line.line_no, contact=line.contact_no, name=form.contact_name
-            )
+            _("Line of contact {contact}").format(contact=self.saved_contact)
         )
         self.form = form
         self.original = {
@@ -114,7 +115,7 @@ class LineDialog(FormDialog, FieldNavigation):
                 select_options(choices[name]),
                 id=name,
                 compact=True,
-                prompt=_("(none)"),
+                prompt=no_value(),
                 value=values[name] if known else Select.NULL,
             )
             yield form_row(label, select)
@@ -216,15 +217,17 @@ class LineDialog(FormDialog, FieldNavigation):
         user = self.app.user  # type: ignore[attr-defined]
         check_note = bool(NOTE_CHANGES & set(changes))
 
-        def save() -> str:
-            line_editing.update_line(
+        def save() -> tuple[str, str]:
+            saved_line = line_editing.update_line(
                 no, line_no, changes, user=user, expected_version=version
             )
+            contact = f"{saved_line.contact_no} {saved_line.contact.name}".strip()
             if not check_note:
-                return ""
-            return line_letters.personal_note_warning(no, line_no)
+                return "", contact
+            return line_letters.personal_note_warning(no, line_no), contact
 
-        def saved(warning: str) -> None:
+        def saved(result: tuple[str, str]) -> None:
+            warning, self.saved_contact = result
             if warning:
                 self.notify(warning, severity="warning", markup=False, timeout=15)
             self.dismiss(True)

@@ -27,7 +27,7 @@ from segtui.domain.segment_logging import (
     default_output_folder,
     log_segment,
 )
-from segtui.domain.text import clean_line
+from segtui.domain.text import clean_line, no_value
 from segtui.i18n import _, ngettext
 from segtui.models import CorrespondenceType, SegmentHeader
 from segtui.ui.screens.dialogs import ConfirmDialog, Dialog
@@ -183,11 +183,11 @@ class NewSegmentDialog(FormDialog):
         yield form_row(_("Description"), Input(id="description", compact=True))
         yield form_row(
             _("Template"),
-            Select([], id="interaction_template", compact=True, prompt=_("(none)")),
+            Select([], id="interaction_template", compact=True, prompt=no_value()),
         )
         yield form_row(
             _("Salesperson"),
-            Select([], id="salesperson", compact=True, prompt=_("(none)")),
+            Select([], id="salesperson", compact=True, prompt=no_value()),
         )
         yield Static("", id="error", markup=False)
 
@@ -350,7 +350,7 @@ class InsertLineDialog(FormDialog):
 
 
 CORRESPONDENCE_CHOICES = [
-    (CorrespondenceType.BLANK.value, _("(blank)")),
+    (CorrespondenceType.BLANK.value, no_value()),
     (CorrespondenceType.HARD_COPY.value, _("Hard Copy")),
     (CorrespondenceType.EMAIL.value, _("Email")),
 ]
@@ -412,14 +412,14 @@ class HeaderDialog(FormDialog):
         )
         yield form_row(
             _("Salesperson"),
-            Select([], id="salesperson", compact=True, prompt=_("(none)")),
+            Select([], id="salesperson", compact=True, prompt=no_value()),
         )
         yield form_row(
             _("Template"),
-            Select([], id="interaction_template", compact=True, prompt=_("(none)")),
+            Select([], id="interaction_template", compact=True, prompt=no_value()),
         )
         yield form_row(
-            _("Language"), Select([], id="language", compact=True, prompt=_("(none)"))
+            _("Language"), Select([], id="language", compact=True, prompt=no_value())
         )
         yield form_row(
             _("Subject"), Input(values["subject"], id="subject", compact=True)

@@ -19,6 +19,7 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 from segtui.domain import lookups
 from segtui.domain.errors import SegtuiError
 from segtui.domain.setup_tables import SetupField, SetupTable
+from segtui.domain.text import no_value
 from segtui.i18n import _
 from segtui.models import Role
 from segtui.ui.screens.base import BaseScreen
@@ -179,7 +180,7 @@ class SetupCardDialog(FormDialog, FieldNavigation):
                 select_options(options),
                 id=widget_id,
                 compact=True,
-                prompt=_("(none)"),
+                prompt=no_value(),
                 value=value if known else Select.NULL,
             )
         text = editable_amount(value) if isinstance(value, Decimal) else (value or "")

@@ -71,17 +71,23 @@ class SetupListScreen(SetupScreen, TableScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
         fields = self.table.fields
-        codes = sum(1 for spec in fields if spec.kind in ("code", "locale"))
-        texts = len(fields) - codes
+        # A code column is 10 cells wide, or as wide as its label, such as the
+        # German "Gebietsschema" for Locale, so that the label is not cut.
+        code_widths = {
+            spec.name: max(10, cell_len(spec.label()))
+            for spec in fields
+            if spec.kind in ("code", "locale")
+        }
+        texts = len(fields) - len(code_widths)
         # Text columns share the room that code columns and cell padding leave at
         # DESIGN_WIDTH, and add_columns gives them the cells of a wider terminal.
-        room = DESIGN_WIDTH - 4 - 10 * codes - 2 * len(fields)
+        room = DESIGN_WIDTH - 4 - sum(code_widths.values()) - 2 * len(fields)
         text_width = max(10, room // texts) if texts else 24
         columns = []
         text_keys = []
         for spec in fields:
-            if spec.kind in ("code", "locale"):
-                columns.append((spec.label(), spec.name, 10))
+            if spec.name in code_widths:
+                columns.append((spec.label(), spec.name, code_widths[spec.name]))
             else:
                 columns.append((spec.label(), spec.name, text_width))
                 text_keys.append(spec.name)

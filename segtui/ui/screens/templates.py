@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from segtui.domain import lookups, templates
+from segtui.domain.text import no_value
 from segtui.domain.user_files import read_user_file
 from segtui.i18n import _, format_count, ngettext
 from segtui.models import InteractionTemplate, InteractionTemplateLanguage
@@ -108,7 +109,7 @@ class TemplateListScreen(SetupScreen, TableScreen):
                     plain(row.description),
                     plain(row.group_code),
                     plain(correspondence_label(row.correspondence_type)),
-                    plain(languages or _("(none)")),
+                    plain(languages or no_value()),
                     key=row.code,
                 )
         self.fit_column(table, "code", (row.code for row in rows))
@@ -782,7 +783,7 @@ class TemplateFieldsScreen(SetupScreen, TableScreen):
         if field is None:
             return
         current = next((f.matched for f in self.info.fields if f.name == field), None)
-        choices = [("", _("(none)"))] + [
+        choices = [("", no_value())] + [
             (key, f"{key}  {names}") for key, names in templates.merge_field_choices()
         ]
         code, language = self.template_code, self.language

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Static
 
 from segtui.domain import line_editing, line_letters, segment_actions, segmentation
 from segtui.domain.segment_logging import LogResult
+from segtui.domain.text import no_value
 from segtui.i18n import _
 from segtui.models import SegmentHeader, SegmentLine
 from segtui.ui.screens.criteria import builder_for
@@ -341,7 +342,7 @@ class WorksheetScreen(TableScreen):
         data = self.data
         assert data is not None
         header = data.header
-        template = header.interaction_template_code or _("(none)")
+        template = header.interaction_template_code or no_value()
         salesperson = [
             ("   " + _("Salesperson: "), "bold"),
             (header.salesperson_code or _("(contact's)"), ""),
@@ -361,11 +362,11 @@ class WorksheetScreen(TableScreen):
             summary.append(text, style=style)
         summary.append("\n")
         summary.append(_("Corresp.: "), style="bold")
-        summary.append(correspondence_label(header.correspondence_type) or _("(blank)"))
+        summary.append(correspondence_label(header.correspondence_type) or no_value())
         if header.ignore_contact_corresp_type:
             summary.append(" " + _("(for all)"))
         summary.append("   " + _("Language: "), style="bold")
-        summary.append(header.language_code or "-")
+        summary.append(header.language_code or no_value())
         summary.append("   " + _("Cost: "), style="bold")
         summary.append(display(header.unit_cost))
         summary.append("   " + _("Lines: "), style="bold")
@@ -412,13 +413,19 @@ class WorksheetScreen(TableScreen):
         no = self.segment_no
 
         def opened(form: LineForm) -> None:
+            dialog = LineDialog(form)
+
             def closed(saved: bool | str | None) -> None:
                 if saved == RELOAD:
                     self.action_refresh()
                 elif saved:
-                    self.after_change(_("Line {line} saved.").format(line=line_no))
+                    self.after_change(
+                        _("Line of contact {contact} saved.").format(
+                            contact=dialog.saved_contact
+                        )
+                    )
 
-            self.app.push_screen(LineDialog(form), closed)
+            self.app.push_screen(dialog, closed)
 
         self.run(lambda: load_line_form(no, line_no), opened)
 
@@ -426,6 +433,11 @@ class WorksheetScreen(TableScreen):
         self.dismiss(None)
 
     def selected_contact_label(self, line_no: int) -> str:
+        """Return the line's contact as the table shows it: its number and name.
+
+        Messages name a line by its contact, because the worksheet does not show
+        line numbers.
+        """
         row = self.query_one("#lines", DataTable).get_row(str(line_no))
         return f"{row[0].plain} {row[1].plain}".strip()
 
@@ -511,8 +523,10 @@ class WorksheetScreen(TableScreen):
         line_no = self.selected_line()
         if line_no is None:
             return
-        row = self.query_one("#lines", DataTable).get_row(str(line_no))
-        who = f"{row[1].plain} {row[2].plain}"
+        contact = self.selected_contact_label(line_no)
+        # The question adds the company, to tell apart persons of the same name.
+        company = self.query_one("#lines", DataTable).get_row(str(line_no))[2].plain
+        contact_and_company = f"{contact} ({company})" if company else contact
 
         def answered(yes: bool | None) -> None:
             if not yes:
@@ -521,14 +535,16 @@ class WorksheetScreen(TableScreen):
             self.run(
                 lambda: segment_actions.delete_lines(no, [line_no], user=user),
                 lambda _result: self.after_change(
-                    _("Line {line} deleted.").format(line=line_no)
+                    _("Line of contact {contact} deleted.").format(contact=contact)
                 ),
             )
 
         self.app.push_screen(
             ConfirmDialog(
                 _("Delete line"),
-                _("Delete line {line} for {who}?").format(line=line_no, who=who),
+                _("Delete the line of contact {contact}?").format(
+                    contact=contact_and_company
+                ),
                 help=_(
                     "Yes deletes this line from the segment, as one action of its "
                     "criteria. Go Back (b) brings the line back as it was. The "

@@ -161,7 +161,9 @@ class Dialog(NamedBindings, ModalScreen[Any]):
         """
         frame = self.query_one("#dialog")
         options = select.query_one(OptionList)
-        needed = min(options.option_count, DROP_DOWN_ROWS)
+        # The list's frame (see app.tcss) takes rows of its own.
+        frame_rows = options.styles.gutter.height
+        needed = min(options.option_count + frame_rows, DROP_DOWN_ROWS)
         missing = needed - self.rows_below(select)
         if missing <= 0:
             self.call_after_refresh(self.limit_drop_down, select)
@@ -193,8 +195,31 @@ class Dialog(NamedBindings, ModalScreen[Any]):
             options.styles.max_height = max(1, self.rows_below(select) + scrolled)
 
 
-# Rows of Textual 8.2.8's Select list: its max-height.
+# Rows of Textual 8.2.8's Select list, its frame included: its max-height.
 DROP_DOWN_ROWS = 12
+
+
+def top_and_bottom_bindings() -> list[Binding]:
+    """Return the keys that scroll a dialog's text to its top and its bottom.
+
+    Ctrl+A and Ctrl+E come first, so the footer shows the keys that every terminal
+    sends. A dialog that uses these has the actions scroll_top and scroll_bottom.
+    """
+    return [
+        Binding(
+            "ctrl+a,home",
+            "scroll_top",
+            _("Top"),
+            tooltip=_("Scroll to the top of the text (Home where it works)"),
+        ),
+        Binding(
+            "ctrl+e,end",
+            "scroll_bottom",
+            _("Bottom"),
+            tooltip=_("Scroll to the bottom of the text (End where it works)"),
+        ),
+    ]
+
 
 # The widgets whose rows ctrl+a and ctrl+e move to the first and last of. The
 # option list that a Select drops down is not one: it has Home and End.
@@ -341,6 +366,7 @@ class MessageDialog(Dialog):
             show=False,
             tooltip=_("Scroll down one page"),
         ),
+        *top_and_bottom_bindings(),
     ]
 
     def __init__(
@@ -353,7 +379,8 @@ class MessageDialog(Dialog):
             # F1 reads HELP from the dialog object, so this hides the class's.
             keys = _(
                 "The up and down arrows, PageUp and PageDown (or Ctrl+U and Ctrl+D) "
-                "scroll the text, and Enter or Esc closes the dialog."
+                "scroll the text, Home and End (or Ctrl+A and Ctrl+E) go to its top "
+                "and bottom, and Enter or Esc closes the dialog."
             )
             self.HELP = f"{help}\n\n{keys}"
 
@@ -367,9 +394,28 @@ class MessageDialog(Dialog):
 
     def on_mount(self) -> None:
         self.query_one("#close", Button).focus()
+        # Whether the body scrolls, and so shows Top and Bottom, is known after layout.
+        self.call_after_refresh(self.refresh_bindings)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.refresh_bindings)
 
     def body(self) -> VerticalScroll:
         return self.query_one("#dialog-body", VerticalScroll)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Leave out Top and Bottom while the whole message fits the dialog."""
+        if action in ("scroll_top", "scroll_bottom"):
+            # Before compose the dialog has no body yet.
+            body = self.query_one_optional("#dialog-body", VerticalScroll)
+            return body is not None and body.max_scroll_y > 0
+        return super().check_action(action, parameters)
+
+    def action_scroll_top(self) -> None:
+        self.body().scroll_home(animate=False)
+
+    def action_scroll_bottom(self) -> None:
+        self.body().scroll_end(animate=False)
 
     def action_scroll_line_up(self) -> None:
         self.body().action_scroll_up()

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import groupby
 
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions
+from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 from textual.actions import ActionError
 from textual.actions import parse as parse_action
@@ -72,28 +78,68 @@ def applies(owner: object, binding: Binding) -> bool:
     return check_action(action, parameters) is not False
 
 
+@dataclass(frozen=True)
+class KeyRow:
+    """One key line of the help: the keys, what they do, and the line as plain text."""
+
+    keys: str
+    description: str
+    text: str
+
+
 def describe_bindings(
     bindings: list[Binding],
     key_lists: dict[str, list[str]],
     name: Callable[[Binding], str] | None = None,
-) -> list[str]:
-    """Return one help line per binding, with its keys from ``key_lists`` by id.
+) -> list[KeyRow]:
+    """Return one help row per binding, with its keys from ``key_lists`` by id.
 
     A binding missing from ``key_lists`` has no key, because the user's keymap gave
-    its keys to other actions, and its line shows "-". ``name`` returns what a
+    its keys to other actions, and its row shows "-". ``name`` returns what a
     binding is called, its description unless given.
     """
-    lines = []
+    rows = []
     for binding in bindings:
         if not binding.description:
             continue
         key_list = key_lists.get(binding.id or "")
         keys = help_key_names(",".join(key_list)) if key_list else "-"
-        text = f"  {keys:<14} {name(binding) if name else binding.description}"
+        description = name(binding) if name else binding.description
         if binding.tooltip:
-            text += f": {binding.tooltip}"
-        lines.append(text)
-    return lines
+            description += f": {binding.tooltip}"
+        rows.append(KeyRow(keys, description, f"  {keys:<14} {description}"))
+    return rows
+
+
+# Keys, then two or more spaces, then what they do: the form of each translated
+# line under "Moving around".
+KEYS_AND_DESCRIPTION = re.compile(r"(\S.*?) {2,}(\S.*)")
+
+
+def moving_row(line: str) -> KeyRow | str:
+    """Return a translated "keys   what they do" line as a row, or as a plain line
+    when a translation lacks the gap of two spaces."""
+    text = "  " + line
+    match = KEYS_AND_DESCRIPTION.fullmatch(line)
+    if match is None:
+        return text
+    return KeyRow(match.group(1), match.group(2), text)
+
+
+class HelpText(str):
+    """The F1 help as plain text, with its key rows also kept apart in ``lines``.
+
+    The help screen draws the key rows in two columns, so that a description that
+    wraps goes on under the description and not under the keys.
+    """
+
+    lines: tuple[str | KeyRow, ...]
+
+    def __new__(cls, lines: Sequence[str | KeyRow]) -> HelpText:
+        plain = (line.text if isinstance(line, KeyRow) else line for line in lines)
+        text = super().__new__(cls, "\n".join(plain))
+        text.lines = tuple(lines)
+        return text
 
 
 # Other spellings of keys in help prose, besides the keymap name and F1's name.
@@ -164,7 +210,7 @@ def prose_with_keys(prose: str, replacements: dict[str, list[str]]) -> str:
     return combined.sub(replace, prose)
 
 
-def help_text(screen: Screen[object]) -> str:
+def help_text(screen: Screen[object]) -> HelpText:
     """Return the help of a screen: its HELP text, its keys and the keys everywhere."""
     # The keys as Textual applies the user's keymap, so a key that a keymap entry
     # took from another action is listed only for the action it runs.
@@ -193,7 +239,7 @@ def help_text(screen: Screen[object]) -> str:
         for key, now in app_replacements.items():
             replacements.setdefault(key, now)
         prose = prose_with_keys(prose, replacements)
-    lines = [prose, "", _("Keys on this screen:")]
+    lines: list[str | KeyRow] = [prose, "", _("Keys on this screen:")]
     # A dialog's keys are named as its footer names them, after its buttons.
     lines.extend(
         describe_bindings(
@@ -208,22 +254,65 @@ def help_text(screen: Screen[object]) -> str:
         app_bindings = [binding for binding in app_bindings if binding.priority]
     lines.extend(["", _("Keys everywhere:")])
     lines.extend(describe_bindings(app_bindings, app_keys))
+    lines.extend(["", _("Moving around:")])
     lines.extend(
-        [
-            "",
-            _("Moving around:"),
-            "  " + _("Tab, Shift+Tab   next and previous field"),
-            "  " + _("arrows, PageUp, PageDown   move in lists and tables"),
-            "  "
-            + _(
+        moving_row(line)
+        for line in [
+            _("Tab, Shift+Tab   next and previous field"),
+            _("arrows, PageUp, PageDown   move in lists and tables"),
+            _(
                 "Ctrl+A, Ctrl+E   first and last row of a list, start and end of "
                 "a text field (Home and End where the terminal sends them)"
             ),
-            "  " + _("Ctrl+U, Ctrl+D   page up and down in long lists"),
-            "  " + _("Esc              close a dialog without changing anything"),
+            _("Ctrl+U, Ctrl+D   page up and down in long lists"),
+            _("Esc              close a dialog without changing anything"),
         ]
     )
-    return "\n".join(lines)
+    return HelpText(lines)
+
+
+# The keys column is at least this wide. Wider keys widen it up to a third of the
+# columns left after the indent and the gap, and keys wider still wrap.
+KEYS_MIN_WIDTH = 14
+# Columns before the keys, and between the keys and the description.
+KEYS_INDENT = 2
+KEYS_GAP = 2
+
+
+@dataclass(frozen=True)
+class KeyTable:
+    """Key rows drawn as two columns, so a description wraps under itself."""
+
+    rows: Sequence[KeyRow]
+
+    def __rich_console__(
+        self, console: Console, options: ConsoleOptions
+    ) -> Iterator[Padding]:
+        room = options.max_width - KEYS_INDENT - KEYS_GAP
+        widest = max(cell_len(row.keys) for row in self.rows)
+        keys_width = max(KEYS_MIN_WIDTH, min(widest, room // 3))
+        table = Table.grid(padding=(0, KEYS_GAP, 0, 0))
+        table.add_column(width=keys_width, overflow="fold")
+        table.add_column(ratio=1)
+        for row in self.rows:
+            table.add_row(Text(row.keys), Text(row.description))
+        yield Padding(table, (0, 0, 0, KEYS_INDENT))
+
+
+def help_blocks(text: str) -> Iterator[Static]:
+    """Yield the help as widgets: plain lines as text, key rows as two columns.
+
+    A plain string, without the key rows of HelpText, is shown as it is.
+    """
+    lines: Sequence[str | KeyRow] = getattr(text, "lines", None) or (text,)
+    for is_row, group in groupby(lines, key=lambda line: isinstance(line, KeyRow)):
+        block = list(group)
+        if is_row:
+            key_rows = [line for line in block if isinstance(line, KeyRow)]
+            yield Static(KeyTable(key_rows))
+        else:
+            plain = [line for line in block if isinstance(line, str)]
+            yield Static(Text("\n".join(plain)), markup=False)
 
 
 class HelpScreen(NamedBindings, ModalScreen[None]):
@@ -240,7 +329,7 @@ class HelpScreen(NamedBindings, ModalScreen[None]):
         with Vertical(id="dialog"):
             yield Label(Text(self.help_title), id="dialog-title", markup=False)
             with VerticalScroll(id="dialog-body"):
-                yield Static(Text(self.text), markup=False)
+                yield from help_blocks(self.text)
             with Horizontal(id="dialog-buttons"):
                 yield Label(Text(_("Esc closes the help.")), markup=False)
 

@@ -13,28 +13,44 @@ from textual.widgets import Button, Input, Static, TextArea
 from segtui.domain import line_letters
 from segtui.domain.user_files import read_user_file
 from segtui.i18n import _
-from segtui.ui.screens.dialogs import Dialog
+from segtui.ui.screens.dialogs import Dialog, top_and_bottom_bindings
 from segtui.ui.screens.navigation import FieldNavigation
 from segtui.ui.screens.segment_dialogs import FormDialog, form_row
 from segtui.ui.widgets.typeahead import TypeAheadInput
 from segtui.ui.worker import run_job
 
 
+class LetterText(TextArea):
+    """A read-only TextArea that leaves Home, End, Ctrl+A and Ctrl+E to its dialog.
+
+    TextArea binds them to the start and end of the cursor's line, which in a
+    letter to read is of little use. The dialog binds them to the top and bottom.
+    """
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("cursor_line_start", "cursor_line_end") and not parameters:
+            return False
+        return super().check_action(action, parameters)
+
+
 class LetterPreviewDialog(Dialog):
-    """A merged letter as text; arrows and page keys scroll, Escape closes."""
+    """A merged letter as text, which the arrows, page keys, Home and End scroll."""
 
     HELP = _(
         "The line's letter, merged with the contact's values and shown as plain "
-        "text to read before logging. The arrows, PageUp and PageDown scroll it. "
-        "Esc closes it."
+        "text to read before logging. The arrows, PageUp and PageDown scroll it, "
+        "and Home and End (or Ctrl+A and Ctrl+E) go to its top and bottom. Esc "
+        "closes it."
     )
+
+    BINDINGS = top_and_bottom_bindings()
 
     def __init__(self, title: str, text: str) -> None:
         super().__init__(title)
         self.text = text
 
     def compose_body(self) -> ComposeResult:
-        yield TextArea(
+        yield LetterText(
             self.text,
             id="letter-text",
             read_only=True,
@@ -46,7 +62,17 @@ class LetterPreviewDialog(Dialog):
         yield Button(_("Close (Esc)"), id="close", variant="primary", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#letter-text", TextArea).focus()
+        self.letter_text().focus()
+
+    def letter_text(self) -> LetterText:
+        return self.query_one("#letter-text", LetterText)
+
+    def action_scroll_top(self) -> None:
+        self.letter_text().move_cursor((0, 0))
+
+    def action_scroll_bottom(self) -> None:
+        text = self.letter_text()
+        text.move_cursor(text.document.end)
 
     @on(Button.Pressed, "#close")
     def close_pressed(self) -> None:
@@ -68,9 +94,7 @@ class ExportLetterDialog(FormDialog, FieldNavigation):
 
     def __init__(self, segment_no: str, line_no: int, contact_label: str) -> None:
         super().__init__(
-            _("Export the letter of line {line}: {contact}").format(
-                line=line_no, contact=contact_label
-            )
+            _("Export the letter to {contact}").format(contact=contact_label)
         )
         self.segment_no = segment_no
         self.line_no = line_no
@@ -140,11 +164,8 @@ class ImportLetterDialog(FormDialog, FieldNavigation):
     def __init__(
         self, segment_no: str, line_no: int, contact_label: str, own_letter: str
     ) -> None:
-        super().__init__(
-            _("The letter of line {line}: {contact}").format(
-                line=line_no, contact=contact_label
-            )
-        )
+        super().__init__(_("The letter to {contact}").format(contact=contact_label))
+        self.contact_label = contact_label
         self.segment_no = segment_no
         self.line_no = line_no
         self.own_letter = own_letter
@@ -188,7 +209,7 @@ class ImportLetterDialog(FormDialog, FieldNavigation):
             self.show_problem(_("Type the path of the edited .docx, or press Esc."))
             return
         path = Path(text).expanduser()
-        no, line_no = self.segment_no, self.line_no
+        no, line_no, contact = self.segment_no, self.line_no, self.contact_label
         user = self.app.user  # type: ignore[attr-defined]
         run_job(
             self,
@@ -196,8 +217,8 @@ class ImportLetterDialog(FormDialog, FieldNavigation):
                 no, line_no, read_user_file(path), path.name, user=user
             ),
             lambda _line: self.dismiss(
-                _("Line {line} now has its own letter {file}.").format(
-                    line=line_no, file=path.name
+                _("Line of contact {contact} now has its own letter {file}.").format(
+                    contact=contact, file=path.name
                 )
             ),
             on_error=self.report,
@@ -207,13 +228,15 @@ class ImportLetterDialog(FormDialog, FieldNavigation):
     def action_remove_own(self) -> None:
         if not self.own_letter:
             return
-        no, line_no = self.segment_no, self.line_no
+        no, line_no, contact = self.segment_no, self.line_no, self.contact_label
         user = self.app.user  # type: ignore[attr-defined]
         run_job(
             self,
             lambda: line_letters.remove_line_letter(no, line_no, user=user),
             lambda _line: self.dismiss(
-                _("Line {line} uses its template's letter again.").format(line=line_no)
+                _("Line of contact {contact} uses its template's letter again.").format(
+                    contact=contact
+                )
             ),
             on_error=self.report,
         )

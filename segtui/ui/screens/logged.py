@@ -36,6 +36,7 @@ from segtui.ui.screens.logged_actions import (
 )
 from segtui.ui.screens.timeline import Timeline
 from segtui.ui.text import correspondence_label, display, format_count, plain
+from segtui.ui.toast_text import report_toast_lines, toast_text_width
 from segtui.ui.widgets.virtual_table import WindowRow, WindowTable
 
 __all__ = [
@@ -847,7 +848,7 @@ class LoggedSegmentScreen(ListScreen):
 
     def resent(self, report: delivery.DeliveryReport) -> None:
         folder = report.letters[0].parent if report.letters else Path()
-        lines = delivery.describe_report(report, folder)
+        lines = report_toast_lines(report, folder, toast_text_width(self.app))
         self.notify("\n".join(lines) or _("Nothing was sent."), markup=False, timeout=8)
         self.action_refresh()
 

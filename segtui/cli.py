@@ -288,12 +288,26 @@ def init(context: Context, sample: bool, contacts: int | None) -> None:
 def keys(as_json: bool) -> None:
     from segtui.commands.common import print_json
     from segtui.ui.catalog import binding_catalog
+    from segtui.ui.focus_clashes import find_listed_focus_clashes
     from segtui.ui.key_names import help_key_name
-    from segtui.ui.keymap import keys_in_effect, load_keymap, lost_keys
+    from segtui.ui.keymap import (
+        describe_conflict,
+        keys_in_effect,
+        load_keymap,
+        lost_keys,
+    )
 
     path = paths.keymap_path()
     keymap = load_keymap(path)
-    for problem in keymap.problems:
+    problems = list(keymap.problems)
+    # Keys a focused widget takes; the TUI warns about them in the same words
+    # when a screen opens. --json lists them under the action that loses the key.
+    focus_warnings: dict[str, list[str]] = {}
+    for conflict in find_listed_focus_clashes(keymap.keys):
+        warning = describe_conflict(path, conflict)
+        focus_warnings.setdefault(conflict.loser, []).append(warning)
+        problems.append(warning)
+    for problem in problems:
         click.echo(_("Warning: {problem}").format(problem=problem), err=True)
     in_effect = keys_in_effect(keymap.keys)
     taken_keys = lost_keys(keymap.conflicts)
@@ -307,6 +321,7 @@ def keys(as_json: bool) -> None:
                     "default_keys": e.keys,
                     "remapped": e.id in keymap.keys,
                     "taken_keys": taken_keys.get(e.id, []),
+                    "focus_warnings": focus_warnings.get(e.id, []),
                     "description": e.description,
                 }
                 for e in entries

@@ -211,6 +211,55 @@ def translate_metavars() -> None:
         setattr(owner, name, wrap(method))
 
 
+def describe_range(number_range: Any) -> str:
+    """Return the range of a click IntRange or FloatRange in the interface language.
+
+    Click 8.5 writes it as a formula in the option's help, such as ``[x>=1]``, and
+    in the error for a value outside it. English keeps that formula, and the German
+    catalog gives words. The bounds stay as click prints them, without thousands
+    separators, because they are values to type.
+    """
+    low, high = number_range.min, number_range.max
+    if low is None and high is None:
+        return ""
+    if high is None:
+        if number_range.min_open:
+            text = pgettext("range", "x>{min}")
+        else:
+            text = pgettext("range", "x>={min}")
+    elif low is None:
+        if number_range.max_open:
+            text = pgettext("range", "x<{max}")
+        else:
+            text = pgettext("range", "x<={max}")
+    elif number_range.min_open and number_range.max_open:
+        text = pgettext("range", "{min}<x<{max}")
+    elif number_range.min_open:
+        text = pgettext("range", "{min}<x<={max}")
+    elif number_range.max_open:
+        text = pgettext("range", "{min}<=x<{max}")
+    else:
+        text = pgettext("range", "{min}<=x<={max}")
+    return text.format(min=low, max=high)
+
+
+def translate_range_hints() -> None:
+    """Make click describe number ranges with ``describe_range``, once."""
+    import click.types
+
+    # NOTE: a private base class and method of click 8.5, used by both the help
+    # and the error message for a value outside the range.
+    owner = click.types._NumberRangeBase
+    if getattr(owner._describe_range, "segtui_translated", False):
+        return
+
+    def translated(number_range: Any) -> str:
+        return describe_range(number_range)
+
+    translated.segtui_translated = True  # type: ignore[attr-defined]
+    owner._describe_range = translated  # type: ignore[method-assign]
+
+
 def translate_click() -> None:
     """Make click's help and error texts follow segtui's language."""
     import click.core
@@ -234,6 +283,7 @@ def translate_click() -> None:
         if hasattr(module, "ngettext"):
             module.ngettext = i18n.ngettext
     translate_metavars()
+    translate_range_hints()
 
 
 # click.version_option translates its help text while cli.py is imported, as the

@@ -46,6 +46,8 @@ print(json.dumps(pages))
 # Metavar words that German writes the same way.
 SAME_IN_GERMAN = {"CODE", "MM", "N", "SEG", "TEXT", "URL"}
 UPPER_WORD = re.compile(r"\b[A-Z][A-Z0-9_]*\b")
+# Click's formula for a number range, such as "x>=1" or "1<=x<=65535".
+RANGE_FORMULA = re.compile(r"[<>]=?x\b|\bx[<>]")
 # An option row of a help page: the option and its metavar, then two spaces or the
 # end of the line.
 OPTION_SPEC = re.compile(r"^  (-\S.*?)(?:  |$)", re.MULTILINE)
@@ -118,6 +120,25 @@ def test_german_help_has_no_english_metavars(
     assert found == {}
 
 
+def one_line(page: str) -> str:
+    """Return a help page with its wrapped lines joined by single spaces."""
+    return " ".join(page.split())
+
+
+def test_german_help_has_no_range_formulas(german_pages: dict[str, str]) -> None:
+    found = {
+        path or "segtui": RANGE_FORMULA.findall(page)
+        for path, page in german_pages.items()
+        if RANGE_FORMULA.search(page)
+    }
+    assert found == {}
+
+
+def test_german_range_hints(german_pages: dict[str, str]) -> None:
+    assert "[Standard: 8000; 1 bis 65535]" in one_line(german_pages["serve"])
+    assert "[mindestens 1]" in one_line(german_pages["init"])
+
+
 def test_german_usage_lines(german_pages: dict[str, str]) -> None:
     assert usage_line(german_pages[""]) == (
         "Aufruf: segtui [OPTIONEN] [BEFEHL] [ARGUMENTE]..."
@@ -157,6 +178,8 @@ def test_english_help_keeps_metavars(english_pages: dict[str, str]) -> None:
     assert "--port INTEGER RANGE" in english_pages["serve"]
     assert "--output DIRECTORY" in english_pages["segment log"]
     assert "--ignore-contact-type YES|NO" in english_pages["template set"]
+    assert "[default: 8000; 1<=x<=65535]" in one_line(english_pages["serve"])
+    assert "[x>=1]" in one_line(english_pages["init"])
     for page in english_pages.values():
         assert "OPTIONEN" not in page
         assert "DATEI" not in page
@@ -167,6 +190,20 @@ def test_german_missing_argument_names_metavar(cli_database: Path) -> None:
     assert result.returncode == 2
     assert "'SEG'" in result.stderr
     assert "[OPTIONEN]" in result.stderr
+
+
+def test_german_range_error(cli_database: Path) -> None:
+    result = run_segtui(
+        cli_database, "--lang", "de", "serve", "--port", "0", check=False
+    )
+    assert result.returncode == 2
+    assert "0 liegt nicht im erlaubten Bereich (1 bis 65535)." in result.stderr
+
+
+def test_english_range_error(cli_database: Path) -> None:
+    result = run_segtui(cli_database, "serve", "--port", "0", check=False)
+    assert result.returncode == 2
+    assert "0 is not in the range 1<=x<=65535." in result.stderr
 
 
 def run_segtui(

@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.constants import AnimationLevel
@@ -28,12 +29,13 @@ from segtui.domain.users import ROLE_PERMISSIONS, Permission, role_of
 from segtui.i18n import _, format_count, ngettext
 from segtui.ui.areas import Area
 from segtui.ui.exit_signals import SignalExit
+from segtui.ui.focus_clashes import find_focus_clashes
 from segtui.ui.footer import COMPACT_BELOW
 from segtui.ui.key_names import footer_key_name
 from segtui.ui.key_order import KeysInOrder
 from segtui.ui.keymap import (
+    applied_bindings,
     describe_conflict,
-    find_focus_clashes,
     load_keymap,
     warning_notice,
     warning_title,
@@ -65,6 +67,11 @@ THREAD_SWITCH_SECONDS = 0.0005
 # How long keymap warnings found when a screen opens stay, in seconds. They are
 # shown in full and are usually one or two sentences.
 FOCUS_WARNING_SECONDS = 15.0
+# How long a notice that a key does nothing now stays, in seconds.
+KEY_NOTICE_SECONDS = 8
+# App actions whose keys (F2, F3 and F4 by default) open an area from any full
+# screen. Their bindings have no priority, so they do nothing over a dialog.
+AREA_ACTIONS = frozenset({"segments", "logged_segments", "saved_criteria"})
 
 
 def animation_level(environment: Mapping[str, str]) -> AnimationLevel:
@@ -108,6 +115,14 @@ TEXTUAL_COMMAND_HELP = (
     N_("Show help for the focused widget and a summary of available keys"),
     N_("Save an SVG 'screenshot' of the current screen"),
 )
+
+
+def screen_title(screen: Screen[Any]) -> str:
+    """Return the title a screen or dialog shows, or "" if it has none."""
+    title_text = getattr(screen, "title_text", None)
+    if title_text is not None:
+        return str(title_text())
+    return str(getattr(screen, "help_title", ""))
 
 
 class SegtuiApp(KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
@@ -248,8 +263,8 @@ class SegtuiApp(KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
     def show_keymap_warnings(self, problems: list[str]) -> None:
         """Show the keymap warnings found when a screen opens, in full.
 
-        segtui keys cannot find these, because they depend on the widgets a
-        screen has, so the notification names each one.
+        These depend on the widgets a screen has. segtui keys lists them only for
+        the screens in FOCUS_TARGETS, so the notification names each one.
         """
         for problem in problems:
             log.warning("keymap: %s", problem)
@@ -427,8 +442,7 @@ class SegtuiApp(KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
         until then, and a notification names it and what to do.
         """
         for screen in reversed(self.screen_stack[2:]):
-            title_text = getattr(screen, "title_text", None)
-            title = title_text() if title_text is not None else type(screen).__name__
+            title = screen_title(screen) or type(screen).__name__
             if screen in WAITING_TO_CLOSE:
                 message = _(
                     '"{screen}" has ended its job and shows the result once the '
@@ -445,11 +459,51 @@ class SegtuiApp(KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
             self.notify(
                 message.format(screen=title),
                 severity="warning",
-                timeout=8,
+                timeout=KEY_NOTICE_SECONDS,
                 markup=False,
             )
             return True
         return False
+
+    def on_key(self, event: events.Key) -> None:
+        """Notify why a key of AREA_ACTIONS, such as F2, does nothing over a dialog.
+
+        Textual runs an app binding under a modal screen only if it has priority,
+        so the key reaches no action there. A dialog that binds the key itself
+        keeps it. Ctrl+G has priority, and action_go_to shows its own notice
+        when it cannot close a screen.
+        """
+        screen = self.screen
+        if not screen.is_modal or event.key in screen.active_bindings:
+            return
+        bindings = applied_bindings(self._bindings, self.user_keys).get(event.key, [])
+        area_bindings = [
+            binding for binding in bindings if binding.action in AREA_ACTIONS
+        ]
+        if not area_bindings or self.must_keep_job_screen():
+            return
+        binding = area_bindings[0]
+        title = screen_title(screen)
+        if title:
+            message = _(
+                '"{screen}" is open, so {key} ({action}) does nothing. Close it '
+                "with Esc first, then press {key} again."
+            )
+        else:
+            message = _(
+                "A dialog is open, so {key} ({action}) does nothing. Close it with "
+                "Esc first, then press {key} again."
+            )
+        self.notify(
+            message.format(
+                screen=title,
+                key=self.get_key_display(binding),
+                action=binding.description,
+            ),
+            severity="warning",
+            timeout=KEY_NOTICE_SECONDS,
+            markup=False,
+        )
 
     def action_help(self) -> None:
         from segtui.ui.screens.help import HelpScreen, help_text
@@ -488,6 +542,7 @@ class SegtuiApp(KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
     def worksheet_closed(self, result: LogResult | None) -> None:
         from segtui.domain.delivery import describe_report
         from segtui.ui.screens.logged import LoggedSegmentScreen
+        from segtui.ui.toast_text import report_toast_lines, toast_text_width
 
         if result is None:
             return
@@ -504,7 +559,8 @@ class SegtuiApp(KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
                     no=result.follow_up_segment_no
                 )
             )
-        lines.extend(describe_report(result.delivery, result.output_folder))
-        message = "\n".join(lines)
-        self.notify(message, markup=False, timeout=8)
+        report, folder = result.delivery, result.output_folder
+        message = "\n".join([*lines, *describe_report(report, folder)])
+        toast = [*lines, *report_toast_lines(report, folder, toast_text_width(self))]
+        self.notify("\n".join(toast), markup=False, timeout=8)
         self.push_screen(LoggedSegmentScreen(result.logged_segment_no, message=message))

@@ -22,9 +22,7 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
-from textual.keys import key_to_character
 from textual.screen import ModalScreen, Screen
-from textual.widget import Widget
 
 from segtui.i18n import _, format_count, ngettext
 from segtui.ui.keys import (
@@ -358,8 +356,7 @@ def find_screen_app_clashes(
     key does not get it on that screen ("blocked").
 
     The keys of a focused widget, such as a table, run before the screen's too.
-    Which widgets a screen has is known only once it is shown, so
-    ``find_focus_clashes`` looks for those clashes then.
+    ``segtui.ui.focus_clashes`` looks for those clashes.
     """
     app = app_scope(scopes)
     if app is None:
@@ -387,118 +384,6 @@ def find_screen_app_clashes(
             kind = "taken" if winner_entry else "blocked"
             found.add(kind, key, winner, loser, scope, left)
     return found.conflicts()
-
-
-def widget_label(widget: Widget) -> str:
-    """Return a name for the kind of ``widget`` that a warning can use."""
-    from textual.widgets import (
-        Button,
-        Checkbox,
-        DataTable,
-        Input,
-        OptionList,
-        RadioSet,
-        Select,
-        Switch,
-        TextArea,
-    )
-
-    labels: list[tuple[tuple[type, ...], str]] = [
-        ((DataTable,), _("a table")),
-        ((Input, TextArea), _("a text field")),
-        ((Select,), _("a drop-down list")),
-        ((OptionList, RadioSet), _("a list")),
-        ((Button,), _("a button")),
-        ((Checkbox, Switch), _("a check box")),
-    ]
-    for types, label in labels:
-        if isinstance(widget, types):
-            return label
-    return type(widget).__name__
-
-
-def focus_chain(widget: Widget, screen: Screen[object]) -> list[DOMNode]:
-    """Return ``widget`` and its containers below ``screen``: whose keys run first."""
-    chain: list[DOMNode] = []
-    node: DOMNode | None = widget
-    while node is not None and node is not screen:
-        chain.append(node)
-        node = node.parent
-    return chain
-
-
-def requested_keys(
-    screen: Screen[object], keymap: dict[str, str]
-) -> dict[str, tuple[str, bool]]:
-    """Return the keys keymap entries give to actions of ``screen`` and the app.
-
-    Each key maps to the binding that runs it when no widget takes it first, and
-    whether a keymap entry requested it for that binding.
-    """
-    app = screen.app
-    if is_full_screen(type(screen)):
-        screen_keys, app_keys = screen_and_app_keys(
-            screen._bindings, app._bindings, keymap
-        )
-    else:
-        screen_keys = effective_keys(screen._bindings, keymap)
-        app_keys = {}
-    priority = {
-        key
-        for key, bindings in app._bindings.key_to_bindings.items()
-        if any(binding.priority for binding in bindings)
-    }
-    found: dict[str, tuple[str, bool]] = {}
-    for key_list in (screen_keys, app_keys):
-        for name, keys in key_list.items():
-            for key in keys:
-                if key not in priority:
-                    found.setdefault(key, (name, entry_has(keymap, name, key)))
-    return found
-
-
-def find_focus_clashes(
-    screen: Screen[object], keymap: dict[str, str]
-) -> list[KeyConflict]:
-    """Return keys that the focused widget takes from a screen's remapped actions.
-
-    Textual looks up the focused widget's keys, then those of its containers,
-    before the screen's and the app's, unless the app's have priority. A text
-    field also takes the printable keys it types. Each widget that can take
-    focus on ``screen`` is checked against the keys of keymap entries.
-    """
-    if not keymap:
-        return []
-    requested = requested_keys(screen, keymap)
-    found: dict[tuple[str, str, str, str], KeyConflict] = {}
-    where = (area_label(type(screen)),)
-    for widget in screen.query(Widget):
-        if not widget.can_focus:
-            continue
-        label = widget_label(widget)
-        for key, (name, from_entry) in requested.items():
-            for node in focus_chain(widget, screen):
-                node_bindings = node._bindings.key_to_bindings.get(key, [])
-                if node_bindings:
-                    winner = binding_name(node_bindings[0])
-                    if winner == name:
-                        break
-                    if entry_has(keymap, winner, key):
-                        kind, won, lost = "focus_taken", winner, name
-                    elif from_entry:
-                        kind, won, lost = "focus", winner, name
-                    else:
-                        break
-                elif from_entry and node.check_consume_key(key, key_to_character(key)):
-                    kind, won, lost = "typed", "", name
-                else:
-                    continue
-                found.setdefault(
-                    (kind, key, lost, label),
-                    KeyConflict(key, won, lost, where, (), kind, label),
-                )
-                break
-    return list(found.values())
 
 
 def lost_keys(conflicts: Iterable[KeyConflict]) -> dict[str, list[str]]:

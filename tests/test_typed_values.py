@@ -78,7 +78,7 @@ def test_impossible_iso_dates(english: None, text: str, reason: str) -> None:
 @pytest.mark.parametrize("text", ["31.2.26", "2026-2-31", "abc", "31/02/2026"])
 def test_wrong_form_names_forms(german: None, text: str) -> None:
     message = invalid_date_message(text)
-    assert "TT.MM.JJJJ oder JJJJ-MM-TT" in message
+    assert "TT.MM.JJJJ, TT.MM. oder JJJJ-MM-TT" in message
     assert "gültiges" not in message
 
 

@@ -1,6 +1,9 @@
 """Reading the dates users type: ISO always, and DD.MM.YYYY when German is chosen.
 
-CSV files and saved data stay ISO only and are read with ``date.fromisoformat``.
+German also takes a day and month without the year: 05.03., 05.03 and 0503 are
+5 March of the current year, taken from segtui's clock. English reads ISO dates
+only. CSV files and saved data stay ISO only and are read with
+``date.fromisoformat``.
 """
 
 from __future__ import annotations
@@ -10,11 +13,15 @@ import re
 from datetime import MAXYEAR, MINYEAR, date
 
 from segtui import i18n
+from segtui.domain import clock
 from segtui.domain.errors import InvalidValueError
 from segtui.i18n import _
 
 # Day, month and year as German writes them: 5.3.2026 or 05.03.2026.
 GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+# Day and month of the current year: 5.3., 05.03. and 05.03 with points, since the
+# point after the month is optional, or 0503 without.
+GERMAN_SHORT_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.?|(\d{2})(\d{2})")
 # Year, month and day as date.fromisoformat reads them: 2026-03-05 or 20260305.
 ISO_DATE = re.compile(r"(\d{4})(-?)(\d{2})\2(\d{2})")
 
@@ -27,7 +34,7 @@ def german_dates() -> bool:
 def date_forms() -> str:
     """Return the forms a typed date may take, for hints and error messages."""
     if german_dates():
-        return _("DD.MM.YYYY or YYYY-MM-DD")
+        return _("DD.MM.YYYY, DD.MM. or YYYY-MM-DD")
     return "YYYY-MM-DD"
 
 
@@ -52,6 +59,23 @@ def month_name(month: int) -> str:
     return get_month_names("wide", locale="de" if german_dates() else "en")[month]
 
 
+def german_date_parts(text: str) -> tuple[int, int, int] | None:
+    """Return the year, month and day of a German date, or None for another form.
+
+    A day and month without the year, such as 05.03. or 0503, get the current year.
+    The parts are returned as written, so they may name no day, such as 31.02.
+    """
+    found = GERMAN_DATE.fullmatch(text)
+    if found:
+        day, month, year = (int(part) for part in found.groups())
+        return year, month, day
+    found = GERMAN_SHORT_DATE.fullmatch(text)
+    if found:
+        day, month = (int(part) for part in found.groups() if part is not None)
+        return clock.today().year, month, day
+    return None
+
+
 def impossible_date_reason(text: str, *, iso_only: bool = False) -> str | None:
     """Return why a date written in an accepted form names no day, such as 31.02.
 
@@ -59,9 +83,9 @@ def impossible_date_reason(text: str, *, iso_only: bool = False) -> str | None:
     all. ``iso_only`` accepts only the ISO form, as CSV files do.
     """
     text = text.strip()
-    found = None if iso_only or not german_dates() else GERMAN_DATE.fullmatch(text)
-    if found:
-        day, month, year = (int(part) for part in found.groups())
+    parts = None if iso_only or not german_dates() else german_date_parts(text)
+    if parts:
+        year, month, day = parts
     else:
         found = ISO_DATE.fullmatch(text)
         if not found:
@@ -106,13 +130,14 @@ def invalid_date_message(text: str, field: str = "") -> str:
 def read_date(text: str) -> date | None:
     """Return the date written in ``text``, or None when it is not a date.
 
-    ISO dates are read in every language, DD.MM.YYYY only when German is chosen.
+    ISO dates are read in every language. DD.MM.YYYY and the day and month of the
+    current year (DD.MM., DD.MM, DDMM) are read only when German is chosen.
     """
     text = text.strip()
     if german_dates():
-        found = GERMAN_DATE.fullmatch(text)
-        if found:
-            day, month, year = (int(part) for part in found.groups())
+        parts = german_date_parts(text)
+        if parts:
+            year, month, day = parts
             try:
                 return date(year, month, day)
             except ValueError:

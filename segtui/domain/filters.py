@@ -9,7 +9,11 @@ Syntax, loosest binding first:
 - ``''`` blank; ``'a|b'`` a quoted value with special characters, ``''`` inside
   quotes stands for one quote.
 - ``@müller`` compares without regard to case, umlauts included.
-- Dates are ISO (``2026-03-05``); when the interface is German, ``05.03.2026`` too.
+- Dates are ISO (``2026-03-05``); when the interface is German, ``05.03.2026`` too,
+  and the day and month of the current year: ``05.03.``, ``05.03`` or ``0503``.
+- Three points after a value are the value's own point and then the range, so the
+  German ``01.03...31.03.`` reads as ``01.03.`` to ``31.03.``, and ``01.03...`` as
+  ``01.03.`` onwards.
 
 Blank and NULL are one value: ``''`` matches both, ``<>X`` matches blank and NULL
 values, and a yes/no field treats NULL as no. On text and codes, blank sorts before
@@ -277,6 +281,12 @@ class _Parser:
         current_start = self.index
         while self.index < len(self.text):
             character = self.text[self.index]
+            if self.peek(3) == "..." and current and not current[-1].isspace():
+                # The value ends with a point, as German 01.03. does, and the range
+                # follows: the first point is the value's, the other two the range's.
+                current.append(character)
+                self.index += 1
+                break
             if character in STOP_CHARACTERS or self.peek(2) == "..":
                 break
             if character == "'":

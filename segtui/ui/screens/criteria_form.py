@@ -8,6 +8,7 @@ from typing import Any
 
 from segtui.domain.criteria import Filters, clean_filters
 from segtui.domain.criteria_sources import EXISTS_FIELD, build_sources
+from segtui.domain.dates import german_dates
 from segtui.domain.errors import SegtuiError
 from segtui.domain.filters import FilterSyntaxError
 from segtui.i18n import _, pgettext
@@ -78,6 +79,17 @@ FILTER_HELP = (
   @müller       any case, umlauts included
   >=10&<20      both conditions; (A|B)&C groups them
   yes, no       fields that are yes or no, such as Exclude from Segment"""
+    )
+    # Only German dates have a short form without the year.
+    + (
+        "\n\n"
+        + _(
+            "A date without the year, such as 01.03. or 0103, is that day in the "
+            "current year: 01.03...31.03. is March of this year, and 01.03.. is "
+            "every date from 1 March on."
+        )
+        if german_dates()
+        else ""
     )
     + "\n\n"
     + _(

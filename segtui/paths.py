@@ -46,6 +46,17 @@ def default_letters_dir() -> Path:
     return data_dir() / "letters"
 
 
+def segment_letters_dir(segment_no: str, number: int = 1) -> Path:
+    """Return the ``number``-th folder offered for the letters of a segment.
+
+    The first is ``letters/SEGMENT_NO``, the next ones ``letters/SEGMENT_NO-2``,
+    ``letters/SEGMENT_NO-3`` and so on. Later ones are needed when a segment with the
+    same number was logged before, such as after a second ``segtui demo``.
+    """
+    name = segment_no if number == 1 else f"{segment_no}-{number}"
+    return default_letters_dir() / name
+
+
 def resolve_database_url(option: str | None) -> str:
     """Return the database URL from the option, the environment or the default.
 

@@ -27,10 +27,10 @@ from typing import Any
 
 from peewee import SQL, fn
 
-from segtui import paths
 from segtui.db import current_database, write_transaction
 from segtui.domain.email_delivery import connect, letter_message, smtp_settings
 from segtui.domain.errors import InvalidValueError, NotFoundError
+from segtui.domain.letter_folders import free_segment_folder
 from segtui.domain.letter_jobs import (
     JobRunner,
     LetterJob,
@@ -818,7 +818,12 @@ def _forget_missing_letters(logged_segment_no: int) -> None:
 
 
 def letters_folder(logged_segment_no: int) -> Path:
-    """Return the folder a logged segment's letters went to, or the default one."""
+    """Return the folder a logged segment's letters went to, or the default one.
+
+    The default, for a logged segment none of whose letters was written, is the
+    first free folder named after its segment, because ``letters/SEGMENT_NO`` may
+    contain the letters of another segment with the same number.
+    """
     logged = LoggedSegment.get_or_none(LoggedSegment.entry_no == logged_segment_no)
     if logged is None:
         raise NotFoundError(
@@ -834,7 +839,7 @@ def letters_folder(logged_segment_no: int) -> Path:
     )
     if written is not None:
         return Path(written.document_path).parent
-    return paths.default_letters_dir() / logged.segment_no
+    return free_segment_folder(logged.segment_no)
 
 
 def resend_logged_segment(

@@ -10,6 +10,7 @@ entries hold everything needed to produce them again.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -19,7 +20,6 @@ from typing import Any
 
 from peewee import JOIN, Case, Value, fn
 
-from segtui import paths
 from segtui.db import current_database, is_sqlite, write_transaction
 from segtui.domain import clock
 from segtui.domain.attachments import delete_unused_attachments
@@ -36,6 +36,13 @@ from segtui.domain.errors import (
     Problem,
     SegtuiError,
     ValidationError,
+)
+from segtui.domain.letter_folders import (
+    FolderClaim,
+    FolderInUseError,
+    claim_folder,
+    free_segment_folder,
+    letters_problem,
 )
 from segtui.domain.settings import HOME_COUNTRY, get_setting
 from segtui.domain.sql import json_object
@@ -62,6 +69,8 @@ from segtui.models import (
     SegmentLine,
 )
 
+log = logging.getLogger("segtui.segments")
+
 # A problem that every line of a larger segment has, such as a header without a
 # template, is listed once instead of once per line.
 SUMMARIZE_AFTER_LINES = 10
@@ -73,8 +82,9 @@ MAX_LISTED_PROBLEMS = 500
 class LogOptions:
     deliver: bool = False
     follow_up: bool = False
-    # The folder the letters are written to; None means the letters folder of the
-    # user data directory, in a subfolder named after the segment.
+    # The folder the letters are written to. None means the first free folder named
+    # after the segment in the letters folder of the user data directory, chosen
+    # when the log runs (see default_output_folder).
     output_folder: Path | None = None
     # Convert the print files to PDF with LibreOffice as well.
     pdf: bool = False
@@ -101,8 +111,19 @@ class LogResult:
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
 
 
+# How often a log takes the next free default folder when another log claimed the
+# one it chose first.
+DEFAULT_FOLDER_ATTEMPTS = 10
+
+
 def default_output_folder(segment_no: str) -> Path:
-    return paths.default_letters_dir() / segment_no
+    """Return the folder offered for a segment's letters: the first free one.
+
+    That is ``letters/SEGMENT_NO`` in the user data folder, or when it contains
+    letters of an earlier log, the first free one of ``letters/SEGMENT_NO-2``,
+    ``letters/SEGMENT_NO-3`` and so on.
+    """
+    return free_segment_folder(segment_no)
 
 
 def log_segment(
@@ -123,61 +144,71 @@ def log_segment(
     # Resolved now, because the entries store each letter's path and a relative one
     # would point elsewhere when the logged segment is sent again from another
     # working directory.
-    output_folder = (
-        Path(options.output_folder or default_output_folder(no)).expanduser().resolve()
-    )
+    output_folder = None
+    if options.output_folder is not None:
+        output_folder = Path(options.output_folder).expanduser().resolve()
 
     require(user, Permission.MARKETING, _("log segments"))
-    with write_transaction():
-        _take_turn_to_log()
-        segment = _segment_to_log(no)
-        problems = validate_segment(segment, options, output_folder)
-        _stop_if_canceled(cancel, no)
-        if problems:
-            raise ValidationError(
-                _(
-                    "Segment {no} was not logged; fix these problems and log again:"
-                ).format(no=no),
-                problems,
+    claim: FolderClaim | None = None
+    try:
+        with write_transaction():
+            _take_turn_to_log()
+            segment = _segment_to_log(no)
+            if output_folder is None:
+                # Chosen under the write lock, so a log of another segment of this
+                # database chooses only after this log claimed its folder.
+                output_folder = default_output_folder(no).resolve()
+            problems = validate_segment(segment, options, output_folder)
+            _stop_if_canceled(cancel, no)
+            if problems:
+                raise _not_logged(no, problems)
+            output_folder, claim = _claim_output_folder(
+                no, output_folder, default=options.output_folder is None
             )
-        logged = LoggedSegment.create(
-            segment_no=segment.no,
-            description=segment.description,
-            created_at=clock.now(),
-            user_id=user,
-        )
-        entries = _insert_entries(segment, logged, options, user)
-        (
-            Attachment.update(read_only=True)
-            .where(
-                Attachment.id.in_(
-                    InteractionLogEntry.select(InteractionLogEntry.attachment).where(
-                        (InteractionLogEntry.logged_segment == logged.entry_no)
-                        & InteractionLogEntry.attachment.is_null(False)
+            logged = LoggedSegment.create(
+                segment_no=segment.no,
+                description=segment.description,
+                created_at=clock.now(),
+                user_id=user,
+            )
+            entries = _insert_entries(segment, logged, options, user)
+            (
+                Attachment.update(read_only=True)
+                .where(
+                    Attachment.id.in_(
+                        InteractionLogEntry.select(
+                            InteractionLogEntry.attachment
+                        ).where(
+                            (InteractionLogEntry.logged_segment == logged.entry_no)
+                            & InteractionLogEntry.attachment.is_null(False)
+                        )
                     )
                 )
+                .execute()
             )
-            .execute()
+            dropped = _line_attachments(segment.no)
+            SegmentHeader.delete().where(SegmentHeader.no == segment.no).execute()
+            delete_unused_attachments(dropped)
+            follow_up = None
+            if options.follow_up:
+                from segtui.domain.logged_segments import create_follow_up_segment
+
+                follow_up = create_follow_up_segment(logged.entry_no, user=user).no
+            # The last moment a cancel undoes everything. From here on it stops
+            # only the letters, because the entries are saved.
+            _stop_if_canceled(cancel, no)
+
+        report = deliver_logged_segment(
+            logged.entry_no,
+            output_folder,
+            progress=progress,
+            cancel=cancel,
+            pdf=options.pdf,
         )
-        dropped = _line_attachments(segment.no)
-        SegmentHeader.delete().where(SegmentHeader.no == segment.no).execute()
-        delete_unused_attachments(dropped)
-        follow_up = None
-        if options.follow_up:
-            from segtui.domain.logged_segments import create_follow_up_segment
-
-            follow_up = create_follow_up_segment(logged.entry_no, user=user).no
-        # The last moment a cancel undoes everything. From here on it stops only
-        # the letters, because the entries are saved.
-        _stop_if_canceled(cancel, no)
-
-    report = deliver_logged_segment(
-        logged.entry_no,
-        output_folder,
-        progress=progress,
-        cancel=cancel,
-        pdf=options.pdf,
-    )
+    finally:
+        # Also after a rollback, which leaves the folder as it was before the log.
+        if claim is not None:
+            claim.release()
     return LogResult(
         logged_segment_no=logged.entry_no,
         segment_no=segment.no,
@@ -186,6 +217,39 @@ def log_segment(
         output_folder=output_folder,
         delivery=report,
     )
+
+
+def _not_logged(no: str, problems: list[Problem]) -> ValidationError:
+    return ValidationError(
+        _("Segment {no} was not logged; fix these problems and log again:").format(
+            no=no
+        ),
+        problems,
+    )
+
+
+def _claim_output_folder(
+    no: str, folder: Path, *, default: bool
+) -> tuple[Path, FolderClaim | None]:
+    """Claim a folder for the log's letters, and return the folder and the claim.
+
+    With ``default`` a folder that another log claimed since it was chosen is
+    passed over for the next free one. A folder the user gave is never replaced,
+    and ValidationError then says that another log uses it. A folder that passed
+    validation but cannot be created now is returned unclaimed, so the delivery
+    after the commit reports the error like any later failure of the folder.
+    """
+    for attempt in range(1, DEFAULT_FOLDER_ATTEMPTS + 1):
+        try:
+            return folder, claim_folder(folder)
+        except FolderInUseError as error:
+            if not default or attempt == DEFAULT_FOLDER_ATTEMPTS:
+                raise _not_logged(no, [Problem(error.message)]) from None
+            folder = default_output_folder(no).resolve()
+        except OSError:
+            log.warning("claiming the letters folder %s failed", folder, exc_info=True)
+            return folder, None
+    raise AssertionError("the last attempt returns or raises")
 
 
 def _take_turn_to_log() -> None:
@@ -427,15 +491,15 @@ def _may_have_problems(options: LogOptions) -> Any:
 def _problems_of_line(row: dict[str, Any], options: LogOptions) -> list[str]:
     texts = []
     if row["existing_contact"] is None:
-        return [_("the contact no longer exists; delete the line")]
+        return [_("the contact no longer exists; delete the line.")]
     if row["privacy_blocked"]:
-        texts.append(_("the contact is privacy blocked; delete the line"))
+        texts.append(_("the contact is privacy blocked; delete the line."))
     if not row["salesperson"]:
-        texts.append(_("no salesperson; set one on the line or the header"))
+        texts.append(_("no salesperson; set one on the line or the header."))
     if not row["interaction_template"]:
-        texts.append(_("no interaction template; set one on the line or the header"))
+        texts.append(_("no interaction template; set one on the line or the header."))
     if not row["date"]:
-        texts.append(_("no date; set one on the header"))
+        texts.append(_("no date; set one on the header."))
     delivered = row["correspondence_type"] in (
         CorrespondenceType.HARD_COPY,
         CorrespondenceType.EMAIL,
@@ -449,7 +513,7 @@ def _problems_of_line(row: dict[str, Any], options: LogOptions) -> list[str]:
             _(
                 "correspondence type is Email but the contact has no email address; "
                 "add one to the contact, change the line's correspondence type, "
-                "or log without delivery"
+                "or log without delivery."
             )
         )
     if (
@@ -465,7 +529,7 @@ def _problems_of_line(row: dict[str, Any], options: LogOptions) -> list[str]:
             texts.append(
                 _(
                     "template {template} has no attachment in language {language}; "
-                    "import one with `segtui template import {template} {language} FILE.docx`"
+                    "import one with `segtui template import {template} {language} FILE.docx`."
                 ).format(template=row["interaction_template"], language=language)
             )
         else:
@@ -475,7 +539,7 @@ def _problems_of_line(row: dict[str, Any], options: LogOptions) -> list[str]:
                     "and correspondence type {kind} needs one; add it in Interaction "
                     "templates (Ctrl+G), Languages of {template}, or with "
                     "`segtui template import {template} {language} FILE.docx`; "
-                    "or set the line's correspondence type to blank"
+                    "or set the line's correspondence type to blank."
                 ).format(
                     template=row["interaction_template"],
                     language=language,
@@ -515,12 +579,12 @@ def no_language_hint(
             "the line has no language, and template {template} has no Word "
             "attachment in any language; import one with `segtui template import "
             "{template} LANGUAGE FILE.docx`, then choose that language on the line "
-            "(Enter on the line, then Language)"
+            "(Enter on the line, then Language)."
         ).format(template=template_code)
     return _(
         "the line has no language, so template {template} has no attachment for it; "
         "choose one of {languages} on the line (Enter on the line, then Language) "
-        "or run `segtui segment line {segment} {line} language={language}`"
+        "or run `segtui segment line {segment} {line} language={language}`."
     ).format(
         template=template_code,
         languages=", ".join(languages),
@@ -634,11 +698,7 @@ def _has_email_lines(segment: SegmentHeader) -> bool:
 
 def _output_folder_problem(folder: Path) -> str | None:
     """Return why letters cannot be written to ``folder``, or None."""
-    if folder.is_dir() and any(folder.glob("*.docx")):
-        return _(
-            "The output folder {folder} already contains letters; choose an empty or new folder."
-        ).format(folder=folder)
-    return folder_write_problem(folder)
+    return letters_problem(folder) or folder_write_problem(folder)
 
 
 def _insert_entries(

@@ -323,16 +323,31 @@ def fill_version_5(database: Database) -> None:
         )
 
 
-def table_contents(database: Database) -> dict[str, list[tuple[Any, ...]]]:
-    """Return every row of the migrated tables, in key order, as plain values."""
+def table_contents(
+    database: Database, columns: dict[str, list[str]] | None = None
+) -> dict[str, list[tuple[Any, ...]]]:
+    """Return every row of the migrated tables, in key order, as plain values.
+
+    ``columns`` names the columns to read of each table, by default all. A later
+    migration may add columns, which the rows of an older version do not have.
+    """
     contents = {}
     for table, key in MIGRATED_TABLES.items():
-        rows = database.execute_sql(f'SELECT * FROM "{table}" ORDER BY "{key}"')
+        names = ", ".join(f'"{name}"' for name in columns[table]) if columns else "*"
+        rows = database.execute_sql(f'SELECT {names} FROM "{table}" ORDER BY "{key}"')
         contents[table] = [
             tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
             for row in rows.fetchall()
         ]
     return contents
+
+
+def column_names(database: Database) -> dict[str, list[str]]:
+    """Return the column names of each migrated table, in their order."""
+    return {
+        table: [column.name for column in database.get_columns(table)]
+        for table in MIGRATED_TABLES
+    }
 
 
 def table_indexes(database: Database) -> dict[str, list[tuple[Any, ...]]]:
@@ -353,12 +368,13 @@ def test_version_5_database_keeps_rising(tmp_path: Path) -> None:
         with database.atomic():
             fill_version_5(database)
         contents = table_contents(database)
+        columns = column_names(database)
         indexes = table_indexes(database)
         assert len(contents["interaction_log_entry"]) == 4
 
         applied = migrate(database)
         assert applied[0] == 6
-        assert table_contents(database) == contents
+        assert table_contents(database, columns) == contents
         assert table_indexes(database) == indexes
         if is_sqlite(database):
             assert database.execute_sql("PRAGMA foreign_key_check").fetchall() == []

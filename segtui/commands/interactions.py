@@ -65,7 +65,7 @@ def interactions_list(
     context: Context, filters: tuple[str, ...], as_json: bool
 ) -> None:
     from segtui.commands.contacts import entry_data
-    from segtui.domain.history import delivery_word, list_entries, totals
+    from segtui.domain.history import entry_state_word, list_entries, totals
 
     context.open()
     condition = entry_condition_from(filters)
@@ -74,11 +74,7 @@ def interactions_list(
         print_json([entry_data(entry) for entry in entries])
     else:
         for entry in entries:
-            state = (
-                _("canceled")
-                if entry.canceled
-                else delivery_word(entry.delivery_status)
-            )
+            state = entry_state_word(entry)
             click.echo(
                 printable(
                     f"{entry.entry_no:>7}  {shown(entry.date)}  {entry.contact_no:<10} "
@@ -115,19 +111,45 @@ def interactions_show(context: Context, entry_no: int, as_json: bool) -> None:
     from segtui.commands.contacts import entry_data
     from segtui.domain.history import get_entry
     from segtui.domain.logged_segments import entry_letter_text
+    from segtui.models import CorrespondenceType
 
     context.open()
     entry = get_entry(entry_no)
     data = entry_data(entry)
     data["delivery_error"] = entry.delivery_error
+    data["email_sent_to"] = entry.email_sent_to or ""
+    data["resend_email"] = resend_address(entry)
     data["letter"] = entry_letter_text(entry_no)
     if as_json:
         print_json(data)
         return
     echo_fields(entry_fields(entry))
+    if entry.correspondence_type == CorrespondenceType.EMAIL:
+        echo_fields(email_fields(entry.email_sent_to, data["resend_email"]))
     if data["letter"]:
         click.echo("")
         click.echo(data["letter"])
+
+
+def resend_address(entry: Any) -> str | None:
+    """Return the address an email of the entry goes to now, None for no contact."""
+    from segtui.domain.delivery import current_address
+
+    return current_address(entry.contact_no)
+
+
+def email_fields(sent_to: str | None, resend_to: str | None) -> list[tuple[str, Any]]:
+    """Return where an Email entry's message went, and where a resend sends it."""
+    if resend_to is None:
+        resend_text = _("none: the contact no longer exists")
+    elif not resend_to:
+        resend_text = _("none: the contact has no email address")
+    else:
+        resend_text = resend_to
+    return [
+        (_("Email last sent to"), sent_to or ""),
+        (_("Email goes to on a resend"), resend_text),
+    ]
 
 
 def entry_fields(entry: Any) -> list[tuple[str, Any]]:

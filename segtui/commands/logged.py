@@ -79,11 +79,12 @@ def logged_list(context: Context, as_json: bool) -> None:
 @click.pass_obj
 @handle_errors
 def logged_show(context: Context, entry_no: int, as_json: bool) -> None:
-    from segtui.domain.history import delivery_word
+    from segtui.domain.history import letter_state_word, state_words
     from segtui.domain.logged_segments import get_logged_segment, logged_entries
 
     context.open()
     summary = get_logged_segment(entry_no)
+    rows = logged_entries(entry_no)
     entries = [
         {
             "entry_no": e.entry_no,
@@ -98,10 +99,12 @@ def logged_show(context: Context, entry_no: int, as_json: bool) -> None:
             "delivery_status": e.delivery_status,
             "delivery_error": e.delivery_error,
             "document_path": e.document_path,
+            "email_sent_to": e.email_sent_to or "",
             "canceled": bool(e.canceled),
         }
-        for e in logged_entries(entry_no)
+        for e in rows
     ]
+    states = [letter_state_word(e) for e in rows]
     if as_json:
         print_json({**logged_segment_data(summary), "entries": entries})
         return
@@ -118,10 +121,11 @@ def logged_show(context: Context, entry_no: int, as_json: bool) -> None:
         ]
     )
     click.echo("")
-    for e in entries:
+    width = max(len(word) for word in state_words())
+    for e, state in zip(entries, states, strict=True):
         click.echo(
             f"{e['entry_no']:>7}  {e['contact_no']:<10} {e['contact_name']:<30} "
-            f"{delivery_word(e['delivery_status']):<16} {canceled_word(e['canceled'])}"
+            f"{state:<{width}} {canceled_word(e['canceled'])}"
             f"{e['document_path']}"
         )
 
@@ -322,5 +326,6 @@ def logged_resend(
             entry_nos=entry_nos or None,
         )
     finish_delivery(report, folder, entry_no)
-    if not delivery_succeeded(report):
+    # An email skipped for want of an address is not delivered either.
+    if not delivery_succeeded(report) or report.no_address:
         sys.exit(1)

@@ -25,10 +25,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from peewee import SQL, fn
+from peewee import JOIN, SQL, fn
 
 from segtui.db import current_database, write_transaction
-from segtui.domain.email_delivery import connect, letter_message, smtp_settings
+from segtui.domain.email_delivery import (
+    connect,
+    letter_message,
+    smtp_error_text,
+    smtp_settings,
+)
 from segtui.domain.errors import InvalidValueError, NotFoundError
 from segtui.domain.letter_folders import free_segment_folder
 from segtui.domain.letter_jobs import (
@@ -43,6 +48,7 @@ from segtui.domain.users import Permission, require
 from segtui.i18n import _, format_count, ngettext
 from segtui.models import (
     Attachment,
+    Contact,
     CorrespondenceType,
     DeliveryStatus,
     InteractionLogEntry,
@@ -58,6 +64,9 @@ PARALLEL_THRESHOLD = 60
 CHUNK_SIZE = 50
 # The maximum number of letters in one print file; more go into further parts.
 PRINT_FILE_LETTERS = 1000
+# Up to this many email addresses or contacts are named in a question or report;
+# beyond it they are counted.
+NAMED_ADDRESSES = 3
 
 TO_DELIVER = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
 
@@ -69,6 +78,12 @@ class DeliveryReport:
     # Letters in the print files, and emails sent.
     printed: int = 0
     sent: int = 0
+    # The addresses the emails went to, in the order sent.
+    recipients: list[str] = field(default_factory=list)
+    # Email entries not sent because their contact has no email address now, or
+    # no longer exists: (entry no, contact no, contact name, contact exists).
+    # They keep their status and error.
+    no_address: list[tuple[int, str, str, bool]] = field(default_factory=list)
     # Entries whose letter or email failed, with the error text.
     failed: list[tuple[int, str]] = field(default_factory=list)
     print_failures: list[tuple[Path, str]] = field(default_factory=list)
@@ -92,6 +107,12 @@ class _Entry:
     contact_name: str
     company_name: str
     send_as_attachment: bool = True
+    # The contact's email address now, "" when it has none and None when the
+    # contact no longer exists. An email goes there, not to the address in
+    # ``values``, so a resend after a bounce reaches the corrected address.
+    recipient: str | None = None
+    # The address the entry's email last went to, None before the first try.
+    email_sent_to: str | None = None
 
     @property
     def to_deliver(self) -> bool:
@@ -422,15 +443,37 @@ def _send_emails(run: _Run, cancel: threading.Event | None) -> None:
         run.report.failed.extend((e.entry_no, text) for e, _path in run.emails)
         update_entries(rows)
         return
+    sent_rows: list[tuple[str, str, str, str, int]] = []
     with connection:
         for entry, path in run.emails:
             if cancel is not None and cancel.is_set():
                 run.report.canceled = True
                 break
+            # The merge values stay as logged, so the letter reads as it did, but
+            # the email goes to the contact's address now: the usual reason to
+            # send again after a bounce is a corrected address.
+            if not entry.recipient:
+                # The entry keeps its status, pending or failed, so the next resend
+                # takes it once the contact has an address. Its delivery error states why.
+                exists = entry.recipient is not None
+                run.report.no_address.append(
+                    (entry.entry_no, entry.contact_no, entry.contact_name, exists)
+                )
+                error = no_address_error(entry.contact_no, exists)
+                sent_rows.append(
+                    (
+                        path,
+                        entry.delivery_status,
+                        error,
+                        entry.email_sent_to,
+                        entry.entry_no,
+                    )
+                )
+                continue
             message = letter_message(
                 settings,
                 entry.values.get("salesperson_email") or "",
-                entry.values.get("email") or "",
+                entry.recipient,
                 entry.subject,
                 Path(path),
                 as_attachment=entry.send_as_attachment,
@@ -438,18 +481,51 @@ def _send_emails(run: _Run, cancel: threading.Event | None) -> None:
             try:
                 connection.send_message(message)
             except smtplib.SMTPException as error:
-                log.warning("sending entry %s failed: %s", entry.entry_no, error)
-                rows.append(
-                    (path, DeliveryStatus.FAILED, f"SMTP: {error}", entry.entry_no)
+                text = "SMTP " + smtp_error_text(error)
+                log.warning(
+                    "sending entry %s to %s failed: %s",
+                    entry.entry_no,
+                    entry.recipient,
+                    text,
                 )
-                run.report.failed.append((entry.entry_no, f"SMTP: {error}"))
+                sent_rows.append(
+                    (path, DeliveryStatus.FAILED, text, entry.recipient, entry.entry_no)
+                )
+                run.report.failed.append((entry.entry_no, text))
                 continue
             run.report.sent += 1
-            rows.append((path, DeliveryStatus.SENT, "", entry.entry_no))
-            if len(rows) >= CHUNK_SIZE:
-                update_entries(rows)
-                rows = []
-    update_entries(rows)
+            run.report.recipients.append(entry.recipient)
+            sent_rows.append(
+                (path, DeliveryStatus.SENT, "", entry.recipient, entry.entry_no)
+            )
+            if len(sent_rows) >= CHUNK_SIZE:
+                _update_sent_entries(sent_rows)
+                sent_rows = []
+    _update_sent_entries(sent_rows)
+
+
+def no_address_error(contact_no: str, exists: bool) -> str:
+    """Return the delivery error of an email not sent for want of an address."""
+    if exists:
+        return _(
+            "not sent: contact {contact} has no email address; add one and send again"
+        ).format(contact=contact_no)
+    return _("not sent: contact {contact} no longer exists").format(contact=contact_no)
+
+
+def _update_sent_entries(rows: list[tuple[str, str, str, str, int]]) -> None:
+    """Set (document path, delivery status, error, address sent to) by entry number."""
+    if not rows:
+        return
+    database = current_database()
+    param = database.param
+    sql = (
+        f"UPDATE interaction_log_entry SET document_path = {param}, "
+        f"delivery_status = {param}, delivery_error = {param}, "
+        f"email_sent_to = {param} WHERE entry_no = {param}"
+    )
+    with write_transaction():
+        database.cursor().executemany(sql, rows)
 
 
 # Reading what to deliver.
@@ -482,6 +558,13 @@ def _entries(logged_segment_no: int, only: Any = None) -> Iterator[list[_Entry]]
         if not rows:
             return
         last = rows[-1].entry_no
+        addresses = _current_addresses(
+            {
+                row.contact_no
+                for row in rows
+                if row.correspondence_type == CorrespondenceType.EMAIL
+            }
+        )
         yield [
             _Entry(
                 entry_no=row.entry_no,
@@ -494,9 +577,31 @@ def _entries(logged_segment_no: int, only: Any = None) -> Iterator[list[_Entry]]
                 contact_name=row.contact_name,
                 company_name=row.contact_company_name,
                 send_as_attachment=bool(row.send_as_attachment),
+                recipient=addresses.get(row.contact_no),
+                email_sent_to=row.email_sent_to,
             )
             for row in rows
         ]
+
+
+def current_address(contact_no: str) -> str | None:
+    """Return the address an email to the contact goes to now.
+
+    It is "" when the contact has no email address, and None when the contact no
+    longer exists. A resend sends to it, not to the address the entry logged.
+    """
+    return _current_addresses({contact_no}).get(contact_no)
+
+
+def _current_addresses(contact_nos: set[str]) -> dict[str, str]:
+    """Return contact no → email address now, for the contacts that still exist."""
+    if not contact_nos:
+        return {}
+    return dict(
+        Contact.select(Contact.no, Contact.email)
+        .where(Contact.no.in_(sorted(contact_nos)))
+        .tuples()
+    )
 
 
 def _templates_of(
@@ -660,7 +765,43 @@ def send_again_question(counts: ResendCounts) -> str:
     for count, text in before + outcome:
         if count:
             lines.append(text.format(count=format_count(count)))
+    lines.extend(address_lines(counts))
     return "\n".join(lines)
+
+
+def address_lines(counts: ResendCounts) -> list[str]:
+    """Return where a resend's emails go and which contacts have no address."""
+    lines = []
+    if counts.addresses and len(counts.addresses) <= NAMED_ADDRESSES:
+        lines.append(
+            ngettext(
+                "The email goes to {addresses}, the contact's address now.",
+                "The emails go to {addresses}, the contacts' addresses now.",
+                len(counts.addresses),
+            ).format(addresses=", ".join(counts.addresses))
+        )
+    elif counts.addresses:
+        lines.append(
+            _("The emails go to the contacts' addresses now, not those logged.")
+        )
+    for contact_no, name in counts.contacts_without_address:
+        lines.append(
+            _(
+                "Contact {contact} {name} has no email address, so its email is "
+                "not sent."
+            ).format(contact=contact_no, name=name)
+        )
+    rest = counts.without_address - len(counts.contacts_without_address)
+    if rest > 0:
+        lines.append(
+            ngettext(
+                "{count} more contact has no email address, so its email is not sent.",
+                "{count} more contacts have no email address, so their emails are "
+                "not sent.",
+                rest,
+            ).format(count=format_count(rest))
+        )
+    return lines
 
 
 def count_to_deliver_again(logged_segment_no: int) -> int:
@@ -696,6 +837,13 @@ class ResendCounts:
     marked_sent: int = 0
     logged_without_delivery: int = 0
     delivered_before: int = 0
+    # Where the ``emails`` go: the contacts' addresses now, the first
+    # NAMED_ADDRESSES + 1 of them, so a question can tell whether it names all.
+    addresses: list[str] = field(default_factory=list)
+    # The emails whose contact has no address now or no longer exists, and the
+    # first NAMED_ADDRESSES of those contacts as (contact no, name).
+    without_address: int = 0
+    contacts_without_address: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -751,7 +899,38 @@ def count_send_again(logged_segment_no: int) -> ResendCounts:
     for status in _missing_letter_statuses(logged_segment_no):
         counts.deleted += 1
         _count_outcome(counts, status, "", 1)
+    _count_addresses(counts, logged_segment_no, resend_condition())
     return counts
+
+
+def _count_addresses(counts: ResendCounts, logged_segment_no: int, only: Any) -> None:
+    """Fill in where the emails of a resend go, as _send_emails sends them."""
+    entry = InteractionLogEntry
+    emails = (
+        _letters_query(logged_segment_no, only)
+        .select(entry.contact_no, entry.contact_name, Contact.email)
+        .join(Contact, JOIN.LEFT_OUTER, on=(Contact.no == entry.contact_no))
+        .where(
+            entry.delivery_status.in_(list(TO_DELIVER))
+            & (entry.correspondence_type == CorrespondenceType.EMAIL)
+        )
+    )
+    no_address = Contact.email.is_null() | (Contact.email == "")
+    counts.addresses = [
+        address
+        for _no, _name, address in emails.where(~no_address)
+        .order_by(entry.entry_no)
+        .limit(NAMED_ADDRESSES + 1)
+        .tuples()
+    ]
+    counts.without_address = emails.where(no_address).count()
+    counts.contacts_without_address = [
+        (no, name)
+        for no, name, _address in emails.where(no_address)
+        .order_by(entry.entry_no)
+        .limit(NAMED_ADDRESSES)
+        .tuples()
+    ]
 
 
 def _count_outcome(
@@ -1023,6 +1202,15 @@ def describe_report(report: DeliveryReport, folder: Path) -> list[str]:
                 count=format_count(report.sent)
             )
         )
+    if report.recipients and len(report.recipients) <= NAMED_ADDRESSES:
+        lines.append(
+            ngettext(
+                "Sent to {addresses}.",
+                "Sent to {addresses}.",
+                len(report.recipients),
+            ).format(addresses=", ".join(report.recipients))
+        )
+    lines.extend(no_address_lines(report.no_address))
     for path, error in report.print_failures:
         lines.append(
             _("The print file {file} failed: {error}").format(
@@ -1043,6 +1231,38 @@ def describe_report(report: DeliveryReport, folder: Path) -> list[str]:
         )
     if report.error:
         lines.append(report.error + " " + _("The letters can be sent again."))
+    return lines
+
+
+def no_address_lines(no_address: list[tuple[int, str, str, bool]]) -> list[str]:
+    """Return a sentence per email not sent for want of an address, by contact.
+
+    Past NAMED_ADDRESSES contacts the rest are counted in one sentence.
+    """
+    lines = []
+    for entry_no, contact_no, name, exists in no_address[:NAMED_ADDRESSES]:
+        if exists:
+            text = _(
+                "Entry {entry} was not sent: contact {contact} {name} has no email "
+                "address; add one and send again."
+            )
+        else:
+            text = _(
+                "Entry {entry} was not sent: contact {contact} {name} no longer "
+                "exists, so it has no email address."
+            )
+        lines.append(text.format(entry=entry_no, contact=contact_no, name=name))
+    rest = len(no_address) - NAMED_ADDRESSES
+    if rest > 0:
+        lines.append(
+            ngettext(
+                "{count} more email was not sent because its contact has no email "
+                "address.",
+                "{count} more emails were not sent because their contacts have no "
+                "email address.",
+                rest,
+            ).format(count=format_count(rest))
+        )
     return lines
 
 

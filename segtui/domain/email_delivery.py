@@ -242,6 +242,30 @@ def connect(settings: SmtpSettings) -> smtplib.SMTP:
     return connection
 
 
+def smtp_error_text(error: smtplib.SMTPException) -> str:
+    """Return an SMTP error as the server's reply: "550 rejected for test".
+
+    smtplib keeps a reply as (code, bytes), so ``str(error)`` would show Python's
+    notation, "(550, b'rejected for test')". A refused recipient gives the reply to
+    its RCPT command, and an error without a reply, such as a closed connection,
+    its own text.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused) and error.recipients:
+        return "; ".join(
+            reply_text(code, message) for code, message in error.recipients.values()
+        )
+    if isinstance(error, smtplib.SMTPResponseException):
+        return reply_text(error.smtp_code, error.smtp_error)
+    return str(error)
+
+
+def reply_text(code: int, message: bytes | str) -> str:
+    """Return an SMTP reply as one line of text, its code first."""
+    if isinstance(message, bytes):
+        message = message.decode("utf-8", errors="replace")
+    return " ".join(f"{code} {message}".split())
+
+
 def letter_message(
     settings: SmtpSettings,
     sender: str,

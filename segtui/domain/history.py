@@ -63,6 +63,49 @@ def delivery_word(status: str) -> str:
     return words.get(status, status)
 
 
+def entry_state_word(entry: Any) -> str:
+    """Return an interaction log entry's state as a word for lists.
+
+    The word is "canceled" for a canceled entry, "not written" for one whose letter
+    was never written or tried (such as the rest of a log stopped with Esc), and
+    its delivery status otherwise. So a letter never written reads apart from one
+    written but "not delivered", and a failed one reads "failed".
+    """
+    if entry.canceled:
+        return _("canceled")
+    return letter_state_word(entry)
+
+
+def letter_state_word(entry: Any) -> str:
+    """Return "not written" or the delivery status of an entry, canceled or not."""
+    if letter_never_written(entry):
+        return _("not written")
+    return delivery_word(entry.delivery_status)
+
+
+def letter_never_written(entry: Any) -> bool:
+    """Tell whether an entry has a letter that was never written or tried.
+
+    The same test as the resend's count of letters "never written before".
+    """
+    return (
+        entry.attachment_id is not None
+        and not entry.document_path
+        and not entry.delivery_error
+        and entry.delivery_status
+        in (DeliveryStatus.PENDING, DeliveryStatus.NOT_DELIVERED)
+    )
+
+
+def state_words() -> list[str]:
+    """Return every word ``entry_state_word`` may return, in the current language."""
+    return [
+        _("canceled"),
+        _("not written"),
+        *(delivery_word(status) for status in DeliveryStatus),
+    ]
+
+
 def entry_fields() -> dict[str, FilterField]:
     """Return the filterable fields of an interaction log entry by key."""
     e = InteractionLogEntry

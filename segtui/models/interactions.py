@@ -159,6 +159,11 @@ class InteractionLogEntry(BaseModel):
     # Added in schema version 3: whether an Email entry's message carries the merged
     # .docx as an attachment, or only its text as the body.
     send_as_attachment = BooleanField(default=True)
+    # Added in schema version 14: the address an Email entry's message last went
+    # to or was refused at, None before the first try. A resend mails the contact's
+    # current address, which may differ from the one in merge_values. Nullable, so
+    # inserts that name no value for it need no default in the database.
+    email_sent_to = CharField(max_length=100, null=True)
 
     class Meta:
         indexes = (

@@ -207,6 +207,20 @@ def _line_numbers_beyond_32_bits(database: Database) -> None:
         )
 
 
+def _entry_email_sent_to(database: Database) -> None:
+    """Record per entry the address its email went to, which a resend may change."""
+    from peewee import CharField
+    from playhouse.migrate import migrate
+
+    migrate(
+        _migrator(database).add_column(
+            "interaction_log_entry",
+            "email_sent_to",
+            CharField(max_length=100, null=True),
+        )
+    )
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _run_sql_file("0001_initial")),
     Migration(2, "who changed a segment line last", _line_modified_by),
@@ -221,6 +235,7 @@ MIGRATIONS: list[Migration] = [
     Migration(11, "contact search ignores accents", _accent_folded_search),
     Migration(12, "folded contact search text stored", stored_search_text),
     Migration(13, "line numbers beyond 32 bits", _line_numbers_beyond_32_bits),
+    Migration(14, "address each email went to", _entry_email_sent_to),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

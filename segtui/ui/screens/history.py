@@ -19,7 +19,7 @@ from textual.widgets import Button, DataTable, Input, Static
 from segtui.domain import cancellation, delivery, history, logged_segments
 from segtui.domain.history import EntryFilters
 from segtui.i18n import _, inside_sentence, ngettext, pgettext
-from segtui.models import DeliveryStatus, InteractionLogEntry
+from segtui.models import InteractionLogEntry
 from segtui.ui.handover import hand_over_file
 from segtui.ui.screens.criteria_form import translated_example
 from segtui.ui.screens.dialogs import ConfirmDialog, InputDialog, MessageDialog
@@ -64,17 +64,15 @@ def shown_example(key: str, example: str) -> str:
 
 
 def entry_state(entry: InteractionLogEntry) -> str:
-    """Return an entry's state as a word: canceled, or its delivery status."""
-    if entry.canceled:
-        return _("canceled")
-    return delivery_label(entry.delivery_status)
+    """Return an entry's state as a word: canceled, not written, or its delivery
+    status."""
+    return history.entry_state_word(entry)
 
 
 def state_width() -> int:
     """Return the cells of the longest state word ``entry_state`` may return, in the
     language of the interface: 16 for the German "nicht zugestellt"."""
-    words = [_("canceled"), *(delivery_label(status) for status in DeliveryStatus)]
-    return max(cell_len(word) for word in words)
+    return max(cell_len(word) for word in history.state_words())
 
 
 def describe_entry_filters(filters: EntryFilters) -> str:

@@ -488,6 +488,12 @@ class InputDialog(Dialog):
             return
         self.dismiss(text)
 
+    @on(Input.Changed, "#value")
+    def value_changed(self, event: Input.Changed) -> None:
+        # The only problem shown is an empty value, which typed text fixes.
+        if event.value.strip():
+            self.query_one("#error", Static).update("")
+
     @on(Button.Pressed, "#cancel")
     def cancel_pressed(self) -> None:
         self.dismiss(None)

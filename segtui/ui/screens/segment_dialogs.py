@@ -9,18 +9,29 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from peewee import JOIN
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    Label,
+    ProgressBar,
+    Select,
+    Static,
+    TextArea,
+)
 
 from segtui.domain import contact_queries, lookups, segment_actions, segmentation
 from segtui.domain.dates import date_hint, invalid_date_message, read_date
 from segtui.domain.delivery import pdf_converter
 from segtui.domain.errors import ConflictError, SegtuiError, ValidationError
+from segtui.domain.propagation import apply_template_to_header
 from segtui.domain.segment_logging import (
     LogOptions,
     LogResult,
@@ -29,7 +40,12 @@ from segtui.domain.segment_logging import (
 )
 from segtui.domain.text import clean_line, no_value
 from segtui.i18n import _, ngettext
-from segtui.models import CorrespondenceType, SegmentHeader
+from segtui.models import (
+    CorrespondenceType,
+    InteractionTemplate,
+    Language,
+    SegmentHeader,
+)
 from segtui.ui.screens.dialogs import ConfirmDialog, Dialog
 from segtui.ui.text import display, editable_amount, format_count, read_amount
 from segtui.ui.widgets.contact_lookup import (
@@ -66,15 +82,33 @@ class FormDialog(Dialog):
     HELP = _(
         "A form: fill in the fields and press Ctrl+S to save. Tab and Shift+Tab "
         "move between the fields. A problem is shown below the fields, and the form "
-        "stays open to correct it. Esc closes the form without saving."
+        "stays open to correct it. A problem that names a field goes once that "
+        "field changes. Esc closes the form without saving."
     )
 
     BINDINGS = [Binding("ctrl+s", "save", _("Save"), tooltip=_("Save and close"))]
 
+    # The problem shown below the fields: its text, its list and its note.
+    problem: tuple[str, list[str], str | None] | None = None
+
     def show_problem(
         self, text: str, lines: list[str] | None = None, note: str | None = None
     ) -> None:
-        """Show ``text``, then ``lines`` as a list, then ``note`` as a paragraph."""
+        """Show ``text``, then ``lines`` as a list, then ``note`` as a paragraph.
+
+        The problem stays until clear_problem, or until the fields it names change
+        (see drop_fixed_problems).
+        """
+        self.problem = (text, list(lines or ()), note)
+        message = self.write_problem()
+        field = self.field_named_in(message)
+        if field is not None:
+            field.focus()
+
+    def write_problem(self) -> str:
+        """Put the problem into the error field, make it visible and return its text."""
+        assert self.problem is not None
+        text, lines, note = self.problem
         message = (
             text if not lines else "\n".join([text, *(f"- {line}" for line in lines)])
         )
@@ -87,9 +121,52 @@ class FormDialog(Dialog):
         # scrolling at once would show a long message replacing a short one only as
         # far down as the short one reached.
         self.call_after_refresh(error.scroll_visible)
+        return message
+
+    def clear_problem(self) -> None:
+        """Hide the problem below the fields, because it no longer applies."""
+        self.problem = None
+        error = self.query_one("#error", Static)
+        error.update("")
+        error.display = False
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    @on(TextArea.Changed)
+    def drop_fixed_problems(
+        self,
+        event: Input.Changed | Select.Changed | Checkbox.Changed | TextArea.Changed,
+    ) -> None:
+        """Drop the problems that name the field that changed, as they may be fixed.
+
+        Each line of a list goes when the field it names changes, and the whole
+        message goes with its last line. A message without a list goes when the
+        field it names changes. A problem that names no field stays until the form
+        saves or shows the next problem.
+        """
+        error = self.query_one_optional("#error", Static)
+        if self.problem is None or error is None or not error.display:
+            return
+        text, lines, note = self.problem
+        changed = event.control
+        if not lines:
+            if self.names_field(text, changed):
+                self.clear_problem()
+            return
+        left = [line for line in lines if not self.names_field(line, changed)]
+        if not left:
+            self.clear_problem()
+        elif len(left) < len(lines):
+            self.problem = (text, left, note)
+            self.write_problem()
+
+    def names_field(self, message: str, control: Widget | None) -> bool:
+        """Return whether ``message`` names the field that ``control`` is or is in."""
         field = self.field_named_in(message)
-        if field is not None:
-            field.focus()
+        if field is None or control is None:
+            return False
+        return field is control or field in control.ancestors
 
     def field_named_in(self, message: str) -> Widget | None:
         """Return the field whose label the problem names first, to put focus on it.
@@ -138,6 +215,9 @@ class FormDialog(Dialog):
 
     def offer_reload(self, error: ConflictError) -> None:
         """Someone else saved first: offer to close and show their version."""
+        # The values passed the form's checks, so a problem shown before no longer
+        # applies.
+        self.clear_problem()
 
         def answered(reload: bool | None) -> None:
             if reload:
@@ -349,6 +429,43 @@ class InsertLineDialog(FormDialog):
         self.dismiss(None)
 
 
+# The header form's fields that choosing a template sets, as apply_template_to_header
+# sets them when the header is saved.
+TEMPLATE_FIELDS = (
+    "language",
+    "subject",
+    "correspondence_type",
+    "ignore_contact_corresp_type",
+    "unit_cost",
+    "unit_duration",
+)
+
+
+def load_header_choices() -> tuple[dict[str, lookups.Choices], dict[str, Any]]:
+    """Return the header form's choices and the form values each template sets."""
+    return lookups.header_lookups(), template_form_values()
+
+
+def template_form_values() -> dict[str, dict[str, Any]]:
+    """Return, per template code, the values that choosing it puts in the header form.
+
+    Each template is applied to an unsaved header by the same function that saving
+    uses, so the form shows the values that saving would store.
+    """
+    templates = (
+        InteractionTemplate.select(InteractionTemplate, Language)
+        .join(Language, JOIN.LEFT_OUTER)
+        .order_by(InteractionTemplate.code)
+    )
+    values: dict[str, dict[str, Any]] = {}
+    for template in templates:
+        header = SegmentHeader()
+        apply_template_to_header(header, template)
+        form = HeaderDialog.current_values_of(header)
+        values[template.code] = {name: form[name] for name in TEMPLATE_FIELDS}
+    return values
+
+
 CORRESPONDENCE_CHOICES = [
     (CorrespondenceType.BLANK.value, no_value()),
     (CorrespondenceType.HARD_COPY.value, _("Hard Copy")),
@@ -363,7 +480,10 @@ class HeaderDialog(FormDialog):
         "The values the segment's lines start with and that logging records. "
         "Description names the segment, and Date is the interaction date, which "
         "logging needs. Salesperson, Template and Language choose the salesperson, "
-        "the interaction template and the letter language. Subject is the email "
+        "the interaction template and the letter language. Choosing a template "
+        "fills in its language, correspondence type, unit cost and duration, and "
+        "empties Subject so that the template's subject is used. Each can still be "
+        "changed before saving. Subject is the email "
         "subject and the letter's Subject merge field. Corresp. type is Hard "
         "Copy, Email or blank (only recorded), and the tick below makes it replace "
         "each contact's own. Unit cost and Duration are recorded per interaction. "
@@ -378,6 +498,10 @@ class HeaderDialog(FormDialog):
         self.header = header
         self.line_count = line_count
         self.original = self.current_values_of(header)
+        # Per template code, the form values that choosing the template sets.
+        self.template_values: dict[str, dict[str, Any]] = {}
+        # The template whose values the form shows, from the header or last chosen.
+        self.template_shown: str | None = self.original["interaction_template"]
 
     @staticmethod
     def current_values_of(header: SegmentHeader) -> dict[str, Any]:
@@ -473,15 +597,51 @@ class HeaderDialog(FormDialog):
     def on_mount(self) -> None:
         self.query_one("#error", Static).display = False
         self.query_one("#description", Input).focus()
-        run_job(self, lookups.header_lookups, self.fill, on_error=self.report)
+        run_job(self, load_header_choices, self.fill, on_error=self.report)
 
-    def fill(self, choices: dict[str, list[tuple[str, str]]]) -> None:
+    def fill(
+        self, loaded: tuple[dict[str, list[tuple[str, str]]], dict[str, Any]]
+    ) -> None:
+        choices, self.template_values = loaded
         for name in ("salesperson", "interaction_template", "language"):
             select = self.query_one(f"#{name}", Select)
             select.set_options(select_options(choices[name]))
             value = self.original[name]
             if value and any(code == value for code, _label in choices[name]):
                 select.value = value
+
+    @on(Select.Changed, "#interaction_template")
+    def template_changed(self) -> None:
+        self.show_template_values()
+
+    def show_template_values(self) -> None:
+        """Put the values of a newly chosen template into the form, as saving would.
+
+        The user sees them and can still change them before saving. Choosing no
+        template changes no other field, and neither does setting the header's own
+        template when the form opens.
+        """
+        code = self.query_one("#interaction_template", Select).selection
+        if code == self.template_shown:
+            return
+        self.template_shown = code
+        values = self.template_values.get(code) if code else None
+        if values is None:
+            return
+        language = self.query_one("#language", Select)
+        if values["language"] is None:
+            language.clear()
+        else:
+            language.value = values["language"]
+        self.query_one("#subject", Input).value = values["subject"]
+        self.query_one("#correspondence_type", Select).value = values[
+            "correspondence_type"
+        ]
+        self.query_one("#ignore_contact_corresp_type", Checkbox).value = values[
+            "ignore_contact_corresp_type"
+        ]
+        for name in ("unit_cost", "unit_duration"):
+            self.query_one(f"#{name}", Input).value = editable_amount(values[name])
 
     def read_form(self) -> tuple[dict[str, Any], list[str]]:
         """Return the form's values and a message for every value that is invalid."""
@@ -520,18 +680,20 @@ class HeaderDialog(FormDialog):
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
+        # Ctrl+S right after choosing a template can come before the Select's
+        # message, so the template's values go into the form here at the latest.
+        self.show_template_values()
         values, problems = self.read_form()
         if problems:
             self.show_problem(_("Not saved:"), problems)
             return
-        changes = {
-            name: value
-            for name, value in values.items()
-            if value != self.original[name]
-        }
+        changes = self.changed_values(values)
         if not changes:
             self.dismiss(None)
             return
+        # The values passed the form's checks, so a problem shown before no longer
+        # applies while the question or the save runs.
+        self.clear_problem()
         if self.line_count and segmentation.lines_share(changes):
             question = ngettext(
                 "Update the line with the new values too?",
@@ -562,6 +724,26 @@ class HeaderDialog(FormDialog):
             )
         else:
             self.save(changes, False)
+
+    def changed_values(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Return the values that differ from the header's, to save.
+
+        update_header sets a new template's values on the header first, and then
+        the fields that follow it. So with a new template every field the template
+        sets is saved as the form shows it, and a value typed after choosing the
+        template is kept even when it equals the header's old value.
+        """
+        changes = {
+            name: value
+            for name, value in values.items()
+            if value != self.original[name]
+        }
+        if "interaction_template" not in changes:
+            return changes
+        ordered = {"interaction_template": changes.pop("interaction_template")}
+        ordered.update({name: values[name] for name in TEMPLATE_FIELDS})
+        ordered.update(changes)
+        return ordered
 
     def save(self, changes: dict[str, Any], update_lines: bool) -> None:
         user = self.app.user  # type: ignore[attr-defined]
@@ -640,6 +822,7 @@ class LogDialog(FormDialog):
         # The default folder is the placeholder too, so an emptied field still
         # shows where the letters go.
         default_folder = str(default_output_folder(self.segment_no))
+        self.offered_folder = default_folder
         yield form_row(
             _("Output folder"),
             Input(
@@ -677,12 +860,14 @@ class LogDialog(FormDialog):
     def action_save(self) -> None:
         if self.running or self.entries_saved:
             return
+        # The folder offered, kept or emptied, is chosen again when the log runs,
+        # because another log may have taken it since the dialog opened.
+        folder = self.query_one("#output", Input).value.strip()
         options = LogOptions(
             deliver=self.query_one("#deliver", Checkbox).value,
             follow_up=self.query_one("#follow_up", Checkbox).value,
-            output_folder=Path(
-                self.query_one("#output", Input).value.strip()
-                or default_output_folder(self.segment_no)
+            output_folder=(
+                Path(folder) if folder and folder != self.offered_folder else None
             ),
             pdf=self.query_one("#pdf", Checkbox).value,
         )
@@ -690,7 +875,7 @@ class LogDialog(FormDialog):
         no = self.segment_no
         self.running = True
         self.cancel_event.clear()
-        self.query_one("#error", Static).display = False
+        self.clear_problem()
         progress_bar = self.query_one("#progress", ProgressBar)
         progress_bar.display = True
         self.query_one("#save", Button).disabled = True

@@ -13,6 +13,7 @@ upper case word of a metavar is looked up under the context "metavar".
 from __future__ import annotations
 
 import functools
+import importlib
 import re
 from collections.abc import Callable
 from typing import Any
@@ -260,30 +261,57 @@ def translate_range_hints() -> None:
     owner._describe_range = translated  # type: ignore[method-assign]
 
 
+# Every click 8.5 module that imports gettext's functions for its messages. The
+# parser is among them: "Option '--filter' requires an argument." comes from there.
+CLICK_MODULES = (
+    "click.core",
+    "click.decorators",
+    "click.exceptions",
+    "click.formatting",
+    "click.parser",
+    "click.shell_completion",
+    "click.termui",
+    "click.types",
+    "click.utils",
+    "click._termui_impl",
+)
+
+
+def keep_hyphenated_words() -> None:
+    """Make click wrap help text only at spaces, never after a hyphen, once.
+
+    Filter keys and options have hyphens, and a help line that ends in
+    "mailing-" would make the example ``mailing-group=NEWS`` unusable as shown.
+    """
+    import click._textwrap
+
+    # NOTE: click 8.5's wrap_text imports this private class when it runs, so
+    # replacing it here reaches every help page.
+    wrapper = click._textwrap.TextWrapper
+    if getattr(wrapper, "segtui_translated", False):
+        return
+
+    class WholeWordWrapper(wrapper):  # type: ignore[misc, valid-type]
+        segtui_translated = True
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("break_on_hyphens", False)
+            super().__init__(*args, **kwargs)
+
+    click._textwrap.TextWrapper = WholeWordWrapper  # type: ignore[misc]
+
+
 def translate_click() -> None:
     """Make click's help and error texts follow segtui's language."""
-    import click.core
-    import click.decorators
-    import click.exceptions
-    import click.formatting
-    import click.termui
-    import click.types
-
-    modules = (
-        click.core,
-        click.decorators,
-        click.exceptions,
-        click.formatting,
-        click.termui,
-        click.types,
-    )
-    for module in modules:
+    for name in CLICK_MODULES:
+        module = importlib.import_module(name)
         if hasattr(module, "_"):
             module._ = i18n._
         if hasattr(module, "ngettext"):
             module.ngettext = i18n.ngettext
     translate_metavars()
     translate_range_hints()
+    keep_hyphenated_words()
 
 
 # click.version_option translates its help text while cli.py is imported, as the

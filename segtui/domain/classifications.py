@@ -19,7 +19,7 @@ from segtui.domain.errors import InvalidValueError, NotFoundError
 from segtui.domain.setup_tables import check_code_length
 from segtui.domain.text import clean_line
 from segtui.domain.users import Permission, require
-from segtui.i18n import _, format_count, ngettext
+from segtui.i18n import _, format_count, inside_sentence, ngettext
 from segtui.models import (
     BusinessRelation,
     Contact,
@@ -343,6 +343,6 @@ def remove_tag(contact_no: str, kind_key: str, code: str, *, user: str) -> None:
         if not deleted:
             raise NotFoundError(
                 _("Contact {no} has no {kind} {code}.").format(
-                    no=contact.no, kind=kind.label.lower(), code=code
+                    no=contact.no, kind=inside_sentence(kind.label), code=code
                 )
             )

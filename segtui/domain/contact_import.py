@@ -66,7 +66,7 @@ from segtui.domain.errors import InvalidValueError, SegtuiError
 from segtui.domain.numbering import CONTACT_SERIES, increment
 from segtui.domain.text import CONTROL_CHARACTERS, clean_line, no_value
 from segtui.domain.users import Permission, require
-from segtui.i18n import _, format_count, ngettext
+from segtui.i18n import _, format_count, inside_sentence, ngettext
 from segtui.models import (
     Contact,
     ContactProfileAnswer,
@@ -710,7 +710,9 @@ class _Importer:
                 listing = ", ".join(sorted(self.kind_codes[column])[:20]) or _("none")
                 raise InvalidValueError(
                     _("unknown {kind} {code}; the codes are: {codes}.").format(
-                        kind=kind.label.lower(), code=quote_value(code), codes=listing
+                        kind=inside_sentence(kind.label),
+                        code=quote_value(code),
+                        codes=listing,
                     )
                 )
             codes.append(code)

@@ -71,7 +71,7 @@ def line_letter_source(no: str, line_no: int) -> tuple[Attachment, dict[str, Any
             from segtui.domain.segment_logging import no_language_hint
 
             raise NotFoundError(
-                _("The line of contact {contact} has no letter: {reason}.").format(
+                _("The line of contact {contact} has no letter: {reason}").format(
                     contact=contact,
                     reason=no_language_hint(template, segment.no, line_no),
                 )

@@ -7,9 +7,27 @@ from rich.text import Text
 from textual.app import App
 from textual.command import CommandList, CommandPalette
 from textual.css.query import NoMatches
+from textual.dom import DOMNode
+from textual.screen import Screen
 from textual.theme import ThemeProvider
 
 from segtui.i18n import _
+from segtui.ui.keys import AREA_LABELS, area_label, area_of
+
+
+def command_area(node: DOMNode, screen: Screen[object]) -> str:
+    """Return the name a palette entry starts with for a binding of ``node``.
+
+    That is the area of the app or of ``screen``. A dialog has no area of its own,
+    so its translated title names it, as in "Neues Segment: Abbrechen".
+    """
+    if isinstance(node, App):
+        return area_label(type(node))
+    if area_of(type(screen)) not in AREA_LABELS:
+        title_text = getattr(screen, "title_text", None)
+        if callable(title_text) and title_text():
+            return str(title_text())
+    return area_label(type(screen))
 
 
 class TranslatedCommandPalette(CommandPalette):

@@ -46,8 +46,9 @@ class SavedCriteriaScreen(TableScreen):
         table = new_table("saved", [])
         columns = [
             (_("Code"), "code", 16),
-            (_("Description"), "description", 34),
-            (_("Actions"), "actions", 7),
+            (_("Description"), "description", 33),
+            # Wide enough for the German heading "Aktionen".
+            (_("Actions"), "actions", 8),
             (_("Created by"), "created_by", 12),
         ]
         self.add_columns(table, columns, ("description",))
@@ -69,7 +70,7 @@ class SavedCriteriaScreen(TableScreen):
                 table.add_row(
                     plain(row.code),
                     plain(row.description),
-                    plain(format_count(row.actions).rjust(6)),
+                    plain(format_count(row.actions).rjust(7)),
                     plain(row.created_by),
                     key=row.code,
                 )

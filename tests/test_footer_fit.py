@@ -10,6 +10,7 @@ rarer keys may give way, because F1 help and the command palette list them.
 from __future__ import annotations
 
 import importlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from segtui.domain import profiles
+from segtui.models import SegmentHeader
 from segtui.ui.footer import COMPACT_BELOW, footer_entries
 from segtui.ui.keys import action_name
 from tests.builders import World
@@ -143,3 +145,59 @@ async def test_footer_shows_own_keys(
                 assert essential_problems(screen) == []
             assert own_keys(screen), "the screen has no keys of its own"
             assert left_out_keys(screen) == [], footer_line(screen)
+
+
+async def worksheet_footer_and_summary(language: str) -> tuple[str, str]:
+    """Open the worksheet at 80x24 in ``language``; return its drawn footer line
+    and the first line of its header summary."""
+    from tests.test_snapshots import ui_in_language
+
+    with ui_in_language(language) as app_module:
+        app = app_module.SegtuiApp(user="tester")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await ROUTES["worksheet"](pilot)
+            screen = app.screen
+            summary = screen.query_one("#header-summary")
+            strips = screen._compositor.render_strips()
+            return footer_line(screen), strips[summary.region.y].text
+
+
+@pytest.mark.parametrize(
+    ("language", "header_key", "own_keys"),
+    [
+        ("en", "e Header", ["a Add", "r Reduce", "k Refine", "l Log", "Esc Back"]),
+        (
+            "de",
+            "e Kopf",
+            ["a Hinzufügen", "r Reduzieren", "k Verfeinern", "Esc Zurück"],
+        ),
+    ],
+)
+async def test_worksheet_footer_shows_header_key(
+    screens_world: World, language: str, header_key: str, own_keys: list[str]
+) -> None:
+    """At 80 columns the worksheet's footer shows e (Header), which a segment
+    without a template needs before it can be logged, next to the other keys of
+    the segment's own work."""
+    line, _summary = await worksheet_footer_and_summary(language)
+    assert header_key in line
+    for text in own_keys:
+        assert text in line
+    # Ctrl+A/Ctrl+E works alike on every screen, so it gives way first.
+    assert "^A/^E" not in line
+
+
+@pytest.mark.parametrize(
+    ("language", "hint"),
+    [("en", "Template: (none), press e to set"), ("de", "(keine), mit e wählen")],
+)
+async def test_worksheet_names_header_key(
+    screens_world: World, language: str, hint: str
+) -> None:
+    """A segment without a template names the key that sets one in its summary,
+    and the date on the same line stays whole."""
+    SegmentHeader.update(interaction_template_code=None).execute()
+    _line, summary = await worksheet_footer_and_summary(language)
+    assert hint in summary
+    assert re.search(r"(\d{4}-\d{2}-\d{2}|\d{2}\.\d{2}\.\d{4})$", summary.rstrip())

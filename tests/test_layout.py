@@ -368,7 +368,8 @@ async def test_input_footer_hides_first_last(screens_world: World) -> None:
 
 async def test_compact_footer_follows_resize(screens_world: World) -> None:
     """Below 100 columns the worksheet footer drops its FOOTER_WIDE_ONLY keys, and
-    shows them again once the terminal is wide."""
+    shows them again once the terminal is wide. At 80 columns Ctrl+A/Ctrl+E gives
+    way to the worksheet's own keys."""
     app = SegtuiApp(user="tester")
     async with app.run_test(size=(120, 36)) as pilot:
         await keys("enter")(pilot)
@@ -381,8 +382,11 @@ async def test_compact_footer_follows_resize(screens_world: World) -> None:
         line = footer_line(screen)
         assert "p Preview" not in line
         assert "^G Go to" in line
+        assert "^A/^E First/last" not in line
         assert [
-            text for text in expected_footer_texts(screen) if text not in line
+            text
+            for text in expected_footer_texts(screen, shared=False)
+            if text not in line
         ] == []
 
         await pilot.resize_terminal(120, 36)
@@ -405,12 +409,14 @@ async def german_footer(route: str, size: tuple[int, int]) -> tuple[str, list[st
 
 async def test_german_worksheet_footer_words(screens_world: World) -> None:
     """At 80 columns the German worksheet footer shows Reduce and Refine in whole
-    words, and leaves Go to and Ctrl+A/Ctrl+E to F1 help and the palette."""
+    words and Header, and leaves Go to and Ctrl+A/Ctrl+E to F1 help and the
+    palette. Log has a shorter label there than "Protokollieren"."""
     line, problems = await german_footer("worksheet", (80, 24))
     assert "a Hinzufügen" in line
     assert "r Reduzieren" in line
     assert "k Verfeinern" in line
-    assert "l Protokollieren" in line
+    assert "e Kopf" in line
+    assert "l Protokoll " in line
     assert "Esc Zurück" in line
     assert "Menü" not in line
     assert "Anfang/Ende" not in line

@@ -40,8 +40,9 @@ from segtui.ui.keymap import (
     warning_notice,
     warning_title,
 )
-from segtui.ui.keys import N_, KeyConflict, NamedBindings, area_label
-from segtui.ui.palette import TranslatedPalette
+from segtui.ui.keys import N_, KeyConflict, NamedBindings
+from segtui.ui.notices import NoticePolicy
+from segtui.ui.palette import TranslatedPalette, command_area
 from segtui.ui.screens.menu import GoToDialog
 from segtui.ui.screens.quit_question import QuitQuestion
 from segtui.ui.screens.segments import SegmentListScreen
@@ -64,9 +65,6 @@ log = logging.getLogger("segtui.ui")
 QUIT_GRACE_SECONDS = 0.3
 # How long a thread runs before Python lets another take over (the default is 5 ms).
 THREAD_SWITCH_SECONDS = 0.0005
-# How long keymap warnings found when a screen opens stay, in seconds. They are
-# shown in full and are usually one or two sentences.
-FOCUS_WARNING_SECONDS = 15.0
 # How long a notice that a key does nothing now stays, in seconds.
 KEY_NOTICE_SECONDS = 8
 # App actions whose keys (F2, F3 and F4 by default) open an area from any full
@@ -125,7 +123,7 @@ def screen_title(screen: Screen[Any]) -> str:
     return str(getattr(screen, "help_title", ""))
 
 
-class SegtuiApp(KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
+class SegtuiApp(NoticePolicy, KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
     AREA = "app"
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "segtui"
@@ -250,13 +248,7 @@ class SegtuiApp(KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
             notice = warning_notice(
                 keymap.problems, self.size.width, self.size.height, path
             )
-            self.notify(
-                notice.message,
-                title=notice.title,
-                severity="warning",
-                timeout=notice.timeout,
-                markup=False,
-            )
+            self.notify_keymap(notice.message, notice.title)
         if keymap.keys:
             self.screen_change_signal.subscribe(self, self.check_focus_keys)
 
@@ -269,13 +261,7 @@ class SegtuiApp(KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
         for problem in problems:
             log.warning("keymap: %s", problem)
         if problems:
-            self.notify(
-                "\n".join(problems),
-                title=warning_title(len(problems)),
-                severity="warning",
-                timeout=FOCUS_WARNING_SECONDS,
-                markup=False,
-            )
+            self.notify_keymap("\n".join(problems), warning_title(len(problems)))
 
     def check_focus_keys(self, screen: Screen[Any]) -> None:
         """Warn about keymap keys that a widget of ``screen`` takes while focused.
@@ -315,8 +301,7 @@ class SegtuiApp(KeysInOrder, NamedBindings, TranslatedPalette, App[None]):
             if binding.id in seen:
                 continue
             seen.add(binding.id)
-            owner = type(self) if active.node is self else type(screen)
-            title = f"{area_label(owner)}: {binding.description}"
+            title = f"{command_area(active.node, screen)}: {binding.description}"
             help_text = f"{binding.tooltip} ({self.get_key_display(binding)})".strip()
             yield SystemCommand(
                 title, help_text, partial(self.run_from_palette, binding, active.node)

@@ -15,8 +15,9 @@ from textual.widgets import DataTable, Static
 from segtui.domain import line_editing, line_letters, segment_actions, segmentation
 from segtui.domain.segment_logging import LogResult
 from segtui.domain.text import no_value
-from segtui.i18n import _
+from segtui.i18n import _, pgettext
 from segtui.models import SegmentHeader, SegmentLine
+from segtui.ui.key_names import help_key_name
 from segtui.ui.screens.criteria import builder_for
 from segtui.ui.screens.criteria_list import CriteriaListScreen, offer_step
 from segtui.ui.screens.dialogs import ConfirmDialog
@@ -156,11 +157,13 @@ class WorksheetScreen(TableScreen):
         }
     )
     # Left out of the footer below 100 columns, but F1 help and the palette list them.
-    FOOTER_WIDE_ONLY = frozenset({"criteria_list", "edit_header", "preview"})
+    FOOTER_WIDE_ONLY = frozenset({"criteria_list", "preview"})
     # In a terminal too narrow for all the keys, Refine and Reduce give way first.
     FOOTER_DROP_TO_FIT = ("criteria_refine", "criteria_reduce")
+    # Header is here because logging needs a template on every line, which the
+    # header sets, and a follow-up segment starts without one.
     FOOTER_ESSENTIAL = frozenset(
-        {"criteria_add", "criteria_reduce", "criteria_refine", "log"}
+        {"criteria_add", "criteria_reduce", "criteria_refine", "edit_header", "log"}
     )
 
     BINDINGS = [
@@ -222,8 +225,13 @@ class WorksheetScreen(TableScreen):
             _("Header"),
             tooltip=_("Edit the header: template, salesperson, ..."),
         ),
+        # The German "Protokollieren" would leave no room for Header in an 80-column
+        # footer, so the worksheet's key has a label of its own.
         Binding(
-            "l,f9", "log", _("Log"), tooltip=_("Log the segment: entries and letters")
+            "l,f9",
+            "log",
+            pgettext("worksheet key", "Log"),
+            tooltip=_("Log the segment: entries and letters"),
         ),
         Binding(
             "f5",
@@ -337,7 +345,9 @@ class WorksheetScreen(TableScreen):
         """Show the header's fields above the lines, each line fitting ``width``.
 
         The template's description is cut with ~ to what the first line leaves
-        over, so the line does not wrap and push the date onto the next.
+        over, so the line does not wrap and push the date onto the next. Without a
+        template, which logging needs, the line names the key that sets one if
+        that fits whole.
         """
         data = self.data
         assert data is not None
@@ -355,6 +365,11 @@ class WorksheetScreen(TableScreen):
         description = data.template_description
         if description and room > 1:
             template += " " + truncate_cells(description, room - 1)
+        header_key = self.key_in_effect("edit_header")
+        if not header.interaction_template_code and header_key:
+            hint = ", " + _("press {key} to set").format(key=header_key)
+            if cell_len(hint) <= room:
+                template += hint
         summary = Text()
         summary.append(_("Template: "), style="bold")
         summary.append(template)
@@ -376,6 +391,14 @@ class WorksheetScreen(TableScreen):
             summary.append(_("Subject: "), style="bold")
             summary.append(header.subject)
         self.query_one("#header-summary", Static).update(summary)
+
+    def key_in_effect(self, action: str) -> str:
+        """Return the first key that runs ``action`` of this screen now, as key caps
+        print it, or "" when no key does."""
+        for key, active in self.app.active_bindings.items():
+            if active.node is self and active.binding.action == action:
+                return help_key_name(key)
+        return ""
 
     def selected_line(self) -> int | None:
         table = self.query_one("#lines", DataTable)

@@ -66,6 +66,19 @@ def test_every_message_translated() -> None:
     )
 
 
+def test_no_obsolete_messages() -> None:
+    """The catalog keeps no messages the source dropped.
+
+    An obsolete entry with the msgid of a current one makes GNU msgfmt reject the
+    catalog as a duplicate definition.
+    """
+    obsolete = list(read_catalog().obsolete)
+    assert obsolete == [], (
+        f"{len(obsolete)} obsolete messages in {CATALOG}; run "
+        f"scripts/update-translations, which drops them: {obsolete[:10]}"
+    )
+
+
 def test_translations_keep_placeholders() -> None:
     for entry in read_catalog():
         if not entry.id or not entry.string:

@@ -225,23 +225,23 @@ def describe_range(number_range: Any) -> str:
         return ""
     if high is None:
         if number_range.min_open:
-            text = pgettext("range", "x>{min}")
+            text = pgettext("range", "x>{low}")
         else:
-            text = pgettext("range", "x>={min}")
+            text = pgettext("range", "x>={low}")
     elif low is None:
         if number_range.max_open:
-            text = pgettext("range", "x<{max}")
+            text = pgettext("range", "x<{high}")
         else:
-            text = pgettext("range", "x<={max}")
+            text = pgettext("range", "x<={high}")
     elif number_range.min_open and number_range.max_open:
-        text = pgettext("range", "{min}<x<{max}")
+        text = pgettext("range", "{low}<x<{high}")
     elif number_range.min_open:
-        text = pgettext("range", "{min}<x<={max}")
+        text = pgettext("range", "{low}<x<={high}")
     elif number_range.max_open:
-        text = pgettext("range", "{min}<=x<{max}")
+        text = pgettext("range", "{low}<=x<{high}")
     else:
-        text = pgettext("range", "{min}<=x<={max}")
-    return text.format(min=low, max=high)
+        text = pgettext("range", "{low}<=x<={high}")
+    return text.format(low=low, high=high)
 
 
 def translate_range_hints() -> None:

@@ -54,6 +54,19 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("SEGTUI_TODAY", "2026-12-04")
 
 
+@pytest.fixture(autouse=True)
+def language_reset() -> Iterator[None]:
+    """Put the interface language back to LANG's after each test.
+
+    The command line's --lang sets the language of the whole process, so a test
+    that runs it in-process with --lang de would leave German to the next test.
+    """
+    yield
+    from segtui import i18n
+
+    i18n.set_language(None)
+
+
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """Return the number of workers for ``-n auto``: two per core on small machines.
 

@@ -208,10 +208,16 @@ def _line_numbers_beyond_32_bits(database: Database) -> None:
 
 
 def _entry_email_sent_to(database: Database) -> None:
-    """Record per entry the address its email went to, which a resend may change."""
+    """Record per entry the address its email went to, which a resend may change.
+
+    Running this again changes nothing.
+    """
     from peewee import CharField
     from playhouse.migrate import migrate
 
+    columns = database.get_columns("interaction_log_entry")
+    if any(column.name == "email_sent_to" for column in columns):
+        return
     migrate(
         _migrator(database).add_column(
             "interaction_log_entry",

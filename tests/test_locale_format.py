@@ -164,7 +164,7 @@ async def test_segment_list_english_date(world, english) -> None:
     ("language", "added", "imported"),
     [
         ("en", "12,345 contacts added.", "Imported: 1,500 contacts created"),
-        ("de", "12.345 Kontakte hinzugefügt.", "Importiert: 1.500 Kontakte erstellt"),
+        ("de", "12.345 Kontakte hinzugefügt.", "Importiert: 1.500 Kontakte angelegt"),
     ],
 )
 def test_domain_messages_group_digits(language: str, added: str, imported: str) -> None:

@@ -110,7 +110,7 @@ def test_import_result_singular_english() -> None:
 def test_import_result_singular_german(german) -> None:
     imported = ImportResult(created=1, updated=0, unchanged=2, dry_run=False)
     checked = ImportResult(created=1, updated=3, unchanged=0, dry_run=True)
-    assert imported.message().startswith("Importiert: 1 Kontakt erstellt,")
+    assert imported.message().startswith("Importiert: 1 Kontakt angelegt,")
     assert checked.message().startswith("Geprüft: 1 Kontakt würde angelegt,")
 
 

@@ -92,6 +92,11 @@ def palette_titles(dialog: LogDialog) -> list[str]:
     return [command.title for command in dialog.app.get_system_commands(dialog)]
 
 
+def titled(dialog: LogDialog, action: str) -> str:
+    """Return a palette entry of the dialog, which the palette names by its title."""
+    return f"{dialog.title_text()}: {action}"
+
+
 async def test_escape_follows_log_phase(world, monkeypatch) -> None:
     """Footer, Esc binding and command palette name Esc as the button does."""
     make_letter_segment()
@@ -104,7 +109,7 @@ async def test_escape_follows_log_phase(world, monkeypatch) -> None:
             dialog = app.screen
             assert isinstance(dialog, LogDialog)
             assert escape_binding(dialog)[0] == "Cancel"
-            assert "Log: Cancel" in palette_titles(dialog)
+            assert titled(dialog, "Cancel") in palette_titles(dialog)
 
             await pilot.press("ctrl+s")
             assert await wait_until(pilot, lambda: dialog.entries_saved)
@@ -112,8 +117,8 @@ async def test_escape_follows_log_phase(world, monkeypatch) -> None:
             description, tooltip = escape_binding(dialog)
             assert description == "Stop letters"
             assert "entries stay logged" in tooltip
-            assert "Log: Stop letters" in palette_titles(dialog)
-            assert "Log: Cancel" not in palette_titles(dialog)
+            assert titled(dialog, "Stop letters") in palette_titles(dialog)
+            assert titled(dialog, "Cancel") not in palette_titles(dialog)
             assert "Esc Stop letters" in footer_line(dialog)
         finally:
             release.set()
@@ -122,8 +127,8 @@ async def test_escape_follows_log_phase(world, monkeypatch) -> None:
         description, tooltip = escape_binding(dialog)
         assert description == "Close"
         assert "logged already" in tooltip
-        assert "Log: Close" in palette_titles(dialog)
-        assert "Log: Stop letters" not in palette_titles(dialog)
+        assert titled(dialog, "Close") in palette_titles(dialog)
+        assert titled(dialog, "Stop letters") not in palette_titles(dialog)
 
     # Another log dialog starts with the class's Cancel again.
     assert LogDialog._merged_bindings is not None

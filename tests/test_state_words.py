@@ -251,7 +251,7 @@ def test_state_width_is_longest_word(language: str) -> None:
 
     i18n.set_language(language)
     try:
-        words = [i18n._("canceled")]
+        words = [i18n._("canceled"), i18n._("not written")]
         words += [delivery_label(status) for status in DeliveryStatus]
         assert state_width() == max(cell_len(word) for word in words)
         assert state_width() >= cell_len(delivery_label(DeliveryStatus.NOT_DELIVERED))

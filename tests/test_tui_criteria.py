@@ -774,8 +774,8 @@ async def test_saved_criteria_list_view_delete(world) -> None:
         await settle(pilot)
         assert isinstance(pilot.app.screen, SavedCriteriaScreen)
         assert table_rows(pilot, "#saved") == [
-            ["MARKUP", "Name [red]", "     1", USER],
-            ["ZWEI", "Zweite", "     1", USER],
+            ["MARKUP", "Name [red]", "      1", USER],
+            ["ZWEI", "Zweite", "      1", USER],
         ]
 
         # Enter shows the actions, filter text as typed.

@@ -400,16 +400,23 @@ class _Run:
         self.emails.extend(emails)
 
 
-def update_entries(rows: list[tuple[str, str, str, int]]) -> None:
-    """Set (document path, delivery status, error) of entries, by entry number."""
+# The columns update_entries sets, and those of an email that was tried.
+ENTRY_RESULT_COLUMNS = ("document_path", "delivery_status", "delivery_error")
+SENT_ENTRY_COLUMNS = (*ENTRY_RESULT_COLUMNS, "email_sent_to")
+
+
+def update_entries(
+    rows: list[tuple[Any, ...]], columns: tuple[str, ...] = ENTRY_RESULT_COLUMNS
+) -> None:
+    """Set ``columns`` of entries by entry number: each row has their values, then
+    the entry number. By default the columns are document path, delivery status
+    and error."""
     if not rows:
         return
     database = current_database()
     param = database.param
-    sql = (
-        f"UPDATE interaction_log_entry SET document_path = {param}, "
-        f"delivery_status = {param}, delivery_error = {param} WHERE entry_no = {param}"
-    )
+    assignments = ", ".join(f"{column} = {param}" for column in columns)
+    sql = f"UPDATE interaction_log_entry SET {assignments} WHERE entry_no = {param}"
     with write_transaction():
         cursor = database.cursor()
         for start in range(0, len(rows), 1000):
@@ -499,9 +506,9 @@ def _send_emails(run: _Run, cancel: threading.Event | None) -> None:
                 (path, DeliveryStatus.SENT, "", entry.recipient, entry.entry_no)
             )
             if len(sent_rows) >= CHUNK_SIZE:
-                _update_sent_entries(sent_rows)
+                update_entries(sent_rows, SENT_ENTRY_COLUMNS)
                 sent_rows = []
-    _update_sent_entries(sent_rows)
+    update_entries(sent_rows, SENT_ENTRY_COLUMNS)
 
 
 def no_address_error(contact_no: str, exists: bool) -> str:
@@ -511,21 +518,6 @@ def no_address_error(contact_no: str, exists: bool) -> str:
             "not sent: contact {contact} has no email address; add one and send again"
         ).format(contact=contact_no)
     return _("not sent: contact {contact} no longer exists").format(contact=contact_no)
-
-
-def _update_sent_entries(rows: list[tuple[str, str, str, str, int]]) -> None:
-    """Set (document path, delivery status, error, address sent to) by entry number."""
-    if not rows:
-        return
-    database = current_database()
-    param = database.param
-    sql = (
-        f"UPDATE interaction_log_entry SET document_path = {param}, "
-        f"delivery_status = {param}, delivery_error = {param}, "
-        f"email_sent_to = {param} WHERE entry_no = {param}"
-    )
-    with write_transaction():
-        database.cursor().executemany(sql, rows)
 
 
 # Reading what to deliver.

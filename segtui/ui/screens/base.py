@@ -14,6 +14,7 @@ from textual.widgets import Label
 from segtui.domain.errors import SegtuiError, ValidationError
 from segtui.i18n import _
 from segtui.ui.footer import KeyFooter
+from segtui.ui.key_names import help_key_name
 from segtui.ui.keys import (
     NamedBindings,
     first_and_last_bindings,
@@ -71,6 +72,14 @@ class BaseScreen(NamedBindings, Screen[Any]):
         ),
         *first_and_last_bindings(),
     ]
+
+    def key_in_effect(self, action: str) -> str:
+        """Return the first key that runs ``action`` of this screen now, as key caps
+        print it, or "" when no key does."""
+        for key, active in self.app.active_bindings.items():
+            if active.node is self and active.binding.action == action:
+                return help_key_name(key)
+        return ""
 
     def record_exists(self) -> bool:
         """Check that the one record this screen shows still exists.

@@ -21,7 +21,6 @@ from segtui.domain.criteria import Filters, clean_filters, describe_filters
 from segtui.domain.criteria_sources import EXISTS_FIELD
 from segtui.i18n import _, ngettext
 from segtui.ui.focus import focus_now
-from segtui.ui.key_names import help_key_name
 from segtui.ui.screens.criteria import CriteriaBuilderScreen
 from segtui.ui.screens.criteria_form import (
     FILTER_HELP,
@@ -322,14 +321,6 @@ class ContactListScreen(ListScreen):
         if self.filters and clear_key:
             hints.append(_("Press {key} to remove the filters.").format(key=clear_key))
         return " ".join([text.format(search=search), *hints])
-
-    def key_in_effect(self, action: str) -> str:
-        """Return the first key that runs ``action`` of this screen now, as key caps
-        print it, or "" when no key does."""
-        for key, active in self.app.active_bindings.items():
-            if active.node is self and active.binding.action == action:
-                return help_key_name(key)
-        return ""
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -17,7 +17,6 @@ from segtui.domain.segment_logging import LogResult
 from segtui.domain.text import no_value
 from segtui.i18n import _, pgettext
 from segtui.models import SegmentHeader, SegmentLine
-from segtui.ui.key_names import help_key_name
 from segtui.ui.screens.criteria import builder_for
 from segtui.ui.screens.criteria_list import CriteriaListScreen, offer_step
 from segtui.ui.screens.dialogs import ConfirmDialog
@@ -391,14 +390,6 @@ class WorksheetScreen(TableScreen):
             summary.append(_("Subject: "), style="bold")
             summary.append(header.subject)
         self.query_one("#header-summary", Static).update(summary)
-
-    def key_in_effect(self, action: str) -> str:
-        """Return the first key that runs ``action`` of this screen now, as key caps
-        print it, or "" when no key does."""
-        for key, active in self.app.active_bindings.items():
-            if active.node is self and active.binding.action == action:
-                return help_key_name(key)
-        return ""
 
     def selected_line(self) -> int | None:
         table = self.query_one("#lines", DataTable)

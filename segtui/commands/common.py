@@ -295,7 +295,7 @@ def run_interruptible(
     the driver's error of the interrupted statement, becomes CanceledError with
     ``canceled_message``, which handle_errors shows. A SegtuiError, such as
     ImportCanceledError, is raised as it is. When ``work`` ends before the
-    interrupt reaches it, a note says so and its result is returned.
+    interrupt reaches it, a note on stderr reports that and its result is returned.
     """
     from segtui.db import current_database
     from segtui.domain.errors import SegtuiError

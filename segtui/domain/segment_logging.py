@@ -235,7 +235,7 @@ def _claim_output_folder(
 
     With ``default`` a folder that another log claimed since it was chosen is
     passed over for the next free one. A folder the user gave is never replaced,
-    and ValidationError then says that another log uses it. A folder that passed
+    and ValidationError then reports that another log uses it. A folder that passed
     validation but cannot be created now is returned unclaimed, so the delivery
     after the commit reports the error like any later failure of the folder.
     """

@@ -72,7 +72,7 @@ def focus_target(widget: Widget, screen: Screen[object]) -> FocusTarget:
     classes = [type(widget)]
     classes += [type(node) for node in chain[1:] if has_bindings(node)]
     # Input, an editable TextArea and a Select's list take every printable key,
-    # and a read-only TextArea none, so one letter tells which they do.
+    # and a read-only TextArea none, so testing one letter is enough.
     typing = any(node.check_consume_key("a", "a") for node in chain)
     return FocusTarget(tuple(map(class_name, classes)), typing)
 

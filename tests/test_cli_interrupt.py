@@ -157,8 +157,10 @@ def statement_running(url: str) -> bool:
             connection.close()
         return False
     cursor = current_database().execute_sql(
+        # Other test workers run such statements in databases of their own.
         "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
-        "AND pid <> pg_backend_pid() AND query ~ %s",
+        "AND datname = current_database() AND pid <> pg_backend_pid() "
+        "AND query ~ %s",
         (SLOW_STATEMENT_PATTERN,),
     )
     return cursor.fetchone()[0] > 0

@@ -155,7 +155,7 @@ def test_english_amounts_read(english: None, text: str, amount: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["1.2.3", "12.34,5", "1.2345", "12.345.6", "1,2,3", "1e3", "+5", ""]
+    "text", ["1.2.3", "12.34,5", "1.2345", "12.345.6", "1,2,3", "1e3", "+5"]
 )
 def test_german_misplaced_separators(german: None, text: str) -> None:
     with pytest.raises(InvalidValueError) as raised:
@@ -235,3 +235,21 @@ def test_cli_german_cost_and_date(sample_database_path: Path | str) -> None:
     )
     assert wrong_day.returncode != 0
     assert "Februar 2026 hat 28 Tage" in wrong_day.stderr
+
+
+@pytest.mark.parametrize(
+    ("language", "field", "message"),
+    [
+        ("en", "Duration", "Duration is empty; enter a number such as 1.20."),
+        ("de", "Dauer", "Dauer ist leer; geben Sie eine Zahl wie 1,20 ein."),
+    ],
+)
+def test_empty_amount_named_empty(language: str, field: str, message: str) -> None:
+    """An empty field is missing, not a malformed number."""
+    i18n.set_language(language)
+    try:
+        with pytest.raises(InvalidValueError) as raised:
+            parse_amount(field, "  ")
+    finally:
+        i18n.set_language(None)
+    assert raised.value.message == message

@@ -57,6 +57,10 @@ def invalid_amount_message(field: str, text: object) -> str:
     from babel.numbers import format_decimal
 
     example = format_decimal(Decimal("1.20"), "#,##0.00", locale=amount_locale())
+    if isinstance(text, str) and not text.strip():
+        return _("{field} is empty; enter a number such as {example}.").format(
+            field=field, example=example
+        )
     return _(
         "{field} {value!r} is not a number; enter an amount such as {example}."
     ).format(field=field, value=text, example=example)

@@ -332,16 +332,16 @@ def keys(as_json: bool) -> None:
         _(
             "Give an action other keys in {path}, under [keys], written as keymap "
             'names such as "ctrl+n,f7" (--json lists them so). * marks keys set '
-            "there, ! an action that lost a key to an entry there (see the warning)."
+            "there, ! an action that lost a key to an entry there or to a focused "
+            "table or field (see the warning)."
         ).format(path=path),
         err=True,
     )
     width = max(len(entry.id) for entry in entries)
     for entry in entries:
         keys_text = ",".join(map(help_key_name, in_effect.get(entry.id, []))) or "-"
-        mark = ("*" if entry.id in keymap.keys else " ") + (
-            "!" if entry.id in taken_keys else " "
-        )
+        lost = entry.id in taken_keys or entry.id in focus_warnings
+        mark = ("*" if entry.id in keymap.keys else " ") + ("!" if lost else " ")
         click.echo(f"{entry.id:<{width}}  {mark} {keys_text:<22}  {entry.description}")
 
 

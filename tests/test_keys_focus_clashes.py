@@ -52,6 +52,18 @@ def test_keys_names_table_clash() -> None:
     assert "pagedown runs page_down of a table instead" in warnings[0]
 
 
+def test_keys_marks_action_losing_key_to_table() -> None:
+    """The listing marks with ! an action whose key a focused table takes."""
+    write_user_keymap(*CLASHING_ENTRIES)
+    lines = run_keys().stdout.splitlines()
+    (criteria_add,) = [
+        line for line in lines if line.startswith("worksheet.criteria_add ")
+    ]
+    assert "*!" in criteria_add
+    (log,) = [line for line in lines if line.startswith("worksheet.log ")]
+    assert "!" not in log.split()[1]
+
+
 def test_keys_names_text_field_clashes() -> None:
     write_user_keymap(*CLASHING_ENTRIES)
     result = run_keys()

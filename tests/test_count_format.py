@@ -174,4 +174,4 @@ async def test_logged_summary_line(database: Database, tmp_path: Path) -> None:
         screen.show(dataclasses.replace(data, summary=summary))
         await settle(pilot)
         text = str(screen.query_one("#logged-summary").render())
-        assert "0 failed, 100,865 not written or delivered" in text
+        assert "0 failed, 100,865 not written or sent yet" in text

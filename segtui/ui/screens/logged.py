@@ -563,7 +563,7 @@ class LoggedSegmentScreen(ListScreen):
             text.append("\n")
             text.append(
                 _(
-                    "{failed} failed, {open} not written or delivered: s sends them again."
+                    "{failed} failed, {open} not written or sent yet: s finishes them."
                 ).format(
                     failed=format_count(summary.failed),
                     open=format_count(summary.unfinished),

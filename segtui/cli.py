@@ -340,8 +340,10 @@ def keys(as_json: bool) -> None:
     width = max(len(entry.id) for entry in entries)
     for entry in entries:
         keys_text = ",".join(map(help_key_name, in_effect.get(entry.id, []))) or "-"
+        remapped_mark = "*" if entry.id in keymap.keys else " "
         lost = entry.id in taken_keys or entry.id in focus_warnings
-        mark = ("*" if entry.id in keymap.keys else " ") + ("!" if lost else " ")
+        lost_mark = "!" if lost else " "
+        mark = remapped_mark + lost_mark
         click.echo(f"{entry.id:<{width}}  {mark} {keys_text:<22}  {entry.description}")
 
 

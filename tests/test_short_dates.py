@@ -384,9 +384,9 @@ def test_cli_short_dates(sample_database_path: Path | str) -> None:
     run_german(
         database, "segment", "add", number, "--filter", "interaction.date=01.03..."
     )
-    shown = json.loads(run_german(database, "segment", "show", number, "--json"))
-    assert shown["header"]["date"] == "2026-03-05"
-    assert [line["contact_no"] for line in shown["lines"]] == ["CT000014"]
+    segment_json = json.loads(run_german(database, "segment", "show", number, "--json"))
+    assert segment_json["header"]["date"] == "2026-03-05"
+    assert [line["contact_no"] for line in segment_json["lines"]] == ["CT000014"]
 
     wrong = run_segtui(
         database, "--lang", "de", "segment", "set", number, "--date", "31.02."
